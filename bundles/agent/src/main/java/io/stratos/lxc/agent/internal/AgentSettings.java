@@ -1,0 +1,78 @@
+package io.stratos.lxc.agent.internal;
+
+import io.stratos.lxc.api.config.ConfigValues;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The agent's settings: PID {@code io.stratos.lxc.agent}, each key overridable by an environment
+ * variable {@code STRATOS_AGENT_<KEY>} (camelCase turned into UPPER_SNAKE), so an IaaS adapter can
+ * start the same distribution on any VM through cloud-init or a plain process launch.
+ */
+record AgentSettings(String controllerUrl, String joinToken, String vmId, String partition,
+                     int cpuMillis, int memoryMiB, String dataDir, int portRangeStart, int portRangeEnd,
+                     List<String> runtimes) {
+
+    static final String PID = "io.stratos.lxc.agent";
+    static final String ENV_PREFIX = "STRATOS_AGENT_";
+    static final List<String> KEYS = List.of("controllerUrl", "joinToken", "vmId", "partition", "cpuMillis",
+            "memoryMiB", "dataDir", "portRangeStart", "portRangeEnd", "runtimes");
+    static final List<String> KNOWN_RUNTIMES = List.of("lxc", "docker");
+
+    static String envName(String key) {
+        // "memoryMiB" reads better as MEMORY_MIB than MEMORY_MI_B.
+        return ENV_PREFIX + key.replace("MiB", "Mib").replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+    }
+
+    /** Config Admin values with the environment's overrides laid on top. */
+    static Map<String, Object> merge(Map<String, ?> properties, Map<String, String> environment) {
+        Map<String, Object> merged = new HashMap<>(properties == null ? Map.of() : properties);
+        for (String key : KEYS) {
+            String value = environment.get(envName(key));
+            if (value != null && !value.isBlank()) {
+                merged.put(key, value);
+            }
+        }
+        return merged;
+    }
+
+    static AgentSettings from(ConfigValues values, String defaultVmId, String defaultDataDir) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        String controllerUrl = values.string("controllerUrl", "http://127.0.0.1:8181/stratos");
+        if (!controllerUrl.matches("https?://[^/\\s]+(/\\S*)?")) {
+            controllerUrl = values.problem("controllerUrl", controllerUrl, "an http(s) URL such as http://127.0.0.1:8181/stratos",
+                    "http://127.0.0.1:8181/stratos");
+        }
+        int start = values.port("portRangeStart", 20000);
+        int end = values.port("portRangeEnd", 20999);
+        if (end < start) {
+            end = values.problem("portRangeEnd", String.valueOf(end), "at least portRangeStart (" + start + ")", start);
+        }
+        List<String> runtimes = List.of(values.string("runtimes", "lxc,docker").split("\\s*,\\s*"));
+        for (String runtime : runtimes) {
+            if (!KNOWN_RUNTIMES.contains(runtime)) {
+                runtimes = values.problem("runtimes", String.join(",", runtimes), "a list from " + KNOWN_RUNTIMES, KNOWN_RUNTIMES);
+                break;
+            }
+        }
+        return new AgentSettings(controllerUrl,
+                values.string("joinToken", ""),
+                values.string("vmId", defaultVmId),
+                values.string("partition", ""),
+                values.integer("cpuMillis", cores * 1000, 100, 1_000_000),
+                values.integer("memoryMiB", 1024, 16, 16_777_216),
+                values.string("dataDir", defaultDataDir),
+                start, end, runtimes);
+    }
+
+    /** Never logs the join token itself. */
+    @Override
+    public String toString() {
+        return "vmId=" + vmId + ", partition=" + partition + ", controllerUrl=" + controllerUrl
+                + ", joinToken=" + (joinToken.isEmpty() ? "(none)" : "(set)") + ", capacity=" + cpuMillis + "m/"
+                + memoryMiB + "MiB, ports=" + portRangeStart + "-" + portRangeEnd + ", runtimes=" + runtimes
+                + ", dataDir=" + dataDir;
+    }
+}

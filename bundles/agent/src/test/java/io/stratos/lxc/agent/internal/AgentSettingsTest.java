@@ -1,0 +1,60 @@
+package io.stratos.lxc.agent.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stratos.lxc.api.config.ConfigValues;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AgentSettingsTest {
+
+    private static AgentSettings read(Map<String, ?> properties, Map<String, String> env, ConfigValues[] out) {
+        ConfigValues values = ConfigValues.of(AgentSettings.PID, AgentSettings.merge(properties, env));
+        out[0] = values;
+        return AgentSettings.from(values, "host-1", "/var/lib/stratos");
+    }
+
+    @Test
+    void environmentVariablesOverrideTheConfigurationFile() {
+        ConfigValues[] values = new ConfigValues[1];
+        AgentSettings settings = read(Map.of("vmId", "from-file", "cpuMillis", "2000"),
+                Map.of("STRATOS_AGENT_VM_ID", "vm-42", "STRATOS_AGENT_JOIN_TOKEN", "s3cret",
+                        "STRATOS_AGENT_PORT_RANGE_START", "31000", "STRATOS_AGENT_PORT_RANGE_END", "31099"), values);
+
+        assertThat(values[0].valid()).isTrue();
+        assertThat(settings.vmId()).isEqualTo("vm-42");
+        assertThat(settings.joinToken()).isEqualTo("s3cret");
+        assertThat(settings.cpuMillis()).isEqualTo(2000);
+        assertThat(settings.portRangeStart()).isEqualTo(31000);
+        assertThat(settings.portRangeEnd()).isEqualTo(31099);
+    }
+
+    @Test
+    void defaultsNeedNoConfigurationAtAll() {
+        ConfigValues[] values = new ConfigValues[1];
+        AgentSettings settings = read(Map.of(), Map.of(), values);
+
+        assertThat(values[0].valid()).isTrue();
+        assertThat(settings.vmId()).isEqualTo("host-1");
+        assertThat(settings.dataDir()).isEqualTo("/var/lib/stratos");
+        assertThat(settings.runtimes()).containsExactly("lxc", "docker");
+    }
+
+    @Test
+    void badValuesAreNamedAndTheJoinTokenIsNeverPrinted() {
+        ConfigValues[] values = new ConfigValues[1];
+        AgentSettings settings = read(Map.of("runtimes", "lxc,rkt", "portRangeStart", "30000", "portRangeEnd", "29000",
+                "joinToken", "do-not-print"), Map.of(), values);
+
+        assertThat(values[0].problems()).extracting(p -> p.key()).containsExactly("portRangeEnd", "runtimes");
+        assertThat(settings.runtimes()).isEqualTo(List.of("lxc", "docker"));
+        assertThat(settings.toString()).doesNotContain("do-not-print").contains("joinToken=(set)");
+    }
+
+    @Test
+    void envNamesAreUpperSnakeCase() {
+        assertThat(AgentSettings.envName("controllerUrl")).isEqualTo("STRATOS_AGENT_CONTROLLER_URL");
+        assertThat(AgentSettings.envName("memoryMiB")).isEqualTo("STRATOS_AGENT_MEMORY_MIB");
+    }
+}

@@ -1,0 +1,29 @@
+package io.stratos.lxc.controller.internal;
+
+import io.stratos.lxc.api.config.ConfigValues;
+import java.util.Map;
+
+/** The controller's settings from PID {@code io.stratos.lxc.controller}, read without ever throwing. */
+record ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollSeconds, String routerDomain) {
+
+    static final String PID = "io.stratos.lxc.controller";
+
+    static ConfigValues read(Map<String, ?> properties) {
+        return ConfigValues.of(PID, properties);
+    }
+
+    static ControllerSettings from(ConfigValues values) {
+        int grace = values.integer("agentGracePeriodSeconds", 30, 1, 3600);
+        int longPoll = values.integer("desiredStateLongPollSeconds", 25, 1, 300);
+        String domain = values.string("routerDomain", "stratos.local");
+        if (!domain.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
+            domain = values.problem("routerDomain", domain, "a DNS domain such as stratos.local", "stratos.local");
+        }
+        if (longPoll >= grace) {
+            // An agent blocked in a long poll must not be declared lost while it waits.
+            longPoll = values.problem("desiredStateLongPollSeconds", String.valueOf(longPoll),
+                    "less than agentGracePeriodSeconds (" + grace + ")", Math.max(1, grace / 2));
+        }
+        return new ControllerSettings(grace, longPoll, domain);
+    }
+}

@@ -1,0 +1,17 @@
+package io.stratos.lxc.controller.management;
+
+/** JMX view {@code io.stratos.lxc:type=Controller}: the same status as {@code GET /status}. */
+public interface ControllerMBean {
+
+    String getVersion();
+
+    String getStartedAt();
+
+    long getUptimeSeconds();
+
+    /** The worst component state: ACTIVE, UNCONFIGURED, DEGRADED or UNAVAILABLE. */
+    String getState();
+
+    /** One line per component: {@code name STATE detail}. */
+    String[] getComponents();
+}

@@ -1,0 +1,98 @@
+package io.stratos.lxc.rest.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.stratos.lxc.api.StratosException;
+import java.util.UUID;
+import javax.ws.rs.WebApplicationException;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.ext.ExceptionMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every error leaves the API as JSON {@link ApiError}; none leaks a stack trace. */
+final class ErrorMappers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMappers.class);
+
+    private ErrorMappers() {
+    }
+
+    static Response error(int status, String error, String field, String hint) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ApiError(error, field, hint)).build();
+    }
+
+    static int statusOf(StratosException.Kind kind) {
+        return switch (kind) {
+            case INVALID_INPUT -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case TOO_LARGE -> 413;
+            case UNAVAILABLE -> 503;
+        };
+    }
+
+    /** Failures the services report in the domain's words. */
+    static final class Domain implements ExceptionMapper<StratosException> {
+        @Override
+        public Response toResponse(StratosException e) {
+            return error(statusOf(e.kind()), e.getMessage(), e.field(), e.hint());
+        }
+    }
+
+    /** Malformed JSON and wrong types: 400 naming the field. */
+    static final class Json implements ExceptionMapper<JsonProcessingException> {
+        @Override
+        public Response toResponse(JsonProcessingException e) {
+            String field = null;
+            if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+                StringBuilder path = new StringBuilder();
+                for (JsonMappingException.Reference ref : mapping.getPath()) {
+                    if (ref.getFieldName() != null) {
+                        path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+                    } else if (ref.getIndex() >= 0) {
+                        path.append('[').append(ref.getIndex()).append(']');
+                    }
+                }
+                field = path.toString();
+            }
+            String message;
+            if (e instanceof UnrecognizedPropertyException unknown) {
+                message = "unknown field '" + unknown.getPropertyName() + "'";
+            } else if (e instanceof InvalidFormatException format) {
+                message = "field '" + field + "' has value " + format.getValue() + " of the wrong type, expected "
+                        + format.getTargetType().getSimpleName().toLowerCase();
+            } else if (e instanceof JsonMappingException) {
+                message = "the request body does not match the expected JSON: " + e.getOriginalMessage();
+            } else {
+                message = "the request body is not valid JSON: " + e.getOriginalMessage();
+            }
+            return error(400, message, field, "send a JSON object as described in the API reference");
+        }
+    }
+
+    /** 404 for unknown paths, 405, 415 and the like keep their status but speak JSON. */
+    static final class Web implements ExceptionMapper<WebApplicationException> {
+        @Override
+        public Response toResponse(WebApplicationException e) {
+            int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+            String reason = e.getResponse() == null ? "error" : e.getResponse().getStatusInfo().getReasonPhrase();
+            String hint = status == 404 ? "see GET /stratos/api/v1/status and the README for the paths" : null;
+            return error(status, reason.toLowerCase(), null, hint);
+        }
+    }
+
+    /** Anything else is our bug: log it with an id the user can quote, answer 500 without details. */
+    static final class Unexpected implements ExceptionMapper<Exception> {
+        @Override
+        public Response toResponse(Exception e) {
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            LOG.error("Unexpected error {} in a REST call", id, e);
+            return error(500, "internal error " + id, null, "the controller log has the details under this id");
+        }
+    }
+}
