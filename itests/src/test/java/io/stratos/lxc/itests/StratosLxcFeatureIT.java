@@ -1,0 +1,111 @@
+package io.stratos.lxc.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.stratos.lxc.api.status.ComponentState;
+import io.stratos.lxc.api.status.ComponentStatus;
+import io.stratos.lxc.api.status.StatusService;
+import io.stratos.lxc.api.status.SystemStatus;
+import io.stratos.lxc.itests.support.Http;
+import io.stratos.lxc.itests.support.StratosKarafTestSupport;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import javax.inject.Inject;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.apache.karaf.features.FeaturesService;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * {@code feature:install stratos-lxc} in a stock Karaf brings up one status service with three
+ * views over it: REST, shell and JMX.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class StratosLxcFeatureIT extends StratosKarafTestSupport {
+
+    @Inject
+    FeaturesService featuresService;
+
+    @Inject
+    StatusService statusService;
+
+    @Inject
+    MBeanServer mbeanServer;
+
+    @Inject
+    ConfigurationAdmin configurationAdmin;
+
+    @Test
+    public void theFeatureIsInstalledAndTheControllerIsActive() throws Exception {
+        assertTrue(featuresService.isInstalled(featuresService.getFeature("stratos-lxc")));
+        SystemStatus status = statusService.status();
+        assertEquals(ComponentState.ACTIVE, component(status, "controller").state());
+        assertTrue("version " + status.version(), status.version().startsWith("0."));
+    }
+
+    @Test
+    public void restAnswersTheStatusAsJson() throws Exception {
+        String body = Http.awaitOk(api("/status"), Duration.ofSeconds(30));
+        assertTrue(body, body.contains("\"version\""));
+        assertTrue(body, body.contains("\"uptimeSeconds\""));
+        assertTrue(body, body.matches("(?s).*\"name\" : \"controller\",\\s*\"state\" : \"ACTIVE\".*"));
+    }
+
+    @Test
+    public void unknownPathsAnswerJson404() throws Exception {
+        Http.awaitOk(api("/status"), Duration.ofSeconds(30));
+        var response = Http.get(api("/no-such-thing"));
+        assertEquals(404, response.statusCode());
+        assertTrue(response.body(), response.body().contains("\"error\""));
+    }
+
+    @Test
+    public void theShellCommandShowsTheSameStatus() throws Exception {
+        String output = awaitCommand("stratos:status", out -> out.contains("controller"), Duration.ofSeconds(20));
+        assertTrue(output, output.contains("Stratos LXC " + statusService.status().version()));
+        assertTrue(output, output.matches("(?s).*controller\\s*\\|\\s*ACTIVE.*"));
+    }
+
+    @Test
+    public void theMBeanShowsTheSameStatus() throws Exception {
+        ObjectName name = new ObjectName("io.stratos.lxc:type=Controller");
+        await("the Controller MBean", () -> mbeanServer.isRegistered(name), Duration.ofSeconds(20));
+        assertEquals(statusService.status().version(), mbeanServer.getAttribute(name, "Version"));
+        assertEquals("ACTIVE", mbeanServer.getAttribute(name, "State"));
+        String[] components = (String[]) mbeanServer.getAttribute(name, "Components");
+        assertTrue(String.join(",", components), String.join(",", components).contains("controller ACTIVE"));
+    }
+
+    @Test
+    public void anUnparsableValueShowsTheControllerUnconfiguredNamingTheKeyUntilFixed() throws Exception {
+        Configuration configuration = configurationAdmin.getConfiguration("io.stratos.lxc.controller", null);
+        Dictionary<String, Object> bad = new Hashtable<>();
+        bad.put("agentGracePeriodSeconds", "half a minute");
+        configuration.update(bad);
+        await("UNCONFIGURED", () -> component(statusService.status(), "controller").state() == ComponentState.UNCONFIGURED,
+                Duration.ofSeconds(10));
+        assertTrue(component(statusService.status(), "controller").detail().contains("agentGracePeriodSeconds"));
+        String body = Http.awaitOk(api("/status"), Duration.ofSeconds(10));
+        assertTrue(body, body.contains("half a minute"));
+
+        Dictionary<String, Object> good = new Hashtable<>();
+        good.put("agentGracePeriodSeconds", "30");
+        configuration.update(good);
+        await("ACTIVE again", () -> component(statusService.status(), "controller").state() == ComponentState.ACTIVE,
+                Duration.ofSeconds(10));
+    }
+
+    private static ComponentStatus component(SystemStatus status, String name) {
+        return status.components().stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no component " + name + " in " + status));
+    }
+}
