@@ -3,6 +3,7 @@ package io.stratos.lxc.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.Distribution;
 import io.stratos.lxc.itests.support.FreePorts;
 import io.stratos.lxc.itests.support.Http;
@@ -72,8 +73,9 @@ public class ControllerDistributionE2E {
     @Test
     public void theControllerMBeanIsReachableOverRemoteJmx() throws Exception {
         JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + rmiRegistryPort + "/karaf-root");
-        try (JMXConnector connector = JMXConnectorFactory.connect(url,
-                Map.of(JMXConnector.CREDENTIALS, new String[] {"karaf", "karaf"}))) {
+        // The JMX connector comes up on its own schedule, possibly after REST.
+        try (JMXConnector connector = Await.success("the JMX connector", Duration.ofSeconds(30), () -> JMXConnectorFactory.connect(url,
+                Map.of(JMXConnector.CREDENTIALS, new String[] {"karaf", "karaf"})))) {
             MBeanServerConnection connection = connector.getMBeanServerConnection();
             ObjectName controllerName = new ObjectName("io.stratos.lxc:type=Controller");
             assertEquals("ACTIVE", connection.getAttribute(controllerName, "State"));
