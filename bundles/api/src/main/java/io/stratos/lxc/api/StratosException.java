@@ -20,6 +20,13 @@ public class StratosException extends RuntimeException {
         this.hint = hint;
     }
 
+    public StratosException(Kind kind, String message, String field, String hint, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.field = field;
+        this.hint = hint;
+    }
+
     public static StratosException invalid(String field, String message, String hint) {
         return new StratosException(Kind.INVALID_INPUT, message, field, hint);
     }

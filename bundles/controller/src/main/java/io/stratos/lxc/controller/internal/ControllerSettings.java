@@ -4,7 +4,8 @@ import io.stratos.lxc.api.config.ConfigValues;
 import java.util.Map;
 
 /** The controller's settings from PID {@code io.stratos.lxc.controller}, read without ever throwing. */
-record ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollSeconds, String routerDomain) {
+record ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollSeconds, String routerDomain,
+                          int routerPort, int reconcileIntervalMillis, String controllerUrl) {
 
     static final String PID = "io.stratos.lxc.controller";
 
@@ -24,6 +25,12 @@ record ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollS
             longPoll = values.problem("desiredStateLongPollSeconds", String.valueOf(longPoll),
                     "less than agentGracePeriodSeconds (" + grace + ")", Math.max(1, grace / 2));
         }
-        return new ControllerSettings(grace, longPoll, domain);
+        int routerPort = values.port("routerPort", 8280);
+        int interval = values.integer("reconcileIntervalMillis", 1000, 50, 60_000);
+        String url = values.string("controllerUrl", "");
+        if (!url.isEmpty() && !url.matches("https?://[^/\\s]+(/\\S*)?")) {
+            url = values.problem("controllerUrl", url, "the URL agents reach the controller at, e.g. http://10.0.0.5:8181/stratos", "");
+        }
+        return new ControllerSettings(grace, longPoll, domain, routerPort, interval, url);
     }
 }

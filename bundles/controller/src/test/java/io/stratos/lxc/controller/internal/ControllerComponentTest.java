@@ -14,7 +14,7 @@ class ControllerComponentTest {
         controller.configure(Map.of("agentGracePeriodSeconds", "60", "desiredStateLongPollSeconds", "20",
                 "routerDomain", "apps.example.org"));
 
-        assertThat(controller.settings()).isEqualTo(new ControllerSettings(60, 20, "apps.example.org"));
+        assertThat(controller.settings()).isEqualTo(new ControllerSettings(60, 20, "apps.example.org", 8280, 1000, ""));
         assertThat(controller.componentStatus().state()).isEqualTo(ComponentState.ACTIVE);
     }
 

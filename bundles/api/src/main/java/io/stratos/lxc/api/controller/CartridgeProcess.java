@@ -1,0 +1,13 @@
+package io.stratos.lxc.api.controller;
+
+/**
+ * One container of a subscription on a partition VM.
+ *
+ * @param vmId     null while PENDING
+ * @param hostPort the port on 127.0.0.1 of its VM, 0 until the agent reports it
+ * @param reason   why it is in its state (PENDING: what is missing; FAILED: what went wrong)
+ */
+public record CartridgeProcess(String id, String alias, String cartridge, String version, String vmId, String runtime,
+                               ProcessState state, int hostPort, String reason, Resources request,
+                               ProcessMetrics metrics) {
+}

@@ -1,0 +1,41 @@
+package io.stratos.lxc.api.controller;
+
+import java.util.List;
+
+/**
+ * The cloud controller: partitions, their VMs, subscriptions and their processes. Every change is
+ * persisted in one transaction before it is visible. Failures are {@link io.stratos.lxc.api.StratosException}s.
+ */
+public interface CloudController {
+
+    Partition createPartition(PartitionSpec spec);
+
+    List<Partition> partitions();
+
+    Partition partition(String name);
+
+    /** Refused (CONFLICT) while subscriptions of its cartridge exist. Destroys its VMs. */
+    void deletePartition(String name);
+
+    List<PartitionVm> vms();
+
+    /**
+     * Subscribes a tenant to a cartridge. The alias must be a DNS label (lower case letters, digits
+     * and '-', at most 63 characters) not used by another subscription; CONFLICT otherwise.
+     */
+    Subscription subscribe(String tenant, SubscriptionSpec spec);
+
+    List<Subscription> subscriptions();
+
+    Subscription subscription(String alias);
+
+    /** Stops and removes its processes and frees the alias. */
+    void unsubscribe(String alias);
+
+    /** Sets the number of processes, within the subscription's min and max. */
+    Subscription scale(String alias, int processes);
+
+    List<CartridgeProcess> processes(String alias);
+
+    List<CartridgeProcess> processes();
+}

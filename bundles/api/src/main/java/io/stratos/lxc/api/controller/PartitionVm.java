@@ -1,0 +1,14 @@
+package io.stratos.lxc.api.controller;
+
+import java.util.List;
+
+/**
+ * A VM of a partition, as the controller sees it.
+ *
+ * @param adapterRef    the adapter's own id for it (instance id, pid, container id), null until created
+ * @param lastHeartbeat ISO-8601 instant of the agent's last report, null before it registered
+ */
+public record PartitionVm(String id, String partition, String adapter, String adapterRef, VmState state,
+                          Resources capacity, Resources allocated, int processes, List<String> runtimes,
+                          String agentId, String lastHeartbeat, String detail) {
+}

@@ -1,0 +1,141 @@
+package io.stratos.lxc.controller.internal;
+
+import io.stratos.lxc.api.agent.AgentRegistry;
+import io.stratos.lxc.api.controller.CloudController;
+import io.stratos.lxc.api.iaas.IaasAdapter;
+import io.stratos.lxc.api.status.ComponentState;
+import io.stratos.lxc.api.status.ComponentStatus;
+import io.stratos.lxc.api.status.StatusContributor;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Dictionary;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires {@link ControllerCore} into OSGi: the controller database (a pax-jdbc DataSource named
+ * {@code stratos}), the cartridge resolver and the IaaS adapters (dynamic: an adapter bundle may come
+ * and go at any time without the controller losing state), and a fixed-delay reconciliation loop.
+ * The core is registered as {@link CloudController} and {@link AgentRegistry} once its state is loaded.
+ */
+@Component(immediate = true, service = {})
+public class CloudControllerComponent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CloudControllerComponent.class);
+
+    @Reference
+    ControllerComponent controllerComponent;
+
+    @Reference(target = "(dataSourceName=stratos)")
+    DataSource dataSource;
+
+    @Reference
+    ConfigurationAdmin configurationAdmin;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile CartridgeResolver cartridgeResolver;
+
+    private final Map<String, IaasAdapter> adapters = new ConcurrentHashMap<>();
+    private ControllerCore core;
+    private ScheduledExecutorService loop;
+    private List<ServiceRegistration<?>> registrations = List.of();
+    private volatile String lastLoopError = "";
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindAdapter(IaasAdapter adapter) {
+        adapters.put(adapter.id(), adapter);
+        LOG.info("IaaS adapter '{}' available", adapter.id());
+    }
+
+    void unbindAdapter(IaasAdapter adapter) {
+        adapters.remove(adapter.id(), adapter);
+        LOG.warn("IaaS adapter '{}' gone: its VMs keep running, new VM requests wait for it", adapter.id());
+    }
+
+    @Activate
+    void activate(BundleContext context) throws SQLException {
+        Schema.migrate(dataSource);
+        core = new ControllerCore(new Repository(dataSource), Clock.systemUTC(), controllerComponent::settings,
+                adapters::get, () -> cartridgeResolver, this::controllerUrl);
+        core.load();
+        loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stratos-controller-reconcile"));
+        long interval = controllerComponent.settings().reconcileIntervalMillis();
+        loop.scheduleWithFixedDelay(this::reconcile, 0, interval, TimeUnit.MILLISECONDS);
+        StatusContributor status = this::componentStatus;
+        registrations = List.of(
+                context.registerService(CloudController.class, core, null),
+                context.registerService(AgentRegistry.class, core, null),
+                context.registerService(StatusContributor.class, status, null));
+    }
+
+    @Deactivate
+    void deactivate() {
+        registrations.forEach(ServiceRegistration::unregister);
+        registrations = List.of();
+        loop.shutdownNow();
+    }
+
+    private void reconcile() {
+        try {
+            core.reconcile();
+            lastLoopError = "";
+        } catch (RuntimeException e) {
+            // Never let the loop die; say what is wrong in the status.
+            if (!e.toString().equals(lastLoopError)) {
+                LOG.error("Reconciliation failed", e);
+            }
+            lastLoopError = e.toString();
+        }
+    }
+
+    /** Where agents reach us: the configured URL, else this Karaf's HTTP port on 127.0.0.1. */
+    String controllerUrl() {
+        String configured = controllerComponent.settings().controllerUrl();
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        String port = "8181";
+        try {
+            Configuration web = configurationAdmin.getConfiguration("org.ops4j.pax.web", null);
+            Dictionary<String, Object> properties = web.getProperties();
+            if (properties != null && properties.get("org.osgi.service.http.port") != null) {
+                port = String.valueOf(properties.get("org.osgi.service.http.port")).trim();
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot read the HTTP port", e);
+        }
+        return "http://127.0.0.1:" + port + "/stratos";
+    }
+
+    private ComponentStatus componentStatus() {
+        Map<String, Integer> counts = core.counts();
+        String detail = counts.toString().replaceAll("[{}]", "");
+        if (!lastLoopError.isEmpty()) {
+            return new ComponentStatus("cloud-controller", ComponentState.DEGRADED, "reconciliation failing: " + lastLoopError);
+        }
+        List<String> orphaned = core.partitionsWithoutAdapter();
+        if (!orphaned.isEmpty()) {
+            return new ComponentStatus("cloud-controller", ComponentState.DEGRADED,
+                    "adapter unavailable for partitions " + orphaned + "; " + detail);
+        }
+        return new ComponentStatus("cloud-controller", ComponentState.ACTIVE, detail);
+    }
+}

@@ -1,0 +1,776 @@
+package io.stratos.lxc.controller.internal;
+
+import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.agent.AgentCredentials;
+import io.stratos.lxc.api.agent.AgentRegistration;
+import io.stratos.lxc.api.agent.AgentRegistry;
+import io.stratos.lxc.api.agent.AgentReport;
+import io.stratos.lxc.api.agent.DesiredProcess;
+import io.stratos.lxc.api.agent.DesiredState;
+import io.stratos.lxc.api.agent.ProcessReport;
+import io.stratos.lxc.api.controller.CartridgeProcess;
+import io.stratos.lxc.api.controller.CloudController;
+import io.stratos.lxc.api.controller.Partition;
+import io.stratos.lxc.api.controller.PartitionSpec;
+import io.stratos.lxc.api.controller.PartitionVm;
+import io.stratos.lxc.api.controller.ProcessState;
+import io.stratos.lxc.api.controller.Resources;
+import io.stratos.lxc.api.controller.Subscription;
+import io.stratos.lxc.api.controller.SubscriptionSpec;
+import io.stratos.lxc.api.controller.VmState;
+import io.stratos.lxc.api.iaas.IaasAdapter;
+import io.stratos.lxc.api.iaas.VmRef;
+import io.stratos.lxc.api.iaas.VmSpec;
+import io.stratos.lxc.controller.internal.CartridgeResolver.ResolvedCartridge;
+import io.stratos.lxc.controller.internal.Model.PartitionEntry;
+import io.stratos.lxc.controller.internal.Model.ProcessEntry;
+import io.stratos.lxc.controller.internal.Model.SubscriptionEntry;
+import io.stratos.lxc.controller.internal.Model.VmEntry;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cloud controller's logic, free of OSGi so it can be tested directly. All state lives in memory
+ * under one lock and is written through to the database: a change is applied to memory and recorded
+ * as SQL, committed in one transaction at the end of the operation, and if the commit fails memory is
+ * reloaded from the database, so memory never holds what the database does not.
+ */
+final class ControllerCore implements CloudController, AgentRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerCore.class);
+    static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Repository repository;
+    private final Clock clock;
+    private final Supplier<ControllerSettings> settings;
+    private final Function<String, IaasAdapter> adapters;
+    private final Supplier<CartridgeResolver> resolver;
+    private final Supplier<String> controllerUrl;
+
+    private final Map<String, PartitionEntry> partitions = new TreeMap<>();
+    private final Map<String, VmEntry> vms = new TreeMap<>();
+    private final Map<String, SubscriptionEntry> subscriptions = new TreeMap<>();
+    private final Map<String, ProcessEntry> processes = new LinkedHashMap<>();
+    private final Map<String, List<Waiter>> waiters = new HashMap<>();
+    private final List<Repository.Work> pendingWrites = new ArrayList<>();
+    private final java.util.Set<VmEntry> changedVms = new java.util.LinkedHashSet<>();
+    private long revisionCounter;
+
+    private record Waiter(long since, CompletableFuture<DesiredState> future) {
+    }
+
+    ControllerCore(Repository repository, Clock clock, Supplier<ControllerSettings> settings,
+                   Function<String, IaasAdapter> adapters, Supplier<CartridgeResolver> resolver, Supplier<String> controllerUrl) {
+        this.repository = repository;
+        this.clock = clock;
+        this.settings = settings;
+        this.adapters = adapters;
+        this.resolver = resolver;
+        this.controllerUrl = controllerUrl;
+        // Revisions start from the clock, so an agent's last revision from before a restart never matches.
+        this.revisionCounter = clock.millis() * 1000;
+    }
+
+    /** Reads the persisted state; VMs get a fresh grace period to report in after a controller restart. */
+    synchronized void load() {
+        partitions.clear();
+        vms.clear();
+        subscriptions.clear();
+        processes.clear();
+        Repository.Loaded loaded = repository.load();
+        long now = clock.millis();
+        loaded.partitions().forEach(p -> partitions.put(p.name, p));
+        loaded.subscriptions().forEach(s -> subscriptions.put(s.alias, s));
+        for (VmEntry vm : loaded.vms()) {
+            vm.lastHeartbeatMillis = now;
+            vm.revision = ++revisionCounter;
+            vms.put(vm.id, vm);
+        }
+        for (ProcessEntry p : loaded.processes()) {
+            processes.put(p.id, p);
+            VmEntry vm = p.vmId == null ? null : vms.get(p.vmId);
+            SubscriptionEntry s = subscriptions.get(p.alias);
+            if (vm != null && s != null) {
+                vm.allocated = vm.allocated.plus(s.request);
+            }
+        }
+        LOG.info("Controller state loaded: {} partitions, {} VMs, {} subscriptions, {} processes",
+                partitions.size(), vms.size(), subscriptions.size(), processes.size());
+    }
+
+    // ---- write-through --------------------------------------------------------------------------
+
+    private void write(Repository.Work work) {
+        pendingWrites.add(work);
+    }
+
+    /** Commits what the operation wrote; on failure reloads memory from the database and rethrows. */
+    private void commit() {
+        if (!pendingWrites.isEmpty()) {
+            flushWrites();
+        }
+        // Agents only ever see committed state.
+        for (VmEntry vm : changedVms) {
+            List<Waiter> list = waiters.remove(vm.id);
+            if (list != null && vms.get(vm.id) == vm) {
+                DesiredState state = desiredOf(vm);
+                list.forEach(w -> w.future.complete(state));
+            }
+        }
+        changedVms.clear();
+    }
+
+    private void flushWrites() {
+        List<Repository.Work> writes = new ArrayList<>(pendingWrites);
+        pendingWrites.clear();
+        try {
+            repository.inTransaction(tx -> {
+                for (Repository.Work work : writes) {
+                    work.run(tx);
+                }
+            });
+        } catch (RuntimeException e) {
+            changedVms.clear();
+            LOG.error("Commit failed, reloading controller state from the database", e);
+            try {
+                load();
+            } catch (RuntimeException reload) {
+                LOG.error("Reload failed too", reload);
+            }
+            throw e;
+        }
+    }
+
+    // ---- partitions ------------------------------------------------------------------------------
+
+    @Override
+    public synchronized Partition createPartition(PartitionSpec spec) {
+        if (spec == null) {
+            throw StratosException.invalid(null, "a partition needs a JSON body", "send {\"name\",\"cartridge\",...}");
+        }
+        String name = label("name", spec.name());
+        String cartridge = label("cartridge", spec.cartridge());
+        String adapter = spec.adapter() == null ? "local" : spec.adapter();
+        int min = spec.minVms() == null ? 1 : spec.minVms();
+        int max = spec.maxVms() == null ? Math.max(min, 1) : spec.maxVms();
+        if (min < 0 || min > 10_000) {
+            throw StratosException.invalid("minVms", "minVms must be from 0 to 10000, not " + min, null);
+        }
+        if (max < Math.max(min, 1) || max > 10_000) {
+            throw StratosException.invalid("maxVms", "maxVms must be at least minVms (and 1) and at most 10000, not " + max, null);
+        }
+        Resources capacity = spec.vmCapacity() == null ? new Resources(2000, 2048) : spec.vmCapacity();
+        if (capacity.cpuMillis() < 100 || capacity.memoryMiB() < 64) {
+            throw StratosException.invalid("vmCapacity", "a VM needs at least 100 CPU millicores and 64 MiB",
+                    "e.g. \"vmCapacity\": {\"cpuMillis\": 2000, \"memoryMiB\": 2048}");
+        }
+        if (partitions.containsKey(name)) {
+            throw StratosException.conflict("name", "partition '" + name + "' exists", "choose another name or delete it first");
+        }
+        for (PartitionEntry p : partitions.values()) {
+            if (p.cartridge.equals(cartridge)) {
+                throw StratosException.conflict("cartridge", "partition '" + p.name + "' already serves cartridge '" + cartridge + "'",
+                        "a partition serves one cartridge type and each cartridge type has one partition");
+            }
+        }
+        if (adapters.apply(adapter) == null) {
+            throw StratosException.invalid("adapter", "no IaaS adapter '" + adapter + "' is available",
+                    "install its bundle or use an available adapter such as 'local'");
+        }
+        PartitionEntry entry = new PartitionEntry(name, cartridge, adapter, min, max, capacity,
+                spec.template() == null ? Map.of() : spec.template());
+        partitions.put(name, entry);
+        write(tx -> tx.insertPartition(entry));
+        for (int i = 0; i < min; i++) {
+            requestVm(entry);
+        }
+        commit();
+        LOG.info("Partition {} created for cartridge {} on adapter {} ({}..{} VMs)", name, cartridge, adapter, min, max);
+        return toPartition(entry);
+    }
+
+    @Override
+    public synchronized List<Partition> partitions() {
+        return partitions.values().stream().map(this::toPartition).toList();
+    }
+
+    @Override
+    public synchronized Partition partition(String name) {
+        return toPartition(partitionEntry(name));
+    }
+
+    @Override
+    public void deletePartition(String name) {
+        List<VmEntry> toDestroy;
+        synchronized (this) {
+            PartitionEntry partition = partitionEntry(name);
+            List<String> users = subscriptions.values().stream().filter(s -> s.cartridge.equals(partition.cartridge))
+                    .map(s -> s.alias).toList();
+            if (!users.isEmpty()) {
+                throw StratosException.conflict("name", "partition '" + name + "' still serves subscriptions " + users,
+                        "unsubscribe them first");
+            }
+            toDestroy = vms.values().stream().filter(vm -> vm.partition.equals(name)).toList();
+            toDestroy.forEach(vm -> vms.remove(vm.id));
+            partitions.remove(name);
+            write(tx -> tx.deletePartition(name));
+            commit();
+        }
+        for (VmEntry vm : toDestroy) {
+            destroy(vm);
+        }
+        LOG.info("Partition {} deleted with its {} VMs", name, toDestroy.size());
+    }
+
+    private PartitionEntry partitionEntry(String name) {
+        PartitionEntry entry = partitions.get(name);
+        if (entry == null) {
+            throw StratosException.notFound("no partition '" + name + "'", "list them with GET /partitions");
+        }
+        return entry;
+    }
+
+    private void requestVm(PartitionEntry partition) {
+        VmEntry vm = new VmEntry(partition.name + "-" + randomHex(4), partition.name, partition.adapter, randomHex(16),
+                VmState.REQUESTED, partition.vmCapacity);
+        vms.put(vm.id, vm);
+        write(tx -> tx.insertVm(vm));
+    }
+
+    @Override
+    public synchronized List<PartitionVm> vms() {
+        return vms.values().stream().map(this::toVm).toList();
+    }
+
+    // ---- subscriptions ---------------------------------------------------------------------------
+
+    @Override
+    public synchronized Subscription subscribe(String tenant, SubscriptionSpec spec) {
+        if (spec == null) {
+            throw StratosException.invalid(null, "a subscription needs a JSON body", "send {\"alias\",\"cartridge\"}");
+        }
+        String alias = label("alias", spec.alias());
+        String cartridge = label("cartridge", spec.cartridge());
+        int min = spec.minProcesses() == null ? 1 : spec.minProcesses();
+        int max = spec.maxProcesses() == null ? Math.max(min, 10) : spec.maxProcesses();
+        if (min < 0 || min > 1000) {
+            throw StratosException.invalid("minProcesses", "minProcesses must be from 0 to 1000, not " + min, null);
+        }
+        if (max < Math.max(min, 1) || max > 1000) {
+            throw StratosException.invalid("maxProcesses", "maxProcesses must be at least minProcesses (and 1) and at most 1000, not " + max, null);
+        }
+        if (subscriptions.containsKey(alias)) {
+            throw StratosException.conflict("alias", "alias '" + alias + "' is taken", "choose another alias");
+        }
+        CartridgeResolver cartridges = resolver.get();
+        if (cartridges == null) {
+            throw StratosException.unavailable("the cartridge store is not available", "check stratos:status and retry");
+        }
+        ResolvedCartridge resolved = cartridges.resolve(cartridge, spec.version());
+        SubscriptionEntry entry = new SubscriptionEntry(alias, tenant == null ? "default" : tenant, resolved.name(),
+                resolved.version(), resolved.digest(), spec.policy(), min, max, min,
+                spec.env() == null ? Map.of() : spec.env(), resolved.request(), resolved.runtimes(), Instant.now(clock).toString());
+        subscriptions.put(alias, entry);
+        write(tx -> tx.insertSubscription(entry));
+        adjustProcessCount(entry);
+        placePending();
+        commit();
+        LOG.info("Subscription {} to {}:{} created for tenant {} ({}..{} processes)", alias, resolved.name(),
+                resolved.version(), entry.tenant, min, max);
+        return toSubscription(entry);
+    }
+
+    @Override
+    public synchronized List<Subscription> subscriptions() {
+        return subscriptions.values().stream().map(this::toSubscription).toList();
+    }
+
+    @Override
+    public synchronized Subscription subscription(String alias) {
+        return toSubscription(subscriptionEntry(alias));
+    }
+
+    @Override
+    public synchronized void unsubscribe(String alias) {
+        SubscriptionEntry entry = subscriptionEntry(alias);
+        for (ProcessEntry p : processesOf(alias)) {
+            release(p);
+            processes.remove(p.id);
+        }
+        subscriptions.remove(alias);
+        write(tx -> tx.deleteSubscription(alias));
+        commit();
+        LOG.info("Subscription {} removed; alias freed", entry.alias);
+    }
+
+    @Override
+    public synchronized Subscription scale(String alias, int count) {
+        SubscriptionEntry entry = subscriptionEntry(alias);
+        if (count < entry.minProcesses || count > entry.maxProcesses) {
+            throw StratosException.invalid("processes", "subscription '" + alias + "' can have " + entry.minProcesses
+                    + " to " + entry.maxProcesses + " processes, not " + count, "choose a number in that range");
+        }
+        entry.desiredProcesses = count;
+        write(tx -> tx.updateDesiredProcesses(alias, count));
+        adjustProcessCount(entry);
+        placePending();
+        commit();
+        return toSubscription(entry);
+    }
+
+    @Override
+    public synchronized List<CartridgeProcess> processes(String alias) {
+        subscriptionEntry(alias);
+        return processesOf(alias).stream().map(this::toProcess).toList();
+    }
+
+    @Override
+    public synchronized List<CartridgeProcess> processes() {
+        return processes.values().stream().map(this::toProcess).toList();
+    }
+
+    private SubscriptionEntry subscriptionEntry(String alias) {
+        SubscriptionEntry entry = subscriptions.get(alias);
+        if (entry == null) {
+            throw StratosException.notFound("no subscription '" + alias + "'", "list them with GET /subscriptions");
+        }
+        return entry;
+    }
+
+    private List<ProcessEntry> processesOf(String alias) {
+        return processes.values().stream().filter(p -> p.alias.equals(alias)).toList();
+    }
+
+    /** Creates PENDING processes or marks surplus ones STOPPING until the count matches the desired one. */
+    private void adjustProcessCount(SubscriptionEntry s) {
+        List<ProcessEntry> live = processesOf(s.alias).stream().filter(p -> !p.stopping).toList();
+        for (int i = live.size(); i < s.desiredProcesses; i++) {
+            ProcessEntry p = new ProcessEntry(s.alias + "-" + randomHex(4), s.alias, null, null, false, ProcessState.PENDING);
+            p.reason = "waiting for placement";
+            processes.put(p.id, p);
+            write(tx -> tx.insertProcess(p));
+        }
+        int surplus = live.size() - s.desiredProcesses;
+        if (surplus > 0) {
+            // Stop what is not running yet first, then the newest.
+            List<ProcessEntry> order = new ArrayList<>(live);
+            order.sort(Comparator.comparing((ProcessEntry p) -> p.state == ProcessState.RUNNING));
+            for (ProcessEntry p : order.subList(0, surplus)) {
+                stop(p, "scaled down");
+            }
+        }
+    }
+
+    private void stop(ProcessEntry p, String reason) {
+        if (p.vmId == null || !isReady(vms.get(p.vmId))) {
+            // Nothing runs it (or its VM is gone): forget it at once.
+            release(p);
+            processes.remove(p.id);
+            write(tx -> tx.deleteProcess(p.id));
+            return;
+        }
+        p.stopping = true;
+        p.state = ProcessState.STOPPING;
+        p.reason = reason;
+        write(tx -> tx.updateProcess(p));
+        bump(vms.get(p.vmId));
+    }
+
+    // ---- placement -------------------------------------------------------------------------------
+
+    /**
+     * Places every PENDING process. Bin-packing, most-allocated VM first (so VMs empty out and can be
+     * scaled in), but a VM without a process of the same subscription wins (spread for availability).
+     */
+    private void placePending() {
+        partitions.values().forEach(p -> {
+            p.pending = 0;
+            p.shortfall = Resources.ZERO;
+        });
+        for (ProcessEntry p : processes.values()) {
+            if (p.state != ProcessState.PENDING || p.stopping) {
+                continue;
+            }
+            SubscriptionEntry s = subscriptions.get(p.alias);
+            PartitionEntry partition = partitions.values().stream().filter(x -> x.cartridge.equals(s.cartridge)).findFirst().orElse(null);
+            if (partition == null) {
+                p.reason = "no partition serves cartridge '" + s.cartridge + "'";
+                continue;
+            }
+            VmEntry best = Placement.choose(vms.values(), partition.name, s.request, s.runtimes,
+                    vm -> countOn(vm.id, s.alias));
+            if (best == null) {
+                p.reason = "no ready VM of partition '" + partition.name + "' has " + s.request.cpuMillis() + "m CPU and "
+                        + s.request.memoryMiB() + " MiB free";
+                partition.pending++;
+                partition.shortfall = partition.shortfall.plus(s.request);
+                continue;
+            }
+            p.vmId = best.id;
+            p.runtime = Placement.runtimeFor(best, s.runtimes);
+            p.state = ProcessState.STARTING;
+            p.reason = "";
+            best.allocated = best.allocated.plus(s.request);
+            write(tx -> tx.updateProcess(p));
+            bump(best);
+        }
+    }
+
+    private int countOn(String vmId, String alias) {
+        int count = 0;
+        for (ProcessEntry p : processes.values()) {
+            if (vmId.equals(p.vmId) && alias.equals(p.alias) && !p.stopping) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private void release(ProcessEntry p) {
+        VmEntry vm = p.vmId == null ? null : vms.get(p.vmId);
+        SubscriptionEntry s = subscriptions.get(p.alias);
+        if (vm != null && s != null) {
+            vm.allocated = vm.allocated.minus(s.request);
+            bump(vm);
+        }
+    }
+
+    private static boolean isReady(VmEntry vm) {
+        return vm != null && vm.state == VmState.READY;
+    }
+
+    // ---- reconciliation --------------------------------------------------------------------------
+
+    /** One pass: lost agents, process counts, placement, VM requests; then the adapter calls. */
+    void reconcile() {
+        List<VmEntry> toCreate = new ArrayList<>();
+        synchronized (this) {
+            long now = clock.millis();
+            long grace = TimeUnit.SECONDS.toMillis(settings.get().agentGracePeriodSeconds());
+            for (VmEntry vm : vms.values()) {
+                if (vm.state == VmState.READY && now - vm.lastHeartbeatMillis > grace) {
+                    markLost(vm, "agent silent for more than " + settings.get().agentGracePeriodSeconds() + " s");
+                }
+            }
+            for (PartitionEntry partition : partitions.values()) {
+                long live = vms.values().stream().filter(vm -> vm.partition.equals(partition.name))
+                        .filter(vm -> vm.state == VmState.REQUESTED || vm.state == VmState.BOOTING || vm.state == VmState.READY)
+                        .count();
+                for (long i = live; i < partition.minVms; i++) {
+                    requestVm(partition);
+                }
+            }
+            subscriptions.values().forEach(this::adjustProcessCount);
+            placePending();
+            commit();
+            for (VmEntry vm : vms.values()) {
+                if (vm.state == VmState.REQUESTED && adapters.apply(vm.adapter) != null) {
+                    toCreate.add(vm);
+                }
+            }
+        }
+        for (VmEntry vm : toCreate) {
+            createVm(vm);
+        }
+    }
+
+    private void markLost(VmEntry vm, String why) {
+        LOG.warn("VM {} lost: {}; re-placing its processes", vm.id, why);
+        vm.state = VmState.LOST;
+        vm.detail = why;
+        write(tx -> tx.updateVm(vm));
+        for (ProcessEntry p : processes.values()) {
+            if (vm.id.equals(p.vmId)) {
+                if (p.stopping) {
+                    processes.remove(p.id);
+                    write(tx -> tx.deleteProcess(p.id));
+                    continue;
+                }
+                p.vmId = null;
+                p.runtime = null;
+                p.state = ProcessState.PENDING;
+                p.hostPort = 0;
+                p.reason = "VM " + vm.id + " lost";
+                write(tx -> tx.updateProcess(p));
+            }
+        }
+        processes.values().removeIf(p -> p.stopping && vm.id.equals(p.vmId));
+        vm.allocated = Resources.ZERO;
+        bump(vm);
+    }
+
+    /** Asks the adapter for the VM, outside the lock (clouds take seconds). */
+    private void createVm(VmEntry vm) {
+        IaasAdapter adapter = adapters.apply(vm.adapter);
+        if (adapter == null) {
+            return;
+        }
+        PartitionEntry partition;
+        synchronized (this) {
+            partition = partitions.get(vm.partition);
+            if (partition == null || vm.state != VmState.REQUESTED) {
+                return;
+            }
+        }
+        try {
+            VmRef ref = adapter.createVm(new VmSpec(vm.id, vm.partition, vm.capacity, partition.template,
+                    controllerUrl.get(), vm.joinToken));
+            synchronized (this) {
+                if (vms.get(vm.id) == vm && vm.state == VmState.REQUESTED) {
+                    vm.adapterRef = ref.adapterRef();
+                    vm.state = VmState.BOOTING;
+                    vm.detail = "waiting for its agent to register";
+                    write(tx -> tx.updateVm(vm));
+                    commit();
+                }
+            }
+            LOG.info("VM {} of partition {} created by adapter {} as {}", vm.id, vm.partition, vm.adapter, ref.adapterRef());
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                vm.detail = "adapter failed: " + e.getMessage();
+            }
+            LOG.warn("Adapter {} could not create VM {}: {}", vm.adapter, vm.id, e.toString());
+        }
+    }
+
+    private void destroy(VmEntry vm) {
+        IaasAdapter adapter = adapters.apply(vm.adapter);
+        if (adapter == null || vm.adapterRef == null) {
+            if (vm.adapterRef != null) {
+                LOG.warn("VM {} ({}) is no longer tracked but adapter {} is unavailable to destroy it", vm.id, vm.adapterRef, vm.adapter);
+            }
+            return;
+        }
+        try {
+            adapter.destroyVm(new VmRef(vm.id, vm.adapterRef));
+        } catch (RuntimeException e) {
+            LOG.warn("Adapter {} could not destroy VM {}: {}", vm.adapter, vm.id, e.toString());
+        }
+    }
+
+    // ---- agent protocol --------------------------------------------------------------------------
+
+    @Override
+    public synchronized AgentCredentials register(AgentRegistration registration) {
+        if (registration == null || registration.vmId() == null || registration.joinToken() == null) {
+            throw StratosException.invalid("joinToken", "a registration needs vmId and joinToken", null);
+        }
+        VmEntry vm = vms.get(registration.vmId());
+        if (vm == null || !constantTimeEquals(vm.joinToken, registration.joinToken())) {
+            // The same answer for an unknown VM and a wrong token: tells an attacker nothing.
+            throw StratosException.notFound("unknown VM or wrong join token", "start the agent with the VM's join token");
+        }
+        vm.agentSecret = randomHex(16);
+        vm.state = VmState.READY;
+        vm.detail = "";
+        if (registration.capacity() != null && registration.capacity().cpuMillis() > 0) {
+            vm.capacity = registration.capacity();
+        }
+        vm.runtimes = registration.runtimes() == null ? List.of() : List.copyOf(registration.runtimes());
+        vm.lastHeartbeatMillis = clock.millis();
+        write(tx -> tx.updateVm(vm));
+        bump(vm);
+        placePending();
+        commit();
+        LOG.info("Agent of VM {} registered: {}", vm.id, registration);
+        ControllerSettings s = settings.get();
+        return new AgentCredentials(vm.id, vm.agentSecret, Math.max(1, s.agentGracePeriodSeconds() / 6), s.desiredStateLongPollSeconds());
+    }
+
+    @Override
+    public CompletionStage<DesiredState> desiredState(String agentId, String secret, long since) {
+        CompletableFuture<DesiredState> future = new CompletableFuture<>();
+        synchronized (this) {
+            VmEntry vm = authenticate(agentId, secret);
+            vm.lastHeartbeatMillis = Math.max(vm.lastHeartbeatMillis, clock.millis());
+            if (vm.revision != since) {
+                return CompletableFuture.completedFuture(desiredOf(vm));
+            }
+            waiters.computeIfAbsent(vm.id, k -> new ArrayList<>()).add(new Waiter(since, future));
+        }
+        int seconds = settings.get().desiredStateLongPollSeconds();
+        return future.completeOnTimeout(null, seconds, TimeUnit.SECONDS).thenApply(state -> {
+            if (state != null) {
+                return state;
+            }
+            synchronized (this) {
+                List<Waiter> list = waiters.get(agentId);
+                if (list != null) {
+                    list.removeIf(w -> w.future == future);
+                }
+                VmEntry vm = vms.get(agentId);
+                return vm == null ? new DesiredState(since, List.of()) : desiredOf(vm);
+            }
+        });
+    }
+
+    @Override
+    public synchronized void report(String agentId, String secret, AgentReport report) {
+        VmEntry vm = authenticate(agentId, secret);
+        vm.lastHeartbeatMillis = clock.millis();
+        if (vm.state == VmState.LOST) {
+            // It came back: its old processes were re-placed, so it starts empty.
+            vm.state = VmState.READY;
+            vm.detail = "";
+            write(tx -> tx.updateVm(vm));
+            bump(vm);
+        }
+        Map<String, ProcessReport> reported = new HashMap<>();
+        for (ProcessReport r : report.processes()) {
+            reported.put(r.processId(), r);
+        }
+        for (ProcessEntry p : new ArrayList<>(processes.values())) {
+            if (!vm.id.equals(p.vmId)) {
+                continue;
+            }
+            ProcessReport r = reported.get(p.id);
+            if (p.stopping) {
+                if (r == null || r.state() == ProcessState.STOPPED) {
+                    release(p);
+                    processes.remove(p.id);
+                    write(tx -> tx.deleteProcess(p.id));
+                }
+                continue;
+            }
+            if (r != null) {
+                p.state = r.state();
+                p.hostPort = r.hostPort();
+                p.reason = r.reason() == null ? "" : r.reason();
+                if (r.metrics() != null) {
+                    p.metrics = r.metrics();
+                }
+            }
+        }
+        commit();
+    }
+
+    private VmEntry authenticate(String agentId, String secret) {
+        VmEntry vm = agentId == null ? null : vms.get(agentId);
+        if (vm == null || vm.agentSecret == null || secret == null || !constantTimeEquals(vm.agentSecret, secret)) {
+            throw StratosException.notFound("unknown agent or wrong credentials", "register again with the VM's join token");
+        }
+        return vm;
+    }
+
+    private DesiredState desiredOf(VmEntry vm) {
+        List<DesiredProcess> desired = new ArrayList<>();
+        for (ProcessEntry p : processes.values()) {
+            if (vm.id.equals(p.vmId) && !p.stopping) {
+                SubscriptionEntry s = subscriptions.get(p.alias);
+                desired.add(new DesiredProcess(p.id, s.alias, s.cartridge, s.version, s.digest, p.runtime,
+                        s.request.cpuMillis(), s.request.memoryMiB(), s.env));
+            }
+        }
+        return new DesiredState(vm.revision, desired);
+    }
+
+    /** A VM's desired state changed: new revision; its long polls are answered at the commit. */
+    private void bump(VmEntry vm) {
+        vm.revision = ++revisionCounter;
+        changedVms.add(vm);
+    }
+
+    // ---- views -----------------------------------------------------------------------------------
+
+    /** For the status view and the adapter hot-swap display. */
+    synchronized Map<String, Integer> counts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put("partitions", partitions.size());
+        counts.put("vms", vms.size());
+        counts.put("readyVms", (int) vms.values().stream().filter(ControllerCore::isReady).count());
+        counts.put("subscriptions", subscriptions.size());
+        counts.put("processes", processes.size());
+        counts.put("pending", (int) processes.values().stream().filter(p -> p.state == ProcessState.PENDING).count());
+        return counts;
+    }
+
+    synchronized List<String> partitionsWithoutAdapter() {
+        return partitions.values().stream().filter(p -> adapters.apply(p.adapter) == null).map(p -> p.name).toList();
+    }
+
+    private Partition toPartition(PartitionEntry p) {
+        int count = 0;
+        int ready = 0;
+        for (VmEntry vm : vms.values()) {
+            if (vm.partition.equals(p.name)) {
+                count++;
+                ready += isReady(vm) ? 1 : 0;
+            }
+        }
+        String state = adapters.apply(p.adapter) == null ? "ADAPTER_UNAVAILABLE" : "ACTIVE";
+        return new Partition(p.name, p.cartridge, p.adapter, p.minVms, p.maxVms, p.vmCapacity, p.template, state,
+                count, ready, p.pending, p.shortfall);
+    }
+
+    private PartitionVm toVm(VmEntry vm) {
+        int count = 0;
+        for (ProcessEntry p : processes.values()) {
+            count += vm.id.equals(p.vmId) ? 1 : 0;
+        }
+        String heartbeat = vm.agentSecret == null ? null : Instant.ofEpochMilli(vm.lastHeartbeatMillis).toString();
+        return new PartitionVm(vm.id, vm.partition, vm.adapter, vm.adapterRef, vm.state, vm.capacity, vm.allocated, count,
+                vm.runtimes, vm.agentSecret == null ? null : vm.id, heartbeat, vm.detail);
+    }
+
+    private Subscription toSubscription(SubscriptionEntry s) {
+        Map<ProcessState, Integer> counts = new EnumMap<>(ProcessState.class);
+        for (ProcessEntry p : processes.values()) {
+            if (p.alias.equals(s.alias)) {
+                counts.merge(p.state, 1, Integer::sum);
+            }
+        }
+        String endpoint = "http://" + s.alias + "." + settings.get().routerDomain() + ":" + settings.get().routerPort() + "/";
+        return new Subscription(s.alias, s.tenant, s.cartridge, s.version, s.digest, s.policy, s.minProcesses,
+                s.maxProcesses, s.desiredProcesses, s.env, counts, endpoint, s.createdAt);
+    }
+
+    private CartridgeProcess toProcess(ProcessEntry p) {
+        SubscriptionEntry s = subscriptions.get(p.alias);
+        return new CartridgeProcess(p.id, p.alias, s.cartridge, s.version, p.vmId, p.runtime, p.state, p.hostPort,
+                p.reason, s.request, p.metrics);
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------
+
+    private static String label(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw StratosException.invalid(field, field + " is required", "a DNS label such as 'hello'");
+        }
+        if (!DNS_LABEL.matcher(value).matches()) {
+            throw StratosException.invalid(field, field + " '" + value + "' is not a DNS label",
+                    "use 1 to 63 lower-case letters, digits and '-', not starting or ending with '-'");
+        }
+        return value;
+    }
+
+    static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    private static boolean constantTimeEquals(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,125 @@
+package io.stratos.lxc.controller.internal;
+
+import io.stratos.lxc.api.controller.ProcessMetrics;
+import io.stratos.lxc.api.controller.ProcessState;
+import io.stratos.lxc.api.controller.Resources;
+import io.stratos.lxc.api.controller.VmState;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The controller's in-memory state: mutable entries, touched only under the controller's lock.
+ * Fields marked "persisted" are in the database; the rest is observed state rebuilt from agent reports.
+ */
+final class Model {
+
+    private Model() {
+    }
+
+    static final class PartitionEntry {
+        final String name;              // persisted
+        final String cartridge;         // persisted
+        final String adapter;           // persisted
+        final int minVms;               // persisted
+        final int maxVms;               // persisted
+        final Resources vmCapacity;     // persisted
+        final Map<String, String> template; // persisted
+        int pending;
+        Resources shortfall = Resources.ZERO;
+
+        PartitionEntry(String name, String cartridge, String adapter, int minVms, int maxVms, Resources vmCapacity,
+                       Map<String, String> template) {
+            this.name = name;
+            this.cartridge = cartridge;
+            this.adapter = adapter;
+            this.minVms = minVms;
+            this.maxVms = maxVms;
+            this.vmCapacity = vmCapacity;
+            this.template = Map.copyOf(template);
+        }
+    }
+
+    static final class VmEntry {
+        final String id;                // persisted
+        final String partition;         // persisted
+        final String adapter;           // persisted
+        final String joinToken;         // persisted
+        String adapterRef;              // persisted
+        VmState state;                  // persisted
+        Resources capacity;             // persisted
+        String agentSecret;             // persisted
+        List<String> runtimes = List.of(); // persisted
+        Resources allocated = Resources.ZERO;
+        long lastHeartbeatMillis;
+        long revision = 1;
+        String detail = "";
+
+        VmEntry(String id, String partition, String adapter, String joinToken, VmState state, Resources capacity) {
+            this.id = id;
+            this.partition = partition;
+            this.adapter = adapter;
+            this.joinToken = joinToken;
+            this.state = state;
+            this.capacity = capacity;
+        }
+
+        Resources free() {
+            return capacity.minus(allocated);
+        }
+    }
+
+    static final class SubscriptionEntry {
+        final String alias;             // persisted
+        final String tenant;            // persisted
+        final String cartridge;         // persisted
+        final String version;           // persisted
+        final String digest;            // persisted
+        final String policy;            // persisted
+        final int minProcesses;         // persisted
+        final int maxProcesses;         // persisted
+        int desiredProcesses;           // persisted
+        final Map<String, String> env;  // persisted
+        final Resources request;        // persisted
+        final List<String> runtimes;    // persisted
+        final String createdAt;         // persisted
+
+        SubscriptionEntry(String alias, String tenant, String cartridge, String version, String digest, String policy,
+                          int minProcesses, int maxProcesses, int desiredProcesses, Map<String, String> env,
+                          Resources request, List<String> runtimes, String createdAt) {
+            this.alias = alias;
+            this.tenant = tenant;
+            this.cartridge = cartridge;
+            this.version = version;
+            this.digest = digest;
+            this.policy = policy;
+            this.minProcesses = minProcesses;
+            this.maxProcesses = maxProcesses;
+            this.desiredProcesses = desiredProcesses;
+            this.env = Map.copyOf(env);
+            this.request = request;
+            this.runtimes = List.copyOf(runtimes);
+            this.createdAt = createdAt;
+        }
+    }
+
+    static final class ProcessEntry {
+        final String id;                // persisted
+        final String alias;             // persisted
+        String vmId;                    // persisted
+        String runtime;                 // persisted
+        boolean stopping;               // persisted
+        ProcessState state;
+        int hostPort;
+        String reason = "";
+        ProcessMetrics metrics = ProcessMetrics.NONE;
+
+        ProcessEntry(String id, String alias, String vmId, String runtime, boolean stopping, ProcessState state) {
+            this.id = id;
+            this.alias = alias;
+            this.vmId = vmId;
+            this.runtime = runtime;
+            this.stopping = stopping;
+            this.state = state;
+        }
+    }
+}

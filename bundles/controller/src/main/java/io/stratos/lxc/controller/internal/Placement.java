@@ -1,0 +1,56 @@
+package io.stratos.lxc.controller.internal;
+
+import io.stratos.lxc.api.controller.Resources;
+import io.stratos.lxc.api.controller.VmState;
+import io.stratos.lxc.controller.internal.Model.VmEntry;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.ToIntFunction;
+
+/** The placement rule, on its own so it can be tested and benchmarked. */
+final class Placement {
+
+    private Placement() {
+    }
+
+    /**
+     * The VM for one process: READY, of the partition, offering one of the cartridge's runtimes, with
+     * room for the request. Among those, fewest processes of the same subscription first (spread),
+     * then the least free capacity (bin-packing, so under-used VMs can be drained and scaled in).
+     */
+    static VmEntry choose(Collection<VmEntry> vms, String partition, Resources request, List<String> runtimes,
+                          ToIntFunction<VmEntry> sameSubscriptionCount) {
+        VmEntry best = null;
+        int bestSame = Integer.MAX_VALUE;
+        long bestFree = Long.MAX_VALUE;
+        for (VmEntry vm : vms) {
+            if (vm.state != VmState.READY || !vm.partition.equals(partition) || runtimeFor(vm, runtimes) == null) {
+                continue;
+            }
+            Resources free = vm.free();
+            if (!free.fits(request)) {
+                continue;
+            }
+            int same = sameSubscriptionCount.applyAsInt(vm);
+            // Normalise to per-mille of capacity so CPU and memory weigh the same.
+            long freeScore = 1000L * free.cpuMillis() / Math.max(1, vm.capacity.cpuMillis())
+                    + 1000L * free.memoryMiB() / Math.max(1, vm.capacity.memoryMiB());
+            if (same < bestSame || (same == bestSame && freeScore < bestFree)) {
+                best = vm;
+                bestSame = same;
+                bestFree = freeScore;
+            }
+        }
+        return best;
+    }
+
+    /** The first runtime of the VM that the cartridge supports (the VM's order is its preference). */
+    static String runtimeFor(VmEntry vm, List<String> cartridgeRuntimes) {
+        for (String runtime : vm.runtimes) {
+            if (cartridgeRuntimes.isEmpty() || cartridgeRuntimes.contains(runtime)) {
+                return runtime;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,214 @@
+package io.stratos.lxc.controller.internal;
+
+import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.controller.ProcessState;
+import io.stratos.lxc.api.controller.Resources;
+import io.stratos.lxc.api.controller.VmState;
+import io.stratos.lxc.controller.internal.Model.PartitionEntry;
+import io.stratos.lxc.controller.internal.Model.ProcessEntry;
+import io.stratos.lxc.controller.internal.Model.SubscriptionEntry;
+import io.stratos.lxc.controller.internal.Model.VmEntry;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+
+/**
+ * JDBC persistence of the controller's desired state. Every change runs in one transaction
+ * ({@link #inTransaction}); the caller applies it to memory only after the commit, so a failed
+ * write changes nothing and a killed controller restarts from the last commit.
+ */
+final class Repository {
+
+    interface Work {
+        void run(Tx tx) throws SQLException;
+    }
+
+    record Loaded(List<PartitionEntry> partitions, List<VmEntry> vms, List<SubscriptionEntry> subscriptions,
+                  List<ProcessEntry> processes) {
+    }
+
+    private final DataSource dataSource;
+
+    Repository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    void inTransaction(Work work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                work.run(new Tx(connection));
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("the controller database refused a change: " + e.getMessage(), e);
+        }
+    }
+
+    Loaded load() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            List<PartitionEntry> partitions = new ArrayList<>();
+            try (ResultSet r = s.executeQuery("SELECT name, cartridge, adapter, min_vms, max_vms, cpu_millis, memory_mib, template FROM partitions")) {
+                while (r.next()) {
+                    partitions.add(new PartitionEntry(r.getString(1), r.getString(2), r.getString(3), r.getInt(4), r.getInt(5),
+                            new Resources(r.getInt(6), r.getInt(7)), decode(r.getString(8))));
+                }
+            }
+            List<VmEntry> vms = new ArrayList<>();
+            try (ResultSet r = s.executeQuery("SELECT id, partition, adapter, adapter_ref, state, cpu_millis, memory_mib, join_token, agent_secret, runtimes FROM vms")) {
+                while (r.next()) {
+                    VmEntry vm = new VmEntry(r.getString(1), r.getString(2), r.getString(3), r.getString(8),
+                            VmState.valueOf(r.getString(5)), new Resources(r.getInt(6), r.getInt(7)));
+                    vm.adapterRef = r.getString(4);
+                    vm.agentSecret = r.getString(9);
+                    vm.runtimes = list(r.getString(10));
+                    vms.add(vm);
+                }
+            }
+            List<SubscriptionEntry> subscriptions = new ArrayList<>();
+            try (ResultSet r = s.executeQuery("SELECT alias, tenant, cartridge, version, digest, policy, min_processes, max_processes, "
+                    + "desired_processes, env, cpu_millis, memory_mib, runtimes, created_at FROM subscriptions")) {
+                while (r.next()) {
+                    subscriptions.add(new SubscriptionEntry(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                            r.getString(5), r.getString(6), r.getInt(7), r.getInt(8), r.getInt(9), decode(r.getString(10)),
+                            new Resources(r.getInt(11), r.getInt(12)), list(r.getString(13)), r.getString(14)));
+                }
+            }
+            List<ProcessEntry> processes = new ArrayList<>();
+            try (ResultSet r = s.executeQuery("SELECT id, alias, vm_id, runtime, stopping FROM processes")) {
+                while (r.next()) {
+                    String vmId = r.getString(3);
+                    // Observed state is unknown until the VM's agent reports again.
+                    processes.add(new ProcessEntry(r.getString(1), r.getString(2), vmId, r.getString(4), r.getBoolean(5),
+                            vmId == null ? ProcessState.PENDING : ProcessState.STARTING));
+                }
+            }
+            return new Loaded(partitions, vms, subscriptions, processes);
+        } catch (SQLException e) {
+            throw new PersistenceException("cannot read the controller database: " + e.getMessage(), e);
+        }
+    }
+
+    /** The writes of one transaction. */
+    static final class Tx {
+        private final Connection c;
+
+        Tx(Connection c) {
+            this.c = c;
+        }
+
+        void insertPartition(PartitionEntry p) throws SQLException {
+            update("INSERT INTO partitions (name, cartridge, adapter, min_vms, max_vms, cpu_millis, memory_mib, template) VALUES (?,?,?,?,?,?,?,?)",
+                    p.name, p.cartridge, p.adapter, p.minVms, p.maxVms, p.vmCapacity.cpuMillis(), p.vmCapacity.memoryMiB(), encode(p.template));
+        }
+
+        void deletePartition(String name) throws SQLException {
+            update("DELETE FROM vms WHERE partition = ?", name);
+            update("DELETE FROM partitions WHERE name = ?", name);
+        }
+
+        void insertVm(VmEntry vm) throws SQLException {
+            update("INSERT INTO vms (id, partition, adapter, adapter_ref, state, cpu_millis, memory_mib, join_token, agent_secret, runtimes) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    vm.id, vm.partition, vm.adapter, vm.adapterRef, vm.state.name(), vm.capacity.cpuMillis(), vm.capacity.memoryMiB(),
+                    vm.joinToken, vm.agentSecret, String.join(",", vm.runtimes));
+        }
+
+        void updateVm(VmEntry vm) throws SQLException {
+            update("UPDATE vms SET adapter_ref = ?, state = ?, cpu_millis = ?, memory_mib = ?, agent_secret = ?, runtimes = ? WHERE id = ?",
+                    vm.adapterRef, vm.state.name(), vm.capacity.cpuMillis(), vm.capacity.memoryMiB(), vm.agentSecret,
+                    String.join(",", vm.runtimes), vm.id);
+        }
+
+        void deleteVm(String id) throws SQLException {
+            update("DELETE FROM vms WHERE id = ?", id);
+        }
+
+        void insertSubscription(SubscriptionEntry s) throws SQLException {
+            update("INSERT INTO subscriptions (alias, tenant, cartridge, version, digest, policy, min_processes, max_processes, desired_processes, env, cpu_millis, memory_mib, runtimes, created_at) "
+                    + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    s.alias, s.tenant, s.cartridge, s.version, s.digest, s.policy, s.minProcesses, s.maxProcesses, s.desiredProcesses,
+                    encode(s.env), s.request.cpuMillis(), s.request.memoryMiB(), String.join(",", s.runtimes), s.createdAt);
+        }
+
+        void updateDesiredProcesses(String alias, int desired) throws SQLException {
+            update("UPDATE subscriptions SET desired_processes = ? WHERE alias = ?", desired, alias);
+        }
+
+        void deleteSubscription(String alias) throws SQLException {
+            update("DELETE FROM processes WHERE alias = ?", alias);
+            update("DELETE FROM subscriptions WHERE alias = ?", alias);
+        }
+
+        void insertProcess(ProcessEntry p) throws SQLException {
+            update("INSERT INTO processes (id, alias, vm_id, runtime, stopping) VALUES (?,?,?,?,?)", p.id, p.alias, p.vmId, p.runtime, p.stopping);
+        }
+
+        void updateProcess(ProcessEntry p) throws SQLException {
+            update("UPDATE processes SET vm_id = ?, runtime = ?, stopping = ? WHERE id = ?", p.vmId, p.runtime, p.stopping, p.id);
+        }
+
+        void deleteProcess(String id) throws SQLException {
+            update("DELETE FROM processes WHERE id = ?", id);
+        }
+
+        private void update(String sql, Object... values) throws SQLException {
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                for (int i = 0; i < values.length; i++) {
+                    statement.setObject(i + 1, values[i]);
+                }
+                statement.executeUpdate();
+            }
+        }
+    }
+
+    static String encode(Map<String, String> map) {
+        Properties properties = new Properties();
+        properties.putAll(map);
+        StringWriter out = new StringWriter();
+        try {
+            properties.store(out, null);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        // Drop the date comment so equal maps encode equally.
+        return out.toString().replaceAll("(?m)^#.*\\R", "");
+    }
+
+    static Map<String, String> decode(String text) {
+        Properties properties = new Properties();
+        try {
+            properties.load(new StringReader(text == null ? "" : text));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, String> map = new TreeMap<>();
+        properties.forEach((k, v) -> map.put((String) k, (String) v));
+        return map;
+    }
+
+    private static List<String> list(String csv) {
+        return csv == null || csv.isBlank() ? List.of() : Arrays.asList(csv.split(","));
+    }
+
+    /** The database failed: nothing changed; the user can retry once it is back. */
+    static final class PersistenceException extends StratosException {
+        PersistenceException(String message, Throwable cause) {
+            super(Kind.UNAVAILABLE, message, null, "check the controller database (etc/org.ops4j.datasource-stratos.cfg) and retry", cause);
+        }
+    }
+}

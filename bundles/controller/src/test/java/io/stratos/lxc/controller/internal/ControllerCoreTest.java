@@ -1,0 +1,331 @@
+package io.stratos.lxc.controller.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.agent.AgentCredentials;
+import io.stratos.lxc.api.agent.AgentRegistration;
+import io.stratos.lxc.api.agent.AgentReport;
+import io.stratos.lxc.api.agent.DesiredState;
+import io.stratos.lxc.api.agent.ProcessReport;
+import io.stratos.lxc.api.controller.CartridgeProcess;
+import io.stratos.lxc.api.controller.PartitionSpec;
+import io.stratos.lxc.api.controller.PartitionVm;
+import io.stratos.lxc.api.controller.ProcessMetrics;
+import io.stratos.lxc.api.controller.ProcessState;
+import io.stratos.lxc.api.controller.Resources;
+import io.stratos.lxc.api.controller.SubscriptionSpec;
+import io.stratos.lxc.api.controller.VmState;
+import io.stratos.lxc.api.iaas.IaasAdapter;
+import io.stratos.lxc.api.iaas.VmRef;
+import io.stratos.lxc.api.iaas.VmSpec;
+import io.stratos.lxc.controller.internal.CartridgeResolver.ResolvedCartridge;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ControllerCoreTest {
+
+    static final class MutableClock extends Clock {
+        long millis = 1_700_000_000_000L;
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+    }
+
+    static final class FakeAdapter implements IaasAdapter {
+        final Map<String, VmSpec> created = new ConcurrentHashMap<>();
+        final List<String> destroyed = new ArrayList<>();
+
+        @Override
+        public String id() {
+            return "local";
+        }
+
+        @Override
+        public VmRef createVm(VmSpec spec) {
+            created.put(spec.vmId(), spec);
+            return new VmRef(spec.vmId(), "pid-" + spec.vmId());
+        }
+
+        @Override
+        public void destroyVm(VmRef vm) {
+            destroyed.add(vm.vmId());
+        }
+
+        @Override
+        public List<VmRef> listVms() {
+            return List.of();
+        }
+    }
+
+    final MutableClock clock = new MutableClock();
+    final FakeAdapter adapter = new FakeAdapter();
+    final Map<String, IaasAdapter> adapters = new ConcurrentHashMap<>(Map.of("local", adapter));
+    final CartridgeResolver resolver = (name, version) -> {
+        if (!name.equals("static-httpd")) {
+            throw StratosException.notFound("no cartridge '" + name + "'", null);
+        }
+        return new ResolvedCartridge(name, version == null ? "1.0" : version, "sha256:abc", new Resources(250, 64), List.of("lxc", "docker"));
+    };
+    JdbcDataSource dataSource;
+    ControllerCore core;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:controller-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        Schema.migrate(dataSource);
+        core = newCore();
+    }
+
+    private ControllerCore newCore() {
+        ControllerCore c = new ControllerCore(new Repository(dataSource), clock,
+                () -> new ControllerSettings(30, 2, "stratos.local", 8280, 1000, ""), adapters::get, () -> resolver,
+                () -> "http://127.0.0.1:8181/stratos");
+        c.load();
+        return c;
+    }
+
+    private PartitionSpec partition(int vms) {
+        return new PartitionSpec("web", "static-httpd", "local", vms, 4, new Resources(1000, 1024), Map.of());
+    }
+
+    /** Creates the partition's VMs through the adapter and registers an agent on each. */
+    private List<AgentCredentials> readyVms(int count) {
+        core.createPartition(partition(count));
+        core.reconcile();
+        List<AgentCredentials> agents = new ArrayList<>();
+        for (VmSpec spec : adapter.created.values()) {
+            agents.add(core.register(new AgentRegistration(spec.joinToken(), spec.vmId(), "web", new Resources(1000, 1024),
+                    List.of("lxc", "docker"), List.of(), "test")));
+        }
+        return agents;
+    }
+
+    @Test
+    void creatingAPartitionRequestsItsMinimumVmsThroughTheAdapter() {
+        core.createPartition(partition(2));
+        assertThat(core.vms()).extracting(PartitionVm::state).containsOnly(VmState.REQUESTED);
+
+        core.reconcile();
+
+        assertThat(adapter.created).hasSize(2);
+        assertThat(core.vms()).extracting(PartitionVm::state).containsOnly(VmState.BOOTING);
+        assertThat(adapter.created.values()).allSatisfy(spec -> {
+            assertThat(spec.controllerUrl()).isEqualTo("http://127.0.0.1:8181/stratos");
+            assertThat(spec.joinToken()).hasSize(32);
+        });
+    }
+
+    @Test
+    void anAgentWithTheJoinTokenRegistersAndItsVmBecomesReady() {
+        List<AgentCredentials> agents = readyVms(1);
+
+        assertThat(agents).hasSize(1);
+        assertThat(core.vms()).extracting(PartitionVm::state).containsOnly(VmState.READY);
+        assertThat(core.partition("web").readyVms()).isEqualTo(1);
+    }
+
+    @Test
+    void aWrongJoinTokenIsRefusedWithoutSayingWhetherTheVmExists() {
+        core.createPartition(partition(1));
+        String vmId = core.vms().get(0).id();
+
+        assertThatThrownBy(() -> core.register(new AgentRegistration("wrong", vmId, "web", null, List.of("lxc"), List.of(), "t")))
+                .hasMessage("unknown VM or wrong join token");
+        assertThatThrownBy(() -> core.register(new AgentRegistration("wrong", "nope", "web", null, List.of("lxc"), List.of(), "t")))
+                .hasMessage("unknown VM or wrong join token");
+    }
+
+    @Test
+    void subscribingPlacesProcessesAndTheAgentSeesThemInItsDesiredState() throws Exception {
+        AgentCredentials agent = readyVms(1).get(0);
+
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 2, 5, Map.of("GREETING", "hi")));
+
+        List<CartridgeProcess> processes = core.processes("hello");
+        assertThat(processes).hasSize(2).allSatisfy(p -> {
+            assertThat(p.vmId()).isEqualTo(agent.agentId());
+            assertThat(p.state()).isEqualTo(ProcessState.STARTING);
+            assertThat(p.runtime()).isEqualTo("lxc");
+        });
+        DesiredState desired = core.desiredState(agent.agentId(), agent.secret(), 0).toCompletableFuture().get(1, TimeUnit.SECONDS);
+        assertThat(desired.processes()).hasSize(2).allSatisfy(d -> {
+            assertThat(d.imageDigest()).isEqualTo("sha256:abc");
+            assertThat(d.env()).containsEntry("GREETING", "hi");
+            assertThat(d.memoryMiB()).isEqualTo(64);
+        });
+        assertThat(core.vms().get(0).allocated()).isEqualTo(new Resources(500, 128));
+    }
+
+    @Test
+    void aLongPollIsAnsweredAsSoonAsTheDesiredStateChanges() throws Exception {
+        AgentCredentials agent = readyVms(1).get(0);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 5, null));
+        DesiredState first = core.desiredState(agent.agentId(), agent.secret(), 0).toCompletableFuture().get();
+
+        CompletableFuture<DesiredState> poll = core.desiredState(agent.agentId(), agent.secret(), first.revision()).toCompletableFuture();
+        assertThat(poll).isNotDone();
+        core.scale("hello", 3);
+
+        DesiredState next = poll.get(1, TimeUnit.SECONDS);
+        assertThat(next.revision()).isGreaterThan(first.revision());
+        assertThat(next.processes()).hasSize(3);
+    }
+
+    @Test
+    void processesSpreadOverVmsThenPackTheMostAllocatedOne() {
+        readyVms(2);
+        core.subscribe("alice", new SubscriptionSpec("one", "static-httpd", null, null, 2, 5, null));
+
+        assertThat(core.processes("one")).extracting(CartridgeProcess::vmId).doesNotHaveDuplicates();
+
+        core.subscribe("bob", new SubscriptionSpec("two", "static-httpd", null, null, 1, 5, null));
+        core.scale("one", 3);
+        // Both VMs hold one of "one"; "two" went to one of them; the third "one" packs onto the fuller VM.
+        String fuller = core.processes("two").get(0).vmId();
+        assertThat(core.processes("one")).extracting(CartridgeProcess::vmId).filteredOn(fuller::equals).hasSize(2);
+    }
+
+    @Test
+    void whenNoVmHasRoomTheProcessStaysPendingWithTheReasonAndThePartitionShowsTheShortfall() {
+        readyVms(1);
+        core.subscribe("alice", new SubscriptionSpec("big", "static-httpd", null, null, 1, 10, null));
+        core.scale("big", 5); // 5 x 250m on a 1000m VM: the fifth does not fit
+
+        List<CartridgeProcess> pending = core.processes("big").stream().filter(p -> p.state() == ProcessState.PENDING).toList();
+        assertThat(pending).hasSize(1);
+        assertThat(pending.get(0).reason()).contains("no ready VM of partition 'web' has 250m CPU and 64 MiB free");
+        assertThat(core.partition("web").pending()).isEqualTo(1);
+        assertThat(core.partition("web").shortfall()).isEqualTo(new Resources(250, 64));
+    }
+
+    @Test
+    void badRequestsAreRefusedAndChangeNothing() {
+        readyVms(1);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 3, null));
+
+        assertThatThrownBy(() -> core.subscribe("bob", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 3, null)))
+                .isInstanceOf(StratosException.class).hasMessage("alias 'hello' is taken")
+                .extracting(e -> ((StratosException) e).kind()).isEqualTo(StratosException.Kind.CONFLICT);
+        assertThatThrownBy(() -> core.subscribe("bob", new SubscriptionSpec("Hello_World", "static-httpd", null, null, 1, 3, null)))
+                .hasMessageContaining("is not a DNS label");
+        assertThatThrownBy(() -> core.subscribe("bob", new SubscriptionSpec("other", "nginx", null, null, 1, 3, null)))
+                .hasMessage("no cartridge 'nginx'");
+        assertThatThrownBy(() -> core.scale("hello", 4)).hasMessage("subscription 'hello' can have 1 to 3 processes, not 4");
+        assertThatThrownBy(() -> core.scale("hello", 0)).isInstanceOf(StratosException.class);
+        assertThatThrownBy(() -> core.createPartition(new PartitionSpec("other", "php", "openstack", 1, 1, null, null)))
+                .hasMessage("no IaaS adapter 'openstack' is available");
+        assertThatThrownBy(() -> core.deletePartition("web")).hasMessageContaining("still serves subscriptions [hello]");
+
+        assertThat(core.subscriptions()).hasSize(1);
+        assertThat(core.processes()).hasSize(1);
+        assertThat(core.partitions()).hasSize(1);
+    }
+
+    @Test
+    void aSilentAgentIsLostAfterTheGracePeriodAndItsProcessesMoveToAnotherVm() {
+        List<AgentCredentials> agents = readyVms(2);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 2, 5, null));
+        AgentCredentials survivor = agents.get(0);
+
+        clock.millis += 31_000;
+        core.report(survivor.agentId(), survivor.secret(), new AgentReport(0, List.of(), List.of()));
+        core.reconcile();
+
+        assertThat(core.vms()).filteredOn(vm -> vm.id().equals(agents.get(1).agentId()))
+                .extracting(PartitionVm::state).containsExactly(VmState.LOST);
+        assertThat(core.processes("hello")).hasSize(2).extracting(CartridgeProcess::vmId).containsOnly(survivor.agentId());
+    }
+
+    @Test
+    void agentReportsUpdateProcessesAndScaledDownOnesDisappearOnceStopped() {
+        AgentCredentials agent = readyVms(1).get(0);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 5, null));
+        core.scale("hello", 2);
+        List<ProcessReport> running = core.processes("hello").stream()
+                .map(p -> new ProcessReport(p.id(), ProcessState.RUNNING, 20000, "", new ProcessMetrics(5, 1 << 20, 64 << 20, 3, 0)))
+                .toList();
+        core.report(agent.agentId(), agent.secret(), new AgentReport(0, running, List.of()));
+        assertThat(core.processes("hello")).extracting(CartridgeProcess::state).containsOnly(ProcessState.RUNNING);
+
+        core.scale("hello", 1);
+        assertThat(core.processes("hello")).extracting(CartridgeProcess::state).contains(ProcessState.STOPPING);
+        CartridgeProcess kept = core.processes("hello").stream().filter(p -> p.state() == ProcessState.RUNNING).findFirst().orElseThrow();
+        core.report(agent.agentId(), agent.secret(), new AgentReport(0,
+                running.stream().filter(r -> r.processId().equals(kept.id())).toList(), List.of()));
+
+        assertThat(core.processes("hello")).extracting(CartridgeProcess::id).containsExactly(kept.id());
+        assertThat(core.vms().get(0).allocated()).isEqualTo(new Resources(250, 64));
+    }
+
+    @Test
+    void aRestartedControllerHasTheSameSubscriptionsAndProcessesAndNoDuplicates() {
+        AgentCredentials agent = readyVms(1).get(0);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 5, null));
+        core.scale("hello", 3);
+        List<String> ids = core.processes("hello").stream().map(CartridgeProcess::id).sorted().toList();
+
+        ControllerCore restarted = newCore();
+        restarted.reconcile();
+
+        assertThat(restarted.subscriptions()).hasSize(1);
+        assertThat(restarted.processes("hello").stream().map(CartridgeProcess::id).sorted().toList()).isEqualTo(ids);
+        assertThat(restarted.vms().get(0).allocated()).isEqualTo(new Resources(750, 192));
+        // The agent keeps its credentials across a controller restart.
+        restarted.report(agent.agentId(), agent.secret(), new AgentReport(0, List.of(), List.of()));
+    }
+
+    @Test
+    void unsubscribingFreesTheAlias() {
+        readyVms(1);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 2, 5, null));
+        core.unsubscribe("hello");
+
+        assertThat(core.processes()).isEmpty();
+        assertThat(core.vms().get(0).allocated()).isEqualTo(Resources.ZERO);
+        core.subscribe("bob", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 5, null));
+        assertThat(core.subscription("hello").tenant()).isEqualTo("bob");
+    }
+
+    @Test
+    void whileTheAdapterIsAwayVmRequestsWaitAndProceedWhenItReturns() {
+        adapters.clear();
+        adapters.put("local", adapter);
+        core.createPartition(partition(1));
+        adapters.remove("local");
+        core.reconcile();
+        assertThat(core.partition("web").state()).isEqualTo("ADAPTER_UNAVAILABLE");
+        assertThat(core.vms()).extracting(PartitionVm::state).containsExactly(VmState.REQUESTED);
+
+        adapters.put("local", adapter);
+        core.reconcile();
+
+        assertThat(core.partition("web").state()).isEqualTo("ACTIVE");
+        assertThat(core.vms()).extracting(PartitionVm::state).containsExactly(VmState.BOOTING);
+    }
+}
