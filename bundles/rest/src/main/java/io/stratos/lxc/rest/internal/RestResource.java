@@ -5,4 +5,13 @@ package io.stratos.lxc.rest.internal;
  * resources are registered, so a resource appears when the service it adapts is there.
  */
 public interface RestResource {
+
+    /** The user API; agents have their own. */
+    String API = "/api/v1";
+    String AGENT_API = "/agent/v1";
+
+    /** Where under CXF's servlet (/stratos) this resource is published. */
+    default String address() {
+        return API;
+    }
 }

@@ -9,6 +9,8 @@ import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusContributor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.cxf.BusFactory;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxrs.JAXRSServerFactoryBean;
@@ -24,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes every registered {@link RestResource} at {@code /api/v1} under CXF's servlet (whose
+ * Publishes every registered {@link RestResource} at its address ({@code /api/v1}, {@code /agent/v1}) under CXF's servlet (whose
  * context {@code /stratos} comes from PID {@code org.apache.cxf.osgi}). The reference is static and
  * greedy: when a resource comes or goes, DS restarts this server with the new set, which takes
  * milliseconds and keeps the resource classes free of lifecycle code.
@@ -35,13 +37,12 @@ import org.slf4j.LoggerFactory;
 @Component(immediate = true, service = {})
 public class RestServer {
 
-    static final String ADDRESS = "/api/v1";
     private static final Logger LOG = LoggerFactory.getLogger(RestServer.class);
 
     @Reference(cardinality = ReferenceCardinality.AT_LEAST_ONE, policyOption = ReferencePolicyOption.GREEDY)
     List<RestResource> resources;
 
-    private Server server;
+    private final List<Server> servers = new ArrayList<>();
     private ServiceRegistration<StatusContributor> statusRegistration;
 
     static ObjectMapper objectMapper() {
@@ -58,22 +59,29 @@ public class RestServer {
 
     @Activate
     void start(BundleContext context) {
-        JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
-        factory.setBus(BusFactory.getDefaultBus());
-        factory.setAddress(ADDRESS);
-        factory.setServiceBeans(new ArrayList<>(resources));
-        factory.setProviders(providers());
+        // One JAX-RS server per address: the user API and the agent API.
+        Map<String, List<Object>> byAddress = new TreeMap<>();
+        for (RestResource resource : resources) {
+            byAddress.computeIfAbsent(resource.address(), a -> new ArrayList<>()).add(resource);
+        }
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         // CXF looks up some providers through the context class loader; ours sees the right ones.
         Thread.currentThread().setContextClassLoader(RestServer.class.getClassLoader());
         try {
-            server = factory.create();
+            for (Map.Entry<String, List<Object>> entry : byAddress.entrySet()) {
+                JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
+                factory.setBus(BusFactory.getDefaultBus());
+                factory.setAddress(entry.getKey());
+                factory.setServiceBeans(entry.getValue());
+                factory.setProviders(providers());
+                servers.add(factory.create());
+                LOG.info("REST API published at {} with {} resources", entry.getKey(), entry.getValue().size());
+            }
         } finally {
             Thread.currentThread().setContextClassLoader(previous);
         }
-        int count = resources.size();
-        LOG.info("REST API published at {} with {} resources", ADDRESS, count);
-        StatusContributor status = () -> new ComponentStatus("rest", ComponentState.ACTIVE, count + " resources at " + ADDRESS);
+        String detail = resources.size() + " resources at " + String.join(", ", byAddress.keySet());
+        StatusContributor status = () -> new ComponentStatus("rest", ComponentState.ACTIVE, detail);
         statusRegistration = context.registerService(StatusContributor.class, status, null);
     }
 
@@ -83,9 +91,7 @@ public class RestServer {
             statusRegistration.unregister();
             statusRegistration = null;
         }
-        if (server != null) {
-            server.destroy();
-            server = null;
-        }
+        servers.forEach(Server::destroy);
+        servers.clear();
     }
 }

@@ -1,0 +1,70 @@
+package io.stratos.lxc.rest.internal;
+
+import io.stratos.lxc.api.controller.CloudController;
+import io.stratos.lxc.api.controller.Partition;
+import io.stratos.lxc.api.controller.PartitionSpec;
+import io.stratos.lxc.api.controller.PartitionVm;
+import java.net.URI;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.DELETE;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** Partitions and their VMs and agents. */
+@Component(service = RestResource.class)
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class PartitionResource implements RestResource {
+
+    @Reference
+    CloudController controller;
+
+    @POST
+    @Path("partitions")
+    public Response create(PartitionSpec spec) {
+        Partition partition = controller.createPartition(spec);
+        return Response.created(URI.create("partitions/" + partition.name())).entity(partition).build();
+    }
+
+    @GET
+    @Path("partitions")
+    public List<Partition> list() {
+        return controller.partitions();
+    }
+
+    @GET
+    @Path("partitions/{name}")
+    public Partition get(@PathParam("name") String name) {
+        return controller.partition(name);
+    }
+
+    @DELETE
+    @Path("partitions/{name}")
+    public Response delete(@PathParam("name") String name) {
+        controller.deletePartition(name);
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("vms")
+    public List<PartitionVm> vms() {
+        return controller.vms();
+    }
+
+    /** The VMs whose agent has registered. */
+    @GET
+    @Path("agents")
+    public List<PartitionVm> agents() {
+        return controller.vms().stream().filter(vm -> vm.agentId() != null).collect(Collectors.toList());
+    }
+}

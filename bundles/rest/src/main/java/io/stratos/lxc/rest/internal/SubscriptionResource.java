@@ -1,0 +1,84 @@
+package io.stratos.lxc.rest.internal;
+
+import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.controller.CartridgeProcess;
+import io.stratos.lxc.api.controller.CloudController;
+import io.stratos.lxc.api.controller.Subscription;
+import io.stratos.lxc.api.controller.SubscriptionSpec;
+import java.net.URI;
+import java.util.List;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.DELETE;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.PUT;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** Subscriptions, scaling and their processes. */
+@Component(service = RestResource.class)
+@Path("/subscriptions")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class SubscriptionResource implements RestResource {
+
+    /** {@code PUT /subscriptions/{alias}/scale} body. */
+    public record ScaleRequest(Integer processes) {
+    }
+
+    @Reference
+    CloudController controller;
+
+    @Context
+    SecurityContext security;
+
+    @POST
+    public Response subscribe(SubscriptionSpec spec) {
+        Subscription subscription = controller.subscribe(tenant(), spec);
+        return Response.created(URI.create("subscriptions/" + subscription.alias())).entity(subscription).build();
+    }
+
+    @GET
+    public List<Subscription> list() {
+        return controller.subscriptions();
+    }
+
+    @GET
+    @Path("{alias}")
+    public Subscription get(@PathParam("alias") String alias) {
+        return controller.subscription(alias);
+    }
+
+    @DELETE
+    @Path("{alias}")
+    public Response unsubscribe(@PathParam("alias") String alias) {
+        controller.unsubscribe(alias);
+        return Response.noContent().build();
+    }
+
+    @PUT
+    @Path("{alias}/scale")
+    public Subscription scale(@PathParam("alias") String alias, ScaleRequest request) {
+        if (request == null || request.processes() == null) {
+            throw StratosException.invalid("processes", "the number of processes is required", "send {\"processes\": 3}");
+        }
+        return controller.scale(alias, request.processes());
+    }
+
+    @GET
+    @Path("{alias}/processes")
+    public List<CartridgeProcess> processes(@PathParam("alias") String alias) {
+        return controller.processes(alias);
+    }
+
+    private String tenant() {
+        return security != null && security.getUserPrincipal() != null ? security.getUserPrincipal().getName() : "default";
+    }
+}
