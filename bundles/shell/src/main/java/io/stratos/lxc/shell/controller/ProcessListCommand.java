@@ -1,0 +1,40 @@
+package io.stratos.lxc.shell.controller;
+
+import io.stratos.lxc.api.controller.CartridgeProcess;
+import io.stratos.lxc.api.controller.CloudController;
+import java.util.List;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+@Command(scope = "stratos", name = "process-list", description = "Lists cartridge processes, of one subscription or all.")
+@Service
+public class ProcessListCommand implements Action {
+
+    @Argument(index = 0, name = "alias", description = "Only this subscription's processes")
+    @Completion(AliasCompleter.class)
+    String alias;
+
+    @Reference
+    CloudController controller;
+
+    @Override
+    public Object execute() {
+        List<CartridgeProcess> processes = alias == null ? controller.processes() : controller.processes(alias);
+        ShellTable table = new ShellTable();
+        for (String column : new String[] {"Process", "Alias", "VM", "Runtime", "State", "Host port", "CPU %", "Memory MiB", "Reason"}) {
+            table.column(column);
+        }
+        for (CartridgeProcess p : processes) {
+            table.addRow().addContent(p.id(), p.alias(), p.vmId() == null ? "-" : p.vmId(), p.runtime() == null ? "-" : p.runtime(),
+                    p.state(), p.hostPort() == 0 ? "-" : p.hostPort(), String.format("%.1f", p.metrics().cpuPercent()),
+                    p.metrics().memoryBytes() / (1024 * 1024), p.reason());
+        }
+        table.print(System.out);
+        return null;
+    }
+}
