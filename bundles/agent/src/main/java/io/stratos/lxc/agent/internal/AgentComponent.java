@@ -1,16 +1,24 @@
 package io.stratos.lxc.agent.internal;
 
+import io.stratos.lxc.agent.protocol.AgentConnection;
+import io.stratos.lxc.agent.protocol.ControllerClient;
+import io.stratos.lxc.agent.protocol.ProcessSupervisor;
+import io.stratos.lxc.api.agent.AgentRegistration;
 import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusContributor;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,13 +34,43 @@ public class AgentComponent implements StatusContributor {
     private static final Logger LOG = LoggerFactory.getLogger(AgentComponent.class);
 
     private volatile AgentSettings settings;
+    private final ProcessSupervisor supervisor = new WaitingSupervisor();
     private volatile String configProblems = "";
+
+    private volatile AgentConnection connection;
 
     @Activate
     void activate(Map<String, Object> properties) {
         configure(properties);
         LOG.info("Stratos agent ready {} ms after JVM start: {}",
                 ManagementFactory.getRuntimeMXBean().getUptime(), settings);
+        connect();
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (connection != null) {
+            connection.stop();
+            connection = null;
+        }
+    }
+
+    /** Without a join token the agent runs standalone (no controller), e.g. for tests and benchmarks. */
+    private void connect() {
+        AgentSettings current = settings;
+        if (current.joinToken().isEmpty()) {
+            LOG.info("No join token: not connecting to a controller");
+            return;
+        }
+        connection = new AgentConnection(new ControllerClient(current.controllerUrl()), this::registration, supervisor);
+        connection.start();
+    }
+
+    private AgentRegistration registration() {
+        AgentSettings s = settings;
+        return new AgentRegistration(s.joinToken(), s.vmId(), s.partition(), new Resources(s.cpuMillis(), s.memoryMiB()),
+                s.runtimes(), List.of(), FrameworkUtil.getBundle(AgentComponent.class) == null ? "dev"
+                        : FrameworkUtil.getBundle(AgentComponent.class).getVersion().toString());
     }
 
     @Modified
@@ -55,8 +93,13 @@ public class AgentComponent implements StatusContributor {
     @Override
     public ComponentStatus componentStatus() {
         String problems = configProblems;
+        AgentConnection current = connection;
+        String link = current == null ? "standalone" : current.state();
+        if (problems.isEmpty() && current != null && !current.registered()) {
+            return new ComponentStatus("agent", ComponentState.DEGRADED, link);
+        }
         return problems.isEmpty()
-                ? new ComponentStatus("agent", ComponentState.ACTIVE, settings.toString())
+                ? new ComponentStatus("agent", ComponentState.ACTIVE, link + "; " + settings)
                 : new ComponentStatus("agent", ComponentState.UNCONFIGURED, problems);
     }
 

@@ -1,0 +1,121 @@
+package io.stratos.lxc.agent.protocol;
+
+import io.stratos.lxc.api.agent.AgentCredentials;
+import io.stratos.lxc.api.agent.AgentRegistration;
+import io.stratos.lxc.api.agent.DesiredState;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one agent connected to its controller: registers with the join token (retrying with back-off
+ * while the controller is unreachable), long-polls the desired state into the supervisor, and posts
+ * the actual state on every change and every few seconds. Re-registers when the controller forgets it.
+ */
+public final class AgentConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentConnection.class);
+
+    private final ControllerClient client;
+    private final Supplier<AgentRegistration> registration;
+    private final ProcessSupervisor supervisor;
+    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> {
+        Thread thread = new Thread(r, "stratos-agent-connection");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean running = true;
+    private volatile AgentCredentials credentials;
+    private volatile long revision;
+    private volatile String state = "starting";
+
+    public AgentConnection(ControllerClient client, Supplier<AgentRegistration> registration, ProcessSupervisor supervisor) {
+        this.client = client;
+        this.registration = registration;
+        this.supervisor = supervisor;
+    }
+
+    public void start() {
+        executor.execute(this::pollLoop);
+    }
+
+    public void stop() {
+        running = false;
+        executor.shutdownNow();
+    }
+
+    /** For status views: "registered as ...", or why not. */
+    public String state() {
+        return state;
+    }
+
+    public boolean registered() {
+        return credentials != null;
+    }
+
+    private void pollLoop() {
+        long backoffMillis = 500;
+        while (running) {
+            try {
+                if (credentials == null) {
+                    credentials = client.register(registration.get());
+                    revision = 0;
+                    state = "registered as " + credentials.agentId();
+                    LOG.info("Registered with the controller as {}", credentials.agentId());
+                    executor.scheduleWithFixedDelay(this::reportQuietly, 0,
+                            Math.max(1, credentials.statusIntervalSeconds()), TimeUnit.SECONDS);
+                }
+                DesiredState desired = client.desired(credentials, revision,
+                        Duration.ofSeconds(credentials.longPollSeconds() + 10L));
+                if (desired.revision() != revision) {
+                    revision = desired.revision();
+                    supervisor.apply(desired);
+                    reportQuietly();
+                }
+                backoffMillis = 500;
+            } catch (ControllerClient.ControllerException e) {
+                if (e.status() == 404) {
+                    // The controller does not know these credentials (or the token): register again.
+                    credentials = null;
+                }
+                backoffMillis = pause(e, backoffMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                backoffMillis = pause(e, backoffMillis);
+            }
+        }
+    }
+
+    private long pause(Exception e, long backoffMillis) {
+        state = "controller unreachable or refusing (" + e.getMessage() + "), retrying in " + backoffMillis + " ms";
+        LOG.warn("Agent connection: {}", state);
+        try {
+            Thread.sleep(backoffMillis);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+        return Math.min(backoffMillis * 2, 30_000);
+    }
+
+    /** Posts the actual state; called on changes and on a timer. */
+    public void reportQuietly() {
+        AgentCredentials current = credentials;
+        if (current == null || !running) {
+            return;
+        }
+        try {
+            client.report(current, supervisor.report(revision));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debug("Status report failed: {}", e.toString());
+        }
+    }
+}

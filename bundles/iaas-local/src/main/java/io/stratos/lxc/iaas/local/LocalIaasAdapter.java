@@ -1,0 +1,87 @@
+package io.stratos.lxc.iaas.local;
+
+import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.api.iaas.IaasAdapter;
+import io.stratos.lxc.api.iaas.VmRef;
+import io.stratos.lxc.api.iaas.VmSpec;
+import io.stratos.lxc.api.status.ComponentState;
+import io.stratos.lxc.api.status.ComponentStatus;
+import io.stratos.lxc.api.status.StatusContributor;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded default IaaS adapter ({@code local}): partition VMs are agent processes on this host.
+ * Stopping or updating this bundle leaves them running; the controller keeps their state and this
+ * adapter finds them again by their directories when it returns.
+ */
+@Component(configurationPid = LocalSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = {IaasAdapter.class, StatusContributor.class})
+public class LocalIaasAdapter implements IaasAdapter, StatusContributor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalIaasAdapter.class);
+
+    private volatile LocalVms vms;
+    private volatile LocalSettings settings;
+    private volatile String configProblems = "";
+
+    @Activate
+    @Modified
+    void configure(Map<String, Object> properties) {
+        ConfigValues values = ConfigValues.of(LocalSettings.PID, properties);
+        LocalSettings read = LocalSettings.from(values);
+        if (values.valid() || settings == null) {
+            settings = read;
+            vms = new LocalVms(read);
+        }
+        configProblems = values.describeProblems();
+        if (!values.valid()) {
+            LOG.error("Invalid configuration, using {}: {}", settings, configProblems);
+        }
+        LOG.info("Local IaaS adapter ready: {} running VMs under {}", vms.running(), settings.vmsDirectory());
+    }
+
+    @Override
+    public String id() {
+        return "local";
+    }
+
+    @Override
+    public VmRef createVm(VmSpec spec) {
+        if (!configProblems.isEmpty()) {
+            throw StratosException.unavailable("the local adapter is misconfigured: " + configProblems,
+                    "fix etc/io.stratos.lxc.iaas.local.cfg");
+        }
+        return vms.create(spec);
+    }
+
+    @Override
+    public void destroyVm(VmRef vm) {
+        vms.destroy(vm);
+    }
+
+    @Override
+    public List<VmRef> listVms() {
+        return vms.list();
+    }
+
+    @Override
+    public ComponentStatus componentStatus() {
+        if (!configProblems.isEmpty()) {
+            return new ComponentStatus("iaas-local", ComponentState.UNCONFIGURED, configProblems);
+        }
+        if (!Files.isRegularFile(settings.agentDistribution())) {
+            return new ComponentStatus("iaas-local", ComponentState.DEGRADED,
+                    "agent distribution " + settings.agentDistribution() + " is missing");
+        }
+        return new ComponentStatus("iaas-local", ComponentState.ACTIVE, vms.running() + " local VMs running");
+    }
+}

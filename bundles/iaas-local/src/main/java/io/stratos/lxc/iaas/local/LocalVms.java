@@ -1,0 +1,224 @@
+package io.stratos.lxc.iaas.local;
+
+import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.iaas.VmRef;
+import io.stratos.lxc.api.iaas.VmSpec;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Local "VMs": each is an agent distribution unpacked into {@code <vmsDirectory>/<vmId>/home} and run
+ * as its own process session ({@code setsid bin/karaf daemon}), so it outlives a controller restart or
+ * an update of this bundle. Its state is the directory: {@code vm.properties} (slot, partition) and
+ * the agent's {@code karaf.pid}; {@link #list()} re-attaches from them.
+ */
+final class LocalVms {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalVms.class);
+
+    private final LocalSettings settings;
+
+    LocalVms(LocalSettings settings) {
+        this.settings = settings;
+    }
+
+    synchronized VmRef create(VmSpec spec) {
+        if (!Files.isRegularFile(settings.agentDistribution())) {
+            throw StratosException.unavailable("the agent distribution " + settings.agentDistribution() + " is missing",
+                    "set agentDistribution in etc/io.stratos.lxc.iaas.local.cfg");
+        }
+        Path dir = settings.vmsDirectory().resolve(spec.vmId());
+        try {
+            int slot = freeSlot();
+            Path staging = Files.createDirectories(settings.vmsDirectory()).resolve(".staging-" + spec.vmId());
+            deleteTree(staging);
+            Files.createDirectories(staging.resolve("home"));
+            run(List.of("tar", "xzf", settings.agentDistribution().toString(), "-C", staging.resolve("home").toString(),
+                    "--strip-components=1"));
+            Properties properties = new Properties();
+            properties.setProperty("vmId", spec.vmId());
+            properties.setProperty("partition", spec.partition());
+            properties.setProperty("slot", String.valueOf(slot));
+            try (Writer out = Files.newBufferedWriter(staging.resolve("vm.properties"))) {
+                properties.store(out, "Stratos LXC local VM");
+            }
+            // The directory appears whole or not at all.
+            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+            long pid = launch(spec, dir, slot);
+            LOG.info("Local VM {} started: agent pid {}, ports {}-{}, home {}", spec.vmId(), pid, firstPort(slot),
+                    firstPort(slot) + settings.portsPerVm() - 1, dir.resolve("home"));
+            return new VmRef(spec.vmId(), "pid:" + pid);
+        } catch (IOException e) {
+            throw StratosException.unavailable("cannot create local VM " + spec.vmId() + ": " + e.getMessage(),
+                    "check free disk space and permissions of " + settings.vmsDirectory());
+        }
+    }
+
+    private long launch(VmSpec spec, Path dir, int slot) throws IOException {
+        Path home = dir.resolve("home");
+        ProcessBuilder builder = new ProcessBuilder("setsid", home.resolve("bin/karaf").toString(), "daemon")
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("console.log").toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Map<String, String> env = builder.environment();
+        env.put("JAVA_HOME", settings.javaHome().toString());
+        env.put("STRATOS_AGENT_CONTROLLER_URL", spec.controllerUrl());
+        env.put("STRATOS_AGENT_JOIN_TOKEN", spec.joinToken());
+        env.put("STRATOS_AGENT_VM_ID", spec.vmId());
+        env.put("STRATOS_AGENT_PARTITION", spec.partition());
+        env.put("STRATOS_AGENT_CPU_MILLIS", String.valueOf(spec.capacity().cpuMillis()));
+        env.put("STRATOS_AGENT_MEMORY_MIB", String.valueOf(spec.capacity().memoryMiB()));
+        env.put("STRATOS_AGENT_PORT_RANGE_START", String.valueOf(firstPort(slot)));
+        env.put("STRATOS_AGENT_PORT_RANGE_END", String.valueOf(firstPort(slot) + settings.portsPerVm() - 1));
+        env.put("STRATOS_AGENT_DATA_DIR", dir.resolve("agent-data").toString());
+        if (!settings.agentJavaOptions().isBlank()) {
+            env.put("EXTRA_JAVA_OPTS", settings.agentJavaOptions());
+        }
+        Process process = builder.start();
+        // setsid and bin/karaf daemon both exec: this pid is the agent's JVM, leader of its own session.
+        Files.writeString(dir.resolve("pid"), String.valueOf(process.pid()));
+        return process.pid();
+    }
+
+    synchronized void destroy(VmRef vm) {
+        Path dir = settings.vmsDirectory().resolve(vm.vmId());
+        Optional<ProcessHandle> agent = agentProcess(dir);
+        agent.ifPresent(handle -> {
+            kill("TERM", handle.pid());
+            try {
+                handle.onExit().get(15, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                kill("KILL", handle.pid());
+            }
+        });
+        // The agent leaves its containers running on purpose (it re-adopts them after a restart);
+        // a destroyed VM must not leave them behind.
+        Path cleanup = dir.resolve("home/bin/stratos-agent-cleanup");
+        if (Files.isExecutable(cleanup)) {
+            try {
+                run(List.of(cleanup.toString(), dir.resolve("agent-data").toString(), vm.vmId()));
+            } catch (IOException e) {
+                LOG.warn("Cleanup of local VM {} failed: {}", vm.vmId(), e.getMessage());
+            }
+        }
+        try {
+            deleteTree(dir);
+        } catch (IOException e) {
+            LOG.warn("Cannot delete {}: {}", dir, e.getMessage());
+        }
+        LOG.info("Local VM {} destroyed", vm.vmId());
+    }
+
+    /** The VMs whose agent process is alive, found from their directories. */
+    synchronized List<VmRef> list() {
+        List<VmRef> refs = new ArrayList<>();
+        for (Path dir : vmDirectories()) {
+            agentProcess(dir).ifPresent(p -> refs.add(new VmRef(dir.getFileName().toString(), "pid:" + p.pid())));
+        }
+        return refs;
+    }
+
+    synchronized int running() {
+        return list().size();
+    }
+
+    private Optional<ProcessHandle> agentProcess(Path dir) {
+        try {
+            long pid = Long.parseLong(Files.readString(dir.resolve("pid")).trim());
+            String home = dir.resolve("home").toString();
+            // Guard against pid reuse: the process must be this VM's Karaf.
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().arguments().map(args -> String.join(" ", args).contains(home)).orElse(true));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private List<Path> vmDirectories() {
+        if (!Files.isDirectory(settings.vmsDirectory())) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(settings.vmsDirectory())) {
+            return dirs.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith(".")).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private int freeSlot() throws IOException {
+        Set<Integer> used = new HashSet<>();
+        for (Path dir : vmDirectories()) {
+            Properties properties = new Properties();
+            try (Reader in = Files.newBufferedReader(dir.resolve("vm.properties"), StandardCharsets.UTF_8)) {
+                properties.load(in);
+                used.add(Integer.parseInt(properties.getProperty("slot", "-1")));
+            } catch (IOException | NumberFormatException e) {
+                LOG.debug("ignoring {}", dir, e);
+            }
+        }
+        for (int slot = 0; slot < settings.maxVms(); slot++) {
+            if (!used.contains(slot)) {
+                return slot;
+            }
+        }
+        throw StratosException.unavailable("all " + settings.maxVms() + " local VM slots are in use",
+                "raise maxVms in etc/io.stratos.lxc.iaas.local.cfg or destroy VMs");
+    }
+
+    private int firstPort(int slot) {
+        return settings.portRangeStart() + slot * settings.portsPerVm();
+    }
+
+    private static void kill(String signal, long pid) {
+        try {
+            // Negative pid: the whole session/process group the agent leads.
+            new ProcessBuilder("kill", "-" + signal, "--", "-" + pid).redirectErrorStream(true).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            LOG.warn("kill -{} {} failed: {}", signal, pid, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void run(List<String> command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (process.waitFor() != 0) {
+                throw new IOException(String.join(" ", command) + " failed: " + output.trim());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
