@@ -129,13 +129,35 @@ public final class Distribution implements AutoCloseable {
         }
     }
 
+    /**
+     * This distribution's own processes: the launcher and its JVM, not what it started (local VMs are
+     * descendants too, but must outlive a controller crash).
+     */
+    private List<ProcessHandle> ownProcesses() {
+        String karafHome = "-Dkaraf.home=" + home;
+        return process.descendants()
+                .filter(p -> p.info().arguments().map(args -> List.of(args).contains(karafHome)).orElse(false))
+                .toList();
+    }
+
+    /** kill -9 of the JVM, as a crash would; {@link #start()} brings it back on the same directory. */
+    public void kill() throws InterruptedException {
+        List<ProcessHandle> all = new ArrayList<>(ownProcesses());
+        all.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+        for (ProcessHandle handle : all) {
+            handle.onExit().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
+    }
+
     /** Stops the JVM and its launcher; the distribution directory stays for post-mortems. */
     @Override
     public void close() throws InterruptedException {
         if (process == null) {
             return;
         }
-        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        List<ProcessHandle> all = new ArrayList<>(ownProcesses());
         all.forEach(ProcessHandle::destroy);
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
