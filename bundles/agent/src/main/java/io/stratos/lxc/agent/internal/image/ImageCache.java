@@ -59,6 +59,7 @@ public final class ImageCache {
     private final Map<String, Integer> users = new HashMap<>();
     private final Map<String, Long> lastUsed = new HashMap<>();
     private final AtomicInteger fetches = new AtomicInteger();
+    private long clock;
 
     public ImageCache(Path imagesDir, Path downloadsDir, long maxBytes, HttpClient http, Exec exec) {
         this.imagesDir = imagesDir;
@@ -283,8 +284,8 @@ public final class ImageCache {
             }
         } catch (IOException e) {
             // keep what we have: the next attempt resumes from there
-            throw StratosException.unavailable("download of image sha256:" + hex + " broke off after " + size(tarball) + " bytes: "
-                    + e.getMessage(), "it resumes on the next attempt");
+            throw StratosException.unavailable("download of image sha256:" + hex + " broke off after " + size(tarball) + " bytes ("
+                    + e.getMessage() + "); the next attempt resumes from there", "retry");
         }
     }
 
@@ -321,7 +322,8 @@ public final class ImageCache {
 
     private void touch(String hex) {
         long now = System.currentTimeMillis();
-        lastUsed.put(hex, Math.max(now, lastUsed.getOrDefault(hex, 0L) + 1));
+        clock = Math.max(now, clock + 1); // strictly increasing, so uses in one millisecond keep their order
+        lastUsed.put(hex, clock);
         try {
             Files.setLastModifiedTime(imagesDir.resolve(hex), FileTime.fromMillis(now));
         } catch (IOException e) {

@@ -48,6 +48,8 @@ public final class LxcRuntime implements ContainerRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(LxcRuntime.class);
     private static final String META = "stratos.properties";
+    /** In the container's upper layer when the start command needs quoting. */
+    private static final String LAUNCHER = ".stratos-start";
     private static final Pattern CHILD_SIGNAL = Pattern.compile("Child <(\\d+)> ended on signal [^(]*\\((\\d+)\\)");
     private static final Pattern CHILD_ERROR = Pattern.compile("Child <(\\d+)> ended on error \\((\\d+)\\)");
     private static final Pattern DMESG_TIME = Pattern.compile("^\\[\\s*(\\d+\\.\\d+)\\]");
@@ -125,6 +127,15 @@ public final class LxcRuntime implements ContainerRuntime {
             int listenPort = bridge ? spec.containerPort() : spec.hostPort();
             try {
                 Files.createDirectories(dir.resolve("upper"));
+                if (!plainArgv(spec.argv())) {
+                    if (!Files.exists(spec.imageRootfs().resolve("bin/sh"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        throw StratosException.invalid("start", "the start command has arguments with blanks or quotes, which LXC can "
+                                + "only pass through a shell, and the image has no /bin/sh", "add /bin/sh or a start script to the image");
+                    }
+                    Path launcher = dir.resolve("upper").resolve(LAUNCHER);
+                    Files.writeString(launcher, launcher(spec.argv()), StandardCharsets.UTF_8);
+                    Files.setPosixFilePermissions(launcher, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                }
                 Files.writeString(dir.resolve("config"), config(spec, dir, rootfs, address, listenPort), StandardCharsets.UTF_8);
                 Properties meta = new Properties();
                 meta.setProperty("processId", spec.processId());
@@ -135,8 +146,11 @@ public final class LxcRuntime implements ContainerRuntime {
                 meta.setProperty("network", options.network().name().toLowerCase());
                 meta.setProperty("startedUptime", String.valueOf(uptimeSeconds()));
                 writeMeta(dir, meta);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 deleteTree(dir);
+                if (e instanceof StratosException stratos) {
+                    throw stratos;
+                }
                 throw StratosException.unavailable("cannot prepare container " + name + ": " + e.getMessage(), "check the agent's dataDir");
             }
             if (bridge) {
@@ -177,7 +191,7 @@ public final class LxcRuntime implements ContainerRuntime {
         lines.add("lxc.tty.max = 0");
         lines.add("lxc.signal.halt = SIGKILL");
         lines.add("lxc.signal.stop = SIGKILL");
-        lines.add("lxc.init.cmd = " + initCmd(spec.argv()));
+        lines.add("lxc.init.cmd = " + (plainArgv(spec.argv()) ? String.join(" ", spec.argv()) : "/bin/sh /" + LAUNCHER));
         lines.add("lxc.init.cwd = /");
         for (Map.Entry<String, String> e : spec.envWithPort(listenPort).entrySet()) {
             lines.add("lxc.environment = " + e.getKey() + "=" + e.getValue());
@@ -215,15 +229,19 @@ public final class LxcRuntime implements ContainerRuntime {
         return String.join("\n", lines) + "\n";
     }
 
-    /** lxc.init.cmd is split on blanks by LXC; arguments with blanks or quotes cannot be passed that way. */
-    static String initCmd(List<String> argv) {
+    /** Whether LXC can take the argv as it is: it splits {@code lxc.init.cmd} on blanks and knows no quoting. */
+    static boolean plainArgv(List<String> argv) {
+        return argv.stream().noneMatch(arg -> arg.isEmpty()
+                || arg.chars().anyMatch(c -> Character.isWhitespace(c) || c == '"' || c == '\'' || c == '\\'));
+    }
+
+    /** A POSIX shell script that execs the argv, each argument single-quoted. */
+    static String launcher(List<String> argv) {
+        StringBuilder script = new StringBuilder("#!/bin/sh\n# Written by the Stratos agent: the start command, quoted\nexec");
         for (String arg : argv) {
-            if (arg.isEmpty() || arg.chars().anyMatch(c -> Character.isWhitespace(c) || c == '"' || c == '\'' || c == '\\')) {
-                throw StratosException.invalid("start", "LXC start command argument '" + arg + "' has blanks or quotes",
-                        "wrap the command in a script inside the image");
-            }
+            script.append(" '").append(arg.replace("'", "'\\''")).append('\'');
         }
-        return String.join(" ", argv);
+        return script.append('\n').toString();
     }
 
     @Override
