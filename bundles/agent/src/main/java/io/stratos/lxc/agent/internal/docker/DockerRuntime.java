@@ -301,6 +301,19 @@ public final class DockerRuntime implements ContainerRuntime {
         }
     }
 
+    /** Removes the imported image of a digest (when the image cache evicts it); false when no container may use it. */
+    public boolean removeImage(String imageName, String imageDigest) {
+        String ref = "stratos/" + imageName + ":" + imageDigest.substring("sha256:".length(), "sha256:".length() + 12);
+        try {
+            client().removeImageCmd(ref).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return true;
+        } catch (ConflictException e) {
+            return false;
+        }
+    }
+
     public void close() {
         DockerClient c = client;
         client = null;
