@@ -29,6 +29,8 @@ import io.stratos.lxc.api.StratosException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,6 +62,7 @@ public final class DockerRuntime implements ContainerRuntime {
     private final CgroupReader cgroups;
     private final Map<String, Object> imageLocks = new ConcurrentHashMap<>();
     private volatile DockerClient client;
+    private volatile DockerHttpClient http;
 
     /**
      * @param dockerHost e.g. {@code unix:///var/run/docker.sock}
@@ -98,7 +101,7 @@ public final class DockerRuntime implements ContainerRuntime {
             synchronized (this) {
                 if (client == null) {
                     DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
-                    DockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost())
+                    http = new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost())
                             .sslConfig(config.getSSLConfig()).maxConnections(32)
                             .connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofMinutes(5)).build();
                     client = DockerClientImpl.getInstance(config, http);
@@ -128,30 +131,54 @@ public final class DockerRuntime implements ContainerRuntime {
                 throw StratosException.invalid("imageRootfs", "image rootfs " + spec.imageRootfs() + " is not a directory", null);
             }
             long started = System.nanoTime();
-            Process tar;
+            Path tarball = null;
             try {
-                tar = new ProcessBuilder("tar", "-C", spec.imageRootfs().toString(), "--numeric-owner", "-cf", "-", ".")
-                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            } catch (IOException e) {
-                throw StratosException.unavailable("cannot run tar to import " + ref + ": " + e.getMessage(), null);
-            }
-            String[] repoAndTag = ref.split(":");
-            try (InputStream in = tar.getInputStream()) {
-                client().createImageCmd(repoAndTag[0], in).withTag(repoAndTag[1]).exec();
-            } catch (IOException | DockerException e) {
-                tar.destroyForcibly();
-                throw StratosException.unavailable("docker import of " + ref + " failed: " + e.getMessage(), null);
-            }
-            try {
-                if (!tar.waitFor(60, TimeUnit.SECONDS) || tar.exitValue() != 0) {
+                // a file, not a pipe: the import needs a body of known length (a streamed one arrives truncated)
+                tarball = Files.createTempFile("stratos-import-", ".tar");
+                Process tar = new ProcessBuilder("tar", "-C", spec.imageRootfs().toString(), "--numeric-owner", "-cf",
+                        tarball.toString(), ".").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!tar.waitFor(120, TimeUnit.SECONDS) || tar.exitValue() != 0) {
+                    tar.destroyForcibly();
                     throw StratosException.unavailable("tar of " + spec.imageRootfs() + " failed while importing " + ref, null);
                 }
+                importImage(ref, tarball);
+            } catch (IOException | DockerException e) {
+                throw StratosException.unavailable("docker import of " + ref + " failed: " + e.getMessage(), null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw StratosException.unavailable("interrupted while importing " + ref, null);
+            } finally {
+                if (tarball != null) {
+                    try {
+                        Files.deleteIfExists(tarball);
+                    } catch (IOException e) {
+                        LOG.debug("Cannot delete {}: {}", tarball, e.getMessage());
+                    }
+                }
             }
             LOG.info("Imported {} from {} in {} ms", ref, spec.imageRootfs(), (System.nanoTime() - started) / 1_000_000);
             return ref;
+        }
+    }
+
+    /**
+     * {@code POST /images/create?fromSrc=-} with the tarball as the body, through docker-java's transport:
+     * docker-java's own createImageCmd(repository, InputStream) sends the stream JSON-encoded, which dockerd
+     * rejects with "unexpected EOF" (docker-java issue #2377).
+     */
+    private void importImage(String ref, Path tarball) throws IOException {
+        String[] repoAndTag = ref.split(":");
+        String path = "/images/create?fromSrc=-&repo=" + URLEncoder.encode(repoAndTag[0], StandardCharsets.UTF_8)
+                + "&tag=" + URLEncoder.encode(repoAndTag[1], StandardCharsets.UTF_8);
+        client();
+        try (InputStream in = Files.newInputStream(tarball);
+             DockerHttpClient.Response response = http.execute(DockerHttpClient.Request.builder()
+                     .method(DockerHttpClient.Request.Method.POST).path(path)
+                     .putHeader("Content-Type", "application/x-tar").body(in).build())) {
+            String answer = new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (response.getStatusCode() / 100 != 2 || answer.contains("\"error")) {
+                throw new IOException("HTTP " + response.getStatusCode() + ": " + answer.trim());
+            }
         }
     }
 
