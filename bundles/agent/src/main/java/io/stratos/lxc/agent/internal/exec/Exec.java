@@ -22,7 +22,10 @@ public class Exec {
     public Result run(long timeoutMillis, List<String> command) {
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.environment().put("LC_ALL", "C"); // messages we parse are in English
+            process = builder.start();
         } catch (IOException e) {
             throw StratosException.unavailable("cannot run " + command.get(0) + ": " + e.getMessage(), "install it on this VM");
         }

@@ -296,7 +296,8 @@ public final class ImageCache {
             Files.createDirectories(temp);
             Exec.Result tar = exec.run(10 * 60_000L, "tar", "-xpf", tarball.toAbsolutePath().toString(), "-C", temp.toString());
             if (!tar.ok()) {
-                boolean full = tar.output().contains("No space left");
+                boolean full = tar.output().contains("No space left") || tar.output().contains("Wrote only")
+                        || usableSpace(imagesDir) < 64 * 1024;
                 throw full ? StratosException.unavailable("no space left to unpack image sha256:" + hex + " in " + imagesDir,
                         "free disk space or lower imageCacheMiB")
                         : StratosException.invalid("image", "image sha256:" + hex + " cannot be unpacked: " + tar.output(), null);
@@ -379,6 +380,14 @@ public final class ImageCache {
             return "";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static long usableSpace(Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
         }
     }
 
