@@ -11,6 +11,7 @@ import io.stratos.lxc.agent.runtime.ContainerInfo;
 import io.stratos.lxc.agent.runtime.ContainerRuntime;
 import io.stratos.lxc.agent.runtime.PortAllocator;
 import io.stratos.lxc.agent.runtime.RuntimeAvailability;
+import io.stratos.lxc.api.StratosException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,9 +46,32 @@ final class AgentRuntimes implements AutoCloseable {
                         LxcOptions.Network.valueOf(settings.network().toUpperCase(Locale.ROOT)), settings.bridge(),
                         Subnet.parse(settings.bridgeSubnet()), settings.unprivileged()), exec, cgroups));
             } else if (name.equals("docker")) {
-                runtimes.put(name, new DockerRuntime(settings.dockerHost(), settings.vmId(), cgroups));
+                DockerRuntime docker = new DockerRuntime(settings.dockerHost(), settings.vmId(), cgroups);
+                runtimes.put(name, docker);
+                images.onEviction(image -> {
+                    if (docker.available().available()) {
+                        docker.removeImages(image.digest());
+                    }
+                });
             }
         }
+    }
+
+    /**
+     * The runtime of that name: INVALID_INPUT when this agent does not know or offer it, UNAVAILABLE when it is
+     * offered but cannot run here (with the reason).
+     */
+    ContainerRuntime runtime(String name) {
+        ContainerRuntime runtime = runtimes.get(name);
+        if (runtime == null) {
+            throw StratosException.invalid("runtime", "unknown runtime '" + name + "': this VM offers " + runtimes.keySet(),
+                    "use one of " + runtimes.keySet() + " or add it to the agent's runtimes setting");
+        }
+        RuntimeAvailability availability = runtime.available();
+        if (!availability.available()) {
+            throw StratosException.unavailable("runtime " + name + " is unavailable on this VM: " + availability.reason(), null);
+        }
+        return runtime;
     }
 
     PortAllocator ports() {

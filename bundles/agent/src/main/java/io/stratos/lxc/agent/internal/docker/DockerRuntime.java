@@ -328,7 +328,27 @@ public final class DockerRuntime implements ContainerRuntime {
         }
     }
 
-    /** Removes the imported image of a digest (when the image cache evicts it); false when no container may use it. */
+    /** Removes every import of a digest ({@code stratos/*:<digest12>}), when the image cache evicts it; false if one is in use. */
+    public boolean removeImages(String imageDigest) {
+        String tag = imageDigest.substring("sha256:".length(), "sha256:".length() + 12);
+        boolean all = true;
+        for (com.github.dockerjava.api.model.Image image : client().listImagesCmd().withReferenceFilter("stratos/*:" + tag).exec()) {
+            for (String ref : image.getRepoTags() == null ? new String[0] : image.getRepoTags()) {
+                if (ref.startsWith("stratos/") && ref.endsWith(":" + tag)) {
+                    try {
+                        client().removeImageCmd(ref).exec();
+                    } catch (NotFoundException e) {
+                        // gone already
+                    } catch (ConflictException e) {
+                        all = false;
+                    }
+                }
+            }
+        }
+        return all;
+    }
+
+    /** Removes the imported image of a digest; false when a container still uses it. */
     public boolean removeImage(String imageName, String imageDigest) {
         String ref = "stratos/" + imageName + ":" + imageDigest.substring("sha256:".length(), "sha256:".length() + 12);
         try {

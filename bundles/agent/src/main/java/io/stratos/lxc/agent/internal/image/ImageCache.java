@@ -30,7 +30,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -60,6 +62,7 @@ public final class ImageCache {
     private final Map<String, Long> lastUsed = new HashMap<>();
     private final AtomicInteger fetches = new AtomicInteger();
     private long clock;
+    private final List<Consumer<CachedImage>> evictionListeners = new CopyOnWriteArrayList<>();
 
     public ImageCache(Path imagesDir, Path downloadsDir, long maxBytes, HttpClient http, Exec exec) {
         this.imagesDir = imagesDir;
@@ -95,6 +98,11 @@ public final class ImageCache {
             throw StratosException.invalid("digest", "image digest '" + digest + "' is not sha256:<64 lower-case hex>", null);
         }
         return hex;
+    }
+
+    /** Called after an image was evicted (e.g. to drop its Docker import too). */
+    public void onEviction(Consumer<CachedImage> listener) {
+        evictionListeners.add(listener);
     }
 
     /** How many downloads this cache has started (for tests and status). */
@@ -226,6 +234,13 @@ public final class ImageCache {
             lastUsed.remove(image.hex());
             total -= image.sizeBytes();
             LOG.info("Evicted image {} ({} bytes) from the cache", image.digest(), image.sizeBytes());
+            for (Consumer<CachedImage> listener : evictionListeners) {
+                try {
+                    listener.accept(image);
+                } catch (RuntimeException e) {
+                    LOG.warn("After evicting {}: {}", image.digest(), e.getMessage());
+                }
+            }
         }
     }
 

@@ -63,7 +63,7 @@ class DockerRuntimeIT {
                 docker.remove(info.processId());
             }
             if (image != null) {
-                docker.removeImage("static-httpd", image.digest());
+                assertThat(docker.removeImages(image.digest())).isTrue();
             }
             docker.close();
         }
