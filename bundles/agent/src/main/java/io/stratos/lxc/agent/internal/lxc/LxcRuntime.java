@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * cgroup keys (v1 or v2, whichever this host has). Stops are SIGKILL ({@code lxc.signal.halt}): a server
  * running as init ignores SIGTERM.
  *
- * <p>TODO(unprivileged): containers are privileged. Unprivileged ones need the image's lower dir uid-shifted
- * once per image (+100000) and each container dir owned by 100000 (see STACK.md); the setting
- * {@code unprivileged=true} is refused until that lands.
+ * <p>With {@code unprivileged=true} containers run in a user namespace mapped onto root's subordinate ids
+ * ({@code lxc.idmap}). Idmapped mounts do not work with an overlay rootfs here, so the image's rootfs is copied
+ * once per image with its owners shifted ({@code rootfs-idmap-<first>} beside it, setuid bits kept) and serves as
+ * the shared lower layer of all its unprivileged containers; each container's directory is owned by the mapped root.
  */
 public final class LxcRuntime implements ContainerRuntime {
 
@@ -88,13 +89,21 @@ public final class LxcRuntime implements ContainerRuntime {
         if (options.network() == LxcOptions.Network.BRIDGE && !Exec.onPath("ip")) {
             return RuntimeAvailability.no("ip (iproute2) not found: needed for the bridge network; or set network=host");
         }
-        if (options.unprivileged()) {
-            return RuntimeAvailability.no("unprivileged LXC containers are not implemented yet: set unprivileged=false");
-        }
         if (!"root".equals(System.getProperty("user.name"))) {
-            return RuntimeAvailability.no("privileged LXC containers need the agent to run as root");
+            return RuntimeAvailability.no("the LXC runtime needs the agent to run as root (it starts privileged containers, or "
+                    + "unprivileged ones through root's subordinate ids)");
         }
-        return RuntimeAvailability.yes("lxc with cgroup " + cgroups.layout().name().toLowerCase() + ", network "
+        if (options.unprivileged()) {
+            if (!Exec.onPath("newuidmap") || !Exec.onPath("newgidmap")) {
+                return RuntimeAvailability.no("unprivileged=true needs newuidmap/newgidmap: install the uidmap package");
+            }
+            if (idMap().isEmpty()) {
+                return RuntimeAvailability.no("unprivileged=true needs a range of at least 65536 ids for root in /etc/subuid and "
+                        + "/etc/subgid, e.g. the line root:100000:65536 in both");
+            }
+        }
+        return RuntimeAvailability.yes("lxc " + (options.unprivileged() ? "unprivileged (ids from " + idMap().get().first() + ")"
+                : "privileged") + " with cgroup " + cgroups.layout().name().toLowerCase() + ", network "
                 + options.network().name().toLowerCase() + (options.network() == LxcOptions.Network.BRIDGE
                 ? " (" + options.bridge() + " " + options.subnet() + ")" : ""));
     }
@@ -114,6 +123,10 @@ public final class LxcRuntime implements ContainerRuntime {
             throw StratosException.invalid("imageRootfs", "image rootfs " + rootfs + " is not a directory usable as an overlay lower layer", null);
         }
         String name = spec.containerName();
+        Optional<IdMap> ids = options.unprivileged() ? idMap() : Optional.empty();
+        if (ids.isPresent()) {
+            rootfs = shiftedLower(spec.imageRootfs(), ids.get()).toString();
+        }
         synchronized (lock(spec.processId())) {
             Path dir = containerDir(spec.processId());
             if (Files.exists(dir)) {
@@ -126,7 +139,12 @@ public final class LxcRuntime implements ContainerRuntime {
             String address = bridge ? options.subnet().addressFor(spec.hostPort()) : "127.0.0.1";
             int listenPort = bridge ? spec.containerPort() : spec.hostPort();
             try {
+                createContainersDir();
                 Files.createDirectories(dir.resolve("upper"));
+                if (ids.isPresent()) {
+                    chown(dir, ids.get().host(0));
+                    chown(dir.resolve("upper"), ids.get().host(0));
+                }
                 if (!plainArgv(spec.argv())) {
                     if (!Files.exists(spec.imageRootfs().resolve("bin/sh"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                         throw StratosException.invalid("start", "the start command has arguments with blanks or quotes, which LXC can "
@@ -135,6 +153,9 @@ public final class LxcRuntime implements ContainerRuntime {
                     Path launcher = dir.resolve("upper").resolve(LAUNCHER);
                     Files.writeString(launcher, launcher(spec.argv()), StandardCharsets.UTF_8);
                     Files.setPosixFilePermissions(launcher, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                    if (ids.isPresent()) {
+                        chown(launcher, ids.get().host(0));
+                    }
                 }
                 Files.writeString(dir.resolve("config"), config(spec, dir, rootfs, address, listenPort), StandardCharsets.UTF_8);
                 Properties meta = new Properties();
@@ -186,7 +207,14 @@ public final class LxcRuntime implements ContainerRuntime {
         lines.add("lxc.uts.name = " + spec.containerName());
         lines.add("lxc.rootfs.path = overlay:" + rootfs + ":" + dir.toAbsolutePath().resolve("upper"));
         lines.add("lxc.apparmor.profile = " + (hostHasAppArmor() ? "generated" : "unconfined"));
-        lines.add("lxc.mount.auto = proc:mixed sys:ro cgroup:mixed");
+        Optional<IdMap> ids = options.unprivileged() ? idMap() : Optional.empty();
+        if (ids.isPresent()) {
+            lines.add("lxc.idmap = u 0 " + ids.get().first() + " " + IdMap.SIZE);
+            lines.add("lxc.idmap = g 0 " + ids.get().first() + " " + IdMap.SIZE);
+        }
+        // without its own network namespace an unprivileged container cannot mount sysfs
+        boolean sysfs = ids.isEmpty() || options.network() == LxcOptions.Network.BRIDGE;
+        lines.add("lxc.mount.auto = proc:mixed " + (sysfs ? "sys:ro " : "") + "cgroup:mixed");
         lines.add("lxc.autodev = 1");
         lines.add("lxc.tty.max = 0");
         lines.add("lxc.signal.halt = SIGKILL");
@@ -467,6 +495,73 @@ public final class LxcRuntime implements ContainerRuntime {
             }
         }
         return false;
+    }
+
+    /** Root's subordinate id range, from /etc/subuid and /etc/subgid. */
+    Optional<IdMap> idMap() {
+        return IdMap.ofRoot(Path.of("/etc/subuid"), Path.of("/etc/subgid"));
+    }
+
+    private void createContainersDir() throws IOException {
+        Path containers = options.containersDir();
+        if (!Files.isDirectory(containers)) {
+            Files.createDirectories(containers);
+        }
+        if (options.unprivileged()) {
+            // the mapped root must reach its container directory
+            Files.setPosixFilePermissions(containers, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        }
+    }
+
+    private static void chown(Path path, int id) throws IOException {
+        Files.setAttribute(path, "unix:uid", id, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(path, "unix:gid", id, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * The image's rootfs with every owner shifted into the id map, made once per image beside the rootfs
+     * (through a temporary copy and an atomic rename) and shared by all unprivileged containers of the image.
+     */
+    Path shiftedLower(Path imageRootfs, IdMap ids) {
+        Path shifted = imageRootfs.resolveSibling(imageRootfs.getFileName() + "-idmap-" + ids.first());
+        synchronized (locks.computeIfAbsent("lower:" + shifted, k -> new Object())) {
+            if (Files.isDirectory(shifted)) {
+                return shifted;
+            }
+            long started = System.nanoTime();
+            Path temp = imageRootfs.resolveSibling("." + shifted.getFileName() + "-" + System.nanoTime());
+            try {
+                Exec.Result copy = exec.run(10 * 60_000L, "cp", "-a", imageRootfs.toString(), temp.toString());
+                if (!copy.ok()) {
+                    throw StratosException.unavailable("cannot copy " + imageRootfs + " for unprivileged containers: " + copy.output(),
+                            "free disk space");
+                }
+                List<String> special = new ArrayList<>();
+                try (Stream<Path> paths = Files.walk(temp)) {
+                    for (Path path : paths.toList()) {
+                        Map<String, Object> attrs = Files.readAttributes(path, "unix:uid,gid,mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                        int mode = (Integer) attrs.get("mode");
+                        Files.setAttribute(path, "unix:uid", ids.host((Integer) attrs.get("uid")), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                        Files.setAttribute(path, "unix:gid", ids.host((Integer) attrs.get("gid")), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                        if ((mode & 0170000) != 0120000 && (mode & 06000) != 0) {
+                            special.add(Integer.toOctalString(mode & 07777) + " " + path);
+                        }
+                    }
+                }
+                for (String entry : special) {
+                    String[] modeAndPath = entry.split(" ", 2);
+                    exec.run(10_000, "chmod", modeAndPath[0], modeAndPath[1]); // chown cleared setuid/setgid
+                }
+                Files.move(temp, shifted, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                LOG.info("Shifted {} into {} for unprivileged containers in {} ms", imageRootfs, shifted,
+                        (System.nanoTime() - started) / 1_000_000);
+                return shifted;
+            } catch (IOException e) {
+                throw StratosException.unavailable("cannot prepare " + shifted + ": " + e.getMessage(), "free disk space");
+            } finally {
+                deleteTree(temp);
+            }
+        }
     }
 
     private static double uptimeSeconds() {

@@ -44,6 +44,8 @@ class LxcRuntimeIT {
         assumeTrue(Exec.onPath("lxc-start"), "lxc-start is not installed: skipping the LXC integration tests");
         assumeTrue("root".equals(System.getProperty("user.name")), "not root: skipping the privileged LXC integration tests");
         work = Files.createTempDirectory("stratos-test-lxc");
+        // unprivileged containers' root (a subordinate id) must traverse to its rootfs
+        Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         store = new TestImages.Store();
         Path tarball = TestImages.tarball(TestImages.busyboxImage(work.resolve("src"), "hello from lxc"), work.resolve("image.tar"));
         String digest = TestImages.sha256(tarball);
@@ -186,6 +188,49 @@ class LxcRuntimeIT {
             host.remove("stratos-test-host");
             host.close();
             ports.release("stratos-test-host");
+        }
+    }
+
+    @Test
+    void unprivilegedContainersRunAsSubordinateIdsOverAShiftedSharedLower() throws Exception {
+        assumeTrue(IdMap.ofRoot(Path.of("/etc/subuid"), Path.of("/etc/subgid")).isPresent(),
+                "no root:100000:65536 in /etc/subuid and /etc/subgid: skipping the unprivileged LXC test");
+        LxcRuntime unprivileged = new LxcRuntime(new LxcOptions(work.resolve("containers-userns"), LxcOptions.Network.BRIDGE, BRIDGE,
+                SUBNET, true), new Exec(), CgroupReader.host());
+        assertThat(unprivileged.available().available()).as(unprivileged.available().reason()).isTrue();
+        int port1 = ports.allocate("stratos-test-u1");
+        int port2 = ports.allocate("stratos-test-u2");
+        try {
+            long t0 = System.nanoTime();
+            unprivileged.start(spec("stratos-test-u1", HTTPD, port1, 16));
+            String body = TestImages.getUntilOk("http://127.0.0.1:" + port1 + "/", Duration.ofSeconds(10));
+            System.out.println("LXC unprivileged: start (with the one-time id shift of the image) to first HTTP 200 in "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            long t1 = System.nanoTime();
+            unprivileged.start(spec("stratos-test-u2", List.of("/bin/sh", "-c", "exec httpd -f -p $PORT -h /www"), port2, 16));
+            TestImages.getUntilOk("http://127.0.0.1:" + port2 + "/", Duration.ofSeconds(10));
+            System.out.println("LXC unprivileged: second start to first HTTP 200 in " + (System.nanoTime() - t1) / 1_000_000 + " ms");
+
+            assertThat(body).isEqualTo("hello from lxc");
+            Path shifted = image.rootfs().resolveSibling("rootfs-idmap-" + IdMap.ofRoot(Path.of("/etc/subuid"), Path.of("/etc/subgid")).get().first());
+            assertThat(Files.getAttribute(shifted.resolve("bin/busybox"), "unix:uid")).isEqualTo(100000);
+            assertThat(Files.getAttribute(image.rootfs().resolve("bin/busybox"), "unix:uid")).isEqualTo(0);
+            Exec.Result pid = new Exec().run(10_000, "lxc-info", "-P", work.resolve("containers-userns").toString(), "-n",
+                    "stratos-stratos-test-u1", "-p", "-H");
+            String status = Files.readString(Path.of("/proc", pid.output().trim(), "status"));
+            assertThat(status).containsPattern("Uid:\\s+100000\\s");
+
+            // the memory limit holds for unprivileged containers too
+            Exec.Result hog = new Exec().run(30_000, "lxc-attach", "-P", work.resolve("containers-userns").toString(), "-n",
+                    "stratos-stratos-test-u1", "--", "/bin/busybox", "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1");
+            assertThat(hog.exitCode()).isEqualTo(137);
+            assertThat(unprivileged.inspect("stratos-test-u1").orElseThrow().oomKilled()).isTrue();
+        } finally {
+            unprivileged.remove("stratos-test-u1");
+            unprivileged.remove("stratos-test-u2");
+            unprivileged.close();
+            ports.release("stratos-test-u1");
+            ports.release("stratos-test-u2");
         }
     }
 

@@ -82,6 +82,15 @@ class LxcRuntimeTest {
     }
 
     @Test
+    void rootsSubordinateIdsComeFromSubuidAndSubgid() {
+        assertThat(IdMap.parse(List.of("alice:100000:65536", "root:200000:65536"))).contains(new IdMap(200000, 65536));
+        assertThat(IdMap.parse(List.of("root:200000:1000"))).isEmpty();
+        assertThat(IdMap.parse(List.of())).isEmpty();
+        assertThat(new IdMap(100000, 65536).host(33)).isEqualTo(100033);
+        assertThatThrownBy(() -> new IdMap(100000, 65536).host(70000)).isInstanceOf(StratosException.class);
+    }
+
+    @Test
     void subnetMapsHostPortsToAddresses() {
         Subnet subnet = Subnet.parse("10.213.0.0/16");
         assertThat(subnet.gateway()).isEqualTo("10.213.0.1");
