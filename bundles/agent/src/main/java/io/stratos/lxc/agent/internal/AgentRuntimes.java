@@ -32,6 +32,7 @@ final class AgentRuntimes implements AutoCloseable {
     private final PortAllocator ports;
     private final ImageCache images;
     private final Map<String, ContainerRuntime> runtimes = new LinkedHashMap<>();
+    private final ProcessLauncher launcher;
 
     AgentRuntimes(AgentSettings settings) {
         Path data = Path.of(settings.dataDir());
@@ -55,6 +56,11 @@ final class AgentRuntimes implements AutoCloseable {
                 });
             }
         }
+        launcher = new ProcessLauncher(ports, images, this::runtime, digest -> ImageCache.imageUrl(settings.controllerUrl(), digest));
+    }
+
+    ProcessLauncher launcher() {
+        return launcher;
     }
 
     /**
@@ -99,6 +105,7 @@ final class AgentRuntimes implements AutoCloseable {
                     if (info.hostPort() > 0 && !ports.reserve(info.hostPort(), info.processId())) {
                         LOG.warn("Container {} holds port {} which another process has", info.name(), info.hostPort());
                     }
+                    launcher.adopted(info);
                     adopted.add(info);
                 }
             } catch (RuntimeException e) {

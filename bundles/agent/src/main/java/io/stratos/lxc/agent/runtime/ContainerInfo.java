@@ -11,13 +11,15 @@ package io.stratos.lxc.agent.runtime;
  * @param oomKilled  whether the kernel's OOM killer killed a process in its memory cgroup
  * @param hostPort   the port published on 127.0.0.1, 0 when unknown
  * @param address    where the process listens as seen from the VM ({@code ip:port}), may be empty
+ * @param imageDigest the image it runs ({@code sha256:<hex>}), empty when unknown
  * @param detail     anything worth telling a user (why it stopped, which image), may be empty
  */
 public record ContainerInfo(String processId, String name, String runtime, ContainerState state, Integer exitCode,
-                            boolean oomKilled, int hostPort, String address, String detail) {
+                            boolean oomKilled, int hostPort, String address, String imageDigest, String detail) {
 
     public ContainerInfo {
         address = address == null ? "" : address;
+        imageDigest = imageDigest == null ? "" : imageDigest;
         detail = detail == null ? "" : detail;
     }
 

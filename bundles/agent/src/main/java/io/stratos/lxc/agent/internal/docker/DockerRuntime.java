@@ -296,7 +296,7 @@ public final class DockerRuntime implements ContainerRuntime {
                     + (exit != null && !oom ? "; exited with " + exit : "")
                     + (s.getError() != null && !s.getError().isEmpty() ? "; " + s.getError() : "");
             return new ContainerInfo(processId, ContainerNames.containerName(processId), name(), state, exit, oom, hostPort,
-                    "127.0.0.1:" + hostPort, detail);
+                    "127.0.0.1:" + hostPort, labels.getOrDefault(LABEL_DIGEST, ""), detail);
         });
     }
 

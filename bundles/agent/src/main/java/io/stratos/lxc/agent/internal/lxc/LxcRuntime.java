@@ -382,7 +382,8 @@ public final class LxcRuntime implements ContainerRuntime {
             }
             detail += byAgent ? "; stopped by the agent" : oom ? "; OOM-killed: exceeded its memory limit" : "; exited with " + exitCode;
         }
-        return Optional.of(new ContainerInfo(processId, name, name(), state, exitCode, oom, hostPort, address, detail));
+        return Optional.of(new ContainerInfo(processId, name, name(), state, exitCode, oom, hostPort, address,
+                meta.getProperty("imageDigest", ""), detail));
     }
 
     @Override
