@@ -237,6 +237,10 @@ public final class LxcRuntime implements ContainerRuntime {
         if (spec.memoryMiB() > 0) {
             if (v1) {
                 lines.add("lxc.cgroup.memory.limit_in_bytes = " + spec.memoryBytes());
+                if (Files.exists(cgroups.root().resolve("memory/memory.memsw.limit_in_bytes"))) {
+                    // with swap accounting, memory+swap too: the limit means OOM, not swapping
+                    lines.add("lxc.cgroup.memory.memsw.limit_in_bytes = " + spec.memoryBytes());
+                }
             } else {
                 lines.add("lxc.cgroup2.memory.max = " + spec.memoryBytes());
                 lines.add("lxc.cgroup2.memory.swap.max = 0");

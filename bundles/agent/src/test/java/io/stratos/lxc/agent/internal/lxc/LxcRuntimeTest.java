@@ -30,7 +30,9 @@ class LxcRuntimeTest {
     }
 
     @Test
-    void bridgeConfigOnCgroupV1() {
+    void bridgeConfigOnCgroupV1() throws Exception {
+        Files.createDirectories(dir.resolve("memory"));
+        Files.writeString(dir.resolve("memory/memory.memsw.limit_in_bytes"), "9223372036854771712\n");
         LxcRuntime lxc = runtime(LxcOptions.Network.BRIDGE, CgroupReader.Layout.V1);
         String config = lxc.config(spec(List.of("/bin/httpd", "-f", "-p", "8080")), dir.resolve("stratos-p1"), "/img/rootfs",
                 "10.213.78.39", 8080);
@@ -42,6 +44,7 @@ class LxcRuntimeTest {
                 .contains("lxc.net.0.type = veth").contains("lxc.net.0.link = stratosbr0")
                 .contains("lxc.net.0.ipv4.address = 10.213.78.39/16").contains("lxc.net.0.ipv4.gateway = 10.213.0.1")
                 .contains("lxc.cgroup.memory.limit_in_bytes = 16777216")
+                .contains("lxc.cgroup.memory.memsw.limit_in_bytes = 16777216")
                 .contains("lxc.cgroup.cpu.cfs_quota_us = 50000").contains("lxc.cgroup.cpu.cfs_period_us = 100000")
                 .contains("lxc.cgroup.pids.max = 64")
                 .doesNotContain("cgroup2");
