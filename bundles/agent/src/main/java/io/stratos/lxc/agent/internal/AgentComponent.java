@@ -2,7 +2,8 @@ package io.stratos.lxc.agent.internal;
 
 import io.stratos.lxc.agent.protocol.AgentConnection;
 import io.stratos.lxc.agent.protocol.ControllerClient;
-import io.stratos.lxc.agent.protocol.ProcessSupervisor;
+import io.stratos.lxc.agent.runtime.ContainerInfo;
+import io.stratos.lxc.agent.runtime.ContainerRuntime;
 import io.stratos.lxc.api.agent.AgentRegistration;
 import io.stratos.lxc.api.config.ConfigValues;
 import io.stratos.lxc.api.controller.Resources;
@@ -12,9 +13,13 @@ import io.stratos.lxc.api.status.StatusContributor;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -24,8 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent of one partition VM. This first slice reads and validates its settings and reports
- * itself ready; the image cache, runtimes and reconciler hang off it.
+ * The agent of one partition VM: builds the runtimes, image cache and port allocator from its settings,
+ * re-adopts the containers a previous run left running, then connects to the controller (when it has a
+ * join token) and lets the {@link Reconciler} make the containers match the desired state.
  */
 @Component(immediate = true, configurationPid = AgentSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {StatusContributor.class, AgentComponent.class})
@@ -34,25 +40,34 @@ public class AgentComponent implements StatusContributor {
     private static final Logger LOG = LoggerFactory.getLogger(AgentComponent.class);
 
     private volatile AgentSettings settings;
-    private final ProcessSupervisor supervisor = new WaitingSupervisor();
     private volatile String configProblems = "";
-
+    private volatile AgentRuntimes runtimes;
+    private volatile Reconciler reconciler;
     private volatile AgentConnection connection;
+    private final List<ServiceRegistration<ContainerRuntime>> registrations = new ArrayList<>();
+    private volatile String version = "dev";
 
     @Activate
-    void activate(Map<String, Object> properties) {
+    void activate(BundleContext context, Map<String, Object> properties) {
         configure(properties);
-        LOG.info("Stratos agent ready {} ms after JVM start: {}",
-                ManagementFactory.getRuntimeMXBean().getUptime(), settings);
-        connect();
-    }
-
-    @Deactivate
-    void deactivate() {
-        if (connection != null) {
-            connection.stop();
-            connection = null;
+        version = context.getBundle().getVersion().toString();
+        AgentRuntimes built = new AgentRuntimes(settings);
+        runtimes = built;
+        for (ContainerRuntime runtime : built.runtimes().values()) {
+            Dictionary<String, Object> props = new Hashtable<>();
+            props.put("stratos.runtime", runtime.name());
+            registrations.add(context.registerService(ContainerRuntime.class, runtime, props));
         }
+        LOG.info("Stratos agent ready {} ms after JVM start: {}", ManagementFactory.getRuntimeMXBean().getUptime(), settings);
+        // Adopt first, then connect: the first desired state must not start duplicates of adopted containers.
+        Thread start = new Thread(() -> {
+            List<ContainerInfo> adopted = built.adopt();
+            LOG.info("Runtimes: {}; re-adopted {} container(s)", built.describe(), adopted.size());
+            reconciler = new Reconciler(built, System::currentTimeMillis);
+            connect();
+        }, "stratos-agent-start");
+        start.setDaemon(true);
+        start.start();
     }
 
     /** Without a join token the agent runs standalone (no controller), e.g. for tests and benchmarks. */
@@ -62,15 +77,46 @@ public class AgentComponent implements StatusContributor {
             LOG.info("No join token: not connecting to a controller");
             return;
         }
-        connection = new AgentConnection(new ControllerClient(current.controllerUrl()), this::registration, supervisor);
-        connection.start();
+        AgentConnection created = new AgentConnection(new ControllerClient(current.controllerUrl()), this::registration, reconciler);
+        reconciler.onChange(created::reportQuietly);
+        connection = created;
+        created.start();
     }
 
     private AgentRegistration registration() {
         AgentSettings s = settings;
+        AgentRuntimes built = runtimes;
+        List<String> images = built == null ? List.of() : built.images().list().stream().map(i -> i.digest()).toList();
         return new AgentRegistration(s.joinToken(), s.vmId(), s.partition(), new Resources(s.cpuMillis(), s.memoryMiB()),
-                s.runtimes(), List.of(), FrameworkUtil.getBundle(AgentComponent.class) == null ? "dev"
-                        : FrameworkUtil.getBundle(AgentComponent.class).getVersion().toString());
+                s.runtimes(), images, version);
+    }
+
+    @Deactivate
+    void deactivate() {
+        AgentConnection current = connection;
+        connection = null;
+        if (current != null) {
+            current.stop();
+        }
+        Reconciler r = reconciler;
+        reconciler = null;
+        if (r != null) {
+            r.close();
+        }
+        for (ServiceRegistration<ContainerRuntime> registration : registrations) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException e) {
+                // the framework took it down already
+            }
+        }
+        registrations.clear();
+        AgentRuntimes built = runtimes;
+        runtimes = null;
+        if (built != null) {
+            // containers keep running; a restarted agent re-adopts them
+            built.close();
+        }
     }
 
     @Modified
@@ -78,6 +124,9 @@ public class AgentComponent implements StatusContributor {
         ConfigValues values = ConfigValues.of(AgentSettings.PID, AgentSettings.merge(properties, System.getenv()));
         AgentSettings read = AgentSettings.from(values, hostName(), defaultDataDir());
         if (values.valid() || settings == null) {
+            if (settings != null && runtimes != null && !sameRuntimeSettings(settings, read)) {
+                LOG.warn("Runtime settings (ports, network, dataDir, runtimes, image cache) apply when the agent restarts");
+            }
             settings = read;
         }
         configProblems = values.describeProblems();
@@ -86,21 +135,38 @@ public class AgentComponent implements StatusContributor {
         }
     }
 
+    private static boolean sameRuntimeSettings(AgentSettings a, AgentSettings b) {
+        return a.dataDir().equals(b.dataDir()) && a.portRangeStart() == b.portRangeStart() && a.portRangeEnd() == b.portRangeEnd()
+                && a.runtimes().equals(b.runtimes()) && a.network().equals(b.network()) && a.bridge().equals(b.bridge())
+                && a.bridgeSubnet().equals(b.bridgeSubnet()) && a.unprivileged() == b.unprivileged()
+                && a.imageCacheMiB() == b.imageCacheMiB() && a.dockerHost().equals(b.dockerHost());
+    }
+
+    /** The port allocator, image cache and runtimes; null while inactive. */
+    AgentRuntimes runtimes() {
+        return runtimes;
+    }
+
     AgentSettings settings() {
         return settings;
+    }
+
+    Reconciler reconciler() {
+        return reconciler;
     }
 
     @Override
     public ComponentStatus componentStatus() {
         String problems = configProblems;
-        AgentConnection current = connection;
-        String link = current == null ? "standalone" : current.state();
-        if (problems.isEmpty() && current != null && !current.registered()) {
-            return new ComponentStatus("agent", ComponentState.DEGRADED, link);
+        if (!problems.isEmpty()) {
+            return new ComponentStatus("agent", ComponentState.UNCONFIGURED, problems);
         }
-        return problems.isEmpty()
-                ? new ComponentStatus("agent", ComponentState.ACTIVE, link + "; " + settings)
-                : new ComponentStatus("agent", ComponentState.UNCONFIGURED, problems);
+        AgentRuntimes built = runtimes;
+        AgentConnection current = connection;
+        String detail = (current == null ? "standalone" : current.state()) + "; " + settings
+                + (built == null ? "" : "; " + built.describe());
+        boolean degraded = current != null && !current.registered();
+        return new ComponentStatus("agent", degraded ? ComponentState.DEGRADED : ComponentState.ACTIVE, detail);
     }
 
     private static String defaultDataDir() {

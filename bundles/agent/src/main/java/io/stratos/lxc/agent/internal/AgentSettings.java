@@ -1,5 +1,6 @@
 package io.stratos.lxc.agent.internal;
 
+import io.stratos.lxc.agent.internal.lxc.Subnet;
 import io.stratos.lxc.api.config.ConfigValues;
 import java.util.HashMap;
 import java.util.List;
@@ -13,12 +14,15 @@ import java.util.Map;
  */
 record AgentSettings(String controllerUrl, String joinToken, String vmId, String partition,
                      int cpuMillis, int memoryMiB, String dataDir, int portRangeStart, int portRangeEnd,
-                     List<String> runtimes) {
+                     List<String> runtimes, String network, String bridge, String bridgeSubnet, boolean unprivileged,
+                     int imageCacheMiB, String dockerHost) {
 
     static final String PID = "io.stratos.lxc.agent";
     static final String ENV_PREFIX = "STRATOS_AGENT_";
     static final List<String> KEYS = List.of("controllerUrl", "joinToken", "vmId", "partition", "cpuMillis",
-            "memoryMiB", "dataDir", "portRangeStart", "portRangeEnd", "runtimes");
+            "memoryMiB", "dataDir", "portRangeStart", "portRangeEnd", "runtimes", "network", "bridge", "bridgeSubnet",
+            "unprivileged", "imageCacheMiB", "dockerHost");
+    static final List<String> NETWORKS = List.of("bridge", "host");
     static final List<String> KNOWN_RUNTIMES = List.of("lxc", "docker");
 
     static String envName(String key) {
@@ -57,6 +61,25 @@ record AgentSettings(String controllerUrl, String joinToken, String vmId, String
                 break;
             }
         }
+        String network = values.string("network", "bridge");
+        if (!NETWORKS.contains(network)) {
+            network = values.problem("network", network, "one of " + NETWORKS, "bridge");
+        }
+        String bridge = values.string("bridge", "stratosbr0");
+        if (!bridge.matches("[A-Za-z0-9_.-]{1,15}")) {
+            bridge = values.problem("bridge", bridge, "an interface name of 1 to 15 characters", "stratosbr0");
+        }
+        String bridgeSubnet = values.string("bridgeSubnet", "10.213.0.0/16");
+        try {
+            Subnet.parse(bridgeSubnet);
+        } catch (RuntimeException e) {
+            bridgeSubnet = values.problem("bridgeSubnet", bridgeSubnet, "an IPv4 CIDR range from /8 to /24 such as 10.213.0.0/16",
+                    "10.213.0.0/16");
+        }
+        String dockerHost = values.string("dockerHost", "unix:///var/run/docker.sock");
+        if (!dockerHost.matches("(unix|tcp)://\\S+")) {
+            dockerHost = values.problem("dockerHost", dockerHost, "unix:///path or tcp://host:port", "unix:///var/run/docker.sock");
+        }
         return new AgentSettings(controllerUrl,
                 values.string("joinToken", ""),
                 values.string("vmId", defaultVmId),
@@ -64,7 +87,10 @@ record AgentSettings(String controllerUrl, String joinToken, String vmId, String
                 values.integer("cpuMillis", cores * 1000, 100, 1_000_000),
                 values.integer("memoryMiB", 1024, 16, 16_777_216),
                 values.string("dataDir", defaultDataDir),
-                start, end, runtimes);
+                start, end, runtimes, network, bridge, bridgeSubnet,
+                values.bool("unprivileged", false),
+                values.integer("imageCacheMiB", 10240, 16, 16_777_216),
+                dockerHost);
     }
 
     /** Never logs the join token itself. */
@@ -73,6 +99,8 @@ record AgentSettings(String controllerUrl, String joinToken, String vmId, String
         return "vmId=" + vmId + ", partition=" + partition + ", controllerUrl=" + controllerUrl
                 + ", joinToken=" + (joinToken.isEmpty() ? "(none)" : "(set)") + ", capacity=" + cpuMillis + "m/"
                 + memoryMiB + "MiB, ports=" + portRangeStart + "-" + portRangeEnd + ", runtimes=" + runtimes
+                + ", network=" + network + (network.equals("bridge") ? " (" + bridge + " " + bridgeSubnet + ")" : "")
+                + ", unprivileged=" + unprivileged + ", imageCacheMiB=" + imageCacheMiB + ", dockerHost=" + dockerHost
                 + ", dataDir=" + dataDir;
     }
 }

@@ -39,6 +39,25 @@ class AgentSettingsTest {
         assertThat(settings.vmId()).isEqualTo("host-1");
         assertThat(settings.dataDir()).isEqualTo("/var/lib/stratos");
         assertThat(settings.runtimes()).containsExactly("lxc", "docker");
+        assertThat(settings.network()).isEqualTo("bridge");
+        assertThat(settings.bridge()).isEqualTo("stratosbr0");
+        assertThat(settings.bridgeSubnet()).isEqualTo("10.213.0.0/16");
+        assertThat(settings.unprivileged()).isFalse();
+        assertThat(settings.imageCacheMiB()).isEqualTo(10240);
+        assertThat(settings.dockerHost()).isEqualTo("unix:///var/run/docker.sock");
+    }
+
+    @Test
+    void runtimeSettingsAreCheckedAndNamed() {
+        ConfigValues[] values = new ConfigValues[1];
+        AgentSettings settings = read(Map.of("network", "overlay", "bridge", "a-name-far-too-long", "bridgeSubnet", "10.213.0.0/33",
+                "dockerHost", "http://x", "imageCacheMiB", "0"), Map.of("STRATOS_AGENT_UNPRIVILEGED", "true"), values);
+
+        assertThat(values[0].problems()).extracting(p -> p.key())
+                .containsExactlyInAnyOrder("network", "bridge", "bridgeSubnet", "dockerHost", "imageCacheMiB");
+        assertThat(settings.network()).isEqualTo("bridge");
+        assertThat(settings.bridgeSubnet()).isEqualTo("10.213.0.0/16");
+        assertThat(settings.unprivileged()).isTrue();
     }
 
     @Test

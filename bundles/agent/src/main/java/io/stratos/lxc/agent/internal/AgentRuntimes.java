@@ -1,0 +1,138 @@
+package io.stratos.lxc.agent.internal;
+
+import io.stratos.lxc.agent.internal.docker.DockerRuntime;
+import io.stratos.lxc.agent.internal.exec.Exec;
+import io.stratos.lxc.agent.internal.image.ImageCache;
+import io.stratos.lxc.agent.internal.lxc.LxcOptions;
+import io.stratos.lxc.agent.internal.lxc.LxcRuntime;
+import io.stratos.lxc.agent.internal.lxc.Subnet;
+import io.stratos.lxc.agent.runtime.CgroupReader;
+import io.stratos.lxc.agent.runtime.ContainerInfo;
+import io.stratos.lxc.agent.runtime.ContainerRuntime;
+import io.stratos.lxc.agent.runtime.PortAllocator;
+import io.stratos.lxc.agent.runtime.RuntimeAvailability;
+import io.stratos.lxc.api.StratosException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the agent builds from its settings: the port allocator, the image cache and the runtimes it was
+ * asked for, in order of preference. Re-adopts containers of a previous run (their ports are reserved again).
+ */
+final class AgentRuntimes implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentRuntimes.class);
+
+    private final PortAllocator ports;
+    private final ImageCache images;
+    private final Map<String, ContainerRuntime> runtimes = new LinkedHashMap<>();
+    private final ProcessLauncher launcher;
+
+    AgentRuntimes(AgentSettings settings) {
+        Path data = Path.of(settings.dataDir());
+        Exec exec = new Exec();
+        CgroupReader cgroups = CgroupReader.host();
+        ports = new PortAllocator(settings.portRangeStart(), settings.portRangeEnd());
+        images = new ImageCache(data.resolve("images"), data.resolve("downloads"), settings.imageCacheMiB() * 1024L * 1024L,
+                ImageCache.defaultHttpClient(), exec);
+        for (String name : settings.runtimes()) {
+            if (name.equals("lxc")) {
+                runtimes.put(name, new LxcRuntime(new LxcOptions(data.resolve("containers"),
+                        LxcOptions.Network.valueOf(settings.network().toUpperCase(Locale.ROOT)), settings.bridge(),
+                        Subnet.parse(settings.bridgeSubnet()), settings.unprivileged()), exec, cgroups));
+            } else if (name.equals("docker")) {
+                DockerRuntime docker = new DockerRuntime(settings.dockerHost(), settings.vmId(), cgroups);
+                runtimes.put(name, docker);
+                images.onEviction(image -> {
+                    if (docker.available().available()) {
+                        docker.removeImages(image.digest());
+                    }
+                });
+            }
+        }
+        launcher = new ProcessLauncher(ports, images, this::runtime, digest -> ImageCache.imageUrl(settings.controllerUrl(), digest));
+    }
+
+    ProcessLauncher launcher() {
+        return launcher;
+    }
+
+    /**
+     * The runtime of that name: INVALID_INPUT when this agent does not know or offer it, UNAVAILABLE when it is
+     * offered but cannot run here (with the reason).
+     */
+    ContainerRuntime runtime(String name) {
+        ContainerRuntime runtime = runtimes.get(name);
+        if (runtime == null) {
+            throw StratosException.invalid("runtime", "unknown runtime '" + name + "': this VM offers " + runtimes.keySet(),
+                    "use one of " + runtimes.keySet() + " or add it to the agent's runtimes setting");
+        }
+        RuntimeAvailability availability = runtime.available();
+        if (!availability.available()) {
+            throw StratosException.unavailable("runtime " + name + " is unavailable on this VM: " + availability.reason(), null);
+        }
+        return runtime;
+    }
+
+    PortAllocator ports() {
+        return ports;
+    }
+
+    ImageCache images() {
+        return images;
+    }
+
+    Map<String, ContainerRuntime> runtimes() {
+        return runtimes;
+    }
+
+    /** Finds the containers a previous run left running, re-publishes them and holds their ports and images. */
+    List<ContainerInfo> adopt() {
+        List<ContainerInfo> adopted = new ArrayList<>();
+        for (ContainerRuntime runtime : runtimes.values()) {
+            if (!runtime.available().available()) {
+                continue;
+            }
+            try {
+                List<ContainerInfo> found = runtime instanceof LxcRuntime lxc ? lxc.adopt() : runtime.list();
+                for (ContainerInfo info : found) {
+                    if (info.hostPort() > 0 && !ports.reserve(info.hostPort(), info.processId())) {
+                        LOG.warn("Container {} holds port {} which another process has", info.name(), info.hostPort());
+                    }
+                    launcher.adopted(info);
+                    adopted.add(info);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Cannot list {} containers to re-adopt them: {}", runtime.name(), e.getMessage());
+            }
+        }
+        return adopted;
+    }
+
+    /** One line per runtime: name, available or why not. */
+    String describe() {
+        List<String> parts = new ArrayList<>();
+        for (ContainerRuntime runtime : runtimes.values()) {
+            RuntimeAvailability a = runtime.available();
+            parts.add(runtime.name() + (a.available() ? " available" : " unavailable") + " (" + a.reason() + ")");
+        }
+        return String.join("; ", parts);
+    }
+
+    @Override
+    public void close() {
+        for (ContainerRuntime runtime : runtimes.values()) {
+            if (runtime instanceof LxcRuntime lxc) {
+                lxc.close();
+            } else if (runtime instanceof DockerRuntime docker) {
+                docker.close();
+            }
+        }
+    }
+}

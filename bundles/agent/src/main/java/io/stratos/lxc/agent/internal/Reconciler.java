@@ -1,0 +1,249 @@
+package io.stratos.lxc.agent.internal;
+
+import io.stratos.lxc.agent.protocol.ProcessSupervisor;
+import io.stratos.lxc.agent.runtime.ContainerInfo;
+import io.stratos.lxc.agent.runtime.ContainerRuntime;
+import io.stratos.lxc.agent.runtime.ContainerStats;
+import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.agent.AgentReport;
+import io.stratos.lxc.api.agent.DesiredProcess;
+import io.stratos.lxc.api.agent.DesiredState;
+import io.stratos.lxc.api.agent.ProcessReport;
+import io.stratos.lxc.api.controller.ProcessMetrics;
+import io.stratos.lxc.api.controller.ProcessState;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes this VM's containers match the desired state: starts what is missing, restarts what died
+ * (with exponential back-off), stops what is no longer wanted, and reports each process's state,
+ * host port and metrics. A process is RUNNING once its container runs and answers HTTP on its port.
+ * Nothing is done before the first desired state arrives, so re-adopted containers survive an agent
+ * restart.
+ */
+final class Reconciler implements ProcessSupervisor, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    private static final long MAX_BACKOFF_MILLIS = 60_000;
+
+    /** What the agent knows of one desired process. */
+    private static final class Tracked {
+        volatile ProcessState state = ProcessState.PENDING;
+        volatile int hostPort;
+        volatile String reason = "";
+        volatile int restarts;
+        volatile long retryAtMillis;
+        volatile ContainerStats lastStats;
+        volatile ProcessMetrics metrics = ProcessMetrics.NONE;
+    }
+
+    private final AgentRuntimes runtimes;
+    private final LongSupplier clock;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "stratos-agent-reconciler");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile DesiredState desired;
+    private volatile Runnable onChange = () -> { };
+
+    Reconciler(AgentRuntimes runtimes, LongSupplier clock) {
+        this.runtimes = runtimes;
+        this.clock = clock;
+        worker.scheduleWithFixedDelay(this::reconcileQuietly, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Called after a pass that changed a state, so the controller hears of it at once. */
+    void onChange(Runnable listener) {
+        this.onChange = listener;
+    }
+
+    @Override
+    public void apply(DesiredState state) {
+        desired = state;
+        worker.execute(this::reconcileQuietly);
+    }
+
+    private void reconcileQuietly() {
+        try {
+            if (reconcile()) {
+                onChange.run();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Reconciliation pass failed", e);
+        }
+    }
+
+    /** One pass; returns whether any process changed state. */
+    boolean reconcile() {
+        DesiredState wanted = desired;
+        if (wanted == null) {
+            return false;
+        }
+        boolean changed = false;
+        Map<String, DesiredProcess> byId = new ConcurrentHashMap<>();
+        wanted.processes().forEach(p -> byId.put(p.processId(), p));
+        // Stop what is no longer wanted (including containers re-adopted after a restart).
+        for (ContainerRuntime runtime : runtimes.runtimes().values()) {
+            if (!runtime.available().available()) {
+                continue;
+            }
+            for (ContainerInfo info : runtime.list()) {
+                if (!byId.containsKey(info.processId())) {
+                    LOG.info("Stopping {}: no longer desired", info.name());
+                    runtimes.launcher().stop(info.processId());
+                    runtime.remove(info.processId());
+                    changed = true;
+                }
+            }
+        }
+        tracked.keySet().removeIf(id -> !byId.containsKey(id));
+        for (DesiredProcess process : wanted.processes()) {
+            changed |= converge(process, tracked.computeIfAbsent(process.processId(), id -> new Tracked()));
+        }
+        return changed;
+    }
+
+    private boolean converge(DesiredProcess process, Tracked t) {
+        ProcessState before = t.state;
+        Optional<ContainerInfo> container = inspect(process);
+        if (container.isPresent() && container.get().running()) {
+            t.hostPort = container.get().hostPort();
+            boolean healthy = healthy(t.hostPort);
+            t.state = healthy ? ProcessState.RUNNING : ProcessState.STARTING;
+            t.reason = healthy ? "" : "waiting for it to answer HTTP on 127.0.0.1:" + t.hostPort;
+            sample(process, t);
+            return before != t.state;
+        }
+        if (container.isPresent()) {
+            // It ran and stopped: say why, then restart after a back-off.
+            ContainerInfo dead = container.get();
+            t.restarts++;
+            long backoff = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(t.restarts - 1, 6));
+            t.retryAtMillis = clock.getAsLong() + backoff;
+            t.state = ProcessState.FAILED;
+            t.reason = "exited" + (dead.exitCode() == null ? "" : " with " + dead.exitCode())
+                    + (dead.oomKilled() ? " (killed: out of memory, limit " + process.memoryMiB() + " MiB)" : "")
+                    + "; restart " + t.restarts + " in " + backoff / 1000 + " s";
+            LOG.warn("Process {} {}", process.processId(), t.reason);
+            runtimes.launcher().stop(process.processId());
+            removeContainer(process.processId());
+            return true;
+        }
+        if (clock.getAsLong() < t.retryAtMillis) {
+            return false;
+        }
+        t.state = ProcessState.STARTING;
+        ProcessLauncher.Outcome outcome = runtimes.launcher().launch(new ProcessLauncher.Request(process.processId(),
+                process.runtime(), process.imageDigest(), process.env(), process.cpuMillis(), process.memoryMiB(), 256));
+        if (outcome.running()) {
+            t.hostPort = outcome.hostPort();
+            t.reason = "started; waiting for it to answer HTTP";
+            LOG.info("Process {} started under {} on 127.0.0.1:{}", process.processId(), outcome.runtime(), outcome.hostPort());
+        } else {
+            t.restarts++;
+            long backoff = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(t.restarts - 1, 6));
+            t.retryAtMillis = clock.getAsLong() + backoff;
+            t.state = ProcessState.FAILED;
+            t.reason = outcome.reason() + "; retry in " + backoff / 1000 + " s";
+        }
+        return true;
+    }
+
+    private Optional<ContainerInfo> inspect(DesiredProcess process) {
+        Optional<String> runtime = runtimes.launcher().runtimeOf(process.processId());
+        if (runtime.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return runtimes.runtime(runtime.get()).inspect(process.processId());
+        } catch (StratosException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void removeContainer(String processId) {
+        for (ContainerRuntime runtime : runtimes.runtimes().values()) {
+            try {
+                runtime.remove(processId);
+            } catch (RuntimeException e) {
+                LOG.debug("remove {} under {}: {}", processId, runtime.name(), e.toString());
+            }
+        }
+    }
+
+    /** Any HTTP answer counts: the process is up and serving. */
+    private boolean healthy(int hostPort) {
+        if (hostPort <= 0) {
+            return false;
+        }
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + "/"))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() > 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private void sample(DesiredProcess process, Tracked t) {
+        try {
+            Optional<ContainerStats> stats = runtimes.runtime(process.runtime()).stats(process.processId());
+            if (stats.isEmpty()) {
+                return;
+            }
+            ContainerStats now = stats.get();
+            ContainerStats before = t.lastStats;
+            double cpuPercent = before == null || process.cpuMillis() <= 0 ? 0
+                    : 100.0 * now.cpuMillisSince(before) / process.cpuMillis();
+            t.lastStats = now;
+            t.metrics = new ProcessMetrics(cpuPercent, now.memoryBytes(), now.memoryLimitBytes(), (int) now.pids(), 0);
+        } catch (RuntimeException e) {
+            LOG.debug("stats of {}: {}", process.processId(), e.toString());
+        }
+    }
+
+    @Override
+    public AgentReport report(long revision) {
+        List<ProcessReport> reports = new ArrayList<>();
+        DesiredState wanted = desired;
+        if (wanted != null) {
+            for (DesiredProcess process : wanted.processes()) {
+                Tracked t = tracked.get(process.processId());
+                if (t != null) {
+                    reports.add(new ProcessReport(process.processId(), t.state, t.hostPort, t.reason, t.metrics));
+                }
+            }
+        }
+        List<String> images = runtimes.images().list().stream().map(i -> i.digest()).toList();
+        return new AgentReport(revision, reports, images);
+    }
+
+    /** Process id, state, port and reason of every tracked process, for the agent's own views. */
+    Map<String, ProcessReport> processes() {
+        Map<String, ProcessReport> view = new java.util.TreeMap<>();
+        tracked.forEach((id, t) -> view.put(id, new ProcessReport(id, t.state, t.hostPort, t.reason, t.metrics)));
+        return view;
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}

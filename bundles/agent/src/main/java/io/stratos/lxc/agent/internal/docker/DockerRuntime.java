@@ -1,0 +1,383 @@
+package io.stratos.lxc.agent.internal.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import io.stratos.lxc.agent.runtime.CgroupReader;
+import io.stratos.lxc.agent.runtime.ContainerInfo;
+import io.stratos.lxc.agent.runtime.ContainerNames;
+import io.stratos.lxc.agent.runtime.ContainerRuntime;
+import io.stratos.lxc.agent.runtime.ContainerSpec;
+import io.stratos.lxc.agent.runtime.ContainerState;
+import io.stratos.lxc.agent.runtime.ContainerStats;
+import io.stratos.lxc.agent.runtime.RuntimeAvailability;
+import io.stratos.lxc.api.StratosException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs cartridge processes as Docker containers through docker-java against the local dockerd socket. The
+ * image is imported once from the cached image's {@code rootfs/} (the {@code docker import} equivalent) and
+ * tagged {@code stratos/<name>:<digest12>}; containers carry labels with the owner agent and the process id,
+ * publish their port on 127.0.0.1 only, run with Docker's init (so a stop is fast) and the manifest's
+ * memory, CPU and PIDs limits. Statistics come from the cgroup files (the one-shot stats API takes ~1 s).
+ */
+public final class DockerRuntime implements ContainerRuntime {
+
+    public static final String LABEL_PROCESS = "io.stratos.lxc.process";
+    public static final String LABEL_OWNER = "io.stratos.lxc.owner";
+    public static final String LABEL_DIGEST = "io.stratos.lxc.image";
+    private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
+
+    private final String dockerHost;
+    private final String owner;
+    private final CgroupReader cgroups;
+    private final Map<String, Object> imageLocks = new ConcurrentHashMap<>();
+    private volatile DockerClient client;
+    private volatile DockerHttpClient http;
+
+    /**
+     * @param dockerHost e.g. {@code unix:///var/run/docker.sock}
+     * @param owner      this agent's identity (its VM id): only containers labelled with it are listed
+     */
+    public DockerRuntime(String dockerHost, String owner, CgroupReader cgroups) {
+        this.dockerHost = dockerHost;
+        this.owner = owner;
+        this.cgroups = cgroups;
+    }
+
+    @Override
+    public String name() {
+        return "docker";
+    }
+
+    @Override
+    public RuntimeAvailability available() {
+        if (dockerHost.startsWith("unix://")) {
+            Path socket = Path.of(URI.create(dockerHost).getPath());
+            if (!Files.exists(socket)) {
+                return RuntimeAvailability.no("no Docker socket at " + socket + ": is dockerd running?");
+            }
+        }
+        try {
+            String version = client().versionCmd().exec().getApiVersion();
+            return RuntimeAvailability.yes("dockerd at " + dockerHost + ", API " + version);
+        } catch (RuntimeException e) {
+            return RuntimeAvailability.no("dockerd at " + dockerHost + " does not answer: " + e.getMessage());
+        }
+    }
+
+    private DockerClient client() {
+        DockerClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                if (client == null) {
+                    DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
+                    http = new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost())
+                            .sslConfig(config.getSSLConfig()).maxConnections(32)
+                            .connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofMinutes(5)).build();
+                    client = DockerClientImpl.getInstance(config, http);
+                }
+                c = client;
+            }
+        }
+        return c;
+    }
+
+    /** {@code stratos/<name>:<digest12>}. */
+    public static String imageRef(ContainerSpec spec) {
+        return "stratos/" + spec.imageName() + ":" + spec.digestHex().substring(0, 12);
+    }
+
+    /** Imports the image from its unpacked rootfs once; later calls find the tag. */
+    public String ensureImage(ContainerSpec spec) {
+        String ref = imageRef(spec);
+        synchronized (imageLocks.computeIfAbsent(ref, k -> new Object())) {
+            try {
+                client().inspectImageCmd(ref).exec();
+                return ref;
+            } catch (NotFoundException e) {
+                // import below
+            }
+            if (!Files.isDirectory(spec.imageRootfs())) {
+                throw StratosException.invalid("imageRootfs", "image rootfs " + spec.imageRootfs() + " is not a directory", null);
+            }
+            long started = System.nanoTime();
+            Path tarball = null;
+            try {
+                // a file, not a pipe: the import needs a body of known length (a streamed one arrives truncated)
+                tarball = Files.createTempFile("stratos-import-", ".tar");
+                Process tar = new ProcessBuilder("tar", "-C", spec.imageRootfs().toString(), "--numeric-owner", "-cf",
+                        tarball.toString(), ".").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!tar.waitFor(120, TimeUnit.SECONDS) || tar.exitValue() != 0) {
+                    tar.destroyForcibly();
+                    throw StratosException.unavailable("tar of " + spec.imageRootfs() + " failed while importing " + ref, null);
+                }
+                importImage(ref, tarball);
+            } catch (IOException | DockerException e) {
+                throw StratosException.unavailable("docker import of " + ref + " failed: " + e.getMessage(), null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw StratosException.unavailable("interrupted while importing " + ref, null);
+            } finally {
+                if (tarball != null) {
+                    try {
+                        Files.deleteIfExists(tarball);
+                    } catch (IOException e) {
+                        LOG.debug("Cannot delete {}: {}", tarball, e.getMessage());
+                    }
+                }
+            }
+            LOG.info("Imported {} from {} in {} ms", ref, spec.imageRootfs(), (System.nanoTime() - started) / 1_000_000);
+            return ref;
+        }
+    }
+
+    /**
+     * {@code POST /images/create?fromSrc=-} with the tarball as the body, through docker-java's transport:
+     * docker-java's own createImageCmd(repository, InputStream) sends the stream JSON-encoded, which dockerd
+     * rejects with "unexpected EOF" (docker-java issue #2377).
+     */
+    private void importImage(String ref, Path tarball) throws IOException {
+        String[] repoAndTag = ref.split(":");
+        String path = "/images/create?fromSrc=-&repo=" + URLEncoder.encode(repoAndTag[0], StandardCharsets.UTF_8)
+                + "&tag=" + URLEncoder.encode(repoAndTag[1], StandardCharsets.UTF_8);
+        client();
+        try (InputStream in = Files.newInputStream(tarball);
+             DockerHttpClient.Response response = http.execute(DockerHttpClient.Request.builder()
+                     .method(DockerHttpClient.Request.Method.POST).path(path)
+                     .putHeader("Content-Type", "application/x-tar").body(in).build())) {
+            String answer = new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (response.getStatusCode() / 100 != 2 || answer.contains("\"error")) {
+                throw new IOException("HTTP " + response.getStatusCode() + ": " + answer.trim());
+            }
+        }
+    }
+
+    @Override
+    public ContainerInfo start(ContainerSpec spec) {
+        String name = spec.containerName();
+        String ref = ensureImage(spec);
+        Optional<InspectContainerResponse> existing = find(spec.processId());
+        if (existing.isPresent()) {
+            if (Boolean.TRUE.equals(existing.get().getState().getRunning())) {
+                throw StratosException.conflict("processId", "container " + name + " already runs", "stop or remove it first");
+            }
+            client().removeContainerCmd(existing.get().getId()).withForce(true).exec();
+        }
+        ExposedPort exposed = ExposedPort.tcp(spec.containerPort());
+        HostConfig host = HostConfig.newHostConfig()
+                .withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", spec.hostPort()), exposed))
+                .withInit(true);
+        if (spec.memoryMiB() > 0) {
+            host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
+        }
+        if (spec.cpuMillis() > 0) {
+            host.withNanoCPUs(spec.cpuMillis() * 1_000_000L);
+        }
+        if (spec.pidsMax() > 0) {
+            host.withPidsLimit((long) spec.pidsMax());
+        }
+        List<String> env = new ArrayList<>();
+        spec.envWithPort(spec.containerPort()).forEach((k, v) -> env.add(k + "=" + v));
+        String id;
+        try {
+            CreateContainerResponse created = client().createContainerCmd(ref).withName(name).withCmd(spec.argv()).withEnv(env)
+                    .withExposedPorts(exposed).withHostConfig(host)
+                    .withLabels(Map.of(LABEL_PROCESS, spec.processId(), LABEL_OWNER, owner, LABEL_DIGEST, spec.imageDigest(),
+                            "io.stratos.lxc.hostPort", String.valueOf(spec.hostPort())))
+                    .exec();
+            id = created.getId();
+        } catch (ConflictException e) {
+            throw StratosException.conflict("processId", "container " + name + " exists: " + e.getMessage(), "remove it first");
+        } catch (DockerException e) {
+            throw StratosException.unavailable("docker create of " + name + " failed: " + e.getMessage(), null);
+        }
+        try {
+            client().startContainerCmd(id).exec();
+        } catch (DockerException e) {
+            try {
+                client().removeContainerCmd(id).withForce(true).exec();
+            } catch (DockerException ignored) {
+                // best effort
+            }
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            if (message.contains("port is already allocated") || message.contains("address already in use")) {
+                throw StratosException.conflict("hostPort", "process " + spec.processId() + ": cannot publish 127.0.0.1:"
+                        + spec.hostPort() + ": " + message.trim(), "another program holds the port: use another port from the range");
+            }
+            throw StratosException.unavailable("docker start of " + name + " failed: " + message.trim(), null);
+        }
+        LOG.info("Started Docker container {} ({}) on 127.0.0.1:{}", name, ref, spec.hostPort());
+        return inspect(spec.processId()).orElseThrow(() ->
+                StratosException.unavailable("container " + name + " vanished right after its start", null));
+    }
+
+    @Override
+    public void stop(String processId) {
+        find(processId).ifPresent(c -> {
+            if (Boolean.TRUE.equals(c.getState().getRunning())) {
+                try {
+                    client().stopContainerCmd(c.getId()).withTimeout(2).exec();
+                } catch (NotModifiedException | NotFoundException e) {
+                    // already stopped or gone
+                }
+            }
+        });
+    }
+
+    @Override
+    public void remove(String processId) {
+        find(processId).ifPresent(c -> {
+            try {
+                client().removeContainerCmd(c.getId()).withForce(true).exec();
+            } catch (NotFoundException e) {
+                // gone already
+            }
+        });
+    }
+
+    @Override
+    public List<ContainerInfo> list() {
+        List<ContainerInfo> all = new ArrayList<>();
+        List<Container> containers = client().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(LABEL_OWNER, owner)).exec();
+        for (Container container : containers) {
+            String processId = container.getLabels() == null ? null : container.getLabels().get(LABEL_PROCESS);
+            if (processId != null && ContainerNames.validProcessId(processId)) {
+                inspect(processId).ifPresent(all::add);
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public Optional<ContainerInfo> inspect(String processId) {
+        return find(processId).map(c -> {
+            InspectContainerResponse.ContainerState s = c.getState();
+            boolean running = Boolean.TRUE.equals(s.getRunning());
+            String status = s.getStatus() == null ? "" : s.getStatus();
+            ContainerState state = running ? ContainerState.RUNNING
+                    : "created".equals(status) ? ContainerState.CREATED
+                    : "exited".equals(status) || "dead".equals(status) ? ContainerState.STOPPED : ContainerState.UNKNOWN;
+            Integer exit = state == ContainerState.STOPPED && s.getExitCodeLong() != null ? s.getExitCodeLong().intValue() : null;
+            boolean oom = Boolean.TRUE.equals(s.getOOMKilled());
+            Map<String, String> labels = c.getConfig() == null || c.getConfig().getLabels() == null ? Map.of() : c.getConfig().getLabels();
+            int hostPort = parseInt(labels.get("io.stratos.lxc.hostPort"));
+            String detail = "image " + labels.getOrDefault(LABEL_DIGEST, "?") + (oom ? "; OOM-killed: exceeded its memory limit" : "")
+                    + (exit != null && !oom ? "; exited with " + exit : "")
+                    + (s.getError() != null && !s.getError().isEmpty() ? "; " + s.getError() : "");
+            return new ContainerInfo(processId, ContainerNames.containerName(processId), name(), state, exit, oom, hostPort,
+                    "127.0.0.1:" + hostPort, labels.getOrDefault(LABEL_DIGEST, ""), detail);
+        });
+    }
+
+    @Override
+    public Optional<ContainerStats> stats(String processId) {
+        return find(processId).filter(c -> Boolean.TRUE.equals(c.getState().getRunning())).flatMap(c -> {
+            String id = c.getId();
+            for (String group : List.of("docker/" + id, "system.slice/docker-" + id + ".scope")) {
+                if (cgroups.exists(group)) {
+                    return cgroups.read(processId, group);
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    /** Our container of that process (by name, and only if it carries our owner label). */
+    private Optional<InspectContainerResponse> find(String processId) {
+        String name = ContainerNames.containerName(processId);
+        try {
+            InspectContainerResponse response = client().inspectContainerCmd(name).exec();
+            Map<String, String> labels = response.getConfig() == null ? null : response.getConfig().getLabels();
+            if (labels == null || !owner.equals(labels.get(LABEL_OWNER))) {
+                return Optional.empty();
+            }
+            return Optional.of(response);
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Removes every import of a digest ({@code stratos/*:<digest12>}), when the image cache evicts it; false if one is in use. */
+    public boolean removeImages(String imageDigest) {
+        String tag = imageDigest.substring("sha256:".length(), "sha256:".length() + 12);
+        boolean all = true;
+        for (com.github.dockerjava.api.model.Image image : client().listImagesCmd().withReferenceFilter("stratos/*:" + tag).exec()) {
+            for (String ref : image.getRepoTags() == null ? new String[0] : image.getRepoTags()) {
+                if (ref.startsWith("stratos/") && ref.endsWith(":" + tag)) {
+                    try {
+                        client().removeImageCmd(ref).exec();
+                    } catch (NotFoundException e) {
+                        // gone already
+                    } catch (ConflictException e) {
+                        all = false;
+                    }
+                }
+            }
+        }
+        return all;
+    }
+
+    /** Removes the imported image of a digest; false when a container still uses it. */
+    public boolean removeImage(String imageName, String imageDigest) {
+        String ref = "stratos/" + imageName + ":" + imageDigest.substring("sha256:".length(), "sha256:".length() + 12);
+        try {
+            client().removeImageCmd(ref).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return true;
+        } catch (ConflictException e) {
+            return false;
+        }
+    }
+
+    public void close() {
+        DockerClient c = client;
+        client = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                LOG.debug("Closing the Docker client: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static int parseInt(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+}

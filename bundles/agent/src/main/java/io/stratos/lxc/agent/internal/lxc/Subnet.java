@@ -1,0 +1,65 @@
+package io.stratos.lxc.agent.internal.lxc;
+
+import io.stratos.lxc.api.StratosException;
+
+/**
+ * An IPv4 range in CIDR form for the agent's bridge: the first host address is the bridge (gateway), each
+ * container gets {@code network + (hostPort mod size)}. Host ports are unique on the VM, so the address is
+ * unique too, needs no bookkeeping, and is the same again when a restarted agent re-adopts the container.
+ */
+public record Subnet(int network, int prefix) {
+
+    public static Subnet parse(String cidr) {
+        String[] parts = cidr == null ? new String[0] : cidr.trim().split("/");
+        if (parts.length != 2) {
+            throw StratosException.invalid("bridgeSubnet", "'" + cidr + "' is not an IPv4 CIDR range", "e.g. 10.213.0.0/16");
+        }
+        try {
+            int prefix = Integer.parseInt(parts[1]);
+            String[] octets = parts[0].split("\\.");
+            if (octets.length != 4 || prefix < 8 || prefix > 24) {
+                throw new NumberFormatException();
+            }
+            int address = 0;
+            for (String octet : octets) {
+                int value = Integer.parseInt(octet);
+                if (value < 0 || value > 255) {
+                    throw new NumberFormatException();
+                }
+                address = (address << 8) | value;
+            }
+            int mask = (int) (0xFFFFFFFFL << (32 - prefix));
+            return new Subnet(address & mask, prefix);
+        } catch (NumberFormatException e) {
+            throw StratosException.invalid("bridgeSubnet", "'" + cidr + "' is not an IPv4 CIDR range with a prefix from /8 to /24",
+                    "e.g. 10.213.0.0/16");
+        }
+    }
+
+    public long size() {
+        return 1L << (32 - prefix);
+    }
+
+    public String gateway() {
+        return format(network + 1);
+    }
+
+    /** The container address for a host port. */
+    public String addressFor(int hostPort) {
+        long offset = hostPort % size();
+        if (offset < 2 || offset == size() - 1) {
+            throw StratosException.invalid("hostPort", "host port " + hostPort + " maps to a reserved address of " + this,
+                    "use a wider bridgeSubnet (a /16 maps every port) or another port range");
+        }
+        return format((int) (network + offset));
+    }
+
+    static String format(int address) {
+        return ((address >>> 24) & 255) + "." + ((address >>> 16) & 255) + "." + ((address >>> 8) & 255) + "." + (address & 255);
+    }
+
+    @Override
+    public String toString() {
+        return format(network) + "/" + prefix;
+    }
+}
