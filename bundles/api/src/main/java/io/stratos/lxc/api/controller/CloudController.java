@@ -17,6 +17,13 @@ public interface CloudController {
     /** Refused (CONFLICT) while subscriptions of its cartridge exist. Destroys its VMs. */
     void deletePartition(String name);
 
+    /**
+     * Sets how many VMs a partition should have, within its min and max. More: VMs are requested.
+     * Fewer: the least-used VMs are drained (their processes re-placed on other VMs and RUNNING there
+     * first) and then destroyed; a VM whose processes cannot be placed elsewhere is kept.
+     */
+    Partition scalePartition(String name, int vms);
+
     List<PartitionVm> vms();
 
     /**

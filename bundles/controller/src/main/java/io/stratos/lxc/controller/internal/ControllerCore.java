@@ -200,6 +200,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
         }
         PartitionEntry entry = new PartitionEntry(name, cartridge, adapter, min, max, capacity,
                 spec.template() == null ? Map.of() : spec.template());
+        entry.desiredVms = min;
         partitions.put(name, entry);
         write(tx -> tx.insertPartition(entry));
         for (int i = 0; i < min; i++) {
@@ -241,6 +242,88 @@ final class ControllerCore implements CloudController, AgentRegistry {
             destroy(vm);
         }
         LOG.info("Partition {} deleted with its {} VMs", name, toDestroy.size());
+    }
+
+    @Override
+    public synchronized Partition scalePartition(String name, int count) {
+        PartitionEntry partition = partitionEntry(name);
+        if (count < partition.minVms || count > partition.maxVms) {
+            throw StratosException.invalid("vms", "partition '" + name + "' can have " + partition.minVms + " to "
+                    + partition.maxVms + " VMs, not " + count, "choose a number in that range");
+        }
+        partition.desiredVms = count;
+        write(tx -> tx.updateDesiredVms(name, count));
+        balanceVms(partition);
+        commit();
+        LOG.info("Partition {} scaled to {} VMs", name, count);
+        return toPartition(partition);
+    }
+
+    private int targetVms(PartitionEntry partition) {
+        return Math.max(partition.minVms, Math.min(partition.maxVms, partition.desiredVms));
+    }
+
+    /** Requests VMs up to the target, or drains the least useful ones down to it. */
+    private void balanceVms(PartitionEntry partition) {
+        List<VmEntry> live = vms.values().stream().filter(vm -> vm.partition.equals(partition.name))
+                .filter(vm -> vm.state == VmState.REQUESTED || vm.state == VmState.BOOTING || vm.state == VmState.READY)
+                .toList();
+        int target = targetVms(partition);
+        for (int i = live.size(); i < target; i++) {
+            requestVm(partition);
+        }
+        int surplus = live.size() - target;
+        if (surplus <= 0) {
+            return;
+        }
+        // Unused VMs first (not booted yet, then empty), then the least allocated.
+        List<VmEntry> order = new ArrayList<>(live);
+        order.sort(Comparator.comparingInt((VmEntry vm) -> vm.state == VmState.READY ? 1 : 0)
+                .thenComparingInt(vm -> vm.allocated.cpuMillis() + vm.allocated.memoryMiB()));
+        for (VmEntry vm : order.subList(0, surplus)) {
+            vm.state = VmState.DRAINING;
+            vm.detail = "draining: its processes move to other VMs first";
+            write(tx -> tx.updateVm(vm));
+            LOG.info("VM {} of partition {} draining", vm.id, partition.name);
+        }
+    }
+
+    /**
+     * Draining VMs: once a subscription runs enough processes elsewhere, its processes there stop;
+     * an empty draining VM is handed to the adapter for destruction.
+     */
+    private void retireDrainingVms(List<VmEntry> toDestroy) {
+        for (VmEntry vm : vms.values()) {
+            if (vm.state != VmState.DRAINING) {
+                continue;
+            }
+            for (ProcessEntry p : new ArrayList<>(processes.values())) {
+                if (vm.id.equals(p.vmId) && !p.stopping) {
+                    SubscriptionEntry s = subscriptions.get(p.alias);
+                    long runningElsewhere = processesOf(p.alias).stream()
+                            .filter(o -> !o.stopping && o.state == ProcessState.RUNNING && !vm.id.equals(o.vmId)).count();
+                    if (runningElsewhere >= s.desiredProcesses) {
+                        stop(p, "its VM " + vm.id + " is draining");
+                    }
+                }
+            }
+            boolean empty = processes.values().stream().noneMatch(p -> vm.id.equals(p.vmId));
+            if (empty) {
+                vm.state = VmState.TERMINATING;
+                vm.detail = "empty; being destroyed";
+                write(tx -> tx.updateVm(vm));
+            }
+        }
+        for (VmEntry vm : vms.values()) {
+            if (vm.state == VmState.TERMINATING && adapters.apply(vm.adapter) != null) {
+                toDestroy.add(vm);
+            }
+        }
+    }
+
+    private boolean onDrainingVm(ProcessEntry p) {
+        VmEntry vm = p.vmId == null ? null : vms.get(p.vmId);
+        return vm != null && vm.state == VmState.DRAINING;
     }
 
     private PartitionEntry partitionEntry(String name) {
@@ -364,7 +447,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
 
     /** Creates PENDING processes or marks surplus ones STOPPING until the count matches the desired one. */
     private void adjustProcessCount(SubscriptionEntry s) {
-        List<ProcessEntry> live = processesOf(s.alias).stream().filter(p -> !p.stopping).toList();
+        // Processes on a draining VM are leaving: replacements are made for them elsewhere.
+        List<ProcessEntry> live = processesOf(s.alias).stream().filter(p -> !p.stopping && !onDrainingVm(p)).toList();
         for (int i = live.size(); i < s.desiredProcesses; i++) {
             ProcessEntry p = new ProcessEntry(s.alias + "-" + randomHex(4), s.alias, null, null, false, ProcessState.PENDING);
             p.reason = "waiting for placement";
@@ -383,7 +467,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
     }
 
     private void stop(ProcessEntry p, String reason) {
-        if (p.vmId == null || !isReady(vms.get(p.vmId))) {
+        VmEntry host = p.vmId == null ? null : vms.get(p.vmId);
+        if (host == null || (host.state != VmState.READY && host.state != VmState.DRAINING)) {
             // Nothing runs it (or its VM is gone): forget it at once.
             release(p);
             processes.remove(p.id);
@@ -465,24 +550,19 @@ final class ControllerCore implements CloudController, AgentRegistry {
     /** One pass: lost agents, process counts, placement, VM requests; then the adapter calls. */
     void reconcile() {
         List<VmEntry> toCreate = new ArrayList<>();
+        List<VmEntry> toDestroy = new ArrayList<>();
         synchronized (this) {
             long now = clock.millis();
             long grace = TimeUnit.SECONDS.toMillis(settings.get().agentGracePeriodSeconds());
             for (VmEntry vm : vms.values()) {
-                if (vm.state == VmState.READY && now - vm.lastHeartbeatMillis > grace) {
+                if ((vm.state == VmState.READY || vm.state == VmState.DRAINING) && now - vm.lastHeartbeatMillis > grace) {
                     markLost(vm, "agent silent for more than " + settings.get().agentGracePeriodSeconds() + " s");
                 }
             }
-            for (PartitionEntry partition : partitions.values()) {
-                long live = vms.values().stream().filter(vm -> vm.partition.equals(partition.name))
-                        .filter(vm -> vm.state == VmState.REQUESTED || vm.state == VmState.BOOTING || vm.state == VmState.READY)
-                        .count();
-                for (long i = live; i < partition.minVms; i++) {
-                    requestVm(partition);
-                }
-            }
+            partitions.values().forEach(this::balanceVms);
             subscriptions.values().forEach(this::adjustProcessCount);
             placePending();
+            retireDrainingVms(toDestroy);
             commit();
             for (VmEntry vm : vms.values()) {
                 if (vm.state == VmState.REQUESTED && adapters.apply(vm.adapter) != null) {
@@ -492,6 +572,16 @@ final class ControllerCore implements CloudController, AgentRegistry {
         }
         for (VmEntry vm : toCreate) {
             createVm(vm);
+        }
+        for (VmEntry vm : toDestroy) {
+            destroy(vm);
+            synchronized (this) {
+                if (vms.get(vm.id) == vm && vm.state == VmState.TERMINATING) {
+                    vms.remove(vm.id);
+                    write(tx -> tx.deleteVm(vm.id));
+                    commit();
+                }
+            }
         }
     }
 
@@ -720,7 +810,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
         }
         String state = adapters.apply(p.adapter) == null ? "ADAPTER_UNAVAILABLE" : "ACTIVE";
         return new Partition(p.name, p.cartridge, p.adapter, p.minVms, p.maxVms, p.vmCapacity, p.template, state,
-                count, ready, p.pending, p.shortfall);
+                targetVms(p), count, ready, p.pending, p.shortfall);
     }
 
     private PartitionVm toVm(VmEntry vm) {

@@ -24,6 +24,7 @@ final class Model {
         final int maxVms;               // persisted
         final Resources vmCapacity;     // persisted
         final Map<String, String> template; // persisted
+        int desiredVms;                 // persisted
         int pending;
         Resources shortfall = Resources.ZERO;
 

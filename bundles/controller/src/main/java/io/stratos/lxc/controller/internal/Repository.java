@@ -63,10 +63,12 @@ final class Repository {
     Loaded load() {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             List<PartitionEntry> partitions = new ArrayList<>();
-            try (ResultSet r = s.executeQuery("SELECT name, cartridge, adapter, min_vms, max_vms, cpu_millis, memory_mib, template FROM partitions")) {
+            try (ResultSet r = s.executeQuery("SELECT name, cartridge, adapter, min_vms, max_vms, cpu_millis, memory_mib, template, desired_vms FROM partitions")) {
                 while (r.next()) {
-                    partitions.add(new PartitionEntry(r.getString(1), r.getString(2), r.getString(3), r.getInt(4), r.getInt(5),
-                            new Resources(r.getInt(6), r.getInt(7)), decode(r.getString(8))));
+                    PartitionEntry p = new PartitionEntry(r.getString(1), r.getString(2), r.getString(3), r.getInt(4), r.getInt(5),
+                            new Resources(r.getInt(6), r.getInt(7)), decode(r.getString(8)));
+                    p.desiredVms = r.getInt(9);
+                    partitions.add(p);
                 }
             }
             List<VmEntry> vms = new ArrayList<>();
@@ -113,8 +115,13 @@ final class Repository {
         }
 
         void insertPartition(PartitionEntry p) throws SQLException {
-            update("INSERT INTO partitions (name, cartridge, adapter, min_vms, max_vms, cpu_millis, memory_mib, template) VALUES (?,?,?,?,?,?,?,?)",
-                    p.name, p.cartridge, p.adapter, p.minVms, p.maxVms, p.vmCapacity.cpuMillis(), p.vmCapacity.memoryMiB(), encode(p.template));
+            update("INSERT INTO partitions (name, cartridge, adapter, min_vms, max_vms, cpu_millis, memory_mib, template, desired_vms) VALUES (?,?,?,?,?,?,?,?,?)",
+                    p.name, p.cartridge, p.adapter, p.minVms, p.maxVms, p.vmCapacity.cpuMillis(), p.vmCapacity.memoryMiB(), encode(p.template),
+                    p.desiredVms);
+        }
+
+        void updateDesiredVms(String partition, int desired) throws SQLException {
+            update("UPDATE partitions SET desired_vms = ? WHERE name = ?", desired, partition);
         }
 
         void deletePartition(String name) throws SQLException {

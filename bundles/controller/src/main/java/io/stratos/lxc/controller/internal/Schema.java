@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 final class Schema {
 
     private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
-    static final List<String> SCRIPTS = List.of("V1__controller.sql");
+    static final List<String> SCRIPTS = List.of("V1__controller.sql", "V2__partition_desired_vms.sql");
 
     private Schema() {
     }

@@ -116,7 +116,10 @@ class ControllerCoreTest {
 
     /** Creates the partition's VMs through the adapter and registers an agent on each. */
     private List<AgentCredentials> readyVms(int count) {
-        core.createPartition(partition(count));
+        core.createPartition(partition(1));
+        if (count > 1) {
+            core.scalePartition("web", count);
+        }
         core.reconcile();
         List<AgentCredentials> agents = new ArrayList<>();
         for (VmSpec spec : adapter.created.values()) {
@@ -327,5 +330,69 @@ class ControllerCoreTest {
 
         assertThat(core.partition("web").state()).isEqualTo("ACTIVE");
         assertThat(core.vms()).extracting(PartitionVm::state).containsExactly(VmState.BOOTING);
+    }
+
+    private void reportAllRunning(List<AgentCredentials> agents) {
+        for (AgentCredentials agent : agents) {
+            List<ProcessReport> running = core.processes().stream()
+                    .filter(p -> agent.agentId().equals(p.vmId()) && p.state() != ProcessState.STOPPING)
+                    .map(p -> new ProcessReport(p.id(), ProcessState.RUNNING, 20000, "", ProcessMetrics.NONE)).toList();
+            core.report(agent.agentId(), agent.secret(), new AgentReport(0, running, List.of()));
+        }
+    }
+
+    @Test
+    void scalingAPartitionOutRequestsVmsWithinItsMaximum() {
+        readyVms(1);
+        core.scalePartition("web", 3);
+        core.reconcile();
+
+        assertThat(adapter.created).hasSize(3);
+        assertThat(core.partition("web").desiredVms()).isEqualTo(3);
+        assertThatThrownBy(() -> core.scalePartition("web", 5)).hasMessage("partition 'web' can have 1 to 4 VMs, not 5");
+    }
+
+    @Test
+    void scalingInDrainsAVmMovingItsProcessesBeforeDestroyingIt() {
+        List<AgentCredentials> agents = readyVms(2);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 2, 5, null));
+        reportAllRunning(agents);
+        assertThat(core.processes("hello")).extracting(CartridgeProcess::vmId).doesNotHaveDuplicates();
+
+        core.scalePartition("web", 1);
+        String draining = core.vms().stream().filter(vm -> vm.state() == VmState.DRAINING).findFirst().orElseThrow().id();
+        core.reconcile();
+        // A replacement runs elsewhere before the process on the draining VM stops.
+        assertThat(core.processes("hello")).hasSize(3);
+        assertThat(core.processes("hello")).filteredOn(p -> draining.equals(p.vmId()))
+                .extracting(CartridgeProcess::state).containsExactly(ProcessState.RUNNING);
+
+        reportAllRunning(agents);
+        core.reconcile();
+        assertThat(core.processes("hello")).filteredOn(p -> draining.equals(p.vmId()))
+                .extracting(CartridgeProcess::state).containsExactly(ProcessState.STOPPING);
+
+        reportAllRunning(agents); // the draining VM's agent no longer reports the stopped process
+        core.reconcile();
+
+        assertThat(adapter.destroyed).containsExactly(draining);
+        assertThat(core.vms()).extracting(PartitionVm::id).doesNotContain(draining);
+        assertThat(core.processes("hello")).hasSize(2).extracting(CartridgeProcess::vmId).doesNotContain(draining);
+    }
+
+    @Test
+    void aDrainingVmWhoseProcessesCannotMoveIsKept() {
+        List<AgentCredentials> agents = readyVms(2);
+        core.subscribe("alice", new SubscriptionSpec("big", "static-httpd", null, null, 8, 8, null)); // 8 x 250m: both VMs full
+        reportAllRunning(agents);
+
+        core.scalePartition("web", 1);
+        core.reconcile();
+        reportAllRunning(agents);
+        core.reconcile();
+
+        assertThat(adapter.destroyed).isEmpty();
+        assertThat(core.vms()).hasSize(2);
+        assertThat(core.processes("big")).filteredOn(p -> p.state() == ProcessState.RUNNING).hasSize(8);
     }
 }

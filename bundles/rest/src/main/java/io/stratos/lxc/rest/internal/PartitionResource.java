@@ -1,5 +1,6 @@
 package io.stratos.lxc.rest.internal;
 
+import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.controller.Partition;
 import io.stratos.lxc.api.controller.PartitionSpec;
@@ -11,6 +12,7 @@ import javax.ws.rs.Consumes;
 import javax.ws.rs.DELETE;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
+import javax.ws.rs.PUT;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
@@ -26,8 +28,21 @@ import org.osgi.service.component.annotations.Reference;
 @Consumes(MediaType.APPLICATION_JSON)
 public class PartitionResource implements RestResource {
 
+    /** {@code PUT /partitions/{name}/scale} body. */
+    public record ScaleRequest(Integer vms) {
+    }
+
     @Reference
     CloudController controller;
+
+    @PUT
+    @Path("partitions/{name}/scale")
+    public Partition scale(@PathParam("name") String name, ScaleRequest request) {
+        if (request == null || request.vms() == null) {
+            throw StratosException.invalid("vms", "the number of VMs is required", "send {\"vms\": 2}");
+        }
+        return controller.scalePartition(name, request.vms());
+    }
 
     @POST
     @Path("partitions")

@@ -18,12 +18,12 @@ public class PartitionListCommand implements Action {
     @Override
     public Object execute() {
         ShellTable table = new ShellTable();
-        for (String column : new String[] {"Name", "Cartridge", "Adapter", "State", "VMs (ready)", "Min..Max", "VM capacity", "Pending"}) {
+        for (String column : new String[] {"Name", "Cartridge", "Adapter", "State", "VMs (ready)", "Desired (min..max)", "VM capacity", "Pending"}) {
             table.column(column);
         }
         for (Partition p : controller.partitions()) {
             table.addRow().addContent(p.name(), p.cartridge(), p.adapter(), p.state(), p.vms() + " (" + p.readyVms() + ")",
-                    p.minVms() + ".." + p.maxVms(), p.vmCapacity().cpuMillis() + "m/" + p.vmCapacity().memoryMiB() + "MiB",
+                    p.desiredVms() + " (" + p.minVms() + ".." + p.maxVms() + ")", p.vmCapacity().cpuMillis() + "m/" + p.vmCapacity().memoryMiB() + "MiB",
                     p.pending());
         }
         table.print(System.out);
