@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,13 +92,19 @@ class ControllerCoreTest {
         }
         return new ResolvedCartridge(name, version == null ? "1.0" : version, "sha256:abc", new Resources(250, 64), List.of("lxc", "docker"));
     };
-    JdbcDataSource dataSource;
+    DataSource dataSource;
     ControllerCore core;
+
+    /** An empty database; the embedded H2 here, PostgreSQL in {@link ControllerCorePostgresTest}. */
+    DataSource emptyDatabase() throws Exception {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:controller-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        return h2;
+    }
 
     @BeforeEach
     void setUp() throws Exception {
-        dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:controller-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        dataSource = emptyDatabase();
         Schema.migrate(dataSource);
         core = newCore();
     }
