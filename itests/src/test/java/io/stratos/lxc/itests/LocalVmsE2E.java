@@ -15,6 +15,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -29,15 +33,17 @@ public class LocalVmsE2E {
     private Distribution controller;
     private int httpPort;
     private int sshPort;
+    private int jmxPort;
 
     @Before
     public void startController() throws Exception {
         httpPort = FreePorts.next();
         sshPort = FreePorts.next();
+        jmxPort = FreePorts.next();
         controller = Distribution.unpack("stratos.controller.dist", "controller-vms", Map.of())
                 .configure("org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(httpPort))
                 .configure("org.apache.karaf.shell.cfg", "sshPort", String.valueOf(sshPort))
-                .configure("org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(FreePorts.next()))
+                .configure("org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(jmxPort))
                 .configure("org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(FreePorts.next()))
                 .configure("io.stratos.lxc.controller.cfg", "agentGracePeriodSeconds", "6")
                 .configure("io.stratos.lxc.controller.cfg", "desiredStateLongPollSeconds", "3")
@@ -107,6 +113,12 @@ public class LocalVmsE2E {
         assertEquals(created.body(), 201, created.statusCode());
         List<String> ids = Json.strings(awaitVms(2), "id");
         assertEquals(2, agents().size());
+        assertEquals(2, Await.success("the partition's MBean", Duration.ofSeconds(30), () -> {
+            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/karaf-root");
+            try (JMXConnector jmx = JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, new String[] {"karaf", "karaf"}))) {
+                return jmx.getMBeanServerConnection().getAttribute(new ObjectName("io.stratos.lxc:type=Partition,name=\"web\""), "ReadyVms");
+            }
+        }));
 
         // Hot swap: the adapter bundle goes away; VMs keep running, the partition says so; it comes back.
         controller.client(sshPort, "bundle:stop stratos-iaas-local");
