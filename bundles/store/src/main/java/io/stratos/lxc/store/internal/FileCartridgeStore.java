@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * either no trace (tmp is emptied, an unreferenced blob is removed on open) or the complete image.
  * Metadata changes are serialised by one lock; uploads stream and validate in parallel.
  */
-final class FileCartridgeStore implements CartridgeStore {
+public final class FileCartridgeStore implements CartridgeStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileCartridgeStore.class);
     static final String LATEST = "latest";
@@ -80,7 +80,7 @@ final class FileCartridgeStore implements CartridgeStore {
     }
 
     /** Opens (creating if needed) the store: empties tmp/, loads the index, drops what a crash left half done. */
-    static FileCartridgeStore open(StoreSettings settings, Supplier<? extends Collection<CartridgeUsage>> usages)
+    public static FileCartridgeStore open(StoreSettings settings, Supplier<? extends Collection<CartridgeUsage>> usages)
             throws IOException {
         FileCartridgeStore store = new FileCartridgeStore(settings, usages);
         store.recover();

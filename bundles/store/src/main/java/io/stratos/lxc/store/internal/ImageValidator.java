@@ -130,6 +130,7 @@ final class ImageValidator {
         if (!nodes.containsKey(ROOTFS) && nodes.keySet().stream().noneMatch(p -> p.startsWith(ROOTFS + "/"))) {
             throw StratosException.invalid(ROOTFS + "/", "the image has no rootfs/", "put the root filesystem under rootfs/");
         }
+        addImplicitDirectories(nodes);
         checkStartCommand(manifest, nodes);
         return new Result(manifest, compression, entries, unpacked);
     }
@@ -235,7 +236,7 @@ final class ImageValidator {
                 throw StratosException.invalid(name, "hard link '" + name + "' -> '" + target
                         + "' does not point at an earlier file of the image", null);
             }
-            return new Node(targetNode.type() == Type.HARDLINK ? Type.HARDLINK : Type.HARDLINK, normalized);
+            return new Node(Type.HARDLINK, normalized);
         }
         if (entry.isDirectory()) {
             return new Node(Type.DIR, null);
@@ -274,6 +275,19 @@ final class ImageValidator {
             }
         }
         return false;
+    }
+
+    /** Tar files may omit the directories of their entries; they exist all the same once unpacked. */
+    private static void addImplicitDirectories(Map<String, Node> nodes) {
+        for (String path : List.copyOf(nodes.keySet())) {
+            int slash = path.lastIndexOf('/');
+            while (slash > 0) {
+                if (nodes.putIfAbsent(path.substring(0, slash), new Node(Type.DIR, null)) != null) {
+                    break;
+                }
+                slash = path.lastIndexOf('/', slash - 1);
+            }
+        }
     }
 
     private static void checkStartCommand(CartridgeManifest manifest, Map<String, Node> nodes) {

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param maxManifestBytes largest cartridge.json
  * @param preloadDirectory image tarballs uploaded once, on the first start of an empty store; null for none
  */
-record StoreSettings(Path directory, long maxImageBytes, long maxUnpackedBytes, long maxManifestBytes,
+public record StoreSettings(Path directory, long maxImageBytes, long maxUnpackedBytes, long maxManifestBytes,
                      Path preloadDirectory) {
 
     static final String PID = "io.stratos.lxc.store";
