@@ -38,6 +38,7 @@ final class ImageValidator {
 
     private enum Type { DIR, FILE, SYMLINK, HARDLINK, OTHER }
 
+    /** An entry: its type and, for links, the target; for a script, its interpreter. */
     private record Node(Type type, String target) {
     }
 
@@ -106,6 +107,9 @@ final class ImageValidator {
                 checkParentsAreNotLinks(nodes, path, name);
                 Node previous = nodes.get(path);
                 Node node = node(entry, path, name, nodes);
+                if (node.type() == Type.FILE && entry.getSize() > 2) {
+                    node = new Node(Type.FILE, interpreter(tar));
+                }
                 if (previous != null && previous.type() == Type.SYMLINK) {
                     throw StratosException.invalid(name, "entry '" + name + "' replaces a symlink of the same name", null);
                 }
@@ -247,6 +251,21 @@ final class ImageValidator {
         return new Node(Type.OTHER, null);
     }
 
+    /** The interpreter of a script ({@code #!/bin/sh} gives {@code /bin/sh}), or null; reads at most 256 bytes. */
+    private static String interpreter(InputStream entry) throws IOException {
+        byte[] head = entry.readNBytes(256);
+        if (head.length < 3 || head[0] != '#' || head[1] != '!') {
+            return null;
+        }
+        int end = 2;
+        while (end < head.length && head[end] != '\n') {
+            end++;
+        }
+        String line = new String(head, 2, end - 2, java.nio.charset.StandardCharsets.UTF_8).trim();
+        String program = line.split("\\s+")[0];
+        return program.isEmpty() ? null : program;
+    }
+
     /**
      * Whether a symlink at archive path {@code path} with this target leaves the rootfs. Absolute
      * targets resolve against the rootfs (as inside the container); relative ones against the
@@ -297,7 +316,19 @@ final class ImageValidator {
                 : PATH.stream().map(dir -> dir + "/" + command).toList();
         for (String candidate : candidates) {
             Node found = resolve(nodes, candidate);
-            if (found != null && (found.type() == Type.FILE || found.type() == Type.HARDLINK)) {
+            if (found != null && found.type() == Type.HARDLINK) {
+                found = nodes.get(found.target());
+            }
+            if (found != null && found.type() == Type.FILE) {
+                String interpreter = found.target();
+                if (interpreter != null) {
+                    Node shell = interpreter.startsWith("/") ? resolve(nodes, interpreter) : null;
+                    if (shell == null || (shell.type() != Type.FILE && shell.type() != Type.HARDLINK)) {
+                        throw StratosException.invalid(ManifestReader.FILE + ":start[0]", "the start command '" + command
+                                        + "' is a script for '" + interpreter + "', which is not in the image's rootfs",
+                                "add the interpreter (e.g. a shell at /bin/sh) to the rootfs");
+                    }
+                }
                 return;
             }
         }

@@ -140,6 +140,20 @@ class ImageValidatorTest {
     }
 
     @Test
+    void aStartScriptNeedsItsInterpreterInTheRootfs() {
+        String json = TestImages.manifest("static-httpd", "1.0.0").replace("\"/bin/sh\", \"-c\"", "\"/bin/start-httpd\", \"-x\"");
+        byte[] script = "#!/bin/sh\nexec /bin/busybox httpd -f\n".getBytes(StandardCharsets.UTF_8);
+        validate(TestImages.image("static-httpd", "1.0.0").withoutManifest().manifestJson(json)
+                .file("rootfs/bin/start-httpd", script).bytes());
+
+        byte[] withoutShell = TestImages.empty().manifestJson(json).file("rootfs/bin/start-httpd", script)
+                .file("rootfs/bin/busybox", new byte[10]).bytes();
+        StratosException e = refused(withoutShell);
+        assertThat(e.field()).isEqualTo("cartridge.json:start[0]");
+        assertThat(e.getMessage()).contains("script for '/bin/sh'");
+    }
+
+    @Test
     void anAbsolutePathIsRefusedNamingTheEntry() {
         StratosException e = refused(TestImages.image("static-httpd", "1.0.0").file("/etc/passwd", new byte[1]).bytes());
 
