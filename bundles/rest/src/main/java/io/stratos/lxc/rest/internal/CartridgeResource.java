@@ -89,9 +89,15 @@ public class CartridgeResource implements RestResource {
                            @HeaderParam("Digest") String digestHeader, InputStream body) {
         long declared = declaredLength(contentLength);
         String expected = expectedDigest(digestHeader);
-        // Refuse an oversized body before reading a byte of it (with Expect: 100-continue, before it is sent).
-        checkSize(declared);
-        return answer(store.upload(name, version, body, declared, expected, null));
+        try {
+            // The store refuses an announced size over its limit before reading a byte of the body.
+            return answer(store.upload(name, version, body, declared, expected, null));
+        } catch (StratosException e) {
+            if (e.kind() == StratosException.Kind.TOO_LARGE) {
+                leaveBodyUnread();
+            }
+            throw e;
+        }
     }
 
     @PUT

@@ -247,7 +247,7 @@ public final class FileCartridgeStore implements CartridgeStore {
         }
         long max = settings.maxImageBytes();
         if (declaredSize > max) {
-            throw tooLarge(declaredSize + " bytes are announced");
+            throw tooLarge("Content-Length", declaredSize + " bytes are announced");
         }
         Path temp;
         try {
@@ -307,7 +307,7 @@ public final class FileCartridgeStore implements CartridgeStore {
                 }
                 size += n;
                 if (size > max) {
-                    throw tooLarge("the body passed " + max + " bytes");
+                    throw tooLarge("body", "the body passed " + max + " bytes");
                 }
                 sha256.update(buffer, 0, n);
                 ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
@@ -531,8 +531,8 @@ public final class FileCartridgeStore implements CartridgeStore {
         return digest.substring("sha256:".length());
     }
 
-    private StratosException tooLarge(String what) {
-        return StratosException.tooLarge("body", "the image is too large: " + what + ", the limit is "
+    private StratosException tooLarge(String field, String what) {
+        return StratosException.tooLarge(field, "the image is too large: " + what + ", the limit is "
                 + settings.maxImageBytes() + " bytes", "raise maxImageBytes in io.stratos.lxc.store.cfg or make the image smaller");
     }
 

@@ -190,6 +190,7 @@ class FileCartridgeStoreTest {
                 store.upload("static-httpd", "1.0.0", untouchable, 2L * 1024 * 1024 * 1024 + 1, null, null));
 
         assertThat(e.kind()).isEqualTo(StratosException.Kind.TOO_LARGE);
+        assertThat(e.field()).isEqualTo("Content-Length");
         assertThat(store.list()).isEmpty();
     }
 
