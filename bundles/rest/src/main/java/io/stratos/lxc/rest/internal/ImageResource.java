@@ -1,5 +1,6 @@
 package io.stratos.lxc.rest.internal;
 
+import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.store.CartridgeStore;
 import io.stratos.lxc.api.store.ImageBlob;
 import java.io.IOException;
@@ -7,7 +8,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import javax.ws.rs.GET;
 import javax.ws.rs.HeaderParam;
@@ -89,18 +90,13 @@ public class ImageResource implements RestResource {
     }
 
     private static StreamingOutput body(ImageBlob blob, long start, long length) {
-        FileChannel channel;
-        try {
-            // Opened before the answer starts: a blob deleted meanwhile is a clean 404, not a broken 200.
-            channel = FileChannel.open(blob.path(), StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw io.stratos.lxc.api.StratosException.notFound("no image has digest " + blob.digest(), null);
-        } catch (IOException e) {
-            throw io.stratos.lxc.api.StratosException.unavailable("cannot read image " + blob.digest() + ": "
-                    + e.getMessage(), null);
+        if (!Files.isReadable(blob.path())) {
+            // Deleted meanwhile: a clean 404 rather than a broken 200.
+            throw StratosException.notFound("no image has digest " + blob.digest(), null);
         }
+        // The file is opened only when the body is written: a HEAD request writes none and opens nothing.
         return (OutputStream out) -> {
-            try (FileChannel in = channel) {
+            try (FileChannel in = FileChannel.open(blob.path(), StandardOpenOption.READ)) {
                 WritableByteChannel target = Channels.newChannel(out);
                 long position = start;
                 long remaining = length;

@@ -143,18 +143,23 @@ class CartridgeApiHttpTest {
         assertThat(whole.headers().firstValue("Accept-Ranges")).hasValue("bytes");
 
         int half = v1.length / 2;
-        HttpResponse<byte[]> head = get(image, "Range", "bytes=0-" + (half - 1));
+        HttpResponse<byte[]> first = get(image, "Range", "bytes=0-" + (half - 1));
         HttpResponse<byte[]> tail = get(image, "Range", "bytes=" + half + "-", "If-Range", etag);
-        assertThat(head.statusCode()).isEqualTo(206);
+        assertThat(first.statusCode()).isEqualTo(206);
         assertThat(tail.statusCode()).isEqualTo(206);
-        assertThat(head.headers().firstValue("Content-Range")).hasValue("bytes 0-" + (half - 1) + "/" + v1.length);
+        assertThat(first.headers().firstValue("Content-Range")).hasValue("bytes 0-" + (half - 1) + "/" + v1.length);
         assertThat(tail.headers().firstValue("Content-Range")).hasValue("bytes " + half + "-" + (v1.length - 1) + "/" + v1.length);
         ByteArrayOutputStream joined = new ByteArrayOutputStream();
-        joined.write(head.body());
+        joined.write(first.body());
         joined.write(tail.body());
         assertThat(sha256(joined.toByteArray())).isEqualTo(sha256(v1));
 
         assertThat(get(image, "If-None-Match", etag).statusCode()).isEqualTo(304);
+        HttpResponse<byte[]> head = send(HttpRequest.newBuilder(URI.create(base + image))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Length")).hasValue(String.valueOf(v1.length));
+        assertThat(head.body()).isEmpty();
         HttpResponse<byte[]> outside = get(image, "Range", "bytes=" + v1.length + "-");
         assertThat(outside.statusCode()).isEqualTo(416);
         assertThat(outside.headers().firstValue("Content-Range")).hasValue("bytes */" + v1.length);
