@@ -162,4 +162,37 @@ public class SubscriptionsE2E {
             return null;
         });
     }
+
+    private String containerPid(String vmId, String container) throws IOException, InterruptedException {
+        Path lxcpath = controller.vmsDirectory().resolve(vmId).resolve("agent-data/containers");
+        Process info = new ProcessBuilder("lxc-info", "-P", lxcpath.toString(), "-n", container, "-p", "-H").redirectErrorStream(true).start();
+        String out = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        info.waitFor();
+        return out;
+    }
+
+    @Test
+    public void aRestartedAgentReadoptsItsContainersWithoutRestartingThem() throws Exception {
+        controller.expect(201, "POST", "/partitions", "{\"name\":\"web\",\"cartridge\":\"static-httpd\",\"minVms\":1,\"maxVms\":1}");
+        awaitReadyVms(1);
+        String vm = readyVms().get(0);
+        controller.expect(201, "POST", "/subscriptions", "{\"alias\":\"hello\",\"cartridge\":\"static-httpd\",\"minProcesses\":2}");
+        List<Proc> before = awaitServing("hello", 2);
+        List<String> pids = new ArrayList<>();
+        for (Proc p : before) {
+            pids.add(containerPid(vm, "stratos-" + p.id()));
+        }
+
+        // kill -9 of the agent alone; its VM's init (start-agent) brings it back.
+        Path vmDir = controller.vmsDirectory().resolve(vm);
+        controller.agents().forEach(ProcessHandle::destroyForcibly);
+        new ProcessBuilder(vmDir.resolve("start-agent").toString()).start();
+
+        List<Proc> after = awaitServing("hello", 2);
+        assertEquals(before.stream().map(Proc::id).sorted().toList(), after.stream().map(Proc::id).sorted().toList());
+        for (int i = 0; i < before.size(); i++) {
+            assertEquals("container of " + before.get(i).id() + " kept running", pids.get(i), containerPid(vm, "stratos-" + before.get(i).id()));
+        }
+        assertEquals(2, runningContainers(vm).size());
+    }
 }
