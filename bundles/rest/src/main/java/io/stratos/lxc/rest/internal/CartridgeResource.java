@@ -26,7 +26,9 @@ import javax.ws.rs.core.Response;
 import javax.ws.rs.core.UriInfo;
 import org.apache.cxf.io.DelegatingInputStream;
 import org.apache.cxf.jaxrs.ext.multipart.Attachment;
+import org.apache.cxf.jaxrs.ext.MessageContextImpl;
 import org.apache.cxf.jaxrs.ext.multipart.MultipartBody;
+import org.apache.cxf.jaxrs.utils.multipart.AttachmentUtils;
 import org.apache.cxf.message.Message;
 import org.apache.cxf.phase.PhaseInterceptorChain;
 import org.osgi.service.component.annotations.Component;
@@ -81,15 +83,23 @@ public class CartridgeResource implements RestResource {
         return store.image(name, version);
     }
 
+    /**
+     * One method for both shapes of upload: with two, CXF would send a request without Content-Type
+     * to the more specific multipart one and answer 415.
+     */
     @PUT
     @Path("/{name}/versions/{version}")
     @Consumes(MediaType.WILDCARD)
     public Response upload(@PathParam("name") String name, @PathParam("version") String version,
+                           @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                            @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
                            @HeaderParam("Digest") String digestHeader, InputStream body) {
         long declared = declaredLength(contentLength);
         String expected = expectedDigest(digestHeader);
         try {
+            if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")) {
+                return uploadMultipart(name, version, declared, expected);
+            }
             // The store refuses an announced size over its limit before reading a byte of the body.
             return answer(store.upload(name, version, body, declared, expected, null));
         } catch (StratosException e) {
@@ -100,22 +110,27 @@ public class CartridgeResource implements RestResource {
         }
     }
 
-    @PUT
-    @Path("/{name}/versions/{version}")
-    @Consumes(MediaType.MULTIPART_FORM_DATA)
-    public Response uploadMultipart(@PathParam("name") String name, @PathParam("version") String version,
-                                    @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
-                                    @HeaderParam("Digest") String digestHeader, MultipartBody multipart) {
-        checkSize(declaredLength(contentLength));
-        String expected = expectedDigest(digestHeader);
-        Attachment image = multipart.getAttachment("image");
+    /** multipart/form-data: part "image" (the tarball) and optional part "manifest" (cartridge.json). */
+    private Response uploadMultipart(String name, String version, long declared, String expected) {
+        if (declared > store.maxImageBytes()) {
+            throw StratosException.tooLarge("Content-Length", "the image is too large: " + declared
+                    + " bytes are announced, the limit is " + store.maxImageBytes() + " bytes",
+                    "raise maxImageBytes in io.stratos.lxc.store.cfg");
+        }
+        MultipartBody multipart = AttachmentUtils.getMultipartBody(new MessageContextImpl(PhaseInterceptorChain.getCurrentMessage()));
+        Attachment image = multipart == null ? null : multipart.getAttachment("image");
         if (image == null) {
             throw StratosException.invalid("image", "the multipart body has no part named 'image'",
                     "send the tarball as part 'image' and optionally cartridge.json as part 'manifest'");
         }
         Attachment manifestPart = multipart.getAttachment("manifest");
         try (InputStream in = image.getDataHandler().getInputStream()) {
-            byte[] manifest = manifestPart == null ? null : manifestPart.getDataHandler().getInputStream().readAllBytes();
+            byte[] manifest = null;
+            if (manifestPart != null) {
+                try (InputStream json = manifestPart.getDataHandler().getInputStream()) {
+                    manifest = json.readNBytes(1024 * 1024);
+                }
+            }
             return answer(store.upload(name, version, in, -1, expected, manifest));
         } catch (IOException e) {
             throw StratosException.invalid("image", "the multipart body cannot be read: " + e.getMessage(), null);
@@ -155,15 +170,6 @@ public class CartridgeResource implements RestResource {
             response.location(location);
         }
         return response.entity(body).type(MediaType.APPLICATION_JSON_TYPE).build();
-    }
-
-    private void checkSize(long declared) {
-        long max = store.maxImageBytes();
-        if (declared > max) {
-            leaveBodyUnread();
-            throw StratosException.tooLarge("Content-Length", "the image is too large: " + declared
-                    + " bytes are announced, the limit is " + max + " bytes", "raise maxImageBytes in io.stratos.lxc.store.cfg");
-        }
     }
 
     /**
