@@ -93,9 +93,10 @@ public class CartridgeResource implements RestResource {
     public Response upload(@PathParam("name") String name, @PathParam("version") String version,
                            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                            @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
-                           @HeaderParam("Digest") String digestHeader, InputStream body) {
+                           @HeaderParam("Digest") String digestHeader,
+                           @HeaderParam("Content-Digest") String contentDigestHeader, InputStream body) {
         long declared = declaredLength(contentLength);
-        String expected = expectedDigest(digestHeader);
+        String expected = expectedDigest(digestHeader != null ? digestHeader : contentDigestHeader);
         try {
             if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")) {
                 return uploadMultipart(name, version, declared, expected);
@@ -197,8 +198,9 @@ public class CartridgeResource implements RestResource {
     }
 
     /**
-     * The expected digest from an RFC 3230 {@code Digest: sha-256=<base64>} header (other algorithms
-     * in the list are ignored), as {@code sha256:<hex>}; null when the header names no sha-256.
+     * The expected digest from an RFC 3230 {@code Digest: sha-256=<base64>} header, or an RFC 9530
+     * {@code Content-Digest: sha-256=:<base64>:} one (other algorithms in the list are ignored), as
+     * {@code sha256:<hex>}; null when the header names no sha-256.
      */
     static String expectedDigest(String header) {
         if (header == null || header.isBlank()) {
@@ -209,6 +211,9 @@ public class CartridgeResource implements RestResource {
             int eq = entry.indexOf('=');
             if (eq > 0 && entry.substring(0, eq).trim().equalsIgnoreCase("sha-256")) {
                 String value = entry.substring(eq + 1).trim();
+                if (value.length() >= 2 && value.startsWith(":") && value.endsWith(":")) {
+                    value = value.substring(1, value.length() - 1);
+                }
                 try {
                     byte[] digest = Base64.getDecoder().decode(value);
                     if (digest.length == 32) {
