@@ -256,9 +256,10 @@ public final class FileCartridgeStore implements CartridgeStore {
             throw StratosException.unavailable("the store cannot create an upload file in " + tmp + ": " + e.getMessage(),
                     "check the store directory's space and permissions");
         }
-        try {
+        try (ValidatingPipe validation = new ValidatingPipe(validator, manifestJson)) {
             MessageDigest sha256 = sha256();
-            long size = receive(body, temp, sha256, max);
+            long size = receive(body, temp, sha256, max, validation);
+            validation.close();
             if (declaredSize >= 0 && size != declaredSize) {
                 throw StratosException.invalid("Content-Length", "the body has " + size + " bytes but "
                         + declaredSize + " were announced", "the upload was cut short; send it again");
@@ -268,7 +269,8 @@ public final class FileCartridgeStore implements CartridgeStore {
                 throw StratosException.invalid("Digest", "the body's digest is " + digest + ", not the expected "
                         + expectedDigest, "the image was damaged on the way or the expected digest is wrong");
             }
-            ImageValidator.Result checked = validator.validate(temp, manifestJson);
+            // Size and digest faults come first: a cut or damaged body explains a broken tar.
+            ImageValidator.Result checked = validation.result();
             CartridgeManifest manifest = checked.manifest();
             if (name != null && !name.equals(manifest.name())) {
                 throw StratosException.invalid("cartridge.json:name", "the manifest names cartridge '" + manifest.name()
@@ -289,8 +291,11 @@ public final class FileCartridgeStore implements CartridgeStore {
         }
     }
 
-    /** Streams the body into the file, hashing it, refusing it as soon as it passes the limit; fsyncs it. */
-    private long receive(InputStream body, Path temp, MessageDigest sha256, long max) {
+    /**
+     * Streams the body into the file, hashing it and handing it to the validator on the way,
+     * refusing it as soon as it passes the limit; fsyncs it.
+     */
+    private long receive(InputStream body, Path temp, MessageDigest sha256, long max, ValidatingPipe validation) {
         byte[] buffer = new byte[1 << 18];
         long size = 0;
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -311,6 +316,7 @@ public final class FileCartridgeStore implements CartridgeStore {
                 if (size > max) {
                     throw tooLarge("body", "the body passed " + max + " bytes");
                 }
+                validation.offer(buffer, n);
                 sha256.update(buffer, 0, n);
                 ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
                 while (chunk.hasRemaining()) {
