@@ -26,7 +26,9 @@ import javax.ws.rs.core.Response;
 import javax.ws.rs.core.UriInfo;
 import org.apache.cxf.io.DelegatingInputStream;
 import org.apache.cxf.jaxrs.ext.multipart.Attachment;
+import org.apache.cxf.jaxrs.ext.MessageContextImpl;
 import org.apache.cxf.jaxrs.ext.multipart.MultipartBody;
+import org.apache.cxf.jaxrs.utils.multipart.AttachmentUtils;
 import org.apache.cxf.message.Message;
 import org.apache.cxf.phase.PhaseInterceptorChain;
 import org.osgi.service.component.annotations.Component;
@@ -81,15 +83,24 @@ public class CartridgeResource implements RestResource {
         return store.image(name, version);
     }
 
+    /**
+     * One method for both shapes of upload: with two, CXF would send a request without Content-Type
+     * to the more specific multipart one and answer 415.
+     */
     @PUT
     @Path("/{name}/versions/{version}")
     @Consumes(MediaType.WILDCARD)
     public Response upload(@PathParam("name") String name, @PathParam("version") String version,
+                           @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                            @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
-                           @HeaderParam("Digest") String digestHeader, InputStream body) {
+                           @HeaderParam("Digest") String digestHeader,
+                           @HeaderParam("Content-Digest") String contentDigestHeader, InputStream body) {
         long declared = declaredLength(contentLength);
-        String expected = expectedDigest(digestHeader);
+        String expected = expectedDigest(digestHeader != null ? digestHeader : contentDigestHeader);
         try {
+            if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")) {
+                return uploadMultipart(name, version, declared, expected);
+            }
             // The store refuses an announced size over its limit before reading a byte of the body.
             return answer(store.upload(name, version, body, declared, expected, null));
         } catch (StratosException e) {
@@ -100,22 +111,27 @@ public class CartridgeResource implements RestResource {
         }
     }
 
-    @PUT
-    @Path("/{name}/versions/{version}")
-    @Consumes(MediaType.MULTIPART_FORM_DATA)
-    public Response uploadMultipart(@PathParam("name") String name, @PathParam("version") String version,
-                                    @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
-                                    @HeaderParam("Digest") String digestHeader, MultipartBody multipart) {
-        checkSize(declaredLength(contentLength));
-        String expected = expectedDigest(digestHeader);
-        Attachment image = multipart.getAttachment("image");
+    /** multipart/form-data: part "image" (the tarball) and optional part "manifest" (cartridge.json). */
+    private Response uploadMultipart(String name, String version, long declared, String expected) {
+        if (declared > store.maxImageBytes()) {
+            throw StratosException.tooLarge("Content-Length", "the image is too large: " + declared
+                    + " bytes are announced, the limit is " + store.maxImageBytes() + " bytes",
+                    "raise maxImageBytes in io.stratos.lxc.store.cfg");
+        }
+        MultipartBody multipart = AttachmentUtils.getMultipartBody(new MessageContextImpl(PhaseInterceptorChain.getCurrentMessage()));
+        Attachment image = multipart == null ? null : multipart.getAttachment("image");
         if (image == null) {
             throw StratosException.invalid("image", "the multipart body has no part named 'image'",
                     "send the tarball as part 'image' and optionally cartridge.json as part 'manifest'");
         }
         Attachment manifestPart = multipart.getAttachment("manifest");
         try (InputStream in = image.getDataHandler().getInputStream()) {
-            byte[] manifest = manifestPart == null ? null : manifestPart.getDataHandler().getInputStream().readAllBytes();
+            byte[] manifest = null;
+            if (manifestPart != null) {
+                try (InputStream json = manifestPart.getDataHandler().getInputStream()) {
+                    manifest = json.readNBytes(1024 * 1024);
+                }
+            }
             return answer(store.upload(name, version, in, -1, expected, manifest));
         } catch (IOException e) {
             throw StratosException.invalid("image", "the multipart body cannot be read: " + e.getMessage(), null);
@@ -157,15 +173,6 @@ public class CartridgeResource implements RestResource {
         return response.entity(body).type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
-    private void checkSize(long declared) {
-        long max = store.maxImageBytes();
-        if (declared > max) {
-            leaveBodyUnread();
-            throw StratosException.tooLarge("Content-Length", "the image is too large: " + declared
-                    + " bytes are announced, the limit is " + max + " bytes", "raise maxImageBytes in io.stratos.lxc.store.cfg");
-        }
-    }
-
     /**
      * Before answering, CXF would read (cache, or consume up to 16 MiB of) a request body the
      * resource left unread; for a refused oversized upload it must not, so that the 413 goes out at
@@ -191,8 +198,9 @@ public class CartridgeResource implements RestResource {
     }
 
     /**
-     * The expected digest from an RFC 3230 {@code Digest: sha-256=<base64>} header (other algorithms
-     * in the list are ignored), as {@code sha256:<hex>}; null when the header names no sha-256.
+     * The expected digest from an RFC 3230 {@code Digest: sha-256=<base64>} header, or an RFC 9530
+     * {@code Content-Digest: sha-256=:<base64>:} one (other algorithms in the list are ignored), as
+     * {@code sha256:<hex>}; null when the header names no sha-256.
      */
     static String expectedDigest(String header) {
         if (header == null || header.isBlank()) {
@@ -203,6 +211,9 @@ public class CartridgeResource implements RestResource {
             int eq = entry.indexOf('=');
             if (eq > 0 && entry.substring(0, eq).trim().equalsIgnoreCase("sha-256")) {
                 String value = entry.substring(eq + 1).trim();
+                if (value.length() >= 2 && value.startsWith(":") && value.endsWith(":")) {
+                    value = value.substring(1, value.length() - 1);
+                }
                 try {
                     byte[] digest = Base64.getDecoder().decode(value);
                     if (digest.length == 32) {

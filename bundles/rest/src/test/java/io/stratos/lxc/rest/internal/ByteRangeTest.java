@@ -47,6 +47,7 @@ class ByteRangeTest {
         String base64 = java.util.Base64.getEncoder().encodeToString(new byte[32]);
         assertThat(CartridgeResource.expectedDigest("md5=xyz, sha-256=" + base64)).isEqualTo("sha256:" + "0".repeat(64));
         assertThat(CartridgeResource.expectedDigest("md5=xyz")).isNull();
+        assertThat(CartridgeResource.expectedDigest("sha-256=:" + base64 + ":")).isEqualTo("sha256:" + "0".repeat(64));
         assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(io.stratos.lxc.api.StratosException.class,
                 () -> CartridgeResource.expectedDigest("sha-256=bm90IDMyIGJ5dGVz")).field()).isEqualTo("Digest");
     }

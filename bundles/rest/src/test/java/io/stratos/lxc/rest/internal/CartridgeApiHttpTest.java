@@ -260,6 +260,35 @@ class CartridgeApiHttpTest {
     }
 
     @Test
+    void concurrentUploadsOfTheSameVersionCreateItOnce() throws Exception {
+        byte[] same = Tarballs.image("racer", "1.0.0", true, null, 300_000);
+        byte[] other = Tarballs.image("racer", "1.0.0", true, "rootfs/other", 300_000);
+        List<java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            byte[] body = i < 5 ? same : other;
+            calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/cartridges/racer/versions/1.0.0"))
+                    .header("Content-Type", "application/gzip").PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray()));
+        }
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (var call : calls) {
+            HttpResponse<byte[]> response = call.get();
+            assertThat(response.statusCode()).as(new String(response.body())).isIn(200, 201, 409);
+            statuses.add(response.statusCode());
+        }
+        JsonNode stored = body(get("/cartridges/racer"));
+        String winner = stored.get("versions").get(0).get("digest").asText();
+        assertThat(stored.get("versions")).hasSize(1);
+        // Exactly one 201; the same bytes again are 200; different bytes for the version are 409.
+        assertThat(statuses).containsOnlyOnce(201);
+        if (winner.equals(sha256(same))) {
+            assertThat(statuses.subList(0, 5)).containsOnly(201, 200);
+            assertThat(statuses.get(5)).isEqualTo(409);
+        } else {
+            assertThat(statuses.subList(0, 5)).containsOnly(409);
+        }
+    }
+
+    @Test
     void aMultipartUploadMayCarryTheManifestAlongside() throws Exception {
         byte[] tarball = Tarballs.image("multi", "2.0.0", false, null, 0);
         String boundary = "b0undary";
@@ -281,6 +310,10 @@ class CartridgeApiHttpTest {
 
     @Test
     void unknownThingsAre404JsonAndTheOpenApiDescriptionIsServed() throws Exception {
+        byte[] plain = Tarballs.image("notype", "1.0.0", true, null, 0);
+        HttpResponse<byte[]> noType = send(HttpRequest.newBuilder(URI.create(base + "/cartridges/notype/versions/1.0.0"))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(plain)));
+        assertThat(noType.statusCode()).as(new String(noType.body())).isEqualTo(201);
         HttpResponse<byte[]> missing = get("/cartridges/nothing");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(body(missing).get("error").asText()).contains("nothing");

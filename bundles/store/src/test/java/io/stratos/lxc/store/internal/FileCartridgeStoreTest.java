@@ -68,6 +68,16 @@ class FileCartridgeStoreTest {
     }
 
     @AfterEach
+    void noValidatorThreadOutlivesItsUpload() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("stratos-store-validate"))
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("stratos-store-validate"));
+    }
+
+    @AfterEach
     void tmpIsEmpty() throws IOException {
         try (Stream<Path> files = Files.list(dir.resolve("tmp"))) {
             assertThat(files).as("upload temporaries").isEmpty();
