@@ -545,6 +545,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
             p.pending = 0;
             p.shortfall = Resources.ZERO;
         });
+        // Per subscription, its live processes per VM: built once per pass, updated as processes are placed.
+        Map<String, Map<String, Integer>> spread = new HashMap<>();
         for (ProcessEntry p : processes.values()) {
             if (p.state != ProcessState.PENDING || p.stopping) {
                 continue;
@@ -555,8 +557,9 @@ final class ControllerCore implements CloudController, AgentRegistry {
                 p.reason = "no partition serves cartridge '" + s.cartridge + "'";
                 continue;
             }
+            Map<String, Integer> perVm = spread.computeIfAbsent(s.alias, this::liveProcessesPerVm);
             VmEntry best = Placement.choose(vms.values(), partition.name, s.request, s.runtimes,
-                    vm -> countOn(vm.id, s.alias));
+                    vm -> perVm.getOrDefault(vm.id, 0));
             if (best == null) {
                 p.reason = "no ready VM of partition '" + partition.name + "' has " + s.request.cpuMillis() + "m CPU and "
                         + s.request.memoryMiB() + " MiB free";
@@ -569,22 +572,20 @@ final class ControllerCore implements CloudController, AgentRegistry {
             p.state = ProcessState.STARTING;
             p.reason = "";
             best.allocated = best.allocated.plus(s.request);
+            perVm.merge(best.id, 1, Integer::sum);
             write(tx -> tx.updateProcess(p));
             bump(best);
         }
     }
 
-    private int countOn(String vmId, String alias) {
-        int count = 0;
-        Map<String, ProcessEntry> on = processesByVm.get(vmId);
-        if (on != null) {
-            for (ProcessEntry p : on.values()) {
-                if (alias.equals(p.alias) && !p.stopping) {
-                    count++;
-                }
+    private Map<String, Integer> liveProcessesPerVm(String alias) {
+        Map<String, Integer> perVm = new HashMap<>();
+        for (ProcessEntry p : processesOf(alias)) {
+            if (p.vmId != null && !p.stopping) {
+                perVm.merge(p.vmId, 1, Integer::sum);
             }
         }
-        return count;
+        return perVm;
     }
 
     private void release(ProcessEntry p) {
