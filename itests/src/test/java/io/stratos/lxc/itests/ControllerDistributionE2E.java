@@ -4,8 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.stratos.lxc.itests.support.Await;
+import io.stratos.lxc.itests.support.ControllerProcess;
 import io.stratos.lxc.itests.support.Distribution;
-import io.stratos.lxc.itests.support.FreePorts;
 import io.stratos.lxc.itests.support.Http;
 import java.time.Duration;
 import java.util.Map;
@@ -21,37 +21,34 @@ import org.junit.Test;
 /** The built controller distribution, started as a process, answers over REST, SSH shell and remote JMX. */
 public class ControllerDistributionE2E {
 
+    private static ControllerProcess process;
     private static Distribution controller;
-    private static int httpPort;
     private static int sshPort;
     private static int rmiRegistryPort;
 
     @BeforeClass
     public static void startController() throws Exception {
-        httpPort = FreePorts.next();
-        sshPort = FreePorts.next();
-        rmiRegistryPort = FreePorts.next();
-        controller = Distribution.unpack("stratos.controller.dist", "controller", Map.of())
-                .configure("org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(httpPort))
-                .configure("org.apache.karaf.shell.cfg", "sshPort", String.valueOf(sshPort))
-                .configure("org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(rmiRegistryPort))
-                .configure("org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(FreePorts.next()));
+        process = ControllerProcess.create("controller", 43000);
+        controller = process.distribution();
+        sshPort = process.sshPort();
+        rmiRegistryPort = process.jmxPort();
         long start = System.nanoTime();
         controller.start();
         Http.awaitOk(url("/status"), Duration.ofSeconds(90));
         System.out.printf("controller: REST up %.1f s after start, RSS %d MiB%n",
                 (System.nanoTime() - start) / 1e9, controller.rssKiB() / 1024);
+        process.awaitReady();
     }
 
     @AfterClass
     public static void stopController() throws Exception {
-        if (controller != null) {
-            controller.close();
+        if (process != null) {
+            process.close();
         }
     }
 
     private static String url(String path) {
-        return "http://127.0.0.1:" + httpPort + "/stratos/api/v1" + path;
+        return process.api(path);
     }
 
     @Test
