@@ -219,6 +219,8 @@ public final class LxcRuntime implements ContainerRuntime {
         lines.add("lxc.autodev = 1");
         lines.add("lxc.tty.max = 0");
         lines.add("lxc.signal.halt = SIGKILL");
+        // what the process writes to its console (stdout, stderr), kept beside the container for diagnosis
+        lines.add("lxc.console.logfile = " + dir.resolve("console.log"));
         lines.add("lxc.signal.stop = SIGKILL");
         lines.add("lxc.init.cmd = " + (plainArgv(spec.argv()) ? String.join(" ", spec.argv()) : "/bin/sh /" + LAUNCHER));
         lines.add("lxc.init.cwd = /");
@@ -640,5 +642,4 @@ public final class LxcRuntime implements ContainerRuntime {
             return fallback;
         }
     }
-
 }
