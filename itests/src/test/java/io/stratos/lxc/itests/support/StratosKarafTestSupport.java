@@ -69,6 +69,7 @@ public abstract class StratosKarafTestSupport {
             // A stock Karaf has no agent distribution of its own: point the local adapter at the built one.
             editConfigurationFilePut("etc/io.stratos.lxc.iaas.local.cfg", "agentDistribution", System.getProperty("stratos.agent.dist")),
             systemProperty("stratos.test.httpPort").value(String.valueOf(httpPort)),
+            systemProperty("stratos.sample.image").value(System.getProperty("stratos.sample.image")),
             features(System.getProperty("stratos.features.url"), "stratos-lxc"),
         };
     }
