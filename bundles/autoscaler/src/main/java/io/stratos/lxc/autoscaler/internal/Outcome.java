@@ -1,0 +1,22 @@
+package io.stratos.lxc.autoscaler.internal;
+
+import java.util.Map;
+
+/**
+ * What one evaluation of a subscription or a partition concluded: a new count ({@link #changes()}),
+ * or holding at the current one, with the reason and the values it was based on.
+ */
+record Outcome(int from, int to, String reason, Map<String, Double> metrics) {
+
+    Outcome {
+        metrics = Map.copyOf(metrics);
+    }
+
+    static Outcome hold(int current, String reason, Map<String, Double> metrics) {
+        return new Outcome(current, current, reason, metrics);
+    }
+
+    boolean changes() {
+        return to != from;
+    }
+}
