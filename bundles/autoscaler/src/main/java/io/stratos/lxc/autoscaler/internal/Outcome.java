@@ -1,5 +1,7 @@
 package io.stratos.lxc.autoscaler.internal;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,7 +11,7 @@ import java.util.Map;
 record Outcome(int from, int to, String reason, Map<String, Double> metrics) {
 
     Outcome {
-        metrics = Map.copyOf(metrics);
+        metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics)); // keeps the order for display
     }
 
     static Outcome hold(int current, String reason, Map<String, Double> metrics) {

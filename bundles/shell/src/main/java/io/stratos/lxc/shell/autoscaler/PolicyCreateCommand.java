@@ -4,6 +4,7 @@ import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
 import io.stratos.lxc.api.autoscaler.Autoscaler;
 import io.stratos.lxc.api.autoscaler.MetricTarget;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,11 +62,18 @@ public class PolicyCreateCommand implements Action {
     @Option(name = "--replace", description = "Replace the existing policy of that name")
     boolean replace;
 
+    /** Karaf stops reading options at the first argument; so that {@code policy-create web --cpu 60} works too. */
+    @Argument(index = 1, name = "options", description = "The options above may also follow the name", multiValued = true)
+    List<String> trailing;
+
     @Reference
     Autoscaler autoscaler;
 
     @Override
     public Object execute() {
+        if (trailing != null) {
+            parseTrailing(trailing);
+        }
         Map<String, MetricTarget> metrics = new LinkedHashMap<>();
         if (cpu != null) {
             metrics.put(AutoscalePolicy.CPU_PERCENT, new MetricTarget(cpu));
@@ -96,5 +104,45 @@ public class PolicyCreateCommand implements Action {
         AutoscalePolicy stored = replace ? autoscaler.updatePolicy(name, policy) : autoscaler.createPolicy(policy);
         System.out.println("Policy " + stored.name() + (replace ? " replaced: " : " created: ") + PolicyListCommand.describe(stored));
         return null;
+    }
+
+    void parseTrailing(List<String> tokens) {
+        for (int i = 0; i < tokens.size(); i++) {
+            String option = tokens.get(i);
+            if (option.equals("--predict")) {
+                predict = true;
+                continue;
+            }
+            if (option.equals("--replace")) {
+                replace = true;
+                continue;
+            }
+            if (i + 1 >= tokens.size()) {
+                throw StratosException.invalid(option, "option " + option + " needs a value", "see policy-create --help");
+            }
+            String value = tokens.get(++i);
+            try {
+                switch (option) {
+                    case "--cpu" -> cpu = Double.valueOf(value);
+                    case "--memory" -> memory = Double.valueOf(value);
+                    case "--requests" -> requests = Double.valueOf(value);
+                    case "--metric" -> {
+                        custom = custom == null ? new ArrayList<>() : new ArrayList<>(custom);
+                        custom.add(value);
+                    }
+                    case "--min" -> min = Integer.valueOf(value);
+                    case "--max" -> max = Integer.valueOf(value);
+                    case "--up-step" -> upStep = Integer.valueOf(value);
+                    case "--down-step" -> downStep = Integer.valueOf(value);
+                    case "--up-cooldown" -> upCooldown = Integer.valueOf(value);
+                    case "--down-stabilization" -> downStabilization = Integer.valueOf(value);
+                    case "--tolerance" -> tolerance = Double.valueOf(value);
+                    default -> throw StratosException.invalid(option, "unknown option " + option, "see policy-create --help");
+                }
+            } catch (NumberFormatException e) {
+                throw StratosException.invalid(option, "option " + option + " needs a number, not '" + value + "'",
+                        "see policy-create --help");
+            }
+        }
     }
 }
