@@ -215,8 +215,9 @@ public final class AutoscalerCore implements Autoscaler {
                 subscriptionScalers.put(alias, scaler);
             }
             try {
-                List<CartridgeProcess> running = cc.processes(alias).stream()
-                        .filter(p -> p.state() == ProcessState.RUNNING).toList();
+                List<CartridgeProcess> all = cc.processes(alias);
+                List<CartridgeProcess> running = all.stream().filter(p -> p.state() == ProcessState.RUNNING).toList();
+                int pending = (int) all.stream().filter(p -> p.state() == ProcessState.PENDING).count();
                 Map<String, Double> values = new LinkedHashMap<>();
                 for (String metric : policy.metrics().keySet()) {
                     OptionalDouble value = value(alias, metric, running);
@@ -226,8 +227,8 @@ public final class AutoscalerCore implements Autoscaler {
                 }
                 SubscriptionScaler.Bounds bounds = SubscriptionScaler.Bounds.of(policy, subscription.minProcesses(),
                         subscription.maxProcesses());
-                Outcome outcome = scaler.evaluate(now, policy, subscription.desiredProcesses(), running.size(), bounds,
-                        values, s.metricWindowSeconds() * 1000L, s.intervalMillis());
+                Outcome outcome = scaler.evaluate(now, policy, subscription.desiredProcesses(), running.size(), pending,
+                        bounds, values, s.metricWindowSeconds() * 1000L, s.intervalMillis());
                 if (outcome.changes()
                         && apply(now, Level.SUBSCRIPTION, alias, policy.name(), outcome, () -> cc.scale(alias, outcome.to()))
                         && outcome.to() > outcome.from()) {

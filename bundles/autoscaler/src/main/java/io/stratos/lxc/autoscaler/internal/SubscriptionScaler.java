@@ -77,6 +77,15 @@ final class SubscriptionScaler {
      */
     Outcome evaluate(long now, AutoscalePolicy policy, int current, int running, Bounds bounds, Map<String, Double> values,
                      long windowMillis, long intervalMillis) {
+        return evaluate(now, policy, current, running, 0, bounds, values, windowMillis, intervalMillis);
+    }
+
+    /**
+     * One evaluation, knowing how many of the subscription's processes are PENDING (no VM has room):
+     * while some are, more processes would not help (level 2 is asking for VMs), so there is no scale-up.
+     */
+    Outcome evaluate(long now, AutoscalePolicy policy, int current, int running, int pending, Bounds bounds,
+                     Map<String, Double> values, long windowMillis, long intervalMillis) {
         if (firstSeenMillis == Long.MIN_VALUE) {
             firstSeenMillis = now;
         }
@@ -136,6 +145,9 @@ final class SubscriptionScaler {
             return new Outcome(current, bounds.max(), "above the maximum of " + bounds.max() + " processes", seen);
         }
         if (recommended > current) {
+            if (pending > 0) {
+                return Outcome.hold(current, basis + "; " + pending + " processes still wait for room on a VM", seen);
+            }
             long cooldown = policy.scaleUpCooldownSeconds() * 1000L;
             if (lastScaleUpMillis != Long.MIN_VALUE && now - lastScaleUpMillis < cooldown) {
                 long left = (cooldown - (now - lastScaleUpMillis) + 999) / 1000;

@@ -246,6 +246,17 @@ class AutoscalerCoreTest {
     }
 
     @Test
+    void pendingProcessesHoldLevel1ScaleUp() {
+        core.createPolicy(cpu("web", 50));
+        controller.subscribe("shop", "web", 1, 10, 3);
+        controller.running("shop", 2, 100, 10, 0);
+        controller.processes.get("shop").add(PartitionScalerTest.process("p9", null,
+                io.stratos.lxc.api.controller.ProcessState.PENDING));
+        tick(3);
+        assertThat(controller.scaleCalls).isEmpty();
+    }
+
+    @Test
     void disabledDoesNothing() {
         settings.set(new AutoscalerSettings(false, 1000, 1000, 10, true, 0.3, 120, AutoscalerSettings.initial().defaults()));
         core.createPolicy(cpu("web", 50));

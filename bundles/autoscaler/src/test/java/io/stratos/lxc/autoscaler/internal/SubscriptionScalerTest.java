@@ -252,4 +252,13 @@ class SubscriptionScalerTest {
         assertThat(outcome.changes()).isFalse();
         assertThat(outcome.reason()).contains("no metric values");
     }
+
+    @Test
+    void noScaleUpWhileProcessesWaitForRoom() {
+        AutoscalePolicy policy = policy(50, 4, 4, 0, 60, 0.1, false);
+        Outcome held = new SubscriptionScaler("web", "p").evaluate(0, policy, 4, 2, 2, BOUNDS, Map.of("cpuPercent", 200.0),
+                WINDOW, INTERVAL);
+        assertThat(held.changes()).isFalse();
+        assertThat(held.reason()).contains("2 processes still wait for room");
+    }
 }
