@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Prepares this Debian host for Stratos LXC: JDK 17, Maven, LXC, Docker, busybox-static; starts dockerd.
-# Idempotent: installs only what is missing and starts dockerd only when it does not answer.
+# With --test it also starts the PostgreSQL the persistence tests run against (127.0.0.1:55432).
+# Idempotent: installs only what is missing and starts services only when they do not answer.
 set -euo pipefail
+WITH_TEST=false
+[ "${1:-}" = "--test" ] && WITH_TEST=true
 
 say() { printf '[host-setup] %s\n' "$*"; }
 
-PACKAGES=(openjdk-17-jdk-headless maven lxc docker.io busybox-static uidmap iptables curl)
+PACKAGES=(openjdk-17-jdk-headless maven lxc docker.io busybox-static uidmap iproute2 curl)
+$WITH_TEST && PACKAGES+=(postgresql)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -35,3 +39,26 @@ if ! "$DOCKER" version >/dev/null 2>&1; then
 fi
 say "dockerd answers (API $("$DOCKER" version --format '{{.Server.APIVersion}}'))"
 say "lxc $(lxc-start --version)"
+
+# Unprivileged LXC containers map root inside to these ids (LXC calls newuidmap even as root).
+for f in /etc/subuid /etc/subgid; do
+  grep -q '^root:100000:65536$' "$f" 2>/dev/null || echo 'root:100000:65536' >> "$f"
+done
+
+if $WITH_TEST; then
+  # PostgreSQL for the persistence tests: our own cluster on 127.0.0.1:55432, never the system one.
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
+  PG_DIR=/var/lib/stratos-test-postgres
+  if ! "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p 55432; then
+    say "starting PostgreSQL for the tests on 127.0.0.1:55432"
+    mkdir -p "$PG_DIR" && chown postgres:postgres "$PG_DIR"
+    [ -f "$PG_DIR/data/PG_VERSION" ] || runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust >/dev/null
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w start \
+      -o "-c listen_addresses=127.0.0.1 -c port=55432 -c unix_socket_directories=$PG_DIR" >/dev/null
+  fi
+  runuser -u postgres -- psql -q -h "$PG_DIR" -p 55432 -d postgres -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
+SELECT 'CREATE ROLE stratos LOGIN PASSWORD ''stratos''' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'stratos')\gexec
+SELECT 'CREATE DATABASE stratos_test OWNER stratos' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'stratos_test')\gexec
+SQL
+  say "PostgreSQL answers on 127.0.0.1:55432 (database stratos_test)"
+fi

@@ -72,6 +72,10 @@ final class ControllerCore implements CloudController, AgentRegistry {
     private final Map<String, VmEntry> vms = new TreeMap<>();
     private final Map<String, SubscriptionEntry> subscriptions = new TreeMap<>();
     private final Map<String, ProcessEntry> processes = new LinkedHashMap<>();
+    /** The same processes indexed by alias: per-subscription work must not scan every process. */
+    private final Map<String, Map<String, ProcessEntry>> processesByAlias = new HashMap<>();
+    /** ... and by the VM they are placed on, for agent reports and placement. */
+    private final Map<String, Map<String, ProcessEntry>> processesByVm = new HashMap<>();
     private final Map<String, List<Waiter>> waiters = new HashMap<>();
     private final List<Repository.Work> pendingWrites = new ArrayList<>();
     private final java.util.Set<VmEntry> changedVms = new java.util.LinkedHashSet<>();
@@ -98,6 +102,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
         vms.clear();
         subscriptions.clear();
         processes.clear();
+        processesByAlias.clear();
+        processesByVm.clear();
         Repository.Loaded loaded = repository.load();
         long now = clock.millis();
         loaded.partitions().forEach(p -> partitions.put(p.name, p));
@@ -108,7 +114,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
             vms.put(vm.id, vm);
         }
         for (ProcessEntry p : loaded.processes()) {
-            processes.put(p.id, p);
+            putProcess(p);
             VmEntry vm = p.vmId == null ? null : vms.get(p.vmId);
             SubscriptionEntry s = subscriptions.get(p.alias);
             if (vm != null && s != null) {
@@ -297,8 +303,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
             if (vm.state != VmState.DRAINING) {
                 continue;
             }
-            for (ProcessEntry p : new ArrayList<>(processes.values())) {
-                if (vm.id.equals(p.vmId) && !p.stopping) {
+            for (ProcessEntry p : processesOnVm(vm.id)) {
+                if (!p.stopping) {
                     SubscriptionEntry s = subscriptions.get(p.alias);
                     long runningElsewhere = processesOf(p.alias).stream()
                             .filter(o -> !o.stopping && o.state == ProcessState.RUNNING && !vm.id.equals(o.vmId)).count();
@@ -307,8 +313,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
                     }
                 }
             }
-            boolean empty = processes.values().stream().noneMatch(p -> vm.id.equals(p.vmId));
-            if (empty) {
+            if (!processesByVm.containsKey(vm.id)) {
                 vm.state = VmState.TERMINATING;
                 vm.detail = "empty; being destroyed";
                 write(tx -> tx.updateVm(vm));
@@ -399,7 +404,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
         SubscriptionEntry entry = subscriptionEntry(alias);
         for (ProcessEntry p : processesOf(alias)) {
             release(p);
-            processes.remove(p.id);
+            removeProcess(p);
         }
         subscriptions.remove(alias);
         write(tx -> tx.deleteSubscription(alias));
@@ -441,8 +446,55 @@ final class ControllerCore implements CloudController, AgentRegistry {
         return entry;
     }
 
+    private void putProcess(ProcessEntry p) {
+        processes.put(p.id, p);
+        index(processesByAlias, p.alias, p);
+        if (p.vmId != null) {
+            index(processesByVm, p.vmId, p);
+        }
+    }
+
+    private void removeProcess(ProcessEntry p) {
+        processes.remove(p.id);
+        unindex(processesByAlias, p.alias, p);
+        if (p.vmId != null) {
+            unindex(processesByVm, p.vmId, p);
+        }
+    }
+
+    /** Every change of a process's VM goes through here, to keep the index right. */
+    private void setVm(ProcessEntry p, String vmId) {
+        if (p.vmId != null) {
+            unindex(processesByVm, p.vmId, p);
+        }
+        p.vmId = vmId;
+        if (vmId != null) {
+            index(processesByVm, vmId, p);
+        }
+    }
+
+    private static void index(Map<String, Map<String, ProcessEntry>> index, String key, ProcessEntry p) {
+        index.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(p.id, p);
+    }
+
+    private static void unindex(Map<String, Map<String, ProcessEntry>> index, String key, ProcessEntry p) {
+        Map<String, ProcessEntry> entries = index.get(key);
+        if (entries != null) {
+            entries.remove(p.id);
+            if (entries.isEmpty()) {
+                index.remove(key);
+            }
+        }
+    }
+
+    private List<ProcessEntry> processesOnVm(String vmId) {
+        Map<String, ProcessEntry> on = processesByVm.get(vmId);
+        return on == null ? List.of() : new ArrayList<>(on.values());
+    }
+
     private List<ProcessEntry> processesOf(String alias) {
-        return processes.values().stream().filter(p -> p.alias.equals(alias)).toList();
+        Map<String, ProcessEntry> own = processesByAlias.get(alias);
+        return own == null ? List.of() : new ArrayList<>(own.values());
     }
 
     /** Creates PENDING processes or marks surplus ones STOPPING until the count matches the desired one. */
@@ -452,7 +504,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
         for (int i = live.size(); i < s.desiredProcesses; i++) {
             ProcessEntry p = new ProcessEntry(s.alias + "-" + randomHex(4), s.alias, null, null, false, ProcessState.PENDING);
             p.reason = "waiting for placement";
-            processes.put(p.id, p);
+            putProcess(p);
             write(tx -> tx.insertProcess(p));
         }
         int surplus = live.size() - s.desiredProcesses;
@@ -471,7 +523,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
         if (host == null || (host.state != VmState.READY && host.state != VmState.DRAINING)) {
             // Nothing runs it (or its VM is gone): forget it at once.
             release(p);
-            processes.remove(p.id);
+            removeProcess(p);
             write(tx -> tx.deleteProcess(p.id));
             return;
         }
@@ -512,7 +564,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
                 partition.shortfall = partition.shortfall.plus(s.request);
                 continue;
             }
-            p.vmId = best.id;
+            setVm(p, best.id);
             p.runtime = Placement.runtimeFor(best, s.runtimes);
             p.state = ProcessState.STARTING;
             p.reason = "";
@@ -524,9 +576,12 @@ final class ControllerCore implements CloudController, AgentRegistry {
 
     private int countOn(String vmId, String alias) {
         int count = 0;
-        for (ProcessEntry p : processes.values()) {
-            if (vmId.equals(p.vmId) && alias.equals(p.alias) && !p.stopping) {
-                count++;
+        Map<String, ProcessEntry> on = processesByVm.get(vmId);
+        if (on != null) {
+            for (ProcessEntry p : on.values()) {
+                if (alias.equals(p.alias) && !p.stopping) {
+                    count++;
+                }
             }
         }
         return count;
@@ -590,22 +645,19 @@ final class ControllerCore implements CloudController, AgentRegistry {
         vm.state = VmState.LOST;
         vm.detail = why;
         write(tx -> tx.updateVm(vm));
-        for (ProcessEntry p : processes.values()) {
-            if (vm.id.equals(p.vmId)) {
-                if (p.stopping) {
-                    processes.remove(p.id);
-                    write(tx -> tx.deleteProcess(p.id));
-                    continue;
-                }
-                p.vmId = null;
-                p.runtime = null;
-                p.state = ProcessState.PENDING;
-                p.hostPort = 0;
-                p.reason = "VM " + vm.id + " lost";
-                write(tx -> tx.updateProcess(p));
+        for (ProcessEntry p : processesOnVm(vm.id)) {
+            if (p.stopping) {
+                removeProcess(p);
+                write(tx -> tx.deleteProcess(p.id));
+                continue;
             }
+            setVm(p, null);
+            p.runtime = null;
+            p.state = ProcessState.PENDING;
+            p.hostPort = 0;
+            p.reason = "VM " + vm.id + " lost";
+            write(tx -> tx.updateProcess(p));
         }
-        processes.values().removeIf(p -> p.stopping && vm.id.equals(p.vmId));
         vm.allocated = Resources.ZERO;
         bump(vm);
     }
@@ -730,15 +782,12 @@ final class ControllerCore implements CloudController, AgentRegistry {
         for (ProcessReport r : report.processes()) {
             reported.put(r.processId(), r);
         }
-        for (ProcessEntry p : new ArrayList<>(processes.values())) {
-            if (!vm.id.equals(p.vmId)) {
-                continue;
-            }
+        for (ProcessEntry p : processesOnVm(vm.id)) {
             ProcessReport r = reported.get(p.id);
             if (p.stopping) {
                 if (r == null || r.state() == ProcessState.STOPPED) {
                     release(p);
-                    processes.remove(p.id);
+                    removeProcess(p);
                     write(tx -> tx.deleteProcess(p.id));
                 }
                 continue;
@@ -765,8 +814,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
 
     private DesiredState desiredOf(VmEntry vm) {
         List<DesiredProcess> desired = new ArrayList<>();
-        for (ProcessEntry p : processes.values()) {
-            if (vm.id.equals(p.vmId) && !p.stopping) {
+        for (ProcessEntry p : processesOnVm(vm.id)) {
+            if (!p.stopping) {
                 SubscriptionEntry s = subscriptions.get(p.alias);
                 desired.add(new DesiredProcess(p.id, s.alias, s.cartridge, s.version, s.digest, p.runtime,
                         s.request.cpuMillis(), s.request.memoryMiB(), s.env));
@@ -814,10 +863,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
     }
 
     private PartitionVm toVm(VmEntry vm) {
-        int count = 0;
-        for (ProcessEntry p : processes.values()) {
-            count += vm.id.equals(p.vmId) ? 1 : 0;
-        }
+        Map<String, ProcessEntry> on = processesByVm.get(vm.id);
+        int count = on == null ? 0 : on.size();
         String heartbeat = vm.agentSecret == null ? null : Instant.ofEpochMilli(vm.lastHeartbeatMillis).toString();
         return new PartitionVm(vm.id, vm.partition, vm.adapter, vm.adapterRef, vm.state, vm.capacity, vm.allocated, count,
                 vm.runtimes, vm.agentSecret == null ? null : vm.id, heartbeat, vm.detail);
@@ -825,10 +872,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
 
     private Subscription toSubscription(SubscriptionEntry s) {
         Map<ProcessState, Integer> counts = new EnumMap<>(ProcessState.class);
-        for (ProcessEntry p : processes.values()) {
-            if (p.alias.equals(s.alias)) {
-                counts.merge(p.state, 1, Integer::sum);
-            }
+        for (ProcessEntry p : processesOf(s.alias)) {
+            counts.merge(p.state, 1, Integer::sum);
         }
         String endpoint = "http://" + s.alias + "." + settings.get().routerDomain() + ":" + settings.get().routerPort() + "/";
         return new Subscription(s.alias, s.tenant, s.cartridge, s.version, s.digest, s.policy, s.minProcesses,

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,13 +92,19 @@ class ControllerCoreTest {
         }
         return new ResolvedCartridge(name, version == null ? "1.0" : version, "sha256:abc", new Resources(250, 64), List.of("lxc", "docker"));
     };
-    JdbcDataSource dataSource;
+    DataSource dataSource;
     ControllerCore core;
+
+    /** An empty database; the embedded H2 here, PostgreSQL in {@link ControllerCorePostgresTest}. */
+    DataSource emptyDatabase() throws Exception {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:controller-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        return h2;
+    }
 
     @BeforeEach
     void setUp() throws Exception {
-        dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:controller-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        dataSource = emptyDatabase();
         Schema.migrate(dataSource);
         core = newCore();
     }
@@ -394,5 +401,23 @@ class ControllerCoreTest {
         assertThat(adapter.destroyed).isEmpty();
         assertThat(core.vms()).hasSize(2);
         assertThat(core.processes("big")).filteredOn(p -> p.state() == ProcessState.RUNNING).hasSize(8);
+    }
+
+    @Test
+    void aLostVmForgetsItsStoppingProcessesAndRePlacesTheOthers() {
+        List<AgentCredentials> agents = readyVms(2);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 5, null));
+        core.scale("hello", 4);
+        reportAllRunning(agents);
+        core.scale("hello", 2); // two processes STOPPING, on whichever VMs
+        AgentCredentials survivor = agents.get(0);
+
+        clock.millis += 31_000;
+        core.report(survivor.agentId(), survivor.secret(), new AgentReport(0, List.of(), List.of()));
+        core.reconcile();
+
+        assertThat(core.processes("hello")).extracting(CartridgeProcess::state).doesNotContain(ProcessState.STOPPING);
+        assertThat(core.processes("hello").stream().filter(p -> !p.state().equals(ProcessState.STOPPING)).count()).isEqualTo(2);
+        assertThat(core.processes("hello")).extracting(CartridgeProcess::vmId).containsOnly(survivor.agentId());
     }
 }

@@ -1,0 +1,30 @@
+package io.stratos.lxc.controller.internal;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Assumptions;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Every controller behaviour again, persisted in PostgreSQL: the database named by
+ * {@code STRATOS_TEST_POSTGRES_URL} ({@code ./stratos test} starts one on 127.0.0.1:55432).
+ */
+class ControllerCorePostgresTest extends ControllerCoreTest {
+
+    @Override
+    DataSource emptyDatabase() throws Exception {
+        String url = System.getenv("STRATOS_TEST_POSTGRES_URL");
+        Assumptions.assumeTrue(url != null && !url.isBlank(),
+                "STRATOS_TEST_POSTGRES_URL is not set: run ./stratos test, which starts PostgreSQL for these tests");
+        PGSimpleDataSource postgres = new PGSimpleDataSource();
+        postgres.setURL(url);
+        postgres.setUser(System.getenv().getOrDefault("STRATOS_TEST_POSTGRES_USER", "stratos"));
+        postgres.setPassword(System.getenv().getOrDefault("STRATOS_TEST_POSTGRES_PASSWORD", "stratos"));
+        try (Connection c = postgres.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS public CASCADE");
+            s.execute("CREATE SCHEMA public");
+        }
+        return postgres;
+    }
+}
