@@ -102,4 +102,14 @@ class AutoscalerResourceTest {
             });
         }
     }
+
+    @Test
+    void theOpenApiDescriptionHasTheAutoscalerPaths() throws Exception {
+        var api = RestServer.objectMapper().readTree(new OpenApiResource().openApi());
+        assertThat(api.get("paths").has("/autoscale-policies")).isTrue();
+        assertThat(api.get("paths").get("/autoscale-policies/{name}").has("delete")).isTrue();
+        assertThat(api.get("paths").has("/autoscaler/decisions")).isTrue();
+        assertThat(api.get("components").get("schemas").get("AutoscalePolicy").get("properties").has("scaleDownStabilizationSeconds"))
+                .isTrue();
+    }
 }
