@@ -22,6 +22,7 @@ import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class AutoscalerCoreTest {
         }
     }
 
-    JdbcDataSource dataSource;
+    DataSource dataSource;
     MutableClock clock;
     FakeCloudController controller;
     AtomicReference<AutoscalerSettings> settings;
@@ -57,13 +58,19 @@ class AutoscalerCoreTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:autoscaler-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        dataSource = emptyDatabase();
         clock = new MutableClock();
         controller = new FakeCloudController();
         settings = new AtomicReference<>(AutoscalerSettings.initial());
         sources = new CopyOnWriteArrayList<>();
         core = newCore();
+    }
+
+    /** An empty database: the embedded H2 here, PostgreSQL in {@link AutoscalerCorePostgresTest}. */
+    DataSource emptyDatabase() throws Exception {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:autoscaler-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        return h2;
     }
 
     AutoscalerCore newCore() throws Exception {
