@@ -191,12 +191,17 @@ public final class AutoscalerCore implements Autoscaler {
         AutoscalerSettings s = settings.get();
         CloudController cc = controller.get();
         if (!s.enabled() || cc == null) {
+            // Forget what was observed: when scaling resumes, windows and cool-downs start afresh.
+            subscriptionScalers.clear();
+            partitionScalers.clear();
             return;
         }
         long now = clock.millis();
         evaluateSubscriptions(cc, s, now);
         if (s.vmScalingEnabled()) {
             evaluatePartitions(cc, s, now);
+        } else {
+            partitionScalers.clear();
         }
     }
 

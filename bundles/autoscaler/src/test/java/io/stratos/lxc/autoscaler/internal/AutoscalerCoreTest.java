@@ -274,6 +274,28 @@ class AutoscalerCoreTest {
     }
 
     @Test
+    void afterBeingDisabledTheStabilisationWindowStartsAfresh() {
+        core.createPolicy(new AutoscalePolicy("web", Map.of("cpuPercent", new MetricTarget(50.0)), null, null, null, 10, 0,
+                5, null, null));
+        controller.subscribe("shop", "web", 1, 10, 4);
+        controller.running("shop", 4, 100, 10, 0);
+        tick(10); // busy: scaled up to 8
+        assertThat(controller.scaleCalls).containsExactly("shop=8");
+        controller.scaleCalls.clear();
+        int n = controller.subscriptions.get("shop").desiredProcesses();
+        controller.running("shop", n, 1, 10, 0);
+        AutoscalerSettings on = settings.get();
+        settings.set(new AutoscalerSettings(false, 1000, 1000, 10, true, 0.3, 120, on.defaults()));
+        tick(10);
+        settings.set(on);
+        // idle all along, but only observed for the 5 s stabilisation window since scaling resumed
+        tick(4);
+        assertThat(controller.scaleCalls).isEmpty();
+        tick(2);
+        assertThat(controller.scaleCalls).containsExactly("shop=1");
+    }
+
+    @Test
     void decisionHistoryIsBoundedAndNewestFirst() {
         settings.set(new AutoscalerSettings(true, 1000, 3, 10, true, 0.3, 120, AutoscalerSettings.initial().defaults()));
         core.createPolicy(new AutoscalePolicy("web", Map.of("cpuPercent", new MetricTarget(50.0)), null, null, 1, null, 0,
