@@ -67,6 +67,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
     private final Function<String, IaasAdapter> adapters;
     private final Supplier<CartridgeResolver> resolver;
     private final Supplier<String> controllerUrl;
+    /** Whether an autoscale policy exists: true/false, or null while no autoscaler is there to ask. */
+    private volatile Function<String, Boolean> policyExists = name -> null;
 
     private final Map<String, PartitionEntry> partitions = new TreeMap<>();
     private final Map<String, VmEntry> vms = new TreeMap<>();
@@ -94,6 +96,10 @@ final class ControllerCore implements CloudController, AgentRegistry {
         this.controllerUrl = controllerUrl;
         // Revisions start from the clock, so an agent's last revision from before a restart never matches.
         this.revisionCounter = clock.millis() * 1000;
+    }
+
+    void policyExists(Function<String, Boolean> check) {
+        this.policyExists = check;
     }
 
     /** Reads the persisted state; VMs get a fresh grace period to report in after a controller restart. */
@@ -370,6 +376,11 @@ final class ControllerCore implements CloudController, AgentRegistry {
         }
         if (subscriptions.containsKey(alias)) {
             throw StratosException.conflict("alias", "alias '" + alias + "' is taken", "choose another alias");
+        }
+        if (spec.policy() != null && Boolean.FALSE.equals(policyExists.apply(spec.policy()))) {
+            // A typo would otherwise silently mean manual scaling.
+            throw StratosException.invalid("policy", "no autoscale policy '" + spec.policy() + "'",
+                    "create it first (POST /autoscale-policies) or leave policy out for manual scaling");
         }
         CartridgeResolver cartridges = resolver.get();
         if (cartridges == null) {

@@ -420,4 +420,16 @@ class ControllerCoreTest {
         assertThat(core.processes("hello").stream().filter(p -> !p.state().equals(ProcessState.STOPPING)).count()).isEqualTo(2);
         assertThat(core.processes("hello")).extracting(CartridgeProcess::vmId).containsOnly(survivor.agentId());
     }
+
+    @Test
+    void aSubscriptionNamingAnUnknownPolicyIsRefusedWhileTheAutoscalerCanTell() {
+        readyVms(1);
+        core.policyExists(name -> name.equals("web-policy"));
+
+        assertThatThrownBy(() -> core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, "typo", 1, 3, null)))
+                .hasMessage("no autoscale policy 'typo'");
+        assertThat(core.subscriptions()).isEmpty();
+        assertThat(core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, "web-policy", 1, 3, null)).policy())
+                .isEqualTo("web-policy");
+    }
 }
