@@ -73,10 +73,5 @@ cat > "$root/cartridge.json" <<JSON
 }
 JSON
 
-mkdir -p "$out"
-image="$out/$name-$version.tar.gz"
-tar --sort=name --format=gnu --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" --clamp-mtime \
-    -C "$root" -cf - cartridge.json rootfs | gzip -n -6 > "$image.tmp"
-mv "$image.tmp" "$image"
-echo "$image"
-echo "sha256:$(sha256sum "$image" | cut -d' ' -f1)"
+. "$here/../pack-image.sh"
+pack_image "$root" "$out" "$name" "$version"
