@@ -84,6 +84,14 @@ public final class ControllerProcess implements AutoCloseable {
         });
     }
 
+    /** The store uploads preloaded images on its first start, while REST may already answer: wait for one. */
+    public void awaitCartridge(String name) throws Exception {
+        Await.success("the cartridge " + name, Duration.ofSeconds(60), () -> {
+            assertTrue(get("/cartridges").contains("\"" + name + "\""));
+            return null;
+        });
+    }
+
     public String api(String path) {
         return "http://127.0.0.1:" + httpPort + "/stratos/api/v1" + path;
     }
