@@ -51,6 +51,19 @@ final class RouterServer {
     private static final int BUFFER = 16 * 1024;
     private static final int RETRY_AFTER_SECONDS = 5;
 
+    static {
+        tuneJdkServer();
+    }
+
+    static void tuneJdkServer() {
+        // The JDK server writes response headers and body in separate segments; with Nagle's algorithm on,
+        // the body waits for the client's delayed ACK (~40 ms per request). The JDK reads this property once,
+        // when its first HttpServer is made; nothing else in the controller's JVM uses that server.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final RouterSettings settings;
     private final BackendTable table;
     private final TrafficMetrics metrics;

@@ -26,6 +26,11 @@ import org.junit.jupiter.api.Test;
 /** The router over real HTTP on 127.0.0.1: three tiny backends, a fake controller, the router on a free port. */
 class RouterServerTest {
 
+    static {
+        // before the test backends make the JVM's first HttpServer
+        RouterServer.tuneJdkServer();
+    }
+
     private final List<TestBackend> backends = new ArrayList<>();
     private final FakeController controller = new FakeController();
     private final TrafficMetrics metrics = new TrafficMetrics();
@@ -288,6 +293,7 @@ class RouterServerTest {
             slow.add(http.sendAsync(HttpRequest.newBuilder(URI.create(url("/shop/slow"))).build(), HttpResponse.BodyHandlers.ofString()));
         }
         await(() -> metrics.requestsInFlight("shop") == 3);
+        await(() -> backends.get(0).waiting.get() + backends.get(1).waiting.get() == 3);
         assertThat(metrics.traffic("shop", table).requestsInFlight()).isEqualTo(3);
         assertThat(table.cached("shop").backends()).extracting(Backend::inFlight).containsExactlyInAnyOrder(1, 2);
         backends.forEach(b -> b.release.countDown());
