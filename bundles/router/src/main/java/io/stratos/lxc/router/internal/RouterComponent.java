@@ -44,6 +44,9 @@ public class RouterComponent implements RouterMetrics, StatusContributor {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile CloudController controller;
 
+    /** Whether a controller was ever there: before that the router waits (boot); after, it lost it. */
+    private volatile boolean controllerSeen;
+
     private final TrafficMetrics metrics = new TrafficMetrics();
     private final BackendResolver resolver = BackendResolver.LOCAL;
     private ScheduledExecutorService retries;
@@ -178,15 +181,20 @@ public class RouterComponent implements RouterMetrics, StatusContributor {
             return new ComponentStatus("router", ComponentState.UNCONFIGURED, configProblems + " (" + listening + ")");
         }
         if (controller == null) {
-            return new ComponentStatus("router", ComponentState.DEGRADED,
-                    listening + "; the cloud controller is not available, serving the last known backends");
+            // at boot the controller registers after loading its state: that is its status to show, not ours
+            return controllerSeen
+                    ? new ComponentStatus("router", ComponentState.DEGRADED,
+                            listening + "; the cloud controller is not available, serving the last known backends")
+                    : new ComponentStatus("router", ComponentState.ACTIVE, listening + ", waiting for the cloud controller");
         }
+        controllerSeen = true;
         return new ComponentStatus("router", ComponentState.ACTIVE, listening);
     }
 
     private int aliases() {
         CloudController current = controller;
         if (current != null) {
+            controllerSeen = true;
             try {
                 return current.subscriptions().size();
             } catch (RuntimeException e) {

@@ -121,9 +121,14 @@ class RouterComponentTest {
     }
 
     @Test
-    void withoutTheControllerItIsDegraded() throws Exception {
+    void withoutTheControllerItWaitsAtBootAndIsDegradedWhenItLeaves() throws Exception {
         int port = RouterServerTest.deadPort();
+        component.controller = null;
         component.activate(config("port", String.valueOf(port)));
+        assertThat(component.componentStatus().state()).isEqualTo(ComponentState.ACTIVE);
+        assertThat(component.componentStatus().detail()).endsWith("waiting for the cloud controller");
+        component.controller = controller;
+        assertThat(component.componentStatus().state()).isEqualTo(ComponentState.ACTIVE);
         component.controller = null;
         ComponentStatus status = component.componentStatus();
         assertThat(status.state()).isEqualTo(ComponentState.DEGRADED);
