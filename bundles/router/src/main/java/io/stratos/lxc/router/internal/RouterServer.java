@@ -248,7 +248,7 @@ final class RouterServer {
                     // nothing reached the backend: any method may go to the next one
                     lastFailure = backend + ": " + e;
                     backend.markDown(table.now(), settings.backendDownMillis() * 1_000_000L);
-                    LOG.info("backend {} of '{}' refused: {}; marked down", backend, route.alias(), e.toString());
+                    LOG.warn("backend {} of '{}' refused: {}; marked down", backend, route.alias(), e.toString());
                     if (body.touched()) {
                         break;
                     }
@@ -262,7 +262,7 @@ final class RouterServer {
                     // sent, at least partly: only a request that can be repeated goes to the next backend
                     lastFailure = backend + ": " + e;
                     backend.markDown(table.now(), settings.backendDownMillis() * 1_000_000L);
-                    LOG.info("backend {} of '{}' failed: {}", backend, route.alias(), e.toString());
+                    LOG.warn("backend {} of '{}' failed: {}", backend, route.alias(), e.toString());
                     if (body.touched() || !IDEMPOTENT.contains(method)) {
                         break;
                     }

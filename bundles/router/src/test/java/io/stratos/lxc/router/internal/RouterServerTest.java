@@ -55,7 +55,7 @@ class RouterServerTest {
     }
 
     static RouterSettings settings() {
-        return new RouterSettings(0, "127.0.0.1", "stratos.local", 1000, 10, 32, 500, 3000);
+        return new RouterSettings(0, "127.0.0.1", "stratos.local", 5000, 10, 32, 500, 3000);
     }
 
     private void subscribe(String alias, TestBackend... running) {
@@ -164,7 +164,8 @@ class RouterServerTest {
         for (int i = 0; i < 2; i++) {
             slow.add(http.sendAsync(HttpRequest.newBuilder(URI.create(url("/shop/slow"))).build(), HttpResponse.BodyHandlers.ofString()));
         }
-        await(() -> backends.get(0).waiting.get() == 1 && backends.get(1).waiting.get() == 1);
+        await(() -> backends.get(0).waiting.get() + backends.get(1).waiting.get() == 2);
+        assertThat(backends.get(0).waiting.get()).as("one slow request on each backend").isEqualTo(1);
         // a third slow one lands on either; every quick request after it must go to the other one
         slow.add(http.sendAsync(HttpRequest.newBuilder(URI.create(url("/shop/slow"))).build(), HttpResponse.BodyHandlers.ofString()));
         await(() -> backends.get(0).waiting.get() + backends.get(1).waiting.get() == 3);
@@ -222,6 +223,40 @@ class RouterServerTest {
         // figures are final once the exchange is closed, just after the client has its answer
         await(() -> metrics.traffic("shop", table).requests() == 4);
         assertThat(metrics.traffic("shop", table).errors()).isEqualTo(2);
+    }
+
+    @Test
+    void headKeepsTheContentLengthAndSendsNoBody() throws Exception {
+        subscribe("shop", backends.get(0));
+        RawHttp.Response response = RawHttp.send(router.port(), "HEAD", "/shop/big?bytes=12345");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("Content-Length")).isEqualTo("12345");
+        assertThat(response.body()).isEmpty();
+    }
+
+    @Test
+    void aBodyThatBreaksOffReachesTheClientTruncatedNotCompleteAndCountsAsAnError() throws Exception {
+        subscribe("shop", backends.get(0));
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url("/shop/broken"))).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        long received = 0;
+        boolean failed = false;
+        try (InputStream in = response.body()) {
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                received += n;
+            }
+        } catch (IOException e) {
+            failed = true;
+        }
+        assertThat(failed || received < 1024 * 1024).as("truncation visible to the client").isTrue();
+        assertThat(failed).as("the client's read fails instead of ending early and quietly").isTrue();
+        await(() -> metrics.traffic("shop", table).errors() == 1);
+        await(() -> metrics.requestsInFlight("shop") == 0);
+        // and the router serves on
+        assertThat(get("/shop/").statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -63,6 +63,12 @@ final class TestBackend implements AutoCloseable {
             if (path.equals("/big")) {
                 long bytes = Long.parseLong(query.split("&")[0].substring("bytes=".length()));
                 exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+                if (exchange.getRequestMethod().equals("HEAD")) {
+                    // the JDK server sends no Content-Length for HEAD unless set by hand
+                    exchange.getResponseHeaders().set("Content-Length", Long.toString(bytes));
+                    exchange.sendResponseHeaders(200, -1);
+                    return;
+                }
                 exchange.sendResponseHeaders(200, query.contains("chunked") ? 0 : bytes);
                 byte[] chunk = new byte[64 * 1024];
                 for (int i = 0; i < chunk.length; i++) {
@@ -74,6 +80,13 @@ final class TestBackend implements AutoCloseable {
                     }
                 }
                 return;
+            }
+            if (path.equals("/broken")) {
+                // promises 1 MB, sends 64 KB, then the connection drops
+                exchange.sendResponseHeaders(200, 1024 * 1024);
+                exchange.getResponseBody().write(new byte[64 * 1024]);
+                exchange.getResponseBody().flush();
+                throw new IOException("backend dies mid-body");
             }
             if (path.startsWith("/status/")) {
                 exchange.sendResponseHeaders(Integer.parseInt(path.substring(8)), -1);
