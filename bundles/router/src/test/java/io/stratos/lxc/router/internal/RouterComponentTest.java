@@ -29,7 +29,7 @@ class RouterComponentTest {
     void start() throws Exception {
         backend = new TestBackend("a");
         controller.process("shop", ProcessState.RUNNING, backend.port()).subscribed("blog");
-        component.controller = controller;
+        component.controller = controller.service();
     }
 
     @AfterEach
@@ -127,7 +127,7 @@ class RouterComponentTest {
         component.activate(config("port", String.valueOf(port)));
         assertThat(component.componentStatus().state()).isEqualTo(ComponentState.ACTIVE);
         assertThat(component.componentStatus().detail()).endsWith("waiting for the cloud controller");
-        component.controller = controller;
+        component.controller = controller.service();
         assertThat(component.componentStatus().state()).isEqualTo(ComponentState.ACTIVE);
         component.controller = null;
         ComponentStatus status = component.componentStatus();

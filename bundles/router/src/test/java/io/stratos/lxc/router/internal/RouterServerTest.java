@@ -43,7 +43,7 @@ class RouterServerTest {
         for (String name : List.of("a", "b", "c")) {
             backends.add(new TestBackend(name));
         }
-        table = new BackendTable(new ControllerBackendSource(() -> controller, BackendResolver.LOCAL), 500, System::nanoTime);
+        table = new BackendTable(new ControllerBackendSource(controller::service, BackendResolver.LOCAL), 500, System::nanoTime);
         router = new RouterServer(settings(), table, metrics);
         router.start();
     }
@@ -365,7 +365,7 @@ class RouterServerTest {
     void keepsServingTheLastKnownBackendsWhileTheControllerIsAway() throws Exception {
         subscribe("shop", backends.get(0));
         FakeController[] current = {controller};
-        table = new BackendTable(new ControllerBackendSource(() -> current[0], BackendResolver.LOCAL), 50, System::nanoTime);
+        table = new BackendTable(new ControllerBackendSource(() -> current[0] == null ? null : current[0].service(), BackendResolver.LOCAL), 50, System::nanoTime);
         router.stop(0);
         router = new RouterServer(settings(), table, metrics);
         router.start();
