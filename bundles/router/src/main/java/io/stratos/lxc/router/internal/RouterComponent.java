@@ -1,5 +1,7 @@
 package io.stratos.lxc.router.internal;
 
+import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
+import io.stratos.lxc.api.autoscaler.MetricSource;
 import io.stratos.lxc.api.config.ConfigValues;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.router.AliasTraffic;
@@ -10,6 +12,7 @@ import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusContributor;
 import java.io.IOException;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -34,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * when the controller bundle is updated, traffic keeps flowing to the last known backends.
  */
 @Component(configurationPid = RouterSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = {RouterMetrics.class, StatusContributor.class})
-public class RouterComponent implements RouterMetrics, StatusContributor {
+        service = {RouterMetrics.class, MetricSource.class, StatusContributor.class})
+public class RouterComponent implements RouterMetrics, MetricSource, StatusContributor {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterComponent.class);
     private static final long BIND_RETRY_SECONDS = 5;
@@ -163,6 +166,30 @@ public class RouterComponent implements RouterMetrics, StatusContributor {
         RouterServer running = server;
         return new RouterStats(current.bindAddress(), running == null ? current.port() : running.port(), current.domain(),
                 running != null, metrics.all(table));
+    }
+
+    // ---------------------------------------------------------------- MetricSource (the autoscaler)
+
+    /**
+     * {@code requestsInFlight} per process: the alias's requests in flight through the router over its
+     * RUNNING processes as last looked up. Empty for other metrics, while the router is not listening,
+     * and when requests are in flight but the router knows of no process to divide them by.
+     */
+    @Override
+    public OptionalDouble value(String alias, String metric) {
+        if (!AutoscalePolicy.REQUESTS_IN_FLIGHT.equals(metric) || server == null) {
+            return OptionalDouble.empty();
+        }
+        int inFlight = metrics.requestsInFlight(alias);
+        if (inFlight == 0) {
+            return OptionalDouble.of(0);
+        }
+        BackendTable known = table;
+        AliasRoute route = known == null ? null : known.cached(alias);
+        if (route == null || route.backends().isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(inFlight / (double) route.backends().size());
     }
 
     // ---------------------------------------------------------------- StatusContributor

@@ -136,6 +136,35 @@ class RouterComponentTest {
         assertThat(RawHttp.send(port, "GET", "/shop/").status()).isEqualTo(503);
     }
 
+    @Test
+    void tellsTheAutoscalerRequestsInFlightPerRunningProcess() throws Exception {
+        TestBackend second = new TestBackend("b");
+        try {
+            controller.process("shop", ProcessState.RUNNING, second.port());
+            int port = RouterServerTest.deadPort();
+            component.activate(config("port", String.valueOf(port)));
+            assertThat(component.value("shop", "requestsInFlight")).hasValue(0);
+            assertThat(component.value("shop", "cpuPercent")).isEmpty();
+            var client = java.net.http.HttpClient.newHttpClient();
+            var slow = new java.util.ArrayList<java.util.concurrent.CompletableFuture<?>>();
+            for (int i = 0; i < 3; i++) {
+                slow.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/shop/slow")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()));
+            }
+            RouterServerTest.await(() -> component.requestsInFlight("shop") == 3);
+            assertThat(component.value("shop", "requestsInFlight")).hasValue(1.5);
+            backend.release.countDown();
+            second.release.countDown();
+            for (var response : slow) {
+                response.get();
+            }
+            RouterServerTest.await(() -> component.value("shop", "requestsInFlight").orElse(-1) == 0);
+        } finally {
+            second.close();
+        }
+    }
+
     /** The MBean over a component, without OSGi. */
     private record RouterMBeanImplProbe(RouterComponent component) {
         String[] aliases() throws Exception {
