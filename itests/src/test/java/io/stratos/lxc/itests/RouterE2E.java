@@ -31,7 +31,7 @@ public class RouterE2E {
     @Before
     public void startController() throws Exception {
         controller = ControllerProcess.create("controller-router", 43000).start();
-        assertTrue("the distribution preloads static-httpd", controller.get("/cartridges").contains("\"static-httpd\""));
+        controller.awaitCartridge("static-httpd");
     }
 
     @After
