@@ -15,7 +15,7 @@ export LC_ALL=C
 here=$(cd "$(dirname "$0")" && pwd)
 version=${1:-${VERSION:-1.0.0}}
 name=static-httpd
-out="$here/target"
+out=${OUT_DIR:-"$here/target"}
 busybox=/bin/busybox
 
 if ! dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q "install ok installed"; then

@@ -113,7 +113,10 @@ public class ControllerDistributionE2E {
         // A second version of the sample cartridge, built by its recipe.
         Path recipe = Path.of(System.getProperty("stratos.work.dir")).getParent().getParent().getParent()
                 .resolve("cartridges/static-httpd/build.sh");
-        Process build = new ProcessBuilder(recipe.toString(), "1.0.1").redirectErrorStream(true).start();
+        // Built into the work directory: in cartridges/static-httpd/target it would be preloaded by later builds.
+        ProcessBuilder builder = new ProcessBuilder(recipe.toString(), "1.0.1").redirectErrorStream(true);
+        builder.environment().put("OUT_DIR", System.getProperty("stratos.work.dir"));
+        Process build = builder.start();
         String built = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(built, 0, build.waitFor());
         Path image = Path.of(built.lines().filter(l -> l.endsWith(".tar.gz")).findFirst().orElseThrow());

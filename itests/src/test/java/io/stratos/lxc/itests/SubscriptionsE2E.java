@@ -114,9 +114,18 @@ public class SubscriptionsE2E {
         List<Proc> one = awaitServing("one", 5);
         awaitServing("two", 1);
         assertEquals("processes of a subscription spread over both VMs", 2, one.stream().map(Proc::vm).distinct().count());
+        // Both are reached through the router: by path and by Host header.
+        String router = "http://127.0.0.1:" + controller.routerPort() + "/";
+        Await.success("the router serving both aliases", Duration.ofSeconds(20), () -> {
+            assertTrue(Http.get(router + "one/").body().contains(PAGE));
+            String two = Http.getWithHost(controller.routerPort(), "/", "two.stratos.local");
+            assertTrue(two, two.startsWith("HTTP/1.1 200") && two.contains(PAGE));
+            return null;
+        });
 
         // A version in use cannot be deleted.
-        String conflict = controller.expect(409, "DELETE", "/cartridges/static-httpd/versions/1.0.0", null);
+        String version = controller.get("/subscriptions/one").replaceAll("(?s).*\"version\" : \"([^\"]+)\".*", "$1");
+        String conflict = controller.expect(409, "DELETE", "/cartridges/static-httpd/versions/" + version, null);
         assertTrue(conflict, conflict.contains("one") && conflict.contains("two"));
 
         // The loss of a whole VM: its agent and its containers die.

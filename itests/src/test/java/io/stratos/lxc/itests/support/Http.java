@@ -50,4 +50,17 @@ public final class Http {
         }
         throw new AssertionError("GET " + url + " did not answer 200 within " + timeout + ": " + last);
     }
+
+    /**
+     * GET with a Host header of our choosing (java.net.http refuses to set Host), over a plain socket:
+     * the status line and body of a {@code Connection: close} HTTP/1.1 exchange.
+     */
+    public static String getWithHost(int port, String path, String host) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
 }
