@@ -1,0 +1,162 @@
+package io.stratos.lxc.iaas.jclouds;
+
+import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.api.iaas.IaasAdapter;
+import io.stratos.lxc.api.iaas.VmRef;
+import io.stratos.lxc.api.iaas.VmSpec;
+import io.stratos.lxc.api.status.ComponentState;
+import io.stratos.lxc.api.status.ComponentStatus;
+import io.stratos.lxc.api.status.StatusContributor;
+import java.util.List;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * IaaS adapter {@code jclouds}: partition VMs are nodes of any jclouds compute provider (aws-ec2,
+ * openstack-nova, google-compute-engine, ...), started with a cloud-init script that installs the agent
+ * distribution and starts it with the VM's join token; with the docker provider a VM is a container
+ * running the agent. The adapter registers even when its configuration is missing or bad: it then shows
+ * UNCONFIGURED naming the key, and {@link #createVm} fails with UNAVAILABLE (the controller retries).
+ * Stopping or updating this bundle leaves the nodes running; {@link #listVms()} finds them again.
+ */
+@Component(configurationPid = JcloudsSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = {IaasAdapter.class, StatusContributor.class})
+public class JcloudsIaasAdapter implements IaasAdapter, StatusContributor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JcloudsIaasAdapter.class);
+    static final String STATUS_NAME = "iaas-jclouds";
+
+    private final Object lock = new Object();
+    private volatile JcloudsSettings settings;
+    private JcloudsCloud cloud;
+    private volatile String configProblems = "not configured yet";
+    private volatile String lastError = "";
+
+    @Activate
+    @Modified
+    void configure(Map<String, Object> properties) {
+        ConfigValues values = ConfigValues.of(JcloudsSettings.PID, properties);
+        JcloudsSettings read = JcloudsSettings.from(values);
+        synchronized (lock) {
+            if (read.equals(settings) && cloud != null) {
+                return;
+            }
+            closeCloud();
+            settings = read;
+            lastError = "";
+            if (!values.valid()) {
+                configProblems = values.describeProblems();
+                LOG.error("jclouds adapter unconfigured: {}", configProblems);
+                return;
+            }
+            try {
+                long started = System.nanoTime();
+                cloud = JcloudsCloud.connect(read);
+                configProblems = "";
+                LOG.info("jclouds adapter ready in {} ms: {}", (System.nanoTime() - started) / 1_000_000, read);
+            } catch (JcloudsCloud.NotInstalledException e) {
+                configProblems = JcloudsSettings.PID + ": key 'provider': " + e.getMessage();
+                LOG.error("jclouds adapter unconfigured: {}", configProblems);
+            } catch (RuntimeException e) {
+                // e.g. an endpoint jclouds rejects; never fail activation
+                configProblems = JcloudsSettings.PID + ": cannot build a jclouds context for provider '" + read.provider() + "': " + e.getMessage();
+                LOG.error("jclouds adapter unconfigured: {}", configProblems, e);
+            }
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        synchronized (lock) {
+            closeCloud();
+        }
+    }
+
+    private void closeCloud() {
+        if (cloud != null) {
+            try {
+                cloud.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing the jclouds context failed: {}", e.toString());
+            }
+            cloud = null;
+        }
+    }
+
+    /** The connected cloud, or UNAVAILABLE saying which key to fix. */
+    private JcloudsCloud cloud() {
+        synchronized (lock) {
+            if (cloud == null) {
+                throw StratosException.unavailable("the jclouds adapter is not configured: " + configProblems,
+                        "fix " + JcloudsSettings.CFG + " (status shows which key)");
+            }
+            return cloud;
+        }
+    }
+
+    @Override
+    public String id() {
+        return "jclouds";
+    }
+
+    @Override
+    public VmRef createVm(VmSpec spec) {
+        JcloudsCloud current = cloud();
+        try {
+            VmRef ref = current.create(spec);
+            lastError = "";
+            return ref;
+        } catch (StratosException e) {
+            lastError = e.getMessage();
+            throw e;
+        } catch (RuntimeException e) {
+            lastError = "creating VM " + spec.vmId() + " failed: " + e;
+            throw StratosException.unavailable("jclouds could not create VM " + spec.vmId() + ": " + e.getMessage(),
+                    "check " + JcloudsSettings.CFG + " and the provider's console");
+        }
+    }
+
+    @Override
+    public void destroyVm(VmRef vm) {
+        try {
+            cloud().destroy(vm);
+        } catch (StratosException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw StratosException.unavailable("jclouds could not destroy VM " + vm.vmId() + " (" + vm.adapterRef() + "): " + e.getMessage(),
+                    "destroy the node in the provider's console if it stays");
+        }
+    }
+
+    @Override
+    public List<VmRef> listVms() {
+        try {
+            return cloud().vms();
+        } catch (StratosException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw StratosException.unavailable("jclouds could not list the VMs: " + e.getMessage(), null);
+        }
+    }
+
+    @Override
+    public ComponentStatus componentStatus() {
+        String problems = configProblems;
+        if (!problems.isEmpty()) {
+            return new ComponentStatus(STATUS_NAME, ComponentState.UNCONFIGURED, problems);
+        }
+        JcloudsSettings current = settings;
+        if (!lastError.isEmpty()) {
+            return new ComponentStatus(STATUS_NAME, ComponentState.DEGRADED, lastError);
+        }
+        return new ComponentStatus(STATUS_NAME, ComponentState.ACTIVE, "provider " + current.provider()
+                + (current.endpoint().isEmpty() ? "" : " at " + current.endpoint()) + ", group " + current.group());
+    }
+}
