@@ -1,0 +1,239 @@
+package io.stratos.lxc.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.stratos.lxc.itests.support.Await;
+import io.stratos.lxc.itests.support.Distribution;
+import io.stratos.lxc.itests.support.FreePorts;
+import io.stratos.lxc.itests.support.Http;
+import io.stratos.lxc.itests.support.Json;
+import io.stratos.lxc.itests.support.UnixSocketBridge;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.After;
+import org.junit.Assume;
+import org.junit.Before;
+import org.junit.Test;
+
+/**
+ * The controller distribution with the optional jclouds adapter ({@code feature:install stratos-iaas-jclouds})
+ * and jclouds' docker provider against the local dockerd: the partition's "VM" is a container of an image
+ * holding a JRE 17 (built by jclouds-vm-image.sh, no registry pull), which runs the agent distribution
+ * (mounted from the controller distribution) with the VM's join token; the agent registers and offers the
+ * docker runtime through the host's docker socket. Deleting the partition removes the container.
+ *
+ * <p>dockerd's TCP endpoint is 127.0.0.1:2375 ({@code scripts/host-setup.sh} starts it so). When dockerd listens
+ * on its unix socket only, the test bridges a free loopback port to the socket for its own duration
+ * ({@code -Dstratos.docker.socketBridge=false} skips instead); without any dockerd it is skipped.
+ */
+public class JcloudsVmsE2E {
+
+    private static final String DOCKER = "/usr/bin/docker";
+    private static final Path DOCKER_SOCKET = Path.of("/var/run/docker.sock");
+    private static final String GROUP = "stratos-e2e";
+
+    private Distribution controller;
+    private UnixSocketBridge bridge;
+    private int httpPort;
+    private int sshPort;
+    private String image;
+
+    @Before
+    public void setUp() throws Exception {
+        String endpoint = dockerEndpoint();
+        long started = System.nanoTime();
+        image = buildVmImage();
+        log("VM image %s ready in %d ms", image, (System.nanoTime() - started) / 1_000_000);
+        removeGroupContainers();
+
+        httpPort = FreePorts.next();
+        sshPort = FreePorts.next();
+        controller = Distribution.unpack("stratos.controller.dist", "controller-jclouds", Map.of())
+                .configure("org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(httpPort))
+                .configure("org.apache.karaf.shell.cfg", "sshPort", String.valueOf(sshPort))
+                .configure("org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(FreePorts.next()))
+                .configure("org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(FreePorts.next()))
+                .configure("io.stratos.lxc.controller.cfg", "agentGracePeriodSeconds", "15")
+                .configure("io.stratos.lxc.controller.cfg", "desiredStateLongPollSeconds", "5");
+        // The adapter's configuration is there before the feature: its <configfile> never overwrites it.
+        String agentTarball = controller.home().resolve("agent/stratos-lxc-agent.tar.gz").toString();
+        controller.configure("io.stratos.lxc.iaas.jclouds.cfg", "provider", "docker")
+                .configure("io.stratos.lxc.iaas.jclouds.cfg", "endpoint", endpoint)
+                .configure("io.stratos.lxc.iaas.jclouds.cfg", "imageId", image)
+                .configure("io.stratos.lxc.iaas.jclouds.cfg", "group", GROUP)
+                .configure("io.stratos.lxc.iaas.jclouds.cfg", "networkMode", "host")
+                .configure("io.stratos.lxc.iaas.jclouds.cfg", "portRangeStart", "43000")
+                .configure("io.stratos.lxc.iaas.jclouds.cfg", "portsPerVm", "100")
+                .configure("io.stratos.lxc.iaas.jclouds.cfg", "volumes",
+                        "/var/run/docker.sock:/var/run/docker.sock, " + agentTarball + ":/opt/stratos/stratos-lxc-agent.tar.gz");
+        controller.start();
+        Await.success("the controller's REST API", Duration.ofSeconds(90), () -> {
+            assertEquals(200, Http.get(api("/partitions")).statusCode());
+            return null;
+        });
+    }
+
+    /** 127.0.0.1:2375 when dockerd listens there; else a bridge to its unix socket; else the test is skipped. */
+    private String dockerEndpoint() throws Exception {
+        Assume.assumeTrue("no docker CLI at " + DOCKER, Files.isExecutable(Path.of(DOCKER)));
+        Assume.assumeTrue("dockerd does not answer: start it (scripts/host-setup.sh)", run(List.of(DOCKER, "version"), 30).exitCode == 0);
+        if (reachable(2375)) {
+            return "http://127.0.0.1:2375";
+        }
+        Assume.assumeTrue("dockerd has no TCP endpoint on 127.0.0.1:2375, which jclouds' docker provider needs: start dockerd with"
+                        + " --host tcp://127.0.0.1:2375 (scripts/host-setup.sh does), or allow the test's own bridge (stratos.docker.socketBridge)",
+                Boolean.parseBoolean(System.getProperty("stratos.docker.socketBridge", "true")) && Files.exists(DOCKER_SOCKET));
+        bridge = new UnixSocketBridge(DOCKER_SOCKET);
+        log("dockerd has no TCP endpoint on 127.0.0.1:2375: bridging 127.0.0.1:%d to %s for this test", bridge.port(), DOCKER_SOCKET);
+        return "http://127.0.0.1:" + bridge.port();
+    }
+
+    private static boolean reachable(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String buildVmImage() throws Exception {
+        Path script = Path.of(JcloudsVmsE2E.class.getResource("/jclouds-vm-image.sh").toURI());
+        Result result = run(List.of("sh", script.toString()), 900);
+        if (result.exitCode != 0) {
+            throw new AssertionError("jclouds-vm-image.sh failed: " + result.output);
+        }
+        String[] lines = result.output.trim().split("\n");
+        return lines[lines.length - 1].trim();
+    }
+
+    @After
+    public void tearDown() throws Exception {
+        try {
+            if (controller != null) {
+                try {
+                    send("DELETE", "/partitions/jc", null);
+                } catch (Exception e) {
+                    // the controller may be down if the test failed midway
+                }
+                controller.close();
+            }
+        } finally {
+            removeGroupContainers();
+            if (bridge != null) {
+                bridge.close();
+            }
+        }
+    }
+
+    private String api(String path) {
+        return "http://127.0.0.1:" + httpPort + "/stratos/api/v1" + path;
+    }
+
+    private HttpResponse<String> send(String method, String path, String json) throws Exception {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return HttpClient.newHttpClient().send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Containers of our jclouds group (the VMs), running or not. */
+    private static List<String> groupContainers() throws Exception {
+        Result result = run(List.of(DOCKER, "ps", "-a", "--filter", "name=^/" + GROUP + "-", "--format", "{{.Names}}"), 30);
+        List<String> names = new ArrayList<>();
+        for (String line : result.output.split("\n")) {
+            if (!line.isBlank()) {
+                names.add(line.trim());
+            }
+        }
+        return names;
+    }
+
+    private static void removeGroupContainers() throws Exception {
+        for (String name : groupContainers()) {
+            run(List.of(DOCKER, "rm", "-f", name), 30);
+        }
+    }
+
+    @Test
+    public void aPartitionVmIsAContainerWhoseAgentRegistersAndIsRemovedWithThePartition() throws Exception {
+        String output = controller.client(sshPort, "feature:install stratos-iaas-jclouds");
+        Await.success("the jclouds adapter ACTIVE", Duration.ofSeconds(60), () -> {
+            String status = Http.get(api("/status")).body();
+            assertTrue(status + "\nfeature:install said: " + output,
+                    status.matches("(?s).*\"name\" : \"iaas-jclouds\",\\s*\"state\" : \"ACTIVE\".*"));
+            return null;
+        });
+
+        long created = System.nanoTime();
+        HttpResponse<String> partition = send("POST", "/partitions", "{\"name\":\"jc\",\"cartridge\":\"static-httpd\",\"adapter\":\"jclouds\","
+                + "\"minVms\":1,\"maxVms\":1,\"vmCapacity\":{\"cpuMillis\":1000,\"memoryMiB\":512},\"template\":{}}");
+        assertEquals(partition.body(), 201, partition.statusCode());
+
+        String container = Await.success("the VM's container", Duration.ofSeconds(60), () -> {
+            List<String> names = groupContainers();
+            assertEquals(names.toString(), 1, names.size());
+            return names.get(0);
+        });
+        long containerMillis = (System.nanoTime() - created) / 1_000_000;
+        String vms = Await.success("the VM READY (its agent registered)", Duration.ofSeconds(90), () -> {
+            String body = Http.get(api("/vms")).body();
+            assertEquals(body + "\n" + dockerLogs(container), 1, Json.count(body, "state", "READY"));
+            return body;
+        });
+        long readyMillis = (System.nanoTime() - created) / 1_000_000;
+        String vmId = Json.strings(vms, "id").get(0);
+        assertEquals(GROUP + "-" + vmId, container);
+        assertTrue(vms, vms.contains("docker"));
+        log("partition created -> VM container %s in %d ms -> agent READY in %d ms", container, containerMillis, readyMillis);
+
+        long deleting = System.nanoTime();
+        HttpResponse<String> deleted = send("DELETE", "/partitions/jc", null);
+        assertTrue(deleted.body(), deleted.statusCode() / 100 == 2);
+        Await.success("the VM's container gone", Duration.ofSeconds(60), () -> {
+            assertEquals(List.of(), groupContainers());
+            return null;
+        });
+        log("partition deleted -> container gone in %d ms", (System.nanoTime() - deleting) / 1_000_000);
+    }
+
+    private static String dockerLogs(String container) {
+        try {
+            Result logs = run(List.of(DOCKER, "logs", "--tail", "30", container), 30);
+            return "docker logs " + container + ":\n" + logs.output;
+        } catch (Exception e) {
+            return "(no docker logs: " + e + ")";
+        }
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private static Result run(List<String> command, int timeoutSeconds) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " timed out");
+        }
+        return new Result(process.exitValue(), output);
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf("[JcloudsVmsE2E] " + format + "%n", args);
+    }
+}
