@@ -38,6 +38,9 @@ public class JcloudsIaasAdapter implements IaasAdapter, StatusContributor {
     private JcloudsCloud cloud;
     private volatile String configProblems = "not configured yet";
     private volatile String lastError = "";
+    private volatile boolean settingsValid;
+    private volatile long lastConnectAttempt;
+    private static final long RECONNECT_INTERVAL_NANOS = 2_000_000_000L;
 
     @Activate
     @Modified
@@ -51,23 +54,50 @@ public class JcloudsIaasAdapter implements IaasAdapter, StatusContributor {
             closeCloud();
             settings = read;
             lastError = "";
-            if (!values.valid()) {
+            settingsValid = values.valid();
+            if (!settingsValid) {
                 configProblems = values.describeProblems();
                 LOG.error("jclouds adapter unconfigured: {}", configProblems);
                 return;
             }
-            try {
-                long started = System.nanoTime();
-                cloud = JcloudsCloud.connect(read);
-                configProblems = "";
-                LOG.info("jclouds adapter ready in {} ms: {}", (System.nanoTime() - started) / 1_000_000, read);
-            } catch (JcloudsCloud.NotInstalledException e) {
-                configProblems = JcloudsSettings.PID + ": key 'provider': " + e.getMessage();
-                LOG.error("jclouds adapter unconfigured: {}", configProblems);
-            } catch (RuntimeException e) {
-                // e.g. an endpoint jclouds rejects; never fail activation
-                configProblems = JcloudsSettings.PID + ": cannot build a jclouds context for provider '" + read.provider() + "': " + e.getMessage();
-                LOG.error("jclouds adapter unconfigured: {}", configProblems, e);
+            connect();
+        }
+    }
+
+    /**
+     * Builds the jclouds context from valid settings. A provider that is not installed yet (its bundle may
+     * start after this one, or the user installs its feature later) is tried again on the next use.
+     */
+    private void connect() {
+        JcloudsSettings current = settings;
+        lastConnectAttempt = System.nanoTime();
+        try {
+            long started = System.nanoTime();
+            cloud = JcloudsCloud.connect(current);
+            configProblems = "";
+            LOG.info("jclouds adapter ready in {} ms: {}", (System.nanoTime() - started) / 1_000_000, current);
+        } catch (JcloudsCloud.NotInstalledException e) {
+            String problem = JcloudsSettings.PID + ": key 'provider': " + e.getMessage();
+            if (!problem.equals(configProblems)) {
+                LOG.warn("jclouds adapter unconfigured (tried again on next use): {}", problem);
+            }
+            configProblems = problem;
+        } catch (RuntimeException e) {
+            // e.g. an endpoint jclouds rejects; never fail activation
+            String problem = JcloudsSettings.PID + ": cannot build a jclouds context for provider '" + current.provider() + "': " + e.getMessage();
+            if (!problem.equals(configProblems)) {
+                LOG.error("jclouds adapter unconfigured: {}", problem, e);
+            }
+            configProblems = problem;
+        }
+    }
+
+    /** With valid settings but no context yet, tries again (at most every 2 s). */
+    private void reconnectIfDue() {
+        synchronized (lock) {
+            if (cloud == null && settingsValid && settings != null
+                    && System.nanoTime() - lastConnectAttempt > RECONNECT_INTERVAL_NANOS) {
+                connect();
             }
         }
     }
@@ -92,6 +122,7 @@ public class JcloudsIaasAdapter implements IaasAdapter, StatusContributor {
 
     /** The connected cloud, or UNAVAILABLE saying which key to fix. */
     private JcloudsCloud cloud() {
+        reconnectIfDue();
         synchronized (lock) {
             if (cloud == null) {
                 throw StratosException.unavailable("the jclouds adapter is not configured: " + configProblems,
@@ -148,6 +179,7 @@ public class JcloudsIaasAdapter implements IaasAdapter, StatusContributor {
 
     @Override
     public ComponentStatus componentStatus() {
+        reconnectIfDue();
         String problems = configProblems;
         if (!problems.isEmpty()) {
             return new ComponentStatus(STATUS_NAME, ComponentState.UNCONFIGURED, problems);
