@@ -167,6 +167,12 @@ public class JcloudsVmsE2E {
         for (String name : groupContainers()) {
             run(List.of(DOCKER, "rm", "-f", name), 30);
         }
+        Result strays = run(List.of(DOCKER, "ps", "-aq", "--filter", "name=^/stratos-jce2e-"), 30);
+        for (String id : strays.output.split("\\s+")) {
+            if (!id.isBlank()) {
+                run(List.of(DOCKER, "rm", "-f", id), 30);
+            }
+        }
     }
 
     @Test
@@ -198,14 +204,37 @@ public class JcloudsVmsE2E {
         long readyMillis = (System.nanoTime() - created) / 1_000_000;
         String vmId = Json.strings(vms, "id").get(0);
         assertEquals(GROUP + "-" + vmId, container);
-        assertTrue(vms, vms.contains("docker"));
+        // the agent in the container found the host's dockerd through the mounted socket
+        assertTrue(vms, vms.matches("(?s).*\"runtimes\" : \\[ \"docker\" \\].*"));
         log("partition created -> VM container %s in %d ms -> agent READY in %d ms", container, containerMillis, readyMillis);
+
+        // Hot swap: the adapter bundle goes away; the VM keeps running, the partition says so; it comes back.
+        controller.client(sshPort, "bundle:stop stratos-iaas-jclouds");
+        Await.success("ADAPTER_UNAVAILABLE", Duration.ofSeconds(15), () -> {
+            assertTrue(Http.get(api("/partitions/jc")).body().contains("\"state\" : \"ADAPTER_UNAVAILABLE\""));
+            return null;
+        });
+        assertEquals(List.of(container), groupContainers());
+        controller.client(sshPort, "bundle:start stratos-iaas-jclouds");
+        Await.success("ACTIVE again", Duration.ofSeconds(30), () -> {
+            assertTrue(Http.get(api("/partitions/jc")).body().contains("\"state\" : \"ACTIVE\""));
+            assertEquals(1, Json.count(Http.get(api("/vms")).body(), "state", "READY"));
+            return null;
+        });
+
+        // A cartridge container the agent would have started through the host's socket (labelled with its VM):
+        // a sibling of the VM container, so destroying the VM must remove it too.
+        String cartridge = "stratos-jce2e-" + vmId;
+        Result started = run(List.of(DOCKER, "run", "-d", "--name", cartridge, "--label", "io.stratos.lxc.owner=" + vmId,
+                image, "sleep", "600"), 60);
+        assertEquals(started.output, 0, started.exitCode);
 
         long deleting = System.nanoTime();
         HttpResponse<String> deleted = send("DELETE", "/partitions/jc", null);
         assertTrue(deleted.body(), deleted.statusCode() / 100 == 2);
-        Await.success("the VM's container gone", Duration.ofSeconds(60), () -> {
+        Await.success("the VM's container and its cartridge containers gone", Duration.ofSeconds(60), () -> {
             assertEquals(List.of(), groupContainers());
+            assertEquals("", run(List.of(DOCKER, "ps", "-aq", "--filter", "name=^/" + cartridge + "$"), 30).output.trim());
             return null;
         });
         log("partition deleted -> container gone in %d ms", (System.nanoTime() - deleting) / 1_000_000);
