@@ -83,8 +83,8 @@ final class JcloudsCloud implements AutoCloseable {
     /** The provider named in {@code provider} is not installed in this Karaf. */
     static final class NotInstalledException extends RuntimeException {
         NotInstalledException(String provider) {
-            super("jclouds provider or api '" + provider + "' is not installed: feature:install jclouds-" + provider
-                    + " (api features are named jclouds-api-<api>, e.g. jclouds-api-docker, jclouds-api-openstack-nova)");
+            super("jclouds provider or api '" + provider + "' is not installed (yet): feature:install jclouds-" + provider
+                    + " for a provider such as aws-ec2, or jclouds-api-" + provider + " for an api such as openstack-nova or docker");
         }
     }
 

@@ -39,6 +39,7 @@ public class JcloudsIaasAdapter implements IaasAdapter, StatusContributor {
     private volatile String configProblems = "not configured yet";
     private volatile String lastError = "";
     private volatile boolean settingsValid;
+    private final Map<String, Backoff> backoffs = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile long lastConnectAttempt;
     private static final long RECONNECT_INTERVAL_NANOS = 2_000_000_000L;
 
@@ -54,6 +55,7 @@ public class JcloudsIaasAdapter implements IaasAdapter, StatusContributor {
             closeCloud();
             settings = read;
             lastError = "";
+            backoffs.clear();
             settingsValid = values.valid();
             if (!settingsValid) {
                 configProblems = values.describeProblems();
@@ -137,25 +139,48 @@ public class JcloudsIaasAdapter implements IaasAdapter, StatusContributor {
         return "jclouds";
     }
 
+    /**
+     * The controller asks again every reconciliation pass while a VM is REQUESTED; a cloud API that fails
+     * (quota, auth, outage) is asked again after 2, 4, 8 ... 60 s instead, per VM.
+     */
     @Override
     public VmRef createVm(VmSpec spec) {
         JcloudsCloud current = cloud();
+        Backoff backoff = backoffs.get(spec.vmId());
+        long now = System.nanoTime();
+        if (backoff != null && now < backoff.nextAttemptNanos()) {
+            throw StratosException.unavailable(backoff.lastError() + " (next attempt in "
+                    + Math.max(1, (backoff.nextAttemptNanos() - now) / 1_000_000_000L) + " s)", null);
+        }
         try {
             VmRef ref = current.create(spec);
             lastError = "";
+            backoffs.remove(spec.vmId());
             return ref;
         } catch (StratosException e) {
             lastError = e.getMessage();
+            backoffs.put(spec.vmId(), Backoff.after(backoff, e.getMessage()));
             throw e;
         } catch (RuntimeException e) {
             lastError = "creating VM " + spec.vmId() + " failed: " + e;
-            throw StratosException.unavailable("jclouds could not create VM " + spec.vmId() + ": " + e.getMessage(),
-                    "check " + JcloudsSettings.CFG + " and the provider's console");
+            String message = "jclouds could not create VM " + spec.vmId() + ": " + e.getMessage();
+            backoffs.put(spec.vmId(), Backoff.after(backoff, message));
+            throw StratosException.unavailable(message, "check " + JcloudsSettings.CFG + " and the provider's console");
+        }
+    }
+
+    /** When a VM whose creation failed may be tried again. */
+    record Backoff(int failures, long nextAttemptNanos, String lastError) {
+        static Backoff after(Backoff previous, String error) {
+            int failures = previous == null ? 1 : previous.failures + 1;
+            long seconds = Math.min(60, 1L << Math.min(failures, 6));
+            return new Backoff(failures, System.nanoTime() + seconds * 1_000_000_000L, error);
         }
     }
 
     @Override
     public void destroyVm(VmRef vm) {
+        backoffs.remove(vm.vmId());
         try {
             cloud().destroy(vm);
         } catch (StratosException e) {

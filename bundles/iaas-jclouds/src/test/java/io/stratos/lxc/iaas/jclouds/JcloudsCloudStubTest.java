@@ -92,6 +92,22 @@ class JcloudsCloudStubTest {
     }
 
     @Test
+    void aFailedCreateIsNotRetriedAgainstTheCloudAtOnce() throws Exception {
+        Map<String, Object> config = config();
+        config.put("imageId", "no-such-image");
+        JcloudsIaasAdapter adapter = new JcloudsIaasAdapter();
+        adapter.configure(config);
+        try {
+            assertThatThrownBy(() -> adapter.createVm(spec("web-1"))).isInstanceOf(StratosException.class)
+                    .hasMessageContaining("web-1");
+            assertThat(adapter.componentStatus().state()).isEqualTo(ComponentState.DEGRADED);
+            assertThatThrownBy(() -> adapter.createVm(spec("web-1"))).hasMessageContaining("next attempt in");
+        } finally {
+            adapter.deactivate();
+        }
+    }
+
+    @Test
     void noConfigurationAtAllStillRegistersAndSaysWhichKeyIsMissing() {
         JcloudsIaasAdapter adapter = new JcloudsIaasAdapter();
         adapter.configure(Map.of());
