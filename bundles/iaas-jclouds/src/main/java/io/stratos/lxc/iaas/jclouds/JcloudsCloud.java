@@ -68,6 +68,7 @@ final class JcloudsCloud implements AutoCloseable {
             if (!settings.region().isEmpty()) {
                 overrides.setProperty("jclouds.regions", settings.region());
             }
+            settings.overrides().forEach(overrides::setProperty);
             builder.credentials(settings.identity(), settings.credential())
                     .modules(List.of(new SLF4JLoggingModule()))
                     .overrides(overrides);

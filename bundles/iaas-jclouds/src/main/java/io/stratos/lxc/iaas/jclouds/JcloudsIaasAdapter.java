@@ -47,7 +47,7 @@ public class JcloudsIaasAdapter implements IaasAdapter, StatusContributor {
     @Modified
     void configure(Map<String, Object> properties) {
         ConfigValues values = ConfigValues.of(JcloudsSettings.PID, properties);
-        JcloudsSettings read = JcloudsSettings.from(values);
+        JcloudsSettings read = JcloudsSettings.from(values, properties);
         synchronized (lock) {
             if (read.equals(settings) && cloud != null) {
                 return;

@@ -33,12 +33,14 @@ import java.util.regex.Pattern;
  * @param dockerCommand        docker only: the shell command (sh -c) that unpacks and starts the agent
  * @param agentEnvironment     extra environment of the agent, KEY=VALUE pairs (e.g. STRATOS_AGENT_RUNTIMES=docker)
  * @param maxVms               at most this many VMs of this adapter (a guard against runaway costs)
+ * @param overrides            keys starting with {@code jclouds.}, passed to jclouds as they are (e.g.
+ *                             {@code jclouds.keystone.version = 3}, {@code jclouds.keystone.scope = project:demo})
  */
 record JcloudsSettings(String provider, String endpoint, String identity, String credential, String region,
                        String imageId, String hardwareId, double minCores, int minRamMiB, String group,
                        String agentDistributionUrl, Path userDataTemplate, int portRangeStart, int portsPerVm,
                        String networkMode, Map<String, String> volumes, String agentTarball, String dockerCommand,
-                       Map<String, String> agentEnvironment, int maxVms) {
+                       Map<String, String> agentEnvironment, int maxVms, Map<String, String> overrides) {
 
     static final String PID = "io.stratos.lxc.iaas.jclouds";
     static final String CFG = "etc/" + PID + ".cfg";
@@ -48,6 +50,18 @@ record JcloudsSettings(String provider, String endpoint, String identity, String
     static final String DEFAULT_AGENT_TARBALL = "/opt/stratos/stratos-lxc-agent.tar.gz";
 
     static JcloudsSettings from(ConfigValues values) {
+        return from(values, Map.of());
+    }
+
+    static JcloudsSettings from(ConfigValues values, Map<String, ?> properties) {
+        Map<String, String> overrides = new java.util.TreeMap<>();
+        if (properties != null) {
+            properties.forEach((k, v) -> {
+                if (k.startsWith("jclouds.") && v != null && !String.valueOf(v).isBlank()) {
+                    overrides.put(k, String.valueOf(v).trim());
+                }
+            });
+        }
         String home = Path.of(System.getProperty("karaf.home", ".")).toAbsolutePath().normalize().toString();
         String etc = System.getProperty("karaf.etc", Path.of(home, "etc").toString());
 
@@ -130,7 +144,7 @@ record JcloudsSettings(String provider, String endpoint, String identity, String
                 values.string("imageId", ""), values.string("hardwareId", ""), minCores, minRam, group,
                 distributionUrl, userData, portStart, perVm, networkMode, volumes,
                 values.string("agentTarball", DEFAULT_AGENT_TARBALL), values.string("dockerCommand", defaultDockerCommand()),
-                environment, maxVms);
+                environment, maxVms, overrides);
     }
 
     boolean docker() {
@@ -171,6 +185,7 @@ record JcloudsSettings(String provider, String endpoint, String identity, String
                 + ", identity=" + (identity.isEmpty() ? "(none)" : identity) + ", credential=" + (credential.isEmpty() ? "(none)" : "(set)")
                 + (region.isEmpty() ? "" : ", region=" + region) + ", imageId=" + imageId
                 + (hardwareId.isEmpty() ? ", minCores=" + minCores + ", minRamMiB=" + minRamMiB : ", hardwareId=" + hardwareId)
+                + (overrides.isEmpty() ? "" : ", overrides=" + overrides.keySet())
                 + ", group=" + group + ", ports=" + portRangeStart + "+" + portsPerVm + "/VM, maxVms=" + maxVms
                 + (docker() ? ", networkMode=" + networkMode + ", volumes=" + volumes
                         : ", agentDistributionUrl=" + agentDistributionUrl + ", userDataTemplate=" + userDataTemplate);

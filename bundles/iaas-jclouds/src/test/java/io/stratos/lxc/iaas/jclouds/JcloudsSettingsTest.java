@@ -65,4 +65,12 @@ class JcloudsSettingsTest {
 
         assertThat(settings.toString()).doesNotContain("s3cr3t-value").contains("credential=(set)");
     }
+
+    @Test
+    void jcloudsKeysArePassedThrough() {
+        Map<String, Object> properties = Map.of("provider", "openstack-nova", "jclouds.keystone.version", "3", "other", "x");
+        JcloudsSettings settings = JcloudsSettings.from(ConfigValues.of(JcloudsSettings.PID, properties), properties);
+
+        assertThat(settings.overrides()).containsExactly(Map.entry("jclouds.keystone.version", "3"));
+    }
 }
