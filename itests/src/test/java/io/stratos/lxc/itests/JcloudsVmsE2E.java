@@ -34,7 +34,8 @@ import org.junit.Test;
  * and jclouds' docker provider against the local dockerd: the partition's "VM" is a container of an image
  * holding a JRE 17 (built by jclouds-vm-image.sh, no registry pull), which runs the agent distribution
  * (mounted from the controller distribution) with the VM's join token; the agent registers and offers the
- * docker runtime through the host's docker socket. Deleting the partition removes the container.
+ * docker runtime through the host's docker socket. The VM outlives an adapter bundle swap and a kill -9 of the
+ * controller; deleting the partition removes the container and the cartridge containers of its agent.
  *
  * <p>dockerd's TCP endpoint is 127.0.0.1:2375 ({@code scripts/host-setup.sh} starts it so). When dockerd listens
  * on its unix socket only, the test bridges a free loopback port to the socket for its own duration
@@ -178,12 +179,7 @@ public class JcloudsVmsE2E {
     @Test
     public void aPartitionVmIsAContainerWhoseAgentRegistersAndIsRemovedWithThePartition() throws Exception {
         String output = controller.client(sshPort, "feature:install stratos-iaas-jclouds");
-        Await.success("the jclouds adapter ACTIVE", Duration.ofSeconds(60), () -> {
-            String status = Http.get(api("/status")).body();
-            assertTrue(status + "\nfeature:install said: " + output,
-                    status.matches("(?s).*\"name\" : \"iaas-jclouds\",\\s*\"state\" : \"ACTIVE\".*"));
-            return null;
-        });
+        awaitAdapter("feature:install said: " + output);
 
         long created = System.nanoTime();
         HttpResponse<String> partition = send("POST", "/partitions", "{\"name\":\"jc\",\"cartridge\":\"static-httpd\",\"adapter\":\"jclouds\","
@@ -222,6 +218,23 @@ public class JcloudsVmsE2E {
             return null;
         });
 
+        // kill -9 of the controller: the VM container lives on; after a restart the same VM is READY again.
+        controller.kill();
+        assertEquals(List.of(container), groupContainers());
+        long restarted = System.nanoTime();
+        controller.start();
+        Await.success("the same VM READY after the controller's restart", Duration.ofSeconds(90), () -> {
+            String body = Http.get(api("/vms")).body();
+            assertEquals(body, List.of(vmId), Json.strings(body, "id"));
+            assertEquals(body, 1, Json.count(body, "state", "READY"));
+            return null;
+        });
+        log("controller kill -9 and restart -> VM %s READY again in %d ms", vmId, (System.nanoTime() - restarted) / 1_000_000);
+        // The agent calls in as soon as REST is up; the adapter bundle may come later. Deleting the partition before
+        // it is back would forget the VM without destroying it (the controller's behaviour today).
+        awaitAdapter("after the restart");
+        assertEquals(List.of(container), groupContainers());
+
         // A cartridge container the agent would have started through the host's socket (labelled with its VM):
         // a sibling of the VM container, so destroying the VM must remove it too.
         String cartridge = "stratos-jce2e-" + vmId;
@@ -238,6 +251,15 @@ public class JcloudsVmsE2E {
             return null;
         });
         log("partition deleted -> container gone in %d ms", (System.nanoTime() - deleting) / 1_000_000);
+    }
+
+    /** The adapter's status entry turns ACTIVE (configured, jclouds context built). */
+    private void awaitAdapter(String context) throws Exception {
+        Await.success("the jclouds adapter ACTIVE", Duration.ofSeconds(60), () -> {
+            String status = Http.get(api("/status")).body();
+            assertTrue(status + "\n" + context, status.matches("(?s).*\"name\" : \"iaas-jclouds\",\\s*\"state\" : \"ACTIVE\".*"));
+            return null;
+        });
     }
 
     private static String dockerLogs(String container) {
