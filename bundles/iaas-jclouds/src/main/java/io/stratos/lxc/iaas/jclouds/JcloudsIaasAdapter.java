@@ -107,6 +107,7 @@ public class JcloudsIaasAdapter implements IaasAdapter, StatusContributor {
     @Deactivate
     void deactivate() {
         synchronized (lock) {
+            settingsValid = false;
             closeCloud();
         }
     }
