@@ -4,10 +4,19 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.stratos.lxc.itests.support.Await;
+import io.stratos.lxc.itests.support.ControllerProcess;
 import io.stratos.lxc.itests.support.Distribution;
-import io.stratos.lxc.itests.support.FreePorts;
 import io.stratos.lxc.itests.support.Http;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -21,37 +30,34 @@ import org.junit.Test;
 /** The built controller distribution, started as a process, answers over REST, SSH shell and remote JMX. */
 public class ControllerDistributionE2E {
 
+    private static ControllerProcess process;
     private static Distribution controller;
-    private static int httpPort;
     private static int sshPort;
     private static int rmiRegistryPort;
 
     @BeforeClass
     public static void startController() throws Exception {
-        httpPort = FreePorts.next();
-        sshPort = FreePorts.next();
-        rmiRegistryPort = FreePorts.next();
-        controller = Distribution.unpack("stratos.controller.dist", "controller", Map.of())
-                .configure("org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(httpPort))
-                .configure("org.apache.karaf.shell.cfg", "sshPort", String.valueOf(sshPort))
-                .configure("org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(rmiRegistryPort))
-                .configure("org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(FreePorts.next()));
+        process = ControllerProcess.create("controller", 44000);
+        controller = process.distribution();
+        sshPort = process.sshPort();
+        rmiRegistryPort = process.jmxPort();
         long start = System.nanoTime();
         controller.start();
         Http.awaitOk(url("/status"), Duration.ofSeconds(90));
         System.out.printf("controller: REST up %.1f s after start, RSS %d MiB%n",
                 (System.nanoTime() - start) / 1e9, controller.rssKiB() / 1024);
+        process.awaitReady();
     }
 
     @AfterClass
     public static void stopController() throws Exception {
-        if (controller != null) {
-            controller.close();
+        if (process != null) {
+            process.close();
         }
     }
 
     private static String url(String path) {
-        return "http://127.0.0.1:" + httpPort + "/stratos/api/v1" + path;
+        return process.api(path);
     }
 
     @Test
@@ -85,20 +91,57 @@ public class ControllerDistributionE2E {
 
     @Test
     public void aBadValueInTheCfgFileIsLoggedWithItsKeyAndShownAsUnconfigured() throws Exception {
-        controller.configure("io.stratos.lxc.controller.cfg", "desiredStateLongPollSeconds", "soon");
+        controller.configure("io.stratos.lxc.controller.cfg", "routerDomain", "not a domain!");
         try {
-            String line = controller.awaitLog("Invalid configuration.*desiredStateLongPollSeconds' has value 'soon'",
+            String line = controller.awaitLog("Invalid configuration.*routerDomain' has value 'not a domain!'",
                     Duration.ofSeconds(20));
             assertTrue(line, line.contains("ERROR"));
             String body = Http.awaitOk(url("/status"), Duration.ofSeconds(5));
             assertTrue(body, body.contains("\"state\" : \"UNCONFIGURED\""));
         } finally {
-            controller.configure("io.stratos.lxc.controller.cfg", "desiredStateLongPollSeconds", "25");
+            controller.configure("io.stratos.lxc.controller.cfg", "routerDomain", "stratos.local");
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!Http.get(url("/status")).body().matches("(?s)[^\\[]*\"state\" : \"ACTIVE\".*") && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         assertTrue(Http.get(url("/status")).body().matches("(?s)[^\\[]*\"state\" : \"ACTIVE\".*"));
+    }
+
+    @Test
+    public void aCartridgeVersionRoundTripsThroughTheStore() throws Exception {
+        // A second version of the sample cartridge, built by its recipe.
+        Path recipe = Path.of(System.getProperty("stratos.work.dir")).getParent().getParent().getParent()
+                .resolve("cartridges/static-httpd/build.sh");
+        Process build = new ProcessBuilder(recipe.toString(), "1.0.1").redirectErrorStream(true).start();
+        String built = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(built, 0, build.waitFor());
+        Path image = Path.of(built.lines().filter(l -> l.endsWith(".tar.gz")).findFirst().orElseThrow());
+
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> uploaded = http.send(HttpRequest.newBuilder(URI.create(url("/cartridges/static-httpd/versions/1.0.1")))
+                .PUT(HttpRequest.BodyPublishers.ofFile(image)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(uploaded.body(), 201, uploaded.statusCode());
+        String digest = uploaded.body().replaceAll("(?s).*\"digest\" : \"(sha256:[0-9a-f]{64})\".*", "$1");
+        assertEquals("sha256:" + sha256(Files.readAllBytes(image)), digest);
+        String cartridge = Http.get(url("/cartridges/static-httpd")).body();
+        assertTrue(cartridge, cartridge.contains("\"1.0.0\"") && cartridge.matches("(?s).*\"latest\" : \"1.0.1\".*"));
+
+        HttpResponse<byte[]> part = http.send(HttpRequest.newBuilder(URI.create(url("/images/" + digest)))
+                .header("Range", "bytes=0-99").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(206, part.statusCode());
+        assertEquals(100, part.body().length);
+        HttpResponse<byte[]> whole = http.send(HttpRequest.newBuilder(URI.create(url("/images/" + digest))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(digest, "sha256:" + sha256(whole.body()));
+
+        HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create(url("/cartridges/static-httpd/versions/1.0.1")))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(deleted.body(), 204, deleted.statusCode());
+        assertTrue(Http.get(url("/cartridges/static-httpd")).body().matches("(?s).*\"latest\" : \"1.0.0\".*"));
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }

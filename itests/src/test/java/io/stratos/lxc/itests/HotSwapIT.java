@@ -31,13 +31,15 @@ public class HotSwapIT extends StratosKarafTestSupport {
         Bundle rest = bundle("stratos-rest");
 
         rest.stop();
-        await("REST to go away", () -> Http.status(api("/status")) == 404, Duration.ofSeconds(10));
-        String output = executeCommand("stratos:status");
-        assertTrue(output, output.matches("(?s).*controller\\s*\\|\\s*ACTIVE.*"));
-        assertTrue("the rest component is no longer listed: " + output, !output.contains("rest "));
-        assertEquals("ACTIVE", mbeanServer.getAttribute(new ObjectName("io.stratos.lxc:type=Controller"), "State"));
-
-        rest.start();
+        try {
+            await("REST to go away", () -> Http.status(api("/status")) == 404, Duration.ofSeconds(10));
+            String output = executeCommand("stratos:status");
+            assertTrue(output, output.matches("(?s).*controller\\s*\\|\\s*ACTIVE.*"));
+            assertTrue("the rest component is no longer listed: " + output, !output.contains("rest "));
+            assertEquals("ACTIVE", mbeanServer.getAttribute(new ObjectName("io.stratos.lxc:type=Controller"), "State"));
+        } finally {
+            rest.start();
+        }
         String body = Http.awaitOk(api("/status"), Duration.ofSeconds(10));
         assertTrue(body, body.contains("\"controller\""));
     }

@@ -4,14 +4,9 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.stratos.lxc.itests.support.Await;
-import io.stratos.lxc.itests.support.Distribution;
-import io.stratos.lxc.itests.support.FreePorts;
+import io.stratos.lxc.itests.support.ControllerProcess;
 import io.stratos.lxc.itests.support.Http;
 import io.stratos.lxc.itests.support.Json;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,77 +25,21 @@ import org.junit.Test;
  */
 public class LocalVmsE2E {
 
-    private Distribution controller;
-    private int httpPort;
-    private int sshPort;
-    private int jmxPort;
+    private ControllerProcess controller;
 
     @Before
     public void startController() throws Exception {
-        httpPort = FreePorts.next();
-        sshPort = FreePorts.next();
-        jmxPort = FreePorts.next();
-        controller = Distribution.unpack("stratos.controller.dist", "controller-vms", Map.of())
-                .configure("org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(httpPort))
-                .configure("org.apache.karaf.shell.cfg", "sshPort", String.valueOf(sshPort))
-                .configure("org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(jmxPort))
-                .configure("org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(FreePorts.next()))
-                .configure("io.stratos.lxc.controller.cfg", "agentGracePeriodSeconds", "6")
-                .configure("io.stratos.lxc.controller.cfg", "desiredStateLongPollSeconds", "3")
-                .configure("io.stratos.lxc.iaas.local.cfg", "portRangeStart", "41000");
-        controller.start();
-        awaitLocalAdapter();
-    }
-
-    /** REST may answer before the adapter bundle is up: wait until the status lists it ACTIVE. */
-    private void awaitLocalAdapter() throws Exception {
-        Await.success("the local adapter", Duration.ofSeconds(90), () -> {
-            String status = Http.get(api("/status")).body();
-            assertTrue(status, status.matches("(?s).*\"name\" : \"iaas-local\",\\s*\"state\" : \"ACTIVE\".*"));
-            // and the controller's resources are published (after the controller loaded its state)
-            assertEquals(200, Http.get(api("/partitions")).statusCode());
-            return null;
-        });
+        controller = ControllerProcess.create("controller-vms", 41000).start();
     }
 
     @After
     public void stopController() throws Exception {
-        if (controller != null) {
-            // Destroys the partition's VMs (agent processes), so nothing outlives the test.
-            try {
-                send("DELETE", "/partitions/web", null);
-            } catch (Exception e) {
-                // the controller may be down if the test failed midway
-            }
-            controller.close();
-            for (ProcessHandle agent : agents()) {
-                agent.destroyForcibly();
-            }
-        }
-    }
-
-    private String api(String path) {
-        return "http://127.0.0.1:" + httpPort + "/stratos/api/v1" + path;
-    }
-
-    private HttpResponse<String> send(String method, String path, String json) throws Exception {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        return HttpClient.newHttpClient().send(builder.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Agent JVMs started by this controller's local adapter. */
-    private List<ProcessHandle> agents() {
-        String vmsDir = controller.home().resolve("data/iaas-local").toString();
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(vmsDir)).orElse(false))
-                .toList();
+        controller.close();
     }
 
     private String awaitVms(long ready) throws Exception {
         return Await.success(ready + " READY VMs", Duration.ofSeconds(60), () -> {
-            String vms = Http.get(api("/vms")).body();
+            String vms = controller.get("/vms");
             assertEquals(vms, ready, Json.count(vms, "state", "READY"));
             return vms;
         });
@@ -108,50 +47,47 @@ public class LocalVmsE2E {
 
     @Test
     public void partitionVmsAreRealAgentsThatSurviveAdapterSwapAndControllerCrash() throws Exception {
-        HttpResponse<String> created = send("POST", "/partitions",
+        controller.expect(201, "POST", "/partitions",
                 "{\"name\":\"web\",\"cartridge\":\"static-httpd\",\"minVms\":2,\"maxVms\":3,\"vmCapacity\":{\"cpuMillis\":1000,\"memoryMiB\":512}}");
-        assertEquals(created.body(), 201, created.statusCode());
         List<String> ids = Json.strings(awaitVms(2), "id");
-        assertEquals(2, agents().size());
+        assertEquals(2, controller.agents().size());
         assertEquals(2, Await.success("the partition's MBean", Duration.ofSeconds(30), () -> {
-            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/karaf-root");
+            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + controller.jmxPort() + "/karaf-root");
             try (JMXConnector jmx = JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, new String[] {"karaf", "karaf"}))) {
                 return jmx.getMBeanServerConnection().getAttribute(new ObjectName("io.stratos.lxc:type=Partition,name=\"web\""), "ReadyVms");
             }
         }));
 
         // Hot swap: the adapter bundle goes away; VMs keep running, the partition says so; it comes back.
-        controller.client(sshPort, "bundle:stop stratos-iaas-local");
+        controller.distribution().client(controller.sshPort(), "bundle:stop stratos-iaas-local");
         Await.success("ADAPTER_UNAVAILABLE", Duration.ofSeconds(10), () -> {
-            assertTrue(Http.get(api("/partitions/web")).body().contains("\"state\" : \"ADAPTER_UNAVAILABLE\""));
+            assertTrue(controller.get("/partitions/web").contains("\"state\" : \"ADAPTER_UNAVAILABLE\""));
             return null;
         });
-        assertEquals(2, agents().size());
-        controller.client(sshPort, "bundle:start stratos-iaas-local");
+        assertEquals(2, controller.agents().size());
+        controller.distribution().client(controller.sshPort(), "bundle:start stratos-iaas-local");
         Await.success("ACTIVE", Duration.ofSeconds(10), () -> {
-            assertTrue(Http.get(api("/partitions/web")).body().contains("\"state\" : \"ACTIVE\""));
+            assertTrue(controller.get("/partitions/web").contains("\"state\" : \"ACTIVE\""));
             return null;
         });
 
         // kill -9 of the controller: the agents live on, and after a restart the same VMs are READY.
-        controller.kill();
-        assertEquals(2, agents().size());
+        controller.distribution().kill();
+        assertEquals(2, controller.agents().size());
         controller.start();
-        awaitLocalAdapter();
         assertEquals(ids, Json.strings(awaitVms(2), "id"));
-        assertEquals(2, agents().size());
+        assertEquals(2, controller.agents().size());
     }
 
     @Test
     public void aVmWhoseAgentDiesIsLostAfterTheGracePeriodAndReplaced() throws Exception {
-        HttpResponse<String> created = send("POST", "/partitions", "{\"name\":\"web\",\"cartridge\":\"static-httpd\",\"minVms\":1,\"maxVms\":2}");
-        assertEquals(created.body(), 201, created.statusCode());
+        controller.expect(201, "POST", "/partitions", "{\"name\":\"web\",\"cartridge\":\"static-httpd\",\"minVms\":1,\"maxVms\":2}");
         String victim = Json.strings(awaitVms(1), "id").get(0);
 
-        agents().forEach(ProcessHandle::destroyForcibly);
+        controller.agents().forEach(ProcessHandle::destroyForcibly);
 
         Await.success("a new VM replacing " + victim, Duration.ofSeconds(60), () -> {
-            String vms = Http.get(api("/vms")).body();
+            String vms = Http.get(controller.api("/vms")).body();
             assertTrue(vms, vms.matches("(?s).*\"id\" : \"" + victim + "\".*?\"state\" : \"LOST\".*"));
             assertEquals(vms, 1, Json.count(vms, "state", "READY"));
             return null;

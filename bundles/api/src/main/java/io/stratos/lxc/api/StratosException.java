@@ -39,6 +39,10 @@ public class StratosException extends RuntimeException {
         return new StratosException(Kind.CONFLICT, message, field, hint);
     }
 
+    public static StratosException tooLarge(String field, String message, String hint) {
+        return new StratosException(Kind.TOO_LARGE, message, field, hint);
+    }
+
     public static StratosException unavailable(String message, String hint) {
         return new StratosException(Kind.UNAVAILABLE, message, null, hint);
     }

@@ -66,7 +66,10 @@ public abstract class StratosKarafTestSupport {
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(FreePorts.next())),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepository),
             editConfigurationFilePut("etc/system.properties", "stratos.test.httpPort", String.valueOf(httpPort)),
+            // A stock Karaf has no agent distribution of its own: point the local adapter at the built one.
+            editConfigurationFilePut("etc/io.stratos.lxc.iaas.local.cfg", "agentDistribution", System.getProperty("stratos.agent.dist")),
             systemProperty("stratos.test.httpPort").value(String.valueOf(httpPort)),
+            systemProperty("stratos.sample.image").value(System.getProperty("stratos.sample.image")),
             features(System.getProperty("stratos.features.url"), "stratos-lxc"),
         };
     }

@@ -126,8 +126,9 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         if (container.isPresent() && container.get().running()) {
             t.hostPort = container.get().hostPort();
             boolean healthy = healthy(t.hostPort);
-            t.state = healthy ? ProcessState.RUNNING : ProcessState.STARTING;
+            // Reason before state: a concurrent report must never pair a new state with an old reason.
             t.reason = healthy ? "" : "waiting for it to answer HTTP on 127.0.0.1:" + t.hostPort;
+            t.state = healthy ? ProcessState.RUNNING : ProcessState.STARTING;
             sample(process, t);
             return before != t.state;
         }
@@ -137,10 +138,10 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             t.restarts++;
             long backoff = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(t.restarts - 1, 6));
             t.retryAtMillis = clock.getAsLong() + backoff;
-            t.state = ProcessState.FAILED;
             t.reason = "exited" + (dead.exitCode() == null ? "" : " with " + dead.exitCode())
                     + (dead.oomKilled() ? " (killed: out of memory, limit " + process.memoryMiB() + " MiB)" : "")
                     + "; restart " + t.restarts + " in " + backoff / 1000 + " s";
+            t.state = ProcessState.FAILED;
             LOG.warn("Process {} {}", process.processId(), t.reason);
             runtimes.launcher().stop(process.processId());
             removeContainer(process.processId());
@@ -149,6 +150,7 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         if (clock.getAsLong() < t.retryAtMillis) {
             return false;
         }
+        t.reason = "starting";
         t.state = ProcessState.STARTING;
         ProcessLauncher.Outcome outcome = runtimes.launcher().launch(new ProcessLauncher.Request(process.processId(),
                 process.runtime(), process.imageDigest(), process.env(), process.cpuMillis(), process.memoryMiB(), 256));
@@ -160,8 +162,8 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             t.restarts++;
             long backoff = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(t.restarts - 1, 6));
             t.retryAtMillis = clock.getAsLong() + backoff;
-            t.state = ProcessState.FAILED;
             t.reason = outcome.reason() + "; retry in " + backoff / 1000 + " s";
+            t.state = ProcessState.FAILED;
         }
         return true;
     }

@@ -1,6 +1,8 @@
 package io.stratos.lxc.controller.internal;
 
+import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.agent.AgentRegistry;
+import io.stratos.lxc.api.autoscaler.Autoscaler;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.iaas.IaasAdapter;
 import io.stratos.lxc.api.status.ComponentState;
@@ -53,6 +55,10 @@ public class CloudControllerComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile CartridgeResolver cartridgeResolver;
 
+    /** Optional: the autoscaler (it references us too), asked whether a subscription's policy exists. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile Autoscaler autoscaler;
+
     private final Map<String, IaasAdapter> adapters = new ConcurrentHashMap<>();
     private ControllerCore core;
     private ScheduledExecutorService loop;
@@ -76,6 +82,7 @@ public class CloudControllerComponent {
         core = new ControllerCore(new Repository(dataSource), Clock.systemUTC(), controllerComponent::settings,
                 adapters::get, () -> cartridgeResolver, this::controllerUrl);
         core.load();
+        core.policyExists(this::policyExists);
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stratos-controller-reconcile"));
         long interval = controllerComponent.settings().reconcileIntervalMillis();
         loop.scheduleWithFixedDelay(this::reconcile, 0, interval, TimeUnit.MILLISECONDS);
@@ -103,6 +110,19 @@ public class CloudControllerComponent {
                 LOG.error("Reconciliation failed", e);
             }
             lastLoopError = e.toString();
+        }
+    }
+
+    private Boolean policyExists(String name) {
+        Autoscaler current = autoscaler;
+        if (current == null) {
+            return null;
+        }
+        try {
+            current.policy(name);
+            return true;
+        } catch (StratosException e) {
+            return e.kind() == StratosException.Kind.NOT_FOUND ? false : null;
         }
     }
 

@@ -67,11 +67,17 @@ final class ControllerCore implements CloudController, AgentRegistry {
     private final Function<String, IaasAdapter> adapters;
     private final Supplier<CartridgeResolver> resolver;
     private final Supplier<String> controllerUrl;
+    /** Whether an autoscale policy exists: true/false, or null while no autoscaler is there to ask. */
+    private volatile Function<String, Boolean> policyExists = name -> null;
 
     private final Map<String, PartitionEntry> partitions = new TreeMap<>();
     private final Map<String, VmEntry> vms = new TreeMap<>();
     private final Map<String, SubscriptionEntry> subscriptions = new TreeMap<>();
     private final Map<String, ProcessEntry> processes = new LinkedHashMap<>();
+    /** The same processes indexed by alias: per-subscription work must not scan every process. */
+    private final Map<String, Map<String, ProcessEntry>> processesByAlias = new HashMap<>();
+    /** ... and by the VM they are placed on, for agent reports and placement. */
+    private final Map<String, Map<String, ProcessEntry>> processesByVm = new HashMap<>();
     private final Map<String, List<Waiter>> waiters = new HashMap<>();
     private final List<Repository.Work> pendingWrites = new ArrayList<>();
     private final java.util.Set<VmEntry> changedVms = new java.util.LinkedHashSet<>();
@@ -92,12 +98,18 @@ final class ControllerCore implements CloudController, AgentRegistry {
         this.revisionCounter = clock.millis() * 1000;
     }
 
+    void policyExists(Function<String, Boolean> check) {
+        this.policyExists = check;
+    }
+
     /** Reads the persisted state; VMs get a fresh grace period to report in after a controller restart. */
     synchronized void load() {
         partitions.clear();
         vms.clear();
         subscriptions.clear();
         processes.clear();
+        processesByAlias.clear();
+        processesByVm.clear();
         Repository.Loaded loaded = repository.load();
         long now = clock.millis();
         loaded.partitions().forEach(p -> partitions.put(p.name, p));
@@ -108,7 +120,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
             vms.put(vm.id, vm);
         }
         for (ProcessEntry p : loaded.processes()) {
-            processes.put(p.id, p);
+            putProcess(p);
             VmEntry vm = p.vmId == null ? null : vms.get(p.vmId);
             SubscriptionEntry s = subscriptions.get(p.alias);
             if (vm != null && s != null) {
@@ -297,8 +309,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
             if (vm.state != VmState.DRAINING) {
                 continue;
             }
-            for (ProcessEntry p : new ArrayList<>(processes.values())) {
-                if (vm.id.equals(p.vmId) && !p.stopping) {
+            for (ProcessEntry p : processesOnVm(vm.id)) {
+                if (!p.stopping) {
                     SubscriptionEntry s = subscriptions.get(p.alias);
                     long runningElsewhere = processesOf(p.alias).stream()
                             .filter(o -> !o.stopping && o.state == ProcessState.RUNNING && !vm.id.equals(o.vmId)).count();
@@ -307,8 +319,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
                     }
                 }
             }
-            boolean empty = processes.values().stream().noneMatch(p -> vm.id.equals(p.vmId));
-            if (empty) {
+            if (!processesByVm.containsKey(vm.id)) {
                 vm.state = VmState.TERMINATING;
                 vm.detail = "empty; being destroyed";
                 write(tx -> tx.updateVm(vm));
@@ -366,6 +377,11 @@ final class ControllerCore implements CloudController, AgentRegistry {
         if (subscriptions.containsKey(alias)) {
             throw StratosException.conflict("alias", "alias '" + alias + "' is taken", "choose another alias");
         }
+        if (spec.policy() != null && Boolean.FALSE.equals(policyExists.apply(spec.policy()))) {
+            // A typo would otherwise silently mean manual scaling.
+            throw StratosException.invalid("policy", "no autoscale policy '" + spec.policy() + "'",
+                    "create it first (POST /autoscale-policies) or leave policy out for manual scaling");
+        }
         CartridgeResolver cartridges = resolver.get();
         if (cartridges == null) {
             throw StratosException.unavailable("the cartridge store is not available", "check stratos:status and retry");
@@ -399,7 +415,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
         SubscriptionEntry entry = subscriptionEntry(alias);
         for (ProcessEntry p : processesOf(alias)) {
             release(p);
-            processes.remove(p.id);
+            removeProcess(p);
         }
         subscriptions.remove(alias);
         write(tx -> tx.deleteSubscription(alias));
@@ -441,8 +457,55 @@ final class ControllerCore implements CloudController, AgentRegistry {
         return entry;
     }
 
+    private void putProcess(ProcessEntry p) {
+        processes.put(p.id, p);
+        index(processesByAlias, p.alias, p);
+        if (p.vmId != null) {
+            index(processesByVm, p.vmId, p);
+        }
+    }
+
+    private void removeProcess(ProcessEntry p) {
+        processes.remove(p.id);
+        unindex(processesByAlias, p.alias, p);
+        if (p.vmId != null) {
+            unindex(processesByVm, p.vmId, p);
+        }
+    }
+
+    /** Every change of a process's VM goes through here, to keep the index right. */
+    private void setVm(ProcessEntry p, String vmId) {
+        if (p.vmId != null) {
+            unindex(processesByVm, p.vmId, p);
+        }
+        p.vmId = vmId;
+        if (vmId != null) {
+            index(processesByVm, vmId, p);
+        }
+    }
+
+    private static void index(Map<String, Map<String, ProcessEntry>> index, String key, ProcessEntry p) {
+        index.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(p.id, p);
+    }
+
+    private static void unindex(Map<String, Map<String, ProcessEntry>> index, String key, ProcessEntry p) {
+        Map<String, ProcessEntry> entries = index.get(key);
+        if (entries != null) {
+            entries.remove(p.id);
+            if (entries.isEmpty()) {
+                index.remove(key);
+            }
+        }
+    }
+
+    private List<ProcessEntry> processesOnVm(String vmId) {
+        Map<String, ProcessEntry> on = processesByVm.get(vmId);
+        return on == null ? List.of() : new ArrayList<>(on.values());
+    }
+
     private List<ProcessEntry> processesOf(String alias) {
-        return processes.values().stream().filter(p -> p.alias.equals(alias)).toList();
+        Map<String, ProcessEntry> own = processesByAlias.get(alias);
+        return own == null ? List.of() : new ArrayList<>(own.values());
     }
 
     /** Creates PENDING processes or marks surplus ones STOPPING until the count matches the desired one. */
@@ -452,7 +515,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
         for (int i = live.size(); i < s.desiredProcesses; i++) {
             ProcessEntry p = new ProcessEntry(s.alias + "-" + randomHex(4), s.alias, null, null, false, ProcessState.PENDING);
             p.reason = "waiting for placement";
-            processes.put(p.id, p);
+            putProcess(p);
             write(tx -> tx.insertProcess(p));
         }
         int surplus = live.size() - s.desiredProcesses;
@@ -471,7 +534,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
         if (host == null || (host.state != VmState.READY && host.state != VmState.DRAINING)) {
             // Nothing runs it (or its VM is gone): forget it at once.
             release(p);
-            processes.remove(p.id);
+            removeProcess(p);
             write(tx -> tx.deleteProcess(p.id));
             return;
         }
@@ -493,6 +556,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
             p.pending = 0;
             p.shortfall = Resources.ZERO;
         });
+        // Per subscription, its live processes per VM: built once per pass, updated as processes are placed.
+        Map<String, Map<String, Integer>> spread = new HashMap<>();
         for (ProcessEntry p : processes.values()) {
             if (p.state != ProcessState.PENDING || p.stopping) {
                 continue;
@@ -503,8 +568,9 @@ final class ControllerCore implements CloudController, AgentRegistry {
                 p.reason = "no partition serves cartridge '" + s.cartridge + "'";
                 continue;
             }
+            Map<String, Integer> perVm = spread.computeIfAbsent(s.alias, this::liveProcessesPerVm);
             VmEntry best = Placement.choose(vms.values(), partition.name, s.request, s.runtimes,
-                    vm -> countOn(vm.id, s.alias));
+                    vm -> perVm.getOrDefault(vm.id, 0));
             if (best == null) {
                 p.reason = "no ready VM of partition '" + partition.name + "' has " + s.request.cpuMillis() + "m CPU and "
                         + s.request.memoryMiB() + " MiB free";
@@ -512,24 +578,25 @@ final class ControllerCore implements CloudController, AgentRegistry {
                 partition.shortfall = partition.shortfall.plus(s.request);
                 continue;
             }
-            p.vmId = best.id;
+            setVm(p, best.id);
             p.runtime = Placement.runtimeFor(best, s.runtimes);
             p.state = ProcessState.STARTING;
             p.reason = "";
             best.allocated = best.allocated.plus(s.request);
+            perVm.merge(best.id, 1, Integer::sum);
             write(tx -> tx.updateProcess(p));
             bump(best);
         }
     }
 
-    private int countOn(String vmId, String alias) {
-        int count = 0;
-        for (ProcessEntry p : processes.values()) {
-            if (vmId.equals(p.vmId) && alias.equals(p.alias) && !p.stopping) {
-                count++;
+    private Map<String, Integer> liveProcessesPerVm(String alias) {
+        Map<String, Integer> perVm = new HashMap<>();
+        for (ProcessEntry p : processesOf(alias)) {
+            if (p.vmId != null && !p.stopping) {
+                perVm.merge(p.vmId, 1, Integer::sum);
             }
         }
-        return count;
+        return perVm;
     }
 
     private void release(ProcessEntry p) {
@@ -590,22 +657,19 @@ final class ControllerCore implements CloudController, AgentRegistry {
         vm.state = VmState.LOST;
         vm.detail = why;
         write(tx -> tx.updateVm(vm));
-        for (ProcessEntry p : processes.values()) {
-            if (vm.id.equals(p.vmId)) {
-                if (p.stopping) {
-                    processes.remove(p.id);
-                    write(tx -> tx.deleteProcess(p.id));
-                    continue;
-                }
-                p.vmId = null;
-                p.runtime = null;
-                p.state = ProcessState.PENDING;
-                p.hostPort = 0;
-                p.reason = "VM " + vm.id + " lost";
-                write(tx -> tx.updateProcess(p));
+        for (ProcessEntry p : processesOnVm(vm.id)) {
+            if (p.stopping) {
+                removeProcess(p);
+                write(tx -> tx.deleteProcess(p.id));
+                continue;
             }
+            setVm(p, null);
+            p.runtime = null;
+            p.state = ProcessState.PENDING;
+            p.hostPort = 0;
+            p.reason = "VM " + vm.id + " lost";
+            write(tx -> tx.updateProcess(p));
         }
-        processes.values().removeIf(p -> p.stopping && vm.id.equals(p.vmId));
         vm.allocated = Resources.ZERO;
         bump(vm);
     }
@@ -730,15 +794,12 @@ final class ControllerCore implements CloudController, AgentRegistry {
         for (ProcessReport r : report.processes()) {
             reported.put(r.processId(), r);
         }
-        for (ProcessEntry p : new ArrayList<>(processes.values())) {
-            if (!vm.id.equals(p.vmId)) {
-                continue;
-            }
+        for (ProcessEntry p : processesOnVm(vm.id)) {
             ProcessReport r = reported.get(p.id);
             if (p.stopping) {
                 if (r == null || r.state() == ProcessState.STOPPED) {
                     release(p);
-                    processes.remove(p.id);
+                    removeProcess(p);
                     write(tx -> tx.deleteProcess(p.id));
                 }
                 continue;
@@ -765,8 +826,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
 
     private DesiredState desiredOf(VmEntry vm) {
         List<DesiredProcess> desired = new ArrayList<>();
-        for (ProcessEntry p : processes.values()) {
-            if (vm.id.equals(p.vmId) && !p.stopping) {
+        for (ProcessEntry p : processesOnVm(vm.id)) {
+            if (!p.stopping) {
                 SubscriptionEntry s = subscriptions.get(p.alias);
                 desired.add(new DesiredProcess(p.id, s.alias, s.cartridge, s.version, s.digest, p.runtime,
                         s.request.cpuMillis(), s.request.memoryMiB(), s.env));
@@ -814,10 +875,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
     }
 
     private PartitionVm toVm(VmEntry vm) {
-        int count = 0;
-        for (ProcessEntry p : processes.values()) {
-            count += vm.id.equals(p.vmId) ? 1 : 0;
-        }
+        Map<String, ProcessEntry> on = processesByVm.get(vm.id);
+        int count = on == null ? 0 : on.size();
         String heartbeat = vm.agentSecret == null ? null : Instant.ofEpochMilli(vm.lastHeartbeatMillis).toString();
         return new PartitionVm(vm.id, vm.partition, vm.adapter, vm.adapterRef, vm.state, vm.capacity, vm.allocated, count,
                 vm.runtimes, vm.agentSecret == null ? null : vm.id, heartbeat, vm.detail);
@@ -825,10 +884,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
 
     private Subscription toSubscription(SubscriptionEntry s) {
         Map<ProcessState, Integer> counts = new EnumMap<>(ProcessState.class);
-        for (ProcessEntry p : processes.values()) {
-            if (p.alias.equals(s.alias)) {
-                counts.merge(p.state, 1, Integer::sum);
-            }
+        for (ProcessEntry p : processesOf(s.alias)) {
+            counts.merge(p.state, 1, Integer::sum);
         }
         String endpoint = "http://" + s.alias + "." + settings.get().routerDomain() + ":" + settings.get().routerPort() + "/";
         return new Subscription(s.alias, s.tenant, s.cartridge, s.version, s.digest, s.policy, s.minProcesses,

@@ -24,18 +24,20 @@ final class Placement {
         int bestSame = Integer.MAX_VALUE;
         long bestFree = Long.MAX_VALUE;
         for (VmEntry vm : vms) {
-            if (vm.state != VmState.READY || !vm.partition.equals(partition) || runtimeFor(vm, runtimes) == null) {
+            if (vm.state != VmState.READY || !vm.partition.equals(partition)) {
                 continue;
             }
-            Resources free = vm.free();
-            if (!free.fits(request)) {
+            // Hot path (every decision looks at every VM of the partition): no allocation here.
+            int freeCpu = vm.capacity.cpuMillis() - vm.allocated.cpuMillis();
+            int freeMemory = vm.capacity.memoryMiB() - vm.allocated.memoryMiB();
+            if (freeCpu < request.cpuMillis() || freeMemory < request.memoryMiB()) {
                 continue;
             }
             int same = sameSubscriptionCount.applyAsInt(vm);
             // Normalise to per-mille of capacity so CPU and memory weigh the same.
-            long freeScore = 1000L * free.cpuMillis() / Math.max(1, vm.capacity.cpuMillis())
-                    + 1000L * free.memoryMiB() / Math.max(1, vm.capacity.memoryMiB());
-            if (same < bestSame || (same == bestSame && freeScore < bestFree)) {
+            long freeScore = 1000L * freeCpu / Math.max(1, vm.capacity.cpuMillis())
+                    + 1000L * freeMemory / Math.max(1, vm.capacity.memoryMiB());
+            if ((same < bestSame || (same == bestSame && freeScore < bestFree)) && runtimeFor(vm, runtimes) != null) {
                 best = vm;
                 bestSame = same;
                 bestFree = freeScore;

@@ -402,4 +402,34 @@ class ControllerCoreTest {
         assertThat(core.vms()).hasSize(2);
         assertThat(core.processes("big")).filteredOn(p -> p.state() == ProcessState.RUNNING).hasSize(8);
     }
+
+    @Test
+    void aLostVmForgetsItsStoppingProcessesAndRePlacesTheOthers() {
+        List<AgentCredentials> agents = readyVms(2);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 5, null));
+        core.scale("hello", 4);
+        reportAllRunning(agents);
+        core.scale("hello", 2); // two processes STOPPING, on whichever VMs
+        AgentCredentials survivor = agents.get(0);
+
+        clock.millis += 31_000;
+        core.report(survivor.agentId(), survivor.secret(), new AgentReport(0, List.of(), List.of()));
+        core.reconcile();
+
+        assertThat(core.processes("hello")).extracting(CartridgeProcess::state).doesNotContain(ProcessState.STOPPING);
+        assertThat(core.processes("hello").stream().filter(p -> !p.state().equals(ProcessState.STOPPING)).count()).isEqualTo(2);
+        assertThat(core.processes("hello")).extracting(CartridgeProcess::vmId).containsOnly(survivor.agentId());
+    }
+
+    @Test
+    void aSubscriptionNamingAnUnknownPolicyIsRefusedWhileTheAutoscalerCanTell() {
+        readyVms(1);
+        core.policyExists(name -> name.equals("web-policy"));
+
+        assertThatThrownBy(() -> core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, "typo", 1, 3, null)))
+                .hasMessage("no autoscale policy 'typo'");
+        assertThat(core.subscriptions()).isEmpty();
+        assertThat(core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, "web-policy", 1, 3, null)).policy())
+                .isEqualTo("web-policy");
+    }
 }

@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,14 +73,13 @@ final class LocalVms {
         }
     }
 
+    /**
+     * Writes the VM's {@code agent.env} (its {@code STRATOS_AGENT_*} settings, readable by root only: it
+     * holds the join token) and {@code start-agent}, then runs it. {@code start-agent} is what a VM's init
+     * system would run to (re)start a crashed agent; the agent then re-adopts its running containers.
+     */
     private long launch(VmSpec spec, Path dir, int slot) throws IOException {
-        Path home = dir.resolve("home");
-        ProcessBuilder builder = new ProcessBuilder("setsid", home.resolve("bin/karaf").toString(), "daemon")
-                .directory(home.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("console.log").toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Map<String, String> env = builder.environment();
+        Map<String, String> env = new LinkedHashMap<>();
         env.put("JAVA_HOME", settings.javaHome().toString());
         env.put("STRATOS_AGENT_CONTROLLER_URL", spec.controllerUrl());
         env.put("STRATOS_AGENT_JOIN_TOKEN", spec.joinToken());
@@ -92,9 +93,24 @@ final class LocalVms {
         if (!settings.agentJavaOptions().isBlank()) {
             env.put("EXTRA_JAVA_OPTS", settings.agentJavaOptions());
         }
-        Process process = builder.start();
-        // setsid and bin/karaf daemon both exec: this pid is the agent's JVM, leader of its own session.
-        Files.writeString(dir.resolve("pid"), String.valueOf(process.pid()));
+        StringBuilder text = new StringBuilder("# Settings of this local VM's agent (written by the local IaaS adapter)\n");
+        env.forEach((key, value) -> text.append(key).append("='").append(value.replace("'", "'\\''")).append("'\n"));
+        Path envFile = dir.resolve("agent.env");
+        Files.writeString(envFile, text);
+        Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-------"));
+        Path script = dir.resolve("start-agent");
+        Files.writeString(script, """
+                #!/bin/sh
+                # (Re)starts this local VM's agent in its own session, as a VM's init system would.
+                cd "$(dirname "$0")" || exit 1
+                set -a; . ./agent.env; set +a
+                echo $$ > pid
+                exec setsid home/bin/karaf daemon >> console.log 2>&1 < /dev/null
+                """);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Process process = new ProcessBuilder(script.toString()).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        // The script, setsid and bin/karaf daemon all exec: this pid is the agent's JVM, leader of its own session.
         return process.pid();
     }
 

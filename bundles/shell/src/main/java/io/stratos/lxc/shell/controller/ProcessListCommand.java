@@ -32,7 +32,7 @@ public class ProcessListCommand implements Action {
         for (CartridgeProcess p : processes) {
             table.addRow().addContent(p.id(), p.alias(), p.vmId() == null ? "-" : p.vmId(), p.runtime() == null ? "-" : p.runtime(),
                     p.state(), p.hostPort() == 0 ? "-" : p.hostPort(), String.format("%.1f", p.metrics().cpuPercent()),
-                    p.metrics().memoryBytes() / (1024 * 1024), p.reason());
+                    String.format("%.1f", p.metrics().memoryBytes() / (1024.0 * 1024)), p.reason());
         }
         table.print(System.out);
         return null;

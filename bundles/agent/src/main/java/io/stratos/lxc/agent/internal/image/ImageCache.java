@@ -1,5 +1,6 @@
 package io.stratos.lxc.agent.internal.image;
 
+import io.stratos.lxc.agent.internal.exec.FileTree;
 import io.stratos.lxc.agent.internal.exec.Exec;
 import io.stratos.lxc.api.StratosException;
 import java.io.IOException;
@@ -74,7 +75,7 @@ public final class ImageCache {
             Files.createDirectories(imagesDir);
             Files.createDirectories(downloadsDir);
             try (Stream<Path> leftovers = Files.list(imagesDir)) {
-                leftovers.filter(p -> p.getFileName().toString().startsWith(".unpack-")).forEach(ImageCache::deleteTree);
+                leftovers.filter(p -> p.getFileName().toString().startsWith(".unpack-")).forEach(FileTree::delete);
             }
         } catch (IOException e) {
             LOG.warn("Cannot prepare the image cache in {}: {}", imagesDir, e.getMessage());
@@ -230,7 +231,7 @@ public final class ImageCache {
                 LOG.warn("Cannot evict {}: {}", image.digest(), e.getMessage());
                 continue;
             }
-            deleteTree(doomed);
+            FileTree.delete(doomed);
             lastUsed.remove(image.hex());
             total -= image.sizeBytes();
             LOG.info("Evicted image {} ({} bytes) from the cache", image.digest(), image.sizeBytes());
@@ -332,7 +333,7 @@ public final class ImageCache {
         } catch (IOException e) {
             throw StratosException.unavailable("cannot unpack image sha256:" + hex + ": " + e.getMessage(), "free disk space");
         } finally {
-            deleteTree(temp);
+            FileTree.delete(temp);
         }
     }
 
@@ -422,16 +423,4 @@ public final class ImageCache {
         }
     }
 
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            LOG.warn("Cannot delete {} completely: {}", dir, e.getMessage());
-        }
-    }
 }

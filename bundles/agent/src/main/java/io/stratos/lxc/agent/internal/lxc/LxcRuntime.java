@@ -1,5 +1,6 @@
 package io.stratos.lxc.agent.internal.lxc;
 
+import io.stratos.lxc.agent.internal.exec.FileTree;
 import io.stratos.lxc.agent.internal.exec.Exec;
 import io.stratos.lxc.agent.internal.net.TcpProxy;
 import io.stratos.lxc.agent.runtime.CgroupReader;
@@ -133,7 +134,7 @@ public final class LxcRuntime implements ContainerRuntime {
                 if (state(name) == ContainerState.RUNNING) {
                     throw StratosException.conflict("processId", "container " + name + " already runs", "stop or remove it first");
                 }
-                deleteTree(dir);
+                FileTree.delete(dir);
             }
             boolean bridge = options.network() == LxcOptions.Network.BRIDGE;
             String address = bridge ? options.subnet().addressFor(spec.hostPort()) : "127.0.0.1";
@@ -168,7 +169,7 @@ public final class LxcRuntime implements ContainerRuntime {
                 meta.setProperty("startedUptime", String.valueOf(uptimeSeconds()));
                 writeMeta(dir, meta);
             } catch (IOException | RuntimeException e) {
-                deleteTree(dir);
+                FileTree.delete(dir);
                 if (e instanceof StratosException stratos) {
                     throw stratos;
                 }
@@ -182,7 +183,7 @@ public final class LxcRuntime implements ContainerRuntime {
             if (!started.ok()) {
                 String why = started.output() + " " + logErrors(dir);
                 exec.run(TOOL_TIMEOUT_MS, "lxc-stop", "-P", options.containersDir().toString(), "-n", name, "-k");
-                deleteTree(dir);
+                FileTree.delete(dir);
                 throw StratosException.unavailable("lxc-start of " + name + " failed: " + why.trim(), null);
             }
             if (bridge) {
@@ -190,7 +191,7 @@ public final class LxcRuntime implements ContainerRuntime {
                     openProxy(spec.processId(), spec.hostPort(), new InetSocketAddress(address, listenPort));
                 } catch (IOException e) {
                     kill(name);
-                    deleteTree(dir);
+                    FileTree.delete(dir);
                     throw StratosException.conflict("hostPort", "process " + spec.processId() + ": " + e.getMessage(),
                             "another program holds the port: use another port from the range");
                 }
@@ -218,6 +219,8 @@ public final class LxcRuntime implements ContainerRuntime {
         lines.add("lxc.autodev = 1");
         lines.add("lxc.tty.max = 0");
         lines.add("lxc.signal.halt = SIGKILL");
+        // what the process writes to its console (stdout, stderr), kept beside the container for diagnosis
+        lines.add("lxc.console.logfile = " + dir.resolve("console.log"));
         lines.add("lxc.signal.stop = SIGKILL");
         lines.add("lxc.init.cmd = " + (plainArgv(spec.argv()) ? String.join(" ", spec.argv()) : "/bin/sh /" + LAUNCHER));
         lines.add("lxc.init.cwd = /");
@@ -307,7 +310,7 @@ public final class LxcRuntime implements ContainerRuntime {
     public void remove(String processId) {
         synchronized (lock(processId)) {
             stop(processId);
-            deleteTree(containerDir(processId));
+            FileTree.delete(containerDir(processId));
         }
         locks.remove(processId);
     }
@@ -564,7 +567,7 @@ public final class LxcRuntime implements ContainerRuntime {
             } catch (IOException e) {
                 throw StratosException.unavailable("cannot prepare " + shifted + ": " + e.getMessage(), "free disk space");
             } finally {
-                deleteTree(temp);
+                FileTree.delete(temp);
             }
         }
     }
@@ -637,20 +640,6 @@ public final class LxcRuntime implements ContainerRuntime {
             return Integer.parseInt(text);
         } catch (RuntimeException e) {
             return fallback;
-        }
-    }
-
-    /** Deletes a directory tree without following symbolic links. */
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            LOG.warn("Cannot delete {} completely: {}", dir, e.getMessage());
         }
     }
 }

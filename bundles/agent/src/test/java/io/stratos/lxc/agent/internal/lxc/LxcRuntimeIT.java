@@ -71,7 +71,7 @@ class LxcRuntimeIT {
             store.close();
         }
         if (work != null) {
-            LxcRuntime.deleteTree(work);
+            io.stratos.lxc.agent.internal.exec.FileTree.delete(work);
         }
     }
 

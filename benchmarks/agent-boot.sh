@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Agent distribution: cold boot to "Stratos agent ready" and idle RSS (standalone: no join token), five
+# runs each, beside the bare Karaf framework of the same distribution (featuresBoot = framework only,
+# ready at "Setting startlevel to 100") as the baseline. Writes JSON to $2.
+set -euo pipefail
+DIST=${1:?agent distribution tar.gz}
+OUT=${2:?output json}
+RUNS=${RUNS:-5}
+WORK=$(mktemp -d /tmp/stratos-bench-agent-XXXX)
+trap 'pkill -f "$WORK" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+: "${JAVA_HOME:=$(ls -d /usr/lib/jvm/java-17-openjdk-* | head -n1)}"; export JAVA_HOME
+
+# boot <dir> <log regex>: seconds from launch to the log line, then RSS (KiB) after 5 s idle
+boot() {
+  local home=$1 regex=$2 t0 t1 pid rss
+  t0=$(date +%s%N)
+  (cd "$home" && STRATOS_AGENT_DATA_DIR="$home/agent-data" setsid bin/karaf daemon > console.log 2>&1 < /dev/null &)
+  for _ in $(seq 1 600); do
+    grep -qE "$regex" "$home/data/log/karaf.log" 2>/dev/null && break
+    sleep 0.01
+  done
+  t1=$(date +%s%N)
+  sleep 5
+  pid=$(cat "$home/karaf.pid")
+  rss=$(awk '/VmRSS/{print $2}' "/proc/$pid/status")
+  kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  echo "$(( (t1 - t0) / 1000000 )) $rss"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+
+agent_ms=(); agent_rss=(); fw_ms=(); fw_rss=()
+for i in $(seq 1 "$RUNS"); do
+  a="$WORK/agent-$i"; f="$WORK/framework-$i"
+  mkdir -p "$a" "$f"
+  tar xzf "$DIST" -C "$a" --strip-components=1
+  tar xzf "$DIST" -C "$f" --strip-components=1
+  sed -i -z 's/featuresBoot = \\\n[^=]*framework\/\([0-9.]*\)[^=]*featuresBootAsynchronous/featuresBoot = framework\/\1\n\nfeaturesBootAsynchronous/' "$f/etc/org.apache.karaf.features.cfg"
+  read -r ms rss < <(boot "$a" "Stratos agent ready"); agent_ms+=("$ms"); agent_rss+=("$rss")
+  read -r ms rss < <(boot "$f" "Setting startlevel to 100"); fw_ms+=("$ms"); fw_rss+=("$rss")
+done
+am=$(printf '%s\n' "${agent_ms[@]}" | median); ar=$(printf '%s\n' "${agent_rss[@]}" | median)
+fm=$(printf '%s\n' "${fw_ms[@]}" | median); fr=$(printf '%s\n' "${fw_rss[@]}" | median)
+size=$(du -m "$DIST" | cut -f1)
+cat > "$OUT" <<JSON
+{"runs": $RUNS, "agentBootSeconds": $(awk "BEGIN{print $am/1000}"), "agentRssMiB": $(( ar / 1024 )),
+ "frameworkBootSeconds": $(awk "BEGIN{print $fm/1000}"), "frameworkRssMiB": $(( fr / 1024 )),
+ "agentSizeMiB": $size, "agentBootMs": [$(IFS=,; echo "${agent_ms[*]}")], "frameworkBootMs": [$(IFS=,; echo "${fw_ms[*]}")]}
+JSON
+cat "$OUT"

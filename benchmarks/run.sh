@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Runs every benchmark and writes dated results (JSON and a Markdown summary) under benchmarks/results/.
+# Each figure sits beside a baseline measured in the same run, printed as a ratio.
+#   benchmarks/run.sh            all
+#   QUICK=1 benchmarks/run.sh    fewer iterations (a smoke run)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+if [ -z "${JAVA_HOME:-}" ]; then
+  for d in /usr/lib/jvm/java-17-openjdk-*; do [ -x "$d/bin/java" ] && export JAVA_HOME="$d" && break; done
+fi
+STAMP=$(date -u +%Y-%m-%dT%H%MZ)
+OUT="$ROOT/benchmarks/results/$STAMP-$(hostname -s)"
+mkdir -p "$OUT"
+say() { printf '[bench] %s\n' "$*"; }
+
+say "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $(uname -r)"
+{
+  echo "date: $STAMP"
+  echo "cores: $(nproc)"
+  echo "memory: $(free -m | awk '/Mem:/{print $2}') MiB"
+  echo "os: $(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r)"
+  echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$OUT/machine.txt"
+
+"$ROOT/scripts/host-setup.sh" >/dev/null
+"$ROOT/cartridges/static-httpd/build.sh" >/dev/null
+IMAGE=$(ls "$ROOT"/cartridges/static-httpd/target/static-httpd-*.tar.gz | head -n1)
+say "building (mvn install -DskipTests)"
+mvn -B -q -Dstyle.color=never install -DskipTests
+
+# 1. Placement (JMH): decisions per second and the latency distribution, 1,000 and 10,000 VMs x 30 processes.
+say "JMH: placement"
+JMH_ARGS=()
+[ -n "${QUICK:-}" ] && JMH_ARGS=(-wi 1 -i 2 -w 1 -r 1)
+CP="$ROOT/benchmarks/jmh/target/stratos-benchmarks-jmh-0.1.0-SNAPSHOT.jar:$(cat "$ROOT/benchmarks/jmh/target/classpath.txt")"
+"$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main PlacementBenchmark "${JMH_ARGS[@]}" \
+  -rf json -rff "$OUT/jmh-placement.json" > "$OUT/jmh-placement.txt"
+
+# 2. Process start to first HTTP 200 (warm image), through the agent vs raw lxc-start / docker run.
+say "agent start latency vs raw lxc-start and docker run"
+RUNS=15; [ -n "${QUICK:-}" ] && RUNS=5
+mvn -B -q -Dstyle.color=never -o surefire:test -pl bundles/agent -Dtest=StartLatencyBenchmark \
+  -Dsurefire.failIfNoSpecifiedTests=false -DtrimStackTrace=false \
+  -DargLine="-Dstratos.benchmark.out=$OUT/start-latency.json -Dstratos.benchmark.image=$IMAGE -Dstratos.benchmark.runs=$RUNS" \
+  > "$OUT/start-latency.log" 2>&1 || { say "start latency benchmark failed: see $OUT/start-latency.log"; exit 1; }
+
+# 3. Agent distribution: cold boot to "agent ready" and idle RSS, beside a bare Karaf framework of the same version.
+say "agent distribution boot time and RSS"
+"$ROOT/benchmarks/agent-boot.sh" "$ROOT/agent-distribution/target/stratos-lxc-agent-0.1.0-SNAPSHOT.tar.gz" "$OUT/agent-boot.json"
+
+# Summary
+python3 - "$OUT" <<'PY'
+import json, sys, os
+out = sys.argv[1]
+lines = ["# Benchmarks " + os.path.basename(out), "", "```", open(os.path.join(out, "machine.txt")).read().strip(), "```", ""]
+jmh = json.load(open(os.path.join(out, "jmh-placement.json")))
+rows = {}
+for b in jmh:
+    name = b["benchmark"].split(".")[-1]; vms = b["params"]["vms"]; m = b["primaryMetric"]
+    if b["mode"] == "thrpt":
+        rows.setdefault(vms, {})[name + "_ops"] = m["score"] * 1000  # ops/ms -> ops/s
+    else:
+        rows.setdefault(vms, {})[name + "_p99"] = m["scorePercentiles"]["99.0"] * 1000  # ms -> us
+lines += ["## Placement (JMH, one decision)", "",
+          "| VMs (30 processes each) | decisions/s | p99 µs | baseline best-fit/s | ratio (placement/baseline) |", "|---|---|---|---|---|"]
+for vms, r in sorted(rows.items(), key=lambda kv: int(kv[0])):
+    lines.append(f"| {int(vms):,} | {r['placement_ops']:,.0f} | {r['placement_p99']:.1f} | {r['baselineBestFit_ops']:,.0f} | {r['placement_ops']/r['baselineBestFit_ops']:.2f} |")
+s = json.load(open(os.path.join(out, "start-latency.json")))
+lines += ["", "## Process start to first HTTP 200 (warm image, static-httpd)", "",
+          "| runtime | through the agent: median / p90 ms | raw tool: median / p90 ms | ratio (agent/raw) |", "|---|---|---|---|"]
+for rt, raw in (("lxc", "lxc-start, host network"), ("docker", "docker run")):
+    r = s[rt]
+    lines.append(f"| {rt} | {r['agentMedianMs']} / {r['agentP90Ms']} | {r['rawMedianMs']} / {r['rawP90Ms']} ({raw}) | {r['ratio']} |")
+a = json.load(open(os.path.join(out, "agent-boot.json")))
+lines += ["", "## Agent distribution", "",
+          "| | agent distribution | bare Karaf framework (baseline) | ratio |", "|---|---|---|---|",
+          f"| cold boot to ready, median s | {a['agentBootSeconds']} | {a['frameworkBootSeconds']} | {a['agentBootSeconds']/a['frameworkBootSeconds']:.2f} |",
+          f"| idle RSS, MiB | {a['agentRssMiB']} | {a['frameworkRssMiB']} | {a['agentRssMiB']/a['frameworkRssMiB']:.2f} |",
+          f"| tar.gz size, MiB | {a['agentSizeMiB']} | | |"]
+open(os.path.join(out, "README.md"), "w").write("\n".join(lines) + "\n")
+print("\n".join(lines))
+PY
+say "results in $OUT"

@@ -1,0 +1,18 @@
+package io.stratos.lxc.api.autoscaler;
+
+import java.util.OptionalDouble;
+
+/**
+ * Whiteboard service: a component that knows a metric of subscriptions registers one (the router
+ * for {@code requestsInFlight}, an agent or cartridge integration for custom metrics). The autoscaler
+ * asks every registered source; the first value present wins over what the controller collects from
+ * the processes.
+ */
+public interface MetricSource {
+
+    /**
+     * The metric's current value for a subscription, <b>per process</b> (averaged over its running
+     * processes), comparable with a policy's target; empty when this source does not know it.
+     */
+    OptionalDouble value(String alias, String metric);
+}

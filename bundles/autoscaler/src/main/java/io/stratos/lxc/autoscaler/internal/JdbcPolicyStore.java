@@ -1,0 +1,222 @@
+package io.stratos.lxc.autoscaler.internal;
+
+import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
+import io.stratos.lxc.api.autoscaler.MetricTarget;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Policies in the controller database (the {@code stratos} DataSource: H2 by default, PostgreSQL by
+ * configuration), in tables of the autoscaler's own, versioned in {@code autoscaler_schema_version}
+ * like the controller's schema: scripts {@code db/V<n>__*.sql}, each applied once in its own transaction.
+ */
+final class JdbcPolicyStore implements PolicyStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcPolicyStore.class);
+    static final List<String> SCRIPTS = List.of("V1__autoscaler.sql");
+
+    interface Work {
+        void run(Connection connection) throws SQLException;
+    }
+
+    private final DataSource dataSource;
+
+    JdbcPolicyStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Brings the autoscaler's tables up to date; returns the schema version. */
+    int migrate() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE IF NOT EXISTS autoscaler_schema_version "
+                        + "(version INTEGER PRIMARY KEY, script VARCHAR(255) NOT NULL)");
+            }
+            connection.commit();
+            int current = 0;
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT COALESCE(MAX(version), 0) FROM autoscaler_schema_version")) {
+                if (rows.next()) {
+                    current = rows.getInt(1);
+                }
+            }
+            for (int version = current + 1; version <= SCRIPTS.size(); version++) {
+                String script = SCRIPTS.get(version - 1);
+                try (Statement statement = connection.createStatement()) {
+                    for (String sql : read(script).split(";")) {
+                        String body = sql.replaceAll("(?m)^\\s*--.*$", "").trim();
+                        if (!body.isEmpty()) {
+                            statement.execute(body);
+                        }
+                    }
+                    try (PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO autoscaler_schema_version (version, script) VALUES (?, ?)")) {
+                        insert.setInt(1, version);
+                        insert.setString(2, script);
+                        insert.executeUpdate();
+                    }
+                    connection.commit();
+                    LOG.info("Autoscaler tables migrated to version {} ({})", version, script);
+                } catch (SQLException e) {
+                    connection.rollback();
+                    throw e;
+                }
+            }
+            return SCRIPTS.size();
+        }
+    }
+
+    @Override
+    public List<AutoscalePolicy> load() {
+        List<AutoscalePolicy> policies = new ArrayList<>();
+        inTransaction(connection -> {
+            Map<String, Map<String, MetricTarget>> metrics = new LinkedHashMap<>();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery(
+                         "SELECT policy, metric, target_value FROM autoscale_policy_metrics ORDER BY policy, metric")) {
+                while (rows.next()) {
+                    metrics.computeIfAbsent(rows.getString(1), k -> new LinkedHashMap<>())
+                            .put(rows.getString(2), new MetricTarget(rows.getDouble(3)));
+                }
+            }
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT name, min_processes, max_processes, scale_up_step, "
+                         + "scale_down_step, scale_up_cooldown_s, scale_down_stabilization_s, tolerance, predict "
+                         + "FROM autoscale_policies ORDER BY name")) {
+                while (rows.next()) {
+                    String name = rows.getString(1);
+                    policies.add(new AutoscalePolicy(name, metrics.getOrDefault(name, Map.of()), nullableInt(rows, 2),
+                            nullableInt(rows, 3), rows.getInt(4), rows.getInt(5), rows.getInt(6), rows.getInt(7),
+                            rows.getDouble(8), rows.getBoolean(9)));
+                }
+            }
+        });
+        return policies;
+    }
+
+    @Override
+    public void insert(AutoscalePolicy policy) {
+        inTransaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO autoscale_policies (min_processes, "
+                    + "max_processes, scale_up_step, scale_down_step, scale_up_cooldown_s, scale_down_stabilization_s, "
+                    + "tolerance, predict, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                bind(insert, policy);
+                insert.executeUpdate();
+            }
+            insertMetrics(connection, policy);
+        });
+    }
+
+    @Override
+    public void update(AutoscalePolicy policy) {
+        inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE autoscale_policies SET min_processes = ?, "
+                    + "max_processes = ?, scale_up_step = ?, scale_down_step = ?, scale_up_cooldown_s = ?, "
+                    + "scale_down_stabilization_s = ?, tolerance = ?, predict = ? WHERE name = ?")) {
+                bind(update, policy);
+                update.executeUpdate();
+            }
+            deleteMetrics(connection, policy.name());
+            insertMetrics(connection, policy);
+        });
+    }
+
+    @Override
+    public void delete(String name) {
+        inTransaction(connection -> {
+            deleteMetrics(connection, name);
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM autoscale_policies WHERE name = ?")) {
+                delete.setString(1, name);
+                delete.executeUpdate();
+            }
+        });
+    }
+
+    private static void bind(PreparedStatement statement, AutoscalePolicy policy) throws SQLException {
+        setNullableInt(statement, 1, policy.minProcesses());
+        setNullableInt(statement, 2, policy.maxProcesses());
+        statement.setInt(3, policy.scaleUpStep());
+        statement.setInt(4, policy.scaleDownStep());
+        statement.setInt(5, policy.scaleUpCooldownSeconds());
+        statement.setInt(6, policy.scaleDownStabilizationSeconds());
+        statement.setDouble(7, policy.tolerance());
+        statement.setBoolean(8, policy.predict());
+        statement.setString(9, policy.name());
+    }
+
+    private static void insertMetrics(Connection connection, AutoscalePolicy policy) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO autoscale_policy_metrics (policy, metric, target_value) VALUES (?, ?, ?)")) {
+            for (Map.Entry<String, MetricTarget> metric : policy.metrics().entrySet()) {
+                insert.setString(1, policy.name());
+                insert.setString(2, metric.getKey());
+                insert.setDouble(3, metric.getValue().target());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void deleteMetrics(Connection connection, String name) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM autoscale_policy_metrics WHERE policy = ?")) {
+            delete.setString(1, name);
+            delete.executeUpdate();
+        }
+    }
+
+    private static Integer nullableInt(ResultSet rows, int column) throws SQLException {
+        int value = rows.getInt(column);
+        return rows.wasNull() ? null : value;
+    }
+
+    private static void setNullableInt(PreparedStatement statement, int index, Integer value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.INTEGER);
+        } else {
+            statement.setInt(index, value);
+        }
+    }
+
+    private void inTransaction(Work work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                work.run(connection);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw StratosException.unavailable("the controller database refused an autoscale policy change: " + e.getMessage(),
+                    "check the database (stratos:status) and retry");
+        }
+    }
+
+    private static String read(String script) {
+        try (InputStream in = JdbcPolicyStore.class.getResourceAsStream("/io/stratos/lxc/autoscaler/db/" + script)) {
+            if (in == null) {
+                throw new IllegalStateException("missing schema script " + script);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read schema script " + script, e);
+        }
+    }
+}

@@ -1,0 +1,367 @@
+package io.stratos.lxc.autoscaler.internal;
+
+import static io.stratos.lxc.autoscaler.internal.FakeCloudController.vm;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
+import io.stratos.lxc.api.autoscaler.MetricSource;
+import io.stratos.lxc.api.autoscaler.MetricTarget;
+import io.stratos.lxc.api.autoscaler.ScalingDecision;
+import io.stratos.lxc.api.controller.Partition;
+import io.stratos.lxc.api.controller.Resources;
+import io.stratos.lxc.api.controller.VmState;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The core through its service interface, over a fake controller, an H2 database and a controllable clock. */
+class AutoscalerCoreTest {
+
+    static final class MutableClock extends Clock {
+        long millis = 1_700_000_000_000L;
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+    }
+
+    DataSource dataSource;
+    MutableClock clock;
+    FakeCloudController controller;
+    AtomicReference<AutoscalerSettings> settings;
+    List<MetricSource> sources;
+    AutoscalerCore core;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dataSource = emptyDatabase();
+        clock = new MutableClock();
+        controller = new FakeCloudController();
+        settings = new AtomicReference<>(AutoscalerSettings.initial());
+        sources = new CopyOnWriteArrayList<>();
+        core = newCore();
+    }
+
+    /** An empty database: the embedded H2 here, PostgreSQL in {@link AutoscalerCorePostgresTest}. */
+    DataSource emptyDatabase() throws Exception {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:autoscaler-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        return h2;
+    }
+
+    AutoscalerCore newCore() throws Exception {
+        JdbcPolicyStore store = new JdbcPolicyStore(dataSource);
+        store.migrate();
+        AutoscalerCore created = new AutoscalerCore(store, clock, settings::get, () -> controller, () -> sources);
+        created.load();
+        return created;
+    }
+
+    static AutoscalePolicy cpu(String name, double target) {
+        return new AutoscalePolicy(name, Map.of("cpuPercent", new MetricTarget(target)), null, null, null, null, 0, null,
+                null, null);
+    }
+
+    void tick(int seconds) {
+        for (int i = 0; i < seconds; i++) {
+            core.evaluate();
+            clock.millis += 1000;
+        }
+    }
+
+    // ---- policies --------------------------------------------------------------------------------
+
+    @Test
+    void policiesSurviveANewInstanceOverTheSameDatabase() throws Exception {
+        AutoscalePolicy full = new AutoscalePolicy("web", Map.of("cpuPercent", new MetricTarget(60.0),
+                "requestsInFlight", new MetricTarget(10.0)), 2, 8, 3, 2, 20, 90, 0.05, true);
+        AutoscalePolicy created = core.createPolicy(full);
+        core.createPolicy(cpu("batch", 80));
+        core.updatePolicy("batch", new AutoscalePolicy(null, Map.of("memoryPercent", new MetricTarget(70.0)), null, 4, null,
+                null, null, null, null, null));
+
+        AutoscalerCore restarted = newCore();
+        assertThat(restarted.policies()).extracting(AutoscalePolicy::name).containsExactly("batch", "web");
+        assertThat(restarted.policy("web")).isEqualTo(created).isEqualTo(full);
+        AutoscalePolicy batch = restarted.policy("batch");
+        assertThat(batch.metrics()).containsOnlyKeys("memoryPercent");
+        assertThat(batch.maxProcesses()).isEqualTo(4);
+        assertThat(batch.minProcesses()).isNull();
+
+        restarted.deletePolicy("batch");
+        assertThat(newCore().policies()).extracting(AutoscalePolicy::name).containsExactly("web");
+    }
+
+    @Test
+    void migrationIsIdempotent() throws Exception {
+        JdbcPolicyStore store = new JdbcPolicyStore(dataSource);
+        assertThat(store.migrate()).isEqualTo(1);
+        assertThat(store.migrate()).isEqualTo(1);
+    }
+
+    @Test
+    void crudErrors() {
+        core.createPolicy(cpu("web", 50));
+        assertThatThrownBy(() -> core.createPolicy(cpu("web", 60)))
+                .isInstanceOfSatisfying(StratosException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(StratosException.Kind.CONFLICT);
+                    assertThat(e.field()).isEqualTo("name");
+                });
+        assertThatThrownBy(() -> core.policy("nope"))
+                .isInstanceOfSatisfying(StratosException.class, e -> assertThat(e.kind()).isEqualTo(StratosException.Kind.NOT_FOUND));
+        assertThatThrownBy(() -> core.updatePolicy("web", cpu("other", 50)))
+                .isInstanceOfSatisfying(StratosException.class, e -> assertThat(e.field()).isEqualTo("name"));
+        assertThatThrownBy(() -> core.updatePolicy("web", new AutoscalePolicy("web", Map.of(), null, null, null, null, null,
+                null, null, null)))
+                .isInstanceOfSatisfying(StratosException.class, e -> assertThat(e.field()).isEqualTo("metrics"));
+        assertThat(core.policy("web").metrics()).containsKey("cpuPercent");
+    }
+
+    @Test
+    void deleteIsRefusedWhileASubscriptionNamesThePolicy() {
+        core.createPolicy(cpu("web", 50));
+        controller.subscribe("shop", "web", 1, 10, 1);
+        assertThatThrownBy(() -> core.deletePolicy("web"))
+                .isInstanceOfSatisfying(StratosException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(StratosException.Kind.CONFLICT);
+                    assertThat(e.getMessage()).contains("shop");
+                });
+        controller.unsubscribe("shop");
+        core.deletePolicy("web");
+        assertThat(core.policies()).isEmpty();
+    }
+
+    // ---- level 1 through the controller --------------------------------------------------------------
+
+    @Test
+    void scalesSubscriptionsThatNameAPolicyAndRecordsTheDecision() {
+        core.createPolicy(cpu("web", 50));
+        controller.subscribe("shop", "web", 1, 10, 2);
+        controller.running("shop", 2, 100, 10, 0);
+        controller.subscribe("manual", null, 1, 10, 2);
+        controller.running("manual", 2, 100, 10, 0);
+        controller.subscribe("orphan", "missing-policy", 1, 10, 2);
+        controller.running("orphan", 2, 100, 10, 0);
+
+        tick(1);
+
+        assertThat(controller.scaleCalls).containsExactly("shop=4");
+        List<ScalingDecision> decisions = core.decisions(10);
+        assertThat(decisions).hasSize(1);
+        ScalingDecision d = decisions.get(0);
+        assertThat(d.level()).isEqualTo(ScalingDecision.Level.SUBSCRIPTION);
+        assertThat(d.target()).isEqualTo("shop");
+        assertThat(d.policy()).isEqualTo("web");
+        assertThat(d.from()).isEqualTo(2);
+        assertThat(d.to()).isEqualTo(4);
+        assertThat(d.metrics()).containsEntry("cpuPercent", 100.0).containsEntry("running", 2.0);
+        assertThat(d.reason()).contains("cpuPercent");
+        assertThat(Instant.parse(d.time())).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
+        assertThat(core.lastDecision()).isEqualTo(d);
+        assertThat(core.decisionsPerMinute()).isEqualTo(1);
+        assertThat(core.autoscaledSubscriptions()).isEqualTo(1);
+    }
+
+    @Test
+    void memoryPercentAndRequestsInFlightComeFromTheProcesses() {
+        core.createPolicy(new AutoscalePolicy("mem", Map.of("memoryPercent", new MetricTarget(40.0)), null, null, null, null,
+                0, null, null, null));
+        core.createPolicy(new AutoscalePolicy("req", Map.of("requestsInFlight", new MetricTarget(5.0)), null, null, null, null,
+                0, null, null, null));
+        controller.subscribe("a", "mem", 1, 10, 2);
+        controller.running("a", 2, 1, 80, 0);
+        controller.subscribe("b", "req", 1, 10, 1);
+        controller.running("b", 1, 1, 1, 15);
+        tick(1);
+        assertThat(controller.scaleCalls).containsExactlyInAnyOrder("a=4", "b=3");
+    }
+
+    @Test
+    void aMetricSourceWinsAndCustomMetricsWork() {
+        core.createPolicy(new AutoscalePolicy("q", Map.of("queueDepth", new MetricTarget(10.0), "requestsInFlight",
+                new MetricTarget(5.0)), null, null, null, null, 0, null, null, null));
+        controller.subscribe("jobs", "q", 1, 10, 1);
+        controller.running("jobs", 1, 1, 1, 0);
+        tick(1);
+        assertThat(controller.scaleCalls).isEmpty(); // no custom value, requests 0 within... and down is stabilised
+        sources.add((alias, metric) -> metric.equals("queueDepth") ? OptionalDouble.of(30) : OptionalDouble.empty());
+        tick(1);
+        assertThat(controller.scaleCalls).containsExactly("jobs=3");
+        assertThat(core.decisions(1).get(0).metrics()).containsKey("queueDepth");
+        // a failing source is skipped
+        sources.add(0, (alias, metric) -> {
+            throw new IllegalStateException("broken");
+        });
+        tick(1);
+    }
+
+    @Test
+    void policyBoundsApplyWithinTheSubscriptions() {
+        core.createPolicy(new AutoscalePolicy("web", Map.of("cpuPercent", new MetricTarget(50.0)), 3, 50, null, null, 0, null,
+                null, null));
+        controller.subscribe("shop", "web", 1, 6, 1);
+        controller.running("shop", 1, 50, 10, 0);
+        tick(1);
+        assertThat(controller.scaleCalls).containsExactly("shop=3");
+        controller.running("shop", 3, 500, 10, 0);
+        tick(1);
+        // wants 30, the subscription allows 6
+        assertThat(controller.scaleCalls).containsExactly("shop=3", "shop=6");
+    }
+
+    @Test
+    void aRefusedScaleIsRecordedOnce() {
+        core.createPolicy(cpu("web", 50));
+        controller.subscribe("shop", "web", 1, 10, 2);
+        controller.running("shop", 2, 100, 10, 0);
+        FakeCloudController refusing = new FakeCloudController() {
+            @Override
+            public io.stratos.lxc.api.controller.Subscription scale(String alias, int count) {
+                throw StratosException.unavailable("store away", null);
+            }
+        };
+        refusing.subscriptions.putAll(controller.subscriptions);
+        refusing.processes.putAll(controller.processes);
+        controller = refusing;
+        tick(5);
+        assertThat(core.decisions(10)).hasSize(1);
+        assertThat(core.decisions(10).get(0).reason()).contains("refused").contains("store away");
+    }
+
+    @Test
+    void pendingProcessesHoldLevel1ScaleUp() {
+        core.createPolicy(cpu("web", 50));
+        controller.subscribe("shop", "web", 1, 10, 3);
+        controller.running("shop", 2, 100, 10, 0);
+        controller.processes.get("shop").add(PartitionScalerTest.process("p9", null,
+                io.stratos.lxc.api.controller.ProcessState.PENDING));
+        tick(3);
+        assertThat(controller.scaleCalls).isEmpty();
+    }
+
+    @Test
+    void disabledDoesNothing() {
+        settings.set(new AutoscalerSettings(false, 1000, 1000, 10, true, 0.3, 120, AutoscalerSettings.initial().defaults()));
+        core.createPolicy(cpu("web", 50));
+        controller.subscribe("shop", "web", 1, 10, 2);
+        controller.running("shop", 2, 100, 10, 0);
+        tick(3);
+        assertThat(controller.scaleCalls).isEmpty();
+    }
+
+    @Test
+    void afterBeingDisabledTheStabilisationWindowStartsAfresh() {
+        core.createPolicy(new AutoscalePolicy("web", Map.of("cpuPercent", new MetricTarget(50.0)), null, null, null, 10, 0,
+                5, null, null));
+        controller.subscribe("shop", "web", 1, 10, 4);
+        controller.running("shop", 4, 100, 10, 0);
+        tick(10); // busy: scaled up to 8
+        assertThat(controller.scaleCalls).containsExactly("shop=8");
+        controller.scaleCalls.clear();
+        int n = controller.subscriptions.get("shop").desiredProcesses();
+        controller.running("shop", n, 1, 10, 0);
+        AutoscalerSettings on = settings.get();
+        settings.set(new AutoscalerSettings(false, 1000, 1000, 10, true, 0.3, 120, on.defaults()));
+        tick(10);
+        settings.set(on);
+        // idle all along, but only observed for the 5 s stabilisation window since scaling resumed
+        tick(4);
+        assertThat(controller.scaleCalls).isEmpty();
+        tick(2);
+        assertThat(controller.scaleCalls).containsExactly("shop=1");
+    }
+
+    @Test
+    void decisionHistoryIsBoundedAndNewestFirst() {
+        settings.set(new AutoscalerSettings(true, 1000, 3, 10, true, 0.3, 120, AutoscalerSettings.initial().defaults()));
+        core.createPolicy(new AutoscalePolicy("web", Map.of("cpuPercent", new MetricTarget(50.0)), null, null, 1, null, 0,
+                null, null, null));
+        controller.subscribe("shop", "web", 1, 100, 1);
+        for (int i = 0; i < 5; i++) {
+            int n = controller.subscriptions.get("shop").desiredProcesses();
+            controller.running("shop", n, 100, 10, 0);
+            tick(1);
+        }
+        List<ScalingDecision> decisions = core.decisions(10);
+        assertThat(decisions).hasSize(3);
+        assertThat(decisions).extracting(ScalingDecision::to).containsExactly(6, 5, 4);
+        assertThat(core.decisions(1)).extracting(ScalingDecision::to).containsExactly(6);
+        assertThatThrownBy(() -> core.decisions(0)).isInstanceOfSatisfying(StratosException.class,
+                e -> assertThat(e.field()).isEqualTo("limit"));
+    }
+
+    // ---- level 2 through the controller ------------------------------------------------------------
+
+    @Test
+    void pendingProcessesScaleThePartitionOut() {
+        Resources capacity = new Resources(2000, 2048);
+        controller.partitions.put("php", new Partition("php", "php", "local", 1, 4, capacity, Map.of(), "ACTIVE", 1, 1, 1, 6,
+                new Resources(3000, 1536)));
+        controller.vms.add(vm("php-1", "php", VmState.READY, capacity, capacity));
+        controller.subscribe("shop", null, 1, 10, 10);
+        for (int i = 0; i < 6; i++) {
+            controller.processes.get("shop").add(PartitionScalerTest.process("p" + i, null,
+                    io.stratos.lxc.api.controller.ProcessState.PENDING));
+        }
+        tick(1);
+        // 6 x 500m/512MiB: 4 per VM, 2 more VMs
+        assertThat(controller.scaleCalls).containsExactly("php=3");
+        ScalingDecision d = core.decisions(1).get(0);
+        assertThat(d.level()).isEqualTo(ScalingDecision.Level.PARTITION);
+        assertThat(d.target()).isEqualTo("php");
+        assertThat(d.policy()).isNull();
+        assertThat(d.metrics()).containsEntry("pending", 6.0);
+    }
+
+    @Test
+    void underUsedPartitionLosesOneVmAfterTheWindow() {
+        settings.set(new AutoscalerSettings(true, 1000, 1000, 10, true, 0.3, 5, AutoscalerSettings.initial().defaults()));
+        Resources capacity = new Resources(2000, 2048);
+        controller.partitions.put("php", new Partition("php", "php", "local", 1, 4, capacity, Map.of(), "ACTIVE", 2, 2, 2, 0,
+                Resources.ZERO));
+        controller.vms.add(vm("php-1", "php", VmState.READY, capacity, Resources.ZERO));
+        controller.vms.add(vm("php-2", "php", VmState.READY, capacity, Resources.ZERO));
+        tick(5);
+        assertThat(controller.scaleCalls).isEmpty();
+        tick(1);
+        assertThat(controller.scaleCalls).containsExactly("php=1");
+        // at min now
+        controller.vms.remove(1);
+        tick(20);
+        assertThat(controller.scaleCalls).containsExactly("php=1");
+    }
+
+    @Test
+    void level2CanBeSwitchedOff() {
+        settings.set(new AutoscalerSettings(true, 1000, 1000, 10, false, 0.3, 5, AutoscalerSettings.initial().defaults()));
+        Resources capacity = new Resources(2000, 2048);
+        controller.partitions.put("php", new Partition("php", "php", "local", 1, 4, capacity, Map.of(), "ACTIVE", 1, 1, 1, 6,
+                new Resources(3000, 1536)));
+        tick(3);
+        assertThat(controller.scaleCalls).isEmpty();
+    }
+}

@@ -1,0 +1,115 @@
+package io.stratos.lxc.rest.internal;
+
+import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.store.CartridgeStore;
+import io.stratos.lxc.api.store.ImageBlob;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import javax.ws.rs.GET;
+import javax.ws.rs.HeaderParam;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.HttpHeaders;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.StreamingOutput;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * {@code GET /images/sha256:<hex>}: image bytes by digest, for agents and users. Strong ETag (the
+ * digest), {@code If-None-Match} (304), one {@code Range} (206, 416) with {@code If-Range}; the
+ * bytes go straight from the blob file to the response, never through memory as a whole.
+ */
+@Component(service = RestResource.class)
+@Path("/images")
+public class ImageResource implements RestResource {
+
+    static final String OCTET_STREAM = MediaType.APPLICATION_OCTET_STREAM;
+
+    @Reference
+    CartridgeStore store;
+
+    @GET
+    @Path("/{digest}")
+    @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})
+    public Response download(@PathParam("digest") String digest, @HeaderParam("Range") String range,
+                             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
+                             @HeaderParam("If-Range") String ifRange) {
+        ImageBlob blob = store.blob(digest);
+        String etag = "\"" + blob.digest() + "\"";
+        if (matches(ifNoneMatch, etag)) {
+            return Response.notModified().header(HttpHeaders.ETAG, etag).build();
+        }
+        ByteRange.Outcome outcome = ifRange != null && !ifRange.trim().equals(etag)
+                ? new ByteRange.Whole() : ByteRange.parse(range, blob.size());
+        if (outcome instanceof ByteRange.Unsatisfiable) {
+            return Response.fromResponse(ErrorMappers.error(416, "range " + range + " is outside the image's "
+                            + blob.size() + " bytes", "Range", "ask for bytes 0 to " + (blob.size() - 1)))
+                    .header("Content-Range", "bytes */" + blob.size()).build();
+        }
+        long start = 0;
+        long length = blob.size();
+        Response.ResponseBuilder response;
+        if (outcome instanceof ByteRange.Partial partial) {
+            start = partial.range().start();
+            length = partial.range().length();
+            response = Response.status(206).header("Content-Range", partial.range().contentRange(blob.size()));
+        } else {
+            response = Response.ok();
+        }
+        return response.entity(body(blob, start, length)).type(OCTET_STREAM)
+                .header(HttpHeaders.ETAG, etag)
+                .header(HttpHeaders.CONTENT_LENGTH, length)
+                .header("Accept-Ranges", "bytes")
+                .header(HttpHeaders.CACHE_CONTROL, "public, max-age=31536000, immutable")
+                .build();
+    }
+
+    /** Whether an If-None-Match list names this entity tag (weak comparison, as RFC 9110 asks). */
+    static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String tag = candidate.trim();
+            if (tag.startsWith("W/")) {
+                tag = tag.substring(2);
+            }
+            if (tag.equals("*") || tag.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static StreamingOutput body(ImageBlob blob, long start, long length) {
+        if (!Files.isReadable(blob.path())) {
+            // Deleted meanwhile: a clean 404 rather than a broken 200.
+            throw StratosException.notFound("no image has digest " + blob.digest(), null);
+        }
+        // The file is opened only when the body is written: a HEAD request writes none and opens nothing.
+        return (OutputStream out) -> {
+            try (FileChannel in = FileChannel.open(blob.path(), StandardOpenOption.READ)) {
+                WritableByteChannel target = Channels.newChannel(out);
+                long position = start;
+                long remaining = length;
+                while (remaining > 0) {
+                    long sent = in.transferTo(position, Math.min(remaining, 1L << 20), target);
+                    if (sent <= 0) {
+                        throw new IOException("image " + blob.digest() + " ended early");
+                    }
+                    position += sent;
+                    remaining -= sent;
+                }
+                out.flush();
+            }
+        };
+    }
+}

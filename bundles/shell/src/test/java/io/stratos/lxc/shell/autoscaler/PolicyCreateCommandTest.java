@@ -1,0 +1,78 @@
+package io.stratos.lxc.shell.autoscaler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
+import io.stratos.lxc.api.autoscaler.Autoscaler;
+import io.stratos.lxc.api.autoscaler.MetricTarget;
+import io.stratos.lxc.api.autoscaler.ScalingDecision;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PolicyCreateCommandTest {
+
+    static final class Recording implements Autoscaler {
+        final List<AutoscalePolicy> created = new ArrayList<>();
+
+        @Override
+        public AutoscalePolicy createPolicy(AutoscalePolicy policy) {
+            created.add(policy);
+            return policy;
+        }
+
+        @Override
+        public List<AutoscalePolicy> policies() {
+            return created;
+        }
+
+        @Override
+        public AutoscalePolicy policy(String name) {
+            return created.get(0);
+        }
+
+        @Override
+        public AutoscalePolicy updatePolicy(String name, AutoscalePolicy policy) {
+            return policy;
+        }
+
+        @Override
+        public void deletePolicy(String name) {
+        }
+
+        @Override
+        public List<ScalingDecision> decisions(int limit) {
+            return List.of();
+        }
+    }
+
+    @Test
+    void optionsAfterTheNameWork() {
+        PolicyCreateCommand command = new PolicyCreateCommand();
+        Recording autoscaler = new Recording();
+        command.autoscaler = autoscaler;
+        command.name = "web";
+        command.trailing = List.of("--cpu", "60", "--requests", "10", "--metric", "queueDepth=20", "--min", "2", "--max", "8",
+                "--up-step", "3", "--down-step", "2", "--up-cooldown", "30", "--down-stabilization", "120",
+                "--tolerance", "0.05", "--predict");
+        command.execute();
+        assertThat(autoscaler.created).containsExactly(new AutoscalePolicy("web", Map.of("cpuPercent", new MetricTarget(60.0),
+                "requestsInFlight", new MetricTarget(10.0), "queueDepth", new MetricTarget(20.0)), 2, 8, 3, 2, 30, 120, 0.05, true));
+    }
+
+    @Test
+    void badTrailingOptionsAreNamed() {
+        PolicyCreateCommand command = new PolicyCreateCommand();
+        command.autoscaler = new Recording();
+        command.name = "web";
+        command.trailing = List.of("--cpu", "lots");
+        assertThatThrownBy(command::execute).isInstanceOfSatisfying(StratosException.class,
+                e -> assertThat(e.field()).isEqualTo("--cpu"));
+        command.trailing = List.of("--colour", "red");
+        assertThatThrownBy(command::execute).isInstanceOfSatisfying(StratosException.class,
+                e -> assertThat(e.getMessage()).contains("unknown option --colour"));
+    }
+}

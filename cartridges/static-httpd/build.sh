@@ -1,0 +1,83 @@
+#!/bin/sh
+# Builds the static-httpd cartridge image reproducibly from Debian's busybox-static:
+#   target/static-httpd-<version>.tar.gz   (cartridge.json + rootfs/ with /bin/busybox, /bin/sh, /www)
+# and prints its digest (sha256:<hex>). The same Debian package gives the same bytes: fixed mtimes,
+# sorted entries, numeric owner 0, gzip without a name or time stamp.
+#
+# Usage: cartridges/static-httpd/build.sh [version]      (default 1.0.0; env VERSION works too)
+# Needs: busybox-static (installed with apt-get when missing and run as root), GNU tar, gzip.
+# The image runs under LXC (rootfs/ as the container's root, start as lxc.init.cmd) and under
+# Docker (rootfs/ through `docker import`, start as CMD): see README.md beside this script.
+set -eu
+umask 022
+export LC_ALL=C
+
+here=$(cd "$(dirname "$0")" && pwd)
+version=${1:-${VERSION:-1.0.0}}
+name=static-httpd
+out="$here/target"
+busybox=/bin/busybox
+
+if ! dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q "install ok installed"; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get install -y -q busybox-static >/dev/null
+    else
+        echo "busybox-static is not installed: apt-get install busybox-static" >&2
+        exit 1
+    fi
+fi
+if ! file -L "$busybox" 2>/dev/null | grep -q "statically linked" && ! ldd "$busybox" 2>&1 | grep -q "not a dynamic"; then
+    echo "$busybox is not statically linked (install busybox-static, not busybox)" >&2
+    exit 1
+fi
+debian_version=$(dpkg-query -W -f='${Version}' busybox-static)
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+root="$work/image"
+mkdir -p "$root/rootfs/bin" "$root/rootfs/www" "$root/rootfs/tmp" "$root/rootfs/etc"
+cp "$busybox" "$root/rootfs/bin/busybox"
+chmod 0755 "$root/rootfs/bin/busybox"
+ln -s busybox "$root/rootfs/bin/sh"
+ln -s busybox "$root/rootfs/bin/httpd"
+chmod 1777 "$root/rootfs/tmp"
+# One argv word as the start command: lxc.init.cmd splits on blanks and does not honour quotes.
+cat > "$root/rootfs/bin/start-httpd" <<'SH'
+#!/bin/sh
+# static-httpd cartridge: serve /www on $BIND_ADDRESS:$PORT in the foreground, as the container's init.
+exec /bin/busybox httpd -f -p "${BIND_ADDRESS:-0.0.0.0}:${PORT:-8080}" -h /www
+SH
+chmod 0755 "$root/rootfs/bin/start-httpd"
+printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/rootfs/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/rootfs/etc/group"
+cat > "$root/rootfs/www/index.html" <<HTML
+<!doctype html>
+<html><head><title>static-httpd</title></head>
+<body><h1>Hello from the static-httpd cartridge</h1>
+<p>busybox httpd $debian_version, cartridge version $version.</p></body></html>
+HTML
+# The process gets PORT (and BIND_ADDRESS, 0.0.0.0 by default; an LXC process sharing the VM's
+# network gets 127.0.0.1) and must listen there. exec: httpd becomes the container's init.
+cat > "$root/cartridge.json" <<JSON
+{
+  "name": "$name",
+  "version": "$version",
+  "description": "busybox httpd serving /www (Debian busybox-static $debian_version)",
+  "start": ["/bin/start-httpd"],
+  "ports": [{"name": "http", "port": 8080, "protocol": "tcp"}],
+  "env": {"PORT": "8080", "BIND_ADDRESS": "0.0.0.0"},
+  "resources": {"cpuMillis": 100, "memoryMiB": 16},
+  "health": {"http": "/"},
+  "runtimes": ["lxc", "docker"],
+  "appDir": "/www"
+}
+JSON
+find "$root" -exec touch -h -d @0 {} +
+
+mkdir -p "$out"
+image="$out/$name-$version.tar.gz"
+tar --sort=name --format=gnu --numeric-owner --owner=0 --group=0 --mtime=@0 \
+    -C "$root" -cf - cartridge.json rootfs | gzip -n -9 > "$image.tmp"
+mv "$image.tmp" "$image"
+echo "$image"
+echo "sha256:$(sha256sum "$image" | cut -d' ' -f1)"

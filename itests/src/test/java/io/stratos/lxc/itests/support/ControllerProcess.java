@@ -1,0 +1,152 @@
+package io.stratos.lxc.itests.support;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The built controller distribution running as a process with free ports, plus what end-to-end tests
+ * do with it: REST calls, waiting until it is ready, and finding the local VMs (agent JVMs) it started.
+ */
+public final class ControllerProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final Distribution distribution;
+    private final int httpPort;
+    private final int sshPort;
+    private final int jmxPort;
+
+    private ControllerProcess(Distribution distribution, int httpPort, int sshPort, int jmxPort) {
+        this.distribution = distribution;
+        this.httpPort = httpPort;
+        this.sshPort = sshPort;
+        this.jmxPort = jmxPort;
+    }
+
+    /**
+     * Unpacks and configures a controller: free ports, a short agent grace period so lost VMs are
+     * noticed quickly, and the given range of host ports for its local VMs.
+     */
+    public static ControllerProcess create(String name, int localPortRangeStart) throws Exception {
+        int http = FreePorts.next();
+        int ssh = FreePorts.next();
+        int jmx = FreePorts.next();
+        Distribution distribution = Distribution.unpack("stratos.controller.dist", name, Map.of())
+                .configure("org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(http))
+                .configure("org.apache.karaf.shell.cfg", "sshPort", String.valueOf(ssh))
+                .configure("org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(jmx))
+                .configure("org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(FreePorts.next()))
+                .configure("io.stratos.lxc.controller.cfg", "agentGracePeriodSeconds", "6")
+                .configure("io.stratos.lxc.controller.cfg", "desiredStateLongPollSeconds", "3")
+                .configure("io.stratos.lxc.iaas.local.cfg", "portRangeStart", String.valueOf(localPortRangeStart));
+        return new ControllerProcess(distribution, http, ssh, jmx);
+    }
+
+    public Distribution distribution() {
+        return distribution;
+    }
+
+    public int sshPort() {
+        return sshPort;
+    }
+
+    public int jmxPort() {
+        return jmxPort;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** Starts it and waits until the local adapter is up and the controller's resources are published. */
+    public ControllerProcess start() throws Exception {
+        distribution.start();
+        awaitReady();
+        return this;
+    }
+
+    public void awaitReady() throws Exception {
+        Await.success("the controller", Duration.ofSeconds(90), () -> {
+            String status = Http.get(api("/status")).body();
+            assertTrue(status, status.matches("(?s).*\"name\" : \"iaas-local\",\\s*\"state\" : \"ACTIVE\".*"));
+            assertEquals(200, Http.get(api("/subscriptions")).statusCode());
+            assertEquals(200, Http.get(api("/cartridges")).statusCode());
+            return null;
+        });
+    }
+
+    public String api(String path) {
+        return "http://127.0.0.1:" + httpPort + "/stratos/api/v1" + path;
+    }
+
+    public HttpResponse<String> send(String method, String path, String json) throws Exception {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public String get(String path) throws Exception {
+        return Http.get(api(path)).body();
+    }
+
+    /** Sends and checks the status, returning the body. */
+    public String expect(int status, String method, String path, String json) throws Exception {
+        HttpResponse<String> response = send(method, path, json);
+        assertEquals(method + " " + path + ": " + response.body(), status, response.statusCode());
+        return response.body();
+    }
+
+    public Path vmsDirectory() {
+        return distribution.home().resolve("data/iaas-local");
+    }
+
+    /** Agent JVMs started by this controller's local adapter. */
+    public List<ProcessHandle> agents() {
+        String vmsDir = vmsDirectory().toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(vmsDir)).orElse(false))
+                .toList();
+    }
+
+    /** Deletes what the test created (destroying VMs and their containers), then stops the controller. */
+    @Override
+    public void close() throws Exception {
+        try {
+            for (String alias : Json.strings(get("/subscriptions"), "alias")) {
+                send("DELETE", "/subscriptions/" + alias, null);
+            }
+            for (String partition : Json.strings(get("/partitions"), "name")) {
+                send("DELETE", "/partitions/" + partition, null);
+            }
+        } catch (Exception e) {
+            // the controller may be down if the test failed midway
+        }
+        distribution.close();
+        // Anything left (a test that killed the controller for good): kill agents and remove their containers.
+        for (ProcessHandle agent : agents()) {
+            agent.destroyForcibly();
+        }
+        Path vms = vmsDirectory();
+        if (java.nio.file.Files.isDirectory(vms)) {
+            try (var dirs = java.nio.file.Files.list(vms)) {
+                for (Path vm : dirs.toList()) {
+                    Path cleanup = vm.resolve("home/bin/stratos-agent-cleanup");
+                    if (java.nio.file.Files.isExecutable(cleanup)) {
+                        new ProcessBuilder(cleanup.toString(), vm.resolve("agent-data").toString(), vm.getFileName().toString())
+                                .inheritIO().start().waitFor();
+                    }
+                }
+            }
+        }
+    }
+}
