@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.After;
 import org.junit.Assume;
 import org.junit.Before;
@@ -34,7 +36,7 @@ import org.junit.Test;
  * and jclouds' docker provider against the local dockerd: the partition's "VM" is a container of an image
  * holding a JRE 17 (built by jclouds-vm-image.sh, no registry pull), which runs the agent distribution
  * (mounted from the controller distribution) with the VM's join token; the agent registers and offers the
- * docker runtime through the host's docker socket. The VM outlives an adapter bundle swap and a kill -9 of the
+ * docker runtime through the host's docker socket, where it runs a static-httpd subscription. The VM outlives an adapter bundle swap and a kill -9 of the
  * controller; deleting the partition removes the container and the cartridge containers of its agent.
  *
  * <p>dockerd's TCP endpoint is 127.0.0.1:2375 ({@code scripts/host-setup.sh} starts it so). When dockerd listens
@@ -82,8 +84,9 @@ public class JcloudsVmsE2E {
                 .configure("io.stratos.lxc.iaas.jclouds.cfg", "volumes",
                         "/var/run/docker.sock:/var/run/docker.sock, " + agentTarball + ":/opt/stratos/stratos-lxc-agent.tar.gz");
         controller.start();
-        Await.success("the controller's REST API", Duration.ofSeconds(90), () -> {
+        Await.success("the controller's REST API with the preloaded static-httpd cartridge", Duration.ofSeconds(90), () -> {
             assertEquals(200, Http.get(api("/partitions")).statusCode());
+            assertTrue(Http.get(api("/cartridges")).body().contains("\"static-httpd\""));
             return null;
         });
     }
@@ -127,6 +130,7 @@ public class JcloudsVmsE2E {
         try {
             if (controller != null) {
                 try {
+                    send("DELETE", "/subscriptions/jcweb", null);
                     send("DELETE", "/partitions/jc", null);
                 } catch (Exception e) {
                     // the controller may be down if the test failed midway
@@ -204,6 +208,15 @@ public class JcloudsVmsE2E {
         assertTrue(vms, vms.matches("(?s).*\"runtimes\" : \\[ \"docker\" \\].*"));
         log("partition created -> VM container %s in %d ms -> agent READY in %d ms", container, containerMillis, readyMillis);
 
+        // A subscription runs on the VM: the agent fetches the image from the controller and starts the process as a
+        // docker container through the host's socket; it serves on the host's 127.0.0.1.
+        assertEquals(201, send("POST", "/subscriptions", "{\"alias\":\"jcweb\",\"cartridge\":\"static-httpd\"}").statusCode());
+        long subscribed = System.nanoTime();
+        int port = awaitServing(vmId);
+        log("subscribed -> process RUNNING on %s and serving on 127.0.0.1:%d in %d ms", vmId, port, (System.nanoTime() - subscribed) / 1_000_000);
+        assertTrue(run(List.of(DOCKER, "ps", "--filter", "label=io.stratos.lxc.owner=" + vmId, "--format", "{{.Names}}"), 30).output
+                .contains("stratos-jcweb-"));
+
         // Hot swap: the adapter bundle goes away; the VM keeps running, the partition says so; it comes back.
         controller.client(sshPort, "bundle:stop stratos-iaas-jclouds");
         Await.success("ADAPTER_UNAVAILABLE", Duration.ofSeconds(15), () -> {
@@ -234,6 +247,8 @@ public class JcloudsVmsE2E {
         // it is back would forget the VM without destroying it (the controller's behaviour today).
         awaitAdapter("after the restart");
         assertEquals(List.of(container), groupContainers());
+        assertEquals("the process survived the controller's crash on the same port", port, awaitServing(vmId));
+        assertEquals(204, send("DELETE", "/subscriptions/jcweb", null).statusCode());
 
         // A cartridge container the agent would have started through the host's socket (labelled with its VM):
         // a sibling of the VM container, so destroying the VM must remove it too.
@@ -251,6 +266,21 @@ public class JcloudsVmsE2E {
             return null;
         });
         log("partition deleted -> container gone in %d ms", (System.nanoTime() - deleting) / 1_000_000);
+    }
+
+    /** Waits until subscription jcweb has one RUNNING process on the VM that serves the cartridge's page; its port. */
+    private int awaitServing(String vmId) throws Exception {
+        return Await.success("jcweb serving from " + vmId, Duration.ofSeconds(90), () -> {
+            String json = Http.get(api("/subscriptions/jcweb/processes")).body();
+            Matcher m = Pattern.compile("\"vmId\" : \"([^\"]+)\".*?\"state\" : \"([A-Z]+)\",\\s*\"hostPort\" : (\\d+)", Pattern.DOTALL)
+                    .matcher(json);
+            assertTrue(json, m.find());
+            assertEquals(json, vmId, m.group(1));
+            assertEquals(json, "RUNNING", m.group(2));
+            int port = Integer.parseInt(m.group(3));
+            assertTrue(Http.get("http://127.0.0.1:" + port + "/").body().contains("Hello from the static-httpd cartridge"));
+            return port;
+        });
     }
 
     /** The adapter's status entry turns ACTIVE (configured, jclouds context built). */
