@@ -28,7 +28,7 @@ public class AutoscalerE2E {
         controller = ControllerProcess.create("controller-autoscaler", 43000);
         controller.distribution().configure("io.stratos.lxc.autoscaler.cfg", "vmScaleInWindowSeconds", "5");
         controller.start();
-        assertTrue("the distribution preloads static-httpd", controller.get("/cartridges").contains("\"static-httpd\""));
+        controller.awaitCartridge("static-httpd");
     }
 
     @After

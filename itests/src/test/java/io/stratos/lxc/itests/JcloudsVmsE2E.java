@@ -65,7 +65,10 @@ public class JcloudsVmsE2E {
 
         httpPort = FreePorts.next();
         sshPort = FreePorts.next();
+        int routerPort = FreePorts.next();
         controller = Distribution.unpack("stratos.controller.dist", "controller-jclouds", Map.of())
+                .configure("io.stratos.lxc.router.cfg", "port", String.valueOf(routerPort))
+                .configure("io.stratos.lxc.controller.cfg", "routerPort", String.valueOf(routerPort))
                 .configure("org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(httpPort))
                 .configure("org.apache.karaf.shell.cfg", "sshPort", String.valueOf(sshPort))
                 .configure("org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(FreePorts.next()))

@@ -35,7 +35,7 @@ public class SubscriptionsE2E {
     @Before
     public void startController() throws Exception {
         controller = ControllerProcess.create("controller-subs", 42000).start();
-        assertTrue("the distribution preloads static-httpd", controller.get("/cartridges").contains("\"static-httpd\""));
+        controller.awaitCartridge("static-httpd");
     }
 
     @After

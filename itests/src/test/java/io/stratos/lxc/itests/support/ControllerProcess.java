@@ -24,12 +24,14 @@ public final class ControllerProcess implements AutoCloseable {
     private final int httpPort;
     private final int sshPort;
     private final int jmxPort;
+    private final int routerPort;
 
-    private ControllerProcess(Distribution distribution, int httpPort, int sshPort, int jmxPort) {
+    private ControllerProcess(Distribution distribution, int httpPort, int sshPort, int jmxPort, int routerPort) {
         this.distribution = distribution;
         this.httpPort = httpPort;
         this.sshPort = sshPort;
         this.jmxPort = jmxPort;
+        this.routerPort = routerPort;
     }
 
     /**
@@ -40,15 +42,18 @@ public final class ControllerProcess implements AutoCloseable {
         int http = FreePorts.next();
         int ssh = FreePorts.next();
         int jmx = FreePorts.next();
+        int router = FreePorts.next();
         Distribution distribution = Distribution.unpack("stratos.controller.dist", name, Map.of())
                 .configure("org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(http))
                 .configure("org.apache.karaf.shell.cfg", "sshPort", String.valueOf(ssh))
                 .configure("org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(jmx))
                 .configure("org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(FreePorts.next()))
+                .configure("io.stratos.lxc.router.cfg", "port", String.valueOf(router))
+                .configure("io.stratos.lxc.controller.cfg", "routerPort", String.valueOf(router))
                 .configure("io.stratos.lxc.controller.cfg", "agentGracePeriodSeconds", "6")
                 .configure("io.stratos.lxc.controller.cfg", "desiredStateLongPollSeconds", "3")
                 .configure("io.stratos.lxc.iaas.local.cfg", "portRangeStart", String.valueOf(localPortRangeStart));
-        return new ControllerProcess(distribution, http, ssh, jmx);
+        return new ControllerProcess(distribution, http, ssh, jmx, router);
     }
 
     public Distribution distribution() {
@@ -67,6 +72,11 @@ public final class ControllerProcess implements AutoCloseable {
         return httpPort;
     }
 
+    /** The router's port: {@code http://127.0.0.1:<routerPort>/<alias>/}. */
+    public int routerPort() {
+        return routerPort;
+    }
+
     /** Starts it and waits until the local adapter is up and the controller's resources are published. */
     public ControllerProcess start() throws Exception {
         distribution.start();
@@ -80,6 +90,14 @@ public final class ControllerProcess implements AutoCloseable {
             assertTrue(status, status.matches("(?s).*\"name\" : \"iaas-local\",\\s*\"state\" : \"ACTIVE\".*"));
             assertEquals(200, Http.get(api("/subscriptions")).statusCode());
             assertEquals(200, Http.get(api("/cartridges")).statusCode());
+            return null;
+        });
+    }
+
+    /** The store uploads preloaded images on its first start, while REST may already answer: wait for one. */
+    public void awaitCartridge(String name) throws Exception {
+        Await.success("the cartridge " + name, Duration.ofSeconds(60), () -> {
+            assertTrue(get("/cartridges").contains("\"" + name + "\""));
             return null;
         });
     }

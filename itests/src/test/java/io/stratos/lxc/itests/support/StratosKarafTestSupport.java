@@ -64,6 +64,7 @@ public abstract class StratosKarafTestSupport {
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(FreePorts.next())),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(FreePorts.next())),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(FreePorts.next())),
+            editConfigurationFilePut("etc/io.stratos.lxc.router.cfg", "port", String.valueOf(FreePorts.next())),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepository),
             editConfigurationFilePut("etc/system.properties", "stratos.test.httpPort", String.valueOf(httpPort)),
             // A stock Karaf has no agent distribution of its own: point the local adapter at the built one.

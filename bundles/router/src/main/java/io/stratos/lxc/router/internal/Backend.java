@@ -1,0 +1,71 @@
+package io.stratos.lxc.router.internal;
+
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One place requests of an alias can go: a RUNNING process at an address. It lives as long as the
+ * process keeps that address, across refreshes of the alias's backend list, so that its in-flight
+ * count and down mark survive them.
+ */
+final class Backend {
+
+    private final String processId;
+    private final String host;
+    private final int port;
+    private final URI base;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile long downUntilNanos;
+    private volatile boolean down;
+
+    Backend(String processId, String host, int port) {
+        this.processId = processId;
+        this.host = host;
+        this.port = port;
+        this.base = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
+    }
+
+    String processId() {
+        return processId;
+    }
+
+    /** The identity across refreshes: the same process at the same address. */
+    String key() {
+        return processId + "@" + host + ":" + port;
+    }
+
+    /** {@code http://host:port}, to which the request's path and query are appended. */
+    URI base() {
+        return base;
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    void begin() {
+        inFlight.incrementAndGet();
+    }
+
+    void end() {
+        inFlight.decrementAndGet();
+    }
+
+    boolean isDown(long nowNanos) {
+        return down && nowNanos - downUntilNanos < 0;
+    }
+
+    void markDown(long nowNanos, long forNanos) {
+        downUntilNanos = nowNanos + forNanos;
+        down = forNanos > 0;
+    }
+
+    void markUp() {
+        down = false;
+    }
+
+    @Override
+    public String toString() {
+        return processId + " at " + base;
+    }
+}

@@ -1,0 +1,234 @@
+package io.stratos.lxc.router.internal;
+
+import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
+import io.stratos.lxc.api.autoscaler.MetricSource;
+import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.api.controller.CloudController;
+import io.stratos.lxc.api.router.AliasTraffic;
+import io.stratos.lxc.api.router.RouterMetrics;
+import io.stratos.lxc.api.router.RouterStats;
+import io.stratos.lxc.api.status.ComponentState;
+import io.stratos.lxc.api.status.ComponentStatus;
+import io.stratos.lxc.api.status.StatusContributor;
+import java.io.IOException;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router (PID {@code io.stratos.lxc.router}): one HTTP address per subscription alias on its own
+ * port. A bad value never stops it: the problem is logged with its key, the last good settings (or the
+ * defaults) stay in force and the status says UNCONFIGURED. A port that cannot be bound is retried
+ * every few seconds (status UNAVAILABLE meanwhile). The controller reference is dynamic and optional:
+ * when the controller bundle is updated, traffic keeps flowing to the last known backends.
+ */
+@Component(configurationPid = RouterSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = {RouterMetrics.class, MetricSource.class, StatusContributor.class})
+public class RouterComponent implements RouterMetrics, MetricSource, StatusContributor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouterComponent.class);
+    private static final long BIND_RETRY_SECONDS = 5;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile CloudController controller;
+
+    /** Whether a controller was ever there: before that the router waits (boot); after, it lost it. */
+    private volatile boolean controllerSeen;
+
+    private final TrafficMetrics metrics = new TrafficMetrics();
+    private final BackendResolver resolver = BackendResolver.LOCAL;
+    private ScheduledExecutorService retries;
+    private ScheduledFuture<?> bindRetry;
+    private volatile RouterSettings settings;
+    private volatile String configProblems = "";
+    private volatile BackendTable table;
+    private volatile RouterServer server;
+    private volatile String bindFailure = "";
+    private boolean closed;
+
+    @Activate
+    void activate(Map<String, Object> properties) {
+        retries = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "stratos-router-bind");
+            thread.setDaemon(true);
+            return thread;
+        });
+        configure(properties);
+    }
+
+    @Modified
+    synchronized void configure(Map<String, Object> properties) {
+        ConfigValues values = ConfigValues.of(RouterSettings.PID, properties);
+        RouterSettings read = RouterSettings.from(values);
+        configProblems = values.describeProblems();
+        if (!values.valid()) {
+            LOG.error("Invalid configuration, using {}: {}", settings == null ? read : settings, configProblems);
+            if (settings != null) {
+                return;
+            }
+        }
+        if (read.equals(settings) && server != null) {
+            return;
+        }
+        settings = read;
+        restart();
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        closed = true;
+        if (bindRetry != null) {
+            bindRetry.cancel(false);
+        }
+        retries.shutdownNow();
+        stopServer();
+    }
+
+    private void restart() {
+        if (bindRetry != null) {
+            bindRetry.cancel(false);
+            bindRetry = null;
+        }
+        stopServer();
+        RouterSettings current = settings;
+        table = new BackendTable(new ControllerBackendSource(() -> controller, resolver), current.backendCacheMillis(),
+                System::nanoTime);
+        if (!tryStart()) {
+            bindRetry = retries.scheduleWithFixedDelay(this::retryStart, BIND_RETRY_SECONDS, BIND_RETRY_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    private synchronized void retryStart() {
+        if (!closed && server == null && tryStart() && bindRetry != null) {
+            bindRetry.cancel(false);
+            bindRetry = null;
+        }
+    }
+
+    private boolean tryStart() {
+        RouterSettings current = settings;
+        RouterServer candidate = new RouterServer(current, table, metrics);
+        try {
+            candidate.start();
+        } catch (IOException | RuntimeException e) {
+            candidate.stop(0);
+            String failure = "cannot listen on " + current.endpoint(current.port()) + ": " + e.getMessage();
+            if (!failure.equals(bindFailure)) {
+                LOG.error("Router {}; retrying every {} s", failure, BIND_RETRY_SECONDS);
+            }
+            bindFailure = failure;
+            return false;
+        }
+        server = candidate;
+        bindFailure = "";
+        LOG.info("Router listening on {} for *.{} and /<alias>/", current.endpoint(candidate.port()), current.domain());
+        return true;
+    }
+
+    private void stopServer() {
+        RouterServer running = server;
+        server = null;
+        if (running != null) {
+            running.stop(1);
+        }
+    }
+
+    // ---------------------------------------------------------------- RouterMetrics
+
+    @Override
+    public int requestsInFlight(String alias) {
+        return metrics.requestsInFlight(alias);
+    }
+
+    @Override
+    public AliasTraffic traffic(String alias) {
+        return metrics.traffic(alias, table);
+    }
+
+    @Override
+    public RouterStats stats() {
+        RouterSettings current = settings;
+        RouterServer running = server;
+        return new RouterStats(current.bindAddress(), running == null ? current.port() : running.port(), current.domain(),
+                running != null, metrics.all(table));
+    }
+
+    // ---------------------------------------------------------------- MetricSource (the autoscaler)
+
+    /**
+     * {@code requestsInFlight} per process: the alias's requests in flight through the router over its
+     * RUNNING processes as last looked up. Empty for other metrics, while the router is not listening,
+     * and when requests are in flight but the router knows of no process to divide them by.
+     */
+    @Override
+    public OptionalDouble value(String alias, String metric) {
+        if (!AutoscalePolicy.REQUESTS_IN_FLIGHT.equals(metric) || server == null) {
+            return OptionalDouble.empty();
+        }
+        int inFlight = metrics.requestsInFlight(alias);
+        if (inFlight == 0) {
+            return OptionalDouble.of(0);
+        }
+        BackendTable known = table;
+        AliasRoute route = known == null ? null : known.cached(alias);
+        if (route == null || route.backends().isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(inFlight / (double) route.backends().size());
+    }
+
+    // ---------------------------------------------------------------- StatusContributor
+
+    @Override
+    public ComponentStatus componentStatus() {
+        RouterSettings current = settings;
+        RouterServer running = server;
+        if (running == null) {
+            String failure = bindFailure.isEmpty() ? "not listening" : bindFailure;
+            return new ComponentStatus("router", ComponentState.UNAVAILABLE,
+                    configProblems.isEmpty() ? failure : configProblems + "; " + failure);
+        }
+        String listening = "listening on " + current.endpoint(running.port()) + ", " + aliases() + " aliases";
+        if (!configProblems.isEmpty()) {
+            return new ComponentStatus("router", ComponentState.UNCONFIGURED, configProblems + " (" + listening + ")");
+        }
+        if (controller == null) {
+            // at boot the controller registers after loading its state: that is its status to show, not ours
+            return controllerSeen
+                    ? new ComponentStatus("router", ComponentState.DEGRADED,
+                            listening + "; the cloud controller is not available, serving the last known backends")
+                    : new ComponentStatus("router", ComponentState.ACTIVE, listening + ", waiting for the cloud controller");
+        }
+        controllerSeen = true;
+        return new ComponentStatus("router", ComponentState.ACTIVE, listening);
+    }
+
+    private int aliases() {
+        CloudController current = controller;
+        if (current != null) {
+            controllerSeen = true;
+            try {
+                return current.subscriptions().size();
+            } catch (RuntimeException e) {
+                LOG.debug("cannot count subscriptions", e);
+            }
+        }
+        BackendTable known = table;
+        return known == null ? 0 : known.knownAliases();
+    }
+}

@@ -1,0 +1,70 @@
+package io.stratos.lxc.router.internal;
+
+import io.stratos.lxc.api.config.ConfigValues;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Settings of PID {@code io.stratos.lxc.router}.
+ *
+ * @param port                  the router's own HTTP port (not Karaf's); 0 only in tests (any free port)
+ * @param bindAddress           the address it listens on
+ * @param domain                subscriptions answer as {@code <alias>.<domain>}
+ * @param connectTimeoutMillis  how long to wait for a backend's TCP connection before trying the next
+ * @param requestTimeoutSeconds how long to wait for a backend's response headers before answering 504
+ * @param workerThreads         requests served at once (each holds a thread while it streams)
+ * @param backendCacheMillis    how long a backend list is reused before asking the controller again
+ * @param backendDownMillis     how long a backend that refused a connection is avoided
+ */
+record RouterSettings(int port, String bindAddress, String domain, int connectTimeoutMillis, int requestTimeoutSeconds,
+                      int workerThreads, int backendCacheMillis, int backendDownMillis) {
+
+    static final String PID = "io.stratos.lxc.router";
+
+    private static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+
+    static RouterSettings defaults() {
+        return from(ConfigValues.of(PID, java.util.Map.of()));
+    }
+
+    static RouterSettings from(ConfigValues values) {
+        int port = values.port("port", 8280);
+        String bind = values.string("bindAddress", "127.0.0.1");
+        if (!validAddress(bind)) {
+            bind = values.problem("bindAddress", bind, "an IP address such as 127.0.0.1 (or a host name)", "127.0.0.1");
+        }
+        String domain = values.string("domain", "stratos.local").toLowerCase(Locale.ROOT);
+        if (domain.startsWith(".")) {
+            domain = domain.substring(1);
+        }
+        if (!DNS_NAME.matcher(domain).matches() || domain.length() > 253) {
+            domain = values.problem("domain", domain, "a DNS domain such as stratos.local", "stratos.local");
+        }
+        int connect = values.integer("connectTimeoutMillis", 2000, 1, 600_000);
+        int request = values.integer("requestTimeoutSeconds", 60, 1, 86_400);
+        int workers = values.integer("workerThreads", 64, 2, 4096);
+        int cache = values.integer("backendCacheMillis", 500, 0, 60_000);
+        int down = values.integer("backendDownMillis", 5000, 0, 600_000);
+        return new RouterSettings(port, bind, domain, connect, request, workers, cache, down);
+    }
+
+    private static boolean validAddress(String address) {
+        var v4 = IPV4.matcher(address);
+        if (v4.matches()) {
+            for (int i = 1; i <= 4; i++) {
+                if (Integer.parseInt(v4.group(i)) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return IPV6.matcher(address).matches() || DNS_NAME.matcher(address.toLowerCase(Locale.ROOT)).matches();
+    }
+
+    /** The listening address as people write it: {@code 127.0.0.1:8280}, {@code [::1]:8280}. */
+    String endpoint(int actualPort) {
+        return (bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress) + ":" + actualPort;
+    }
+}

@@ -1,0 +1,53 @@
+package io.stratos.lxc.router.internal;
+
+import io.stratos.lxc.api.router.AliasTraffic;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The figures of every alias the router has served. Entries are made only for aliases a subscription
+ * has, and dropped when the alias turns out to be gone, so random host names cost nothing.
+ */
+final class TrafficMetrics {
+
+    private final Map<String, AliasCounters> counters = new ConcurrentHashMap<>();
+
+    AliasCounters counters(String alias) {
+        return counters.computeIfAbsent(alias, AliasCounters::new);
+    }
+
+    /** The alias is gone (unsubscribed): forget its figures unless requests of it are still running. */
+    void forget(String alias) {
+        counters.computeIfPresent(alias, (a, c) -> c.inFlight() > 0 ? c : null);
+    }
+
+    int requestsInFlight(String alias) {
+        AliasCounters c = counters.get(alias);
+        return c == null ? 0 : c.inFlight();
+    }
+
+    AliasTraffic traffic(String alias, BackendTable table) {
+        AliasCounters c = counters.get(alias);
+        return c == null ? AliasTraffic.none(alias) : snapshot(c, table);
+    }
+
+    List<AliasTraffic> all(BackendTable table) {
+        List<AliasTraffic> all = new ArrayList<>();
+        for (AliasCounters c : counters.values()) {
+            all.add(snapshot(c, table));
+        }
+        all.sort(Comparator.comparing(AliasTraffic::alias));
+        return all;
+    }
+
+    private static AliasTraffic snapshot(AliasCounters c, BackendTable table) {
+        AliasRoute route = table == null ? null : table.cached(c.alias());
+        if (route == null) {
+            return c.snapshot(0, 0);
+        }
+        return c.snapshot(route.backends().size(), route.down(table.now()));
+    }
+}

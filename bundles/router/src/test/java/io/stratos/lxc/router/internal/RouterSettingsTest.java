@@ -1,0 +1,38 @@
+package io.stratos.lxc.router.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stratos.lxc.api.config.ConfigValues;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RouterSettingsTest {
+
+    @Test
+    void defaults() {
+        RouterSettings settings = RouterSettings.defaults();
+        assertThat(settings.port()).isEqualTo(8280);
+        assertThat(settings.bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(settings.domain()).isEqualTo("stratos.local");
+        assertThat(settings.endpoint(8280)).isEqualTo("127.0.0.1:8280");
+    }
+
+    @Test
+    void everyBadValueIsNamed() {
+        ConfigValues values = ConfigValues.of(RouterSettings.PID, Map.of("port", "70000", "bindAddress", "300.1.1.1",
+                "domain", "no_underscores", "connectTimeoutMillis", "0", "requestTimeoutSeconds", "x", "workerThreads", "1"));
+        RouterSettings settings = RouterSettings.from(values);
+        assertThat(values.problems()).extracting(p -> p.key()).containsExactly("port", "bindAddress", "domain",
+                "connectTimeoutMillis", "requestTimeoutSeconds", "workerThreads");
+        assertThat(settings).isEqualTo(RouterSettings.defaults());
+    }
+
+    @Test
+    void acceptsIpv6AndHostNamesAndALeadingDotInTheDomain() {
+        ConfigValues values = ConfigValues.of(RouterSettings.PID, Map.of("bindAddress", "::1", "domain", ".Apps.Example.COM"));
+        RouterSettings settings = RouterSettings.from(values);
+        assertThat(values.valid()).isTrue();
+        assertThat(settings.domain()).isEqualTo("apps.example.com");
+        assertThat(settings.endpoint(80)).isEqualTo("[::1]:80");
+    }
+}
