@@ -9,7 +9,7 @@ WITH_TEST=false
 say() { printf '[host-setup] %s\n' "$*"; }
 
 PACKAGES=(openjdk-17-jdk-headless maven lxc docker.io busybox-static uidmap iproute2 curl)
-$WITH_TEST && PACKAGES+=(postgresql)
+$WITH_TEST && PACKAGES+=(postgresql mmdebstrap)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
