@@ -245,6 +245,11 @@ final class ControllerCore implements CloudController, AgentRegistry {
                         "unsubscribe them first");
             }
             toDestroy = vms.values().stream().filter(vm -> vm.partition.equals(name)).toList();
+            if (adapters.apply(partition.adapter) == null && toDestroy.stream().anyMatch(vm -> vm.adapterRef != null)) {
+                // Forgetting VMs we cannot destroy would leave them running unseen.
+                throw StratosException.conflict("adapter", "partition '" + name + "' has VMs and its IaaS adapter '"
+                        + partition.adapter + "' is unavailable to destroy them", "start the adapter's bundle, then delete");
+            }
             toDestroy.forEach(vm -> vms.remove(vm.id));
             partitions.remove(name);
             write(tx -> tx.deletePartition(name));

@@ -432,4 +432,18 @@ class ControllerCoreTest {
         assertThat(core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, "web-policy", 1, 3, null)).policy())
                 .isEqualTo("web-policy");
     }
+
+    @Test
+    void aPartitionWhoseVmsCannotBeDestroyedIsNotForgotten() {
+        readyVms(1);
+        adapters.remove("local");
+
+        assertThatThrownBy(() -> core.deletePartition("web")).hasMessageContaining("IaaS adapter 'local' is unavailable");
+        assertThat(core.vms()).hasSize(1);
+
+        adapters.put("local", adapter);
+        core.deletePartition("web");
+        assertThat(adapter.destroyed).hasSize(1);
+        assertThat(core.partitions()).isEmpty();
+    }
 }

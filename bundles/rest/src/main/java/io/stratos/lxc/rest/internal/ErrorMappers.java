@@ -86,11 +86,25 @@ final class ErrorMappers {
         }
     }
 
+    static boolean clientWentAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getClass().getSimpleName().equals("EofException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Anything else is our bug: log it with an id the user can quote, answer 500 without details. */
     static final class Unexpected implements ExceptionMapper<Exception> {
         @Override
         public Response toResponse(Exception e) {
             String id = UUID.randomUUID().toString().substring(0, 8);
+            if (clientWentAway(e)) {
+                // The client closed the connection (a timeout on its side): nothing to answer, nothing broken here.
+                LOG.debug("Client went away during a REST call: {}", e.toString());
+                return error(500, "client went away", null, null);
+            }
             LOG.error("Unexpected error {} in a REST call", id, e);
             return error(500, "internal error " + id, null, "the controller log has the details under this id");
         }
