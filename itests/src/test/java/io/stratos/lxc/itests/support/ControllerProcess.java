@@ -90,6 +90,9 @@ public final class ControllerProcess implements AutoCloseable {
             assertTrue(status, status.matches("(?s).*\"name\" : \"iaas-local\",\\s*\"state\" : \"ACTIVE\".*"));
             assertEquals(200, Http.get(api("/subscriptions")).statusCode());
             assertEquals(200, Http.get(api("/cartridges")).statusCode());
+            // the last of the suite's resources to come up, published with the others
+            assertEquals(200, Http.get(api("/autoscale-policies")).statusCode());
+            assertEquals(200, Http.get(api("/router")).statusCode());
             return null;
         });
     }

@@ -9,6 +9,12 @@ import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusContributor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.cxf.BusFactory;
@@ -21,15 +27,17 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes every registered {@link RestResource} at its address ({@code /api/v1}, {@code /agent/v1}) under CXF's servlet (whose
- * context {@code /stratos} comes from PID {@code org.apache.cxf.osgi}). The reference is static and
- * greedy: when a resource comes or goes, DS restarts this server with the new set, which takes
- * milliseconds and keeps the resource classes free of lifecycle code.
+ * context {@code /stratos} comes from PID {@code org.apache.cxf.osgi}). Resources come and go with the
+ * services they adapt: a resource that goes is taken out at once; new ones are published together once
+ * none has arrived for a moment, so a starting suite rebuilds the API once, not once per bundle (each
+ * rebuild leaves the API unpublished for a few milliseconds).
  * <p>
  * Its {@link StatusContributor} is registered by hand once the server is up: as a DS service it
  * would close a reference cycle (status resource, status service, contributors, this server).
@@ -39,11 +47,27 @@ public class RestServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestServer.class);
 
-    @Reference(cardinality = ReferenceCardinality.AT_LEAST_ONE, policyOption = ReferencePolicyOption.GREEDY)
-    List<RestResource> resources;
+    static final long SETTLE_MILLIS = 250;
 
+    private final Set<RestResource> resources = ConcurrentHashMap.newKeySet();
     private final List<Server> servers = new ArrayList<>();
     private ServiceRegistration<StatusContributor> statusRegistration;
+    private BundleContext context;
+    private ScheduledExecutorService executor;
+    private ScheduledFuture<?> pendingRebuild;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindResource(RestResource resource) {
+        resources.add(resource);
+        rebuildSoon();
+    }
+
+    void unbindResource(RestResource resource) {
+        resources.remove(resource);
+        // Not later: the going resource's service may already be gone.
+        rebuildNow();
+    }
 
     static ObjectMapper objectMapper() {
         return new ObjectMapper()
@@ -58,7 +82,41 @@ public class RestServer {
     }
 
     @Activate
-    void start(BundleContext context) {
+    synchronized void start(BundleContext context) {
+        this.context = context;
+        executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stratos-rest-publisher"));
+        publish();
+    }
+
+    @Deactivate
+    synchronized void stop() {
+        executor.shutdownNow();
+        executor = null;
+        unpublish();
+    }
+
+    private synchronized void rebuildSoon() {
+        if (executor == null) {
+            return; // before activation: start() publishes what is bound
+        }
+        if (pendingRebuild != null) {
+            pendingRebuild.cancel(false);
+        }
+        pendingRebuild = executor.schedule(this::rebuildNow, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void rebuildNow() {
+        if (executor == null) {
+            return;
+        }
+        unpublish();
+        publish();
+    }
+
+    private void publish() {
+        if (resources.isEmpty()) {
+            return;
+        }
         // One JAX-RS server per address: the user API and the agent API.
         Map<String, List<Object>> byAddress = new TreeMap<>();
         for (RestResource resource : resources) {
@@ -85,8 +143,7 @@ public class RestServer {
         statusRegistration = context.registerService(StatusContributor.class, status, null);
     }
 
-    @Deactivate
-    void stop() {
+    private void unpublish() {
         if (statusRegistration != null) {
             statusRegistration.unregister();
             statusRegistration = null;
