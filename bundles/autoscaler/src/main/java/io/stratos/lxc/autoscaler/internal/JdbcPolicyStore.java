@@ -3,9 +3,7 @@ package io.stratos.lxc.autoscaler.internal;
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
 import io.stratos.lxc.api.autoscaler.MetricTarget;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import io.stratos.lxc.controller.persistence.SchemaMigrations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,44 +40,8 @@ final class JdbcPolicyStore implements PolicyStore {
 
     /** Brings the autoscaler's tables up to date; returns the schema version. */
     int migrate() throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("CREATE TABLE IF NOT EXISTS autoscaler_schema_version "
-                        + "(version INTEGER PRIMARY KEY, script VARCHAR(255) NOT NULL)");
-            }
-            connection.commit();
-            int current = 0;
-            try (Statement statement = connection.createStatement();
-                 ResultSet rows = statement.executeQuery("SELECT COALESCE(MAX(version), 0) FROM autoscaler_schema_version")) {
-                if (rows.next()) {
-                    current = rows.getInt(1);
-                }
-            }
-            for (int version = current + 1; version <= SCRIPTS.size(); version++) {
-                String script = SCRIPTS.get(version - 1);
-                try (Statement statement = connection.createStatement()) {
-                    for (String sql : read(script).split(";")) {
-                        String body = sql.replaceAll("(?m)^\\s*--.*$", "").trim();
-                        if (!body.isEmpty()) {
-                            statement.execute(body);
-                        }
-                    }
-                    try (PreparedStatement insert = connection.prepareStatement(
-                            "INSERT INTO autoscaler_schema_version (version, script) VALUES (?, ?)")) {
-                        insert.setInt(1, version);
-                        insert.setString(2, script);
-                        insert.executeUpdate();
-                    }
-                    connection.commit();
-                    LOG.info("Autoscaler tables migrated to version {} ({})", version, script);
-                } catch (SQLException e) {
-                    connection.rollback();
-                    throw e;
-                }
-            }
-            return SCRIPTS.size();
-        }
+        return SchemaMigrations.migrate(dataSource, "autoscaler_schema_version", JdbcPolicyStore.class,
+                "/io/stratos/lxc/autoscaler/db/", SCRIPTS, "Autoscaler tables");
     }
 
     @Override
@@ -209,14 +171,4 @@ final class JdbcPolicyStore implements PolicyStore {
         }
     }
 
-    private static String read(String script) {
-        try (InputStream in = JdbcPolicyStore.class.getResourceAsStream("/io/stratos/lxc/autoscaler/db/" + script)) {
-            if (in == null) {
-                throw new IllegalStateException("missing schema script " + script);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read schema script " + script, e);
-        }
-    }
 }
