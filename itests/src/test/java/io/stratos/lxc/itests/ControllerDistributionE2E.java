@@ -37,7 +37,7 @@ public class ControllerDistributionE2E {
 
     @BeforeClass
     public static void startController() throws Exception {
-        process = ControllerProcess.create("controller", 44000);
+        process = ControllerProcess.create("controller", 30000);
         controller = process.distribution();
         sshPort = process.sshPort();
         rmiRegistryPort = process.jmxPort();

@@ -82,7 +82,7 @@ public class JcloudsVmsE2E {
                 .configure("io.stratos.lxc.iaas.jclouds.cfg", "imageId", image)
                 .configure("io.stratos.lxc.iaas.jclouds.cfg", "group", GROUP)
                 .configure("io.stratos.lxc.iaas.jclouds.cfg", "networkMode", "host")
-                .configure("io.stratos.lxc.iaas.jclouds.cfg", "portRangeStart", "43000")
+                .configure("io.stratos.lxc.iaas.jclouds.cfg", "portRangeStart", "28500")
                 .configure("io.stratos.lxc.iaas.jclouds.cfg", "portsPerVm", "100")
                 .configure("io.stratos.lxc.iaas.jclouds.cfg", "volumes",
                         "/var/run/docker.sock:/var/run/docker.sock, " + agentTarball + ":/opt/stratos/stratos-lxc-agent.tar.gz");

@@ -36,7 +36,8 @@ public final class ControllerProcess implements AutoCloseable {
 
     /**
      * Unpacks and configures a controller: free ports, a short agent grace period so lost VMs are
-     * noticed quickly, and the given range of host ports for its local VMs.
+     * noticed quickly, and the given range of host ports for its local VMs: keep it below 32768, outside
+     * the kernel's ephemeral ports, or an outgoing connection may hold a port a test expects free.
      */
     public static ControllerProcess create(String name, int localPortRangeStart) throws Exception {
         int http = FreePorts.next();

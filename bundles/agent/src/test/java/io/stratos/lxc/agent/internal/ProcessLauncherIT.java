@@ -44,7 +44,7 @@ class ProcessLauncherIT {
         digest = TestImages.sha256(tarball);
         store.images.put(digest, tarball);
         ConfigValues values = ConfigValues.of(AgentSettings.PID, Map.of("controllerUrl", store.controllerUrl(),
-                "portRangeStart", "39400", "portRangeEnd", "39403", "bridge", "stratos-testbr0", "bridgeSubnet", "10.213.240.0/20",
+                "portRangeStart", "29400", "portRangeEnd", "29403", "bridge", "stratos-testbr0", "bridgeSubnet", "10.213.240.0/20",
                 "dataDir", work.resolve("agent").toString()));
         agent = new AgentRuntimes(AgentSettings.from(values, "stratos-test-launcher", work.toString()));
         assertThat(values.valid()).as(values.describeProblems()).isTrue();
@@ -94,7 +94,7 @@ class ProcessLauncherIT {
         }
         System.out.println("Launcher: fetch + unpack + 2 LXC + 2 Docker processes serving in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         assertThat(store.requests.get()).as("the image is fetched once").isEqualTo(1);
-        assertThat(outcomes).extracting(ProcessLauncher.Outcome::hostPort).doesNotHaveDuplicates().allMatch(p -> p >= 39400 && p <= 39403);
+        assertThat(outcomes).extracting(ProcessLauncher.Outcome::hostPort).doesNotHaveDuplicates().allMatch(p -> p >= 29400 && p <= 29403);
 
         // the range (4 ports) is used up: the fifth process fails with the reason, the others keep serving
         ProcessLauncher.Outcome fifth = agent.launcher().launch(request("stratos-test-l5", "lxc", digest));

@@ -44,7 +44,7 @@ class ReconcilerIT {
         digest = TestImages.sha256(tarball);
         store.images.put(digest, tarball);
         ConfigValues values = ConfigValues.of(AgentSettings.PID, Map.of("controllerUrl", store.controllerUrl(),
-                "portRangeStart", "39420", "portRangeEnd", "39429", "bridge", "stratos-testbr1", "bridgeSubnet", "10.213.224.0/20",
+                "portRangeStart", "29420", "portRangeEnd", "29429", "bridge", "stratos-testbr1", "bridgeSubnet", "10.213.224.0/20",
                 "runtimes", "lxc", "dataDir", work.resolve("agent").toString()));
         agent = new AgentRuntimes(AgentSettings.from(values, "stratos-test-reconciler", work.toString()));
         assertThat(values.valid()).as(values.describeProblems()).isTrue();

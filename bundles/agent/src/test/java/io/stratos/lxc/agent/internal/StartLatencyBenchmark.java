@@ -45,7 +45,7 @@ class StartLatencyBenchmark {
             String digest = TestImages.sha256(tarball);
             store.images.put(digest, tarball);
             ConfigValues values = ConfigValues.of(AgentSettings.PID, Map.of("controllerUrl", store.controllerUrl(),
-                    "portRangeStart", "39500", "portRangeEnd", "39599", "bridge", "stratos-benchbr", "bridgeSubnet", "10.213.208.0/20",
+                    "portRangeStart", "29500", "portRangeEnd", "29599", "bridge", "stratos-benchbr", "bridgeSubnet", "10.213.208.0/20",
                     "dataDir", work.resolve("agent").toString()));
             AgentRuntimes agent = new AgentRuntimes(AgentSettings.from(values, "stratos-bench", work.toString()));
             try {
@@ -108,7 +108,7 @@ class StartLatencyBenchmark {
         Path lxcpath = work.resolve("raw");
         String name = "stratos-bench-raw" + i;
         Path dir = Files.createDirectories(lxcpath.resolve(name));
-        int port = 39600 + i;
+        int port = 29600 + i;
         Files.writeString(dir.resolve("config"), String.join("\n",
                 "lxc.uts.name = " + name,
                 "lxc.rootfs.path = overlay:" + rootfs + ":" + dir.resolve("upper"),
@@ -140,7 +140,7 @@ class StartLatencyBenchmark {
     }
 
     private static double rawDockerRun(Exec exec, String image, int i) throws Exception {
-        int port = 39700 + i;
+        int port = 29700 + i;
         String name = "stratos-bench-rawd" + i;
         long t0 = System.nanoTime();
         Exec.Result run = exec.run(60_000, "/usr/bin/docker", "run", "-d", "--init", "--name", name, "-e", "PORT=8080",

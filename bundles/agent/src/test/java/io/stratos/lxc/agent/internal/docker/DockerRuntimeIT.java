@@ -53,7 +53,7 @@ class DockerRuntimeIT {
         image = cache.acquire(digest, store.url(digest));
         docker = new DockerRuntime("unix://" + SOCKET, "stratos-test-" + UUID.randomUUID().toString().substring(0, 8), CgroupReader.host());
         assertThat(docker.available().available()).as(docker.available().reason()).isTrue();
-        ports = new PortAllocator(39200, 39219);
+        ports = new PortAllocator(29200, 29219);
     }
 
     @AfterAll

@@ -54,7 +54,7 @@ class LxcRuntimeIT {
         image = cache.acquire(digest, store.url(digest));
         lxc = new LxcRuntime(new LxcOptions(work.resolve("containers"), LxcOptions.Network.BRIDGE, BRIDGE, SUBNET, false), new Exec(),
                 CgroupReader.host());
-        ports = new PortAllocator(39100, 39119);
+        ports = new PortAllocator(29100, 29119);
         assertThat(lxc.available().available()).as(lxc.available().reason()).isTrue();
     }
 
@@ -160,7 +160,7 @@ class LxcRuntimeIT {
 
     @Test
     void anExhaustedPortRangeFailsOnlyTheProcessThatFoundItFull() throws Exception {
-        PortAllocator one = new PortAllocator(39130, 39130);
+        PortAllocator one = new PortAllocator(29130, 29130);
         ContainerInfo first = lxc.start(spec("stratos-test-only", HTTPD, one.allocate("stratos-test-only"), 16));
 
         assertThatThrownBy(() -> one.allocate("stratos-test-second"))
