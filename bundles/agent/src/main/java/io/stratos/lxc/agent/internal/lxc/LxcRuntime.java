@@ -231,6 +231,7 @@ public final class LxcRuntime implements ContainerRuntime {
             lines.add("lxc.net.0.type = veth");
             lines.add("lxc.net.0.link = " + options.bridge());
             lines.add("lxc.net.0.flags = up");
+            lines.add("lxc.net.0.hwaddr = " + Subnet.macFor(address));
             lines.add("lxc.net.0.ipv4.address = " + address + "/" + options.subnet().prefix());
             lines.add("lxc.net.0.ipv4.gateway = " + options.subnet().gateway());
         } else {

@@ -54,6 +54,20 @@ public record Subnet(int network, int prefix) {
         return format((int) (network + offset));
     }
 
+    /**
+     * The MAC for a container address: locally administered ({@code 02:}), then a fixed byte and the four
+     * address bytes, as Docker does. A container restarted at the same address keeps its MAC, so the host's
+     * neighbour entry for it stays right; a random MAC per start left the host sending to the dead container's
+     * MAC until that entry expired (up to 45 s), and the restarted process looked unreachable meanwhile.
+     */
+    public static String macFor(String address) {
+        StringBuilder mac = new StringBuilder("02:53");
+        for (String octet : address.split("\\.")) {
+            mac.append(':').append(String.format("%02x", Integer.parseInt(octet)));
+        }
+        return mac.toString();
+    }
+
     static String format(int address) {
         return ((address >>> 24) & 255) + "." + ((address >>> 16) & 255) + "." + ((address >>> 8) & 255) + "." + (address & 255);
     }

@@ -42,6 +42,7 @@ class LxcRuntimeTest {
                 .contains("lxc.environment = PORT=8080").contains("lxc.environment = GREETING=hello")
                 .contains("lxc.signal.halt = SIGKILL")
                 .contains("lxc.net.0.type = veth").contains("lxc.net.0.link = stratosbr0")
+                .contains("lxc.net.0.hwaddr = 02:53:0a:d5:4e:27")
                 .contains("lxc.net.0.ipv4.address = 10.213.78.39/16").contains("lxc.net.0.ipv4.gateway = 10.213.0.1")
                 .contains("lxc.cgroup.memory.limit_in_bytes = 16777216")
                 .contains("lxc.cgroup.memory.memsw.limit_in_bytes = 16777216")
