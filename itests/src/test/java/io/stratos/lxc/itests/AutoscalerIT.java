@@ -46,7 +46,7 @@ public class AutoscalerIT extends StratosKarafTestSupport {
     ConfigurationAdmin configurationAdmin;
 
     private static HttpResponse<String> send(String method, String path, String json) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(10))
+        HttpRequest.Builder request = Http.request(api(path)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json");
         request.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -31,7 +31,7 @@ public class ControllerBadInputIT extends StratosKarafTestSupport {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = Http.request(api(path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -62,7 +62,7 @@ public class ControllerBadInputIT extends StratosKarafTestSupport {
         Http.awaitOk(api("/cartridges"), Duration.ofSeconds(60));
         if (!Http.get(api("/cartridges")).body().contains("static-httpd")) {
             Path image = Path.of(System.getProperty("stratos.sample.image"));
-            HttpResponse<String> uploaded = HTTP.send(HttpRequest.newBuilder(URI.create(api("/cartridges/static-httpd/versions/1.0.0")))
+            HttpResponse<String> uploaded = HTTP.send(Http.request(api("/cartridges/static-httpd/versions/1.0.0"))
                     .PUT(HttpRequest.BodyPublishers.ofFile(image)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(uploaded.body(), 201, uploaded.statusCode());
         }

@@ -7,6 +7,7 @@ import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.ControllerProcess;
 import io.stratos.lxc.itests.support.Distribution;
 import io.stratos.lxc.itests.support.Http;
+import io.stratos.lxc.itests.support.TestUsers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,7 +82,7 @@ public class ControllerDistributionE2E {
         JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + rmiRegistryPort + "/karaf-root");
         // The JMX connector comes up on its own schedule, possibly after REST.
         try (JMXConnector connector = Await.success("the JMX connector", Duration.ofSeconds(30), () -> JMXConnectorFactory.connect(url,
-                Map.of(JMXConnector.CREDENTIALS, new String[] {"karaf", "karaf"})))) {
+                Map.of(JMXConnector.CREDENTIALS, new String[] {TestUsers.ADMIN, TestUsers.ADMIN_PASSWORD})))) {
             MBeanServerConnection connection = connector.getMBeanServerConnection();
             ObjectName controllerName = new ObjectName("io.stratos.lxc:type=Controller");
             assertEquals("ACTIVE", connection.getAttribute(controllerName, "State"));
@@ -122,7 +123,7 @@ public class ControllerDistributionE2E {
         Path image = Path.of(built.lines().filter(l -> l.endsWith(".tar.gz")).findFirst().orElseThrow());
 
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> uploaded = http.send(HttpRequest.newBuilder(URI.create(url("/cartridges/static-httpd/versions/1.0.1")))
+        HttpResponse<String> uploaded = http.send(Http.request(url("/cartridges/static-httpd/versions/1.0.1"))
                 .PUT(HttpRequest.BodyPublishers.ofFile(image)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(uploaded.body(), 201, uploaded.statusCode());
         String digest = uploaded.body().replaceAll("(?s).*\"digest\" : \"(sha256:[0-9a-f]{64})\".*", "$1");
@@ -130,15 +131,15 @@ public class ControllerDistributionE2E {
         String cartridge = Http.get(url("/cartridges/static-httpd")).body();
         assertTrue(cartridge, cartridge.contains("\"1.0.0\"") && cartridge.matches("(?s).*\"latest\" : \"1.0.1\".*"));
 
-        HttpResponse<byte[]> part = http.send(HttpRequest.newBuilder(URI.create(url("/images/" + digest)))
+        HttpResponse<byte[]> part = http.send(Http.request(url("/images/" + digest))
                 .header("Range", "bytes=0-99").build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(206, part.statusCode());
         assertEquals(100, part.body().length);
-        HttpResponse<byte[]> whole = http.send(HttpRequest.newBuilder(URI.create(url("/images/" + digest))).build(),
+        HttpResponse<byte[]> whole = http.send(Http.request(url("/images/" + digest)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(digest, "sha256:" + sha256(whole.body()));
 
-        HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create(url("/cartridges/static-httpd/versions/1.0.1")))
+        HttpResponse<String> deleted = http.send(Http.request(url("/cartridges/static-httpd/versions/1.0.1"))
                 .DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(deleted.body(), 204, deleted.statusCode());
         assertTrue(Http.get(url("/cartridges/static-httpd")).body().matches("(?s).*\"latest\" : \"1.0.0\".*"));

@@ -7,6 +7,7 @@ import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.ControllerProcess;
 import io.stratos.lxc.itests.support.Http;
 import io.stratos.lxc.itests.support.Json;
+import io.stratos.lxc.itests.support.TestUsers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ public class LocalVmsE2E {
         assertEquals(2, controller.agents().size());
         assertEquals(2, Await.success("the partition's MBean", Duration.ofSeconds(30), () -> {
             JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + controller.jmxPort() + "/karaf-root");
-            try (JMXConnector jmx = JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, new String[] {"karaf", "karaf"}))) {
+            try (JMXConnector jmx = JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, new String[] {TestUsers.ADMIN, TestUsers.ADMIN_PASSWORD}))) {
                 return jmx.getMBeanServerConnection().getAttribute(new ObjectName("io.stratos.lxc:type=Partition,name=\"web\""), "ReadyVms");
             }
         }));

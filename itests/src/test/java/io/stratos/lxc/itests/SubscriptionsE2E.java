@@ -91,18 +91,6 @@ public class SubscriptionsE2E {
         });
     }
 
-    /** Names of the running LXC containers on one local VM. */
-    private List<String> runningContainers(String vmId) throws IOException, InterruptedException {
-        Path lxcpath = controller.vmsDirectory().resolve(vmId).resolve("agent-data/containers");
-        if (!Files.isDirectory(lxcpath)) {
-            return List.of();
-        }
-        Process ls = new ProcessBuilder("lxc-ls", "-P", lxcpath.toString(), "--running", "-1").redirectErrorStream(true).start();
-        String out = new String(ls.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        ls.waitFor();
-        return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
-    }
-
     @Test
     public void subscriptionsServeFromLxcSpreadOverVmsAndMoveWhenAVmIsLost() throws Exception {
         controller.expect(201, "POST", "/partitions", "{\"name\":\"web\",\"cartridge\":\"static-httpd\",\"minVms\":2,\"maxVms\":3}");
@@ -136,7 +124,7 @@ public class SubscriptionsE2E {
                 .forEach(ProcessHandle::destroyForcibly);
         new ProcessBuilder(vmDir.resolve("home/bin/stratos-agent-cleanup").toString(), vmDir.resolve("agent-data").toString(), victim)
                 .inheritIO().start().waitFor();
-        assertEquals(List.of(), runningContainers(victim));
+        assertEquals(List.of(), controller.runningContainers(victim));
 
         List<Proc> moved = awaitServing("one", 5);
         assertTrue(moved.toString(), moved.stream().noneMatch(p -> victim.equals(p.vm())));
@@ -163,7 +151,7 @@ public class SubscriptionsE2E {
         assertEquals(desired, new HashSet<>(procs.stream().map(Proc::id).toList()).size());
         // Exactly one container per process on the VM: none lost, none started twice.
         Await.success("one container per process", Duration.ofSeconds(30), () -> {
-            List<String> containers = runningContainers(vm);
+            List<String> containers = controller.runningContainers(vm);
             assertEquals(containers.toString(), desired, containers.size());
             for (Proc p : procs) {
                 assertTrue(containers + " has " + p.id(), containers.contains("stratos-" + p.id()));
@@ -202,6 +190,6 @@ public class SubscriptionsE2E {
         for (int i = 0; i < before.size(); i++) {
             assertEquals("container of " + before.get(i).id() + " kept running", pids.get(i), containerPid(vm, "stratos-" + before.get(i).id()));
         }
-        assertEquals(2, runningContainers(vm).size());
+        assertEquals(2, controller.runningContainers(vm).size());
     }
 }

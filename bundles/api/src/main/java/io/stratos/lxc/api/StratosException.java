@@ -7,7 +7,7 @@ package io.stratos.lxc.api;
 public class StratosException extends RuntimeException {
 
     /** What kind of failure, so every front end maps it the same way. */
-    public enum Kind { INVALID_INPUT, NOT_FOUND, CONFLICT, UNAVAILABLE, TOO_LARGE }
+    public enum Kind { INVALID_INPUT, NOT_FOUND, CONFLICT, UNAVAILABLE, TOO_LARGE, FORBIDDEN }
 
     private final Kind kind;
     private final String field;
@@ -41,6 +41,11 @@ public class StratosException extends RuntimeException {
 
     public static StratosException tooLarge(String field, String message, String hint) {
         return new StratosException(Kind.TOO_LARGE, message, field, hint);
+    }
+
+    /** The caller is known but its role does not allow this. */
+    public static StratosException forbidden(String message, String hint) {
+        return new StratosException(Kind.FORBIDDEN, message, null, hint);
     }
 
     public static StratosException unavailable(String message, String hint) {

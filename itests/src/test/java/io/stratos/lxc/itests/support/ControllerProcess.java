@@ -111,9 +111,29 @@ public final class ControllerProcess implements AutoCloseable {
     }
 
     public HttpResponse<String> send(String method, String path, String json) throws Exception {
+        HttpRequest.Builder builder = Http.request(api(path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The admin every test distribution has (see {@link TestUsers}); tenants are alice and bob. */
+    public String adminUser() {
+        return TestUsers.ADMIN;
+    }
+
+    public String adminPassword() {
+        return TestUsers.ADMIN_PASSWORD;
+    }
+
+    /** Sends as another user (a tenant, or wrong credentials); null user sends no credentials at all. */
+    public HttpResponse<String> sendAs(String user, String password, String method, String path, String json) throws Exception {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (user != null) {
+            builder.header("Authorization", TestUsers.basic(user, password));
+        }
         return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -138,6 +158,18 @@ public final class ControllerProcess implements AutoCloseable {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(vmsDir)).orElse(false))
                 .toList();
+    }
+
+    /** Names of the running LXC containers on one of this controller's local VMs. */
+    public List<String> runningContainers(String vmId) throws java.io.IOException, InterruptedException {
+        Path lxcpath = vmsDirectory().resolve(vmId).resolve("agent-data/containers");
+        if (!java.nio.file.Files.isDirectory(lxcpath)) {
+            return List.of();
+        }
+        Process ls = new ProcessBuilder("lxc-ls", "-P", lxcpath.toString(), "--running", "-1").redirectErrorStream(true).start();
+        String out = new String(ls.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        ls.waitFor();
+        return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
     }
 
     /** Deletes what the test created (destroying VMs and their containers), then stops the controller. */

@@ -40,7 +40,14 @@ public final class Distribution implements AutoCloseable {
                 .resolve(name + "-" + System.currentTimeMillis());
         Files.createDirectories(target);
         run(List.of("tar", "xzf", archive.toString(), "-C", target.toString(), "--strip-components=1"), target);
-        return new Distribution(target, environment);
+        Distribution distribution = new Distribution(target, environment);
+        if (Files.isRegularFile(target.resolve("etc/users.properties"))) {
+            // the test users instead of the shipped karaf/karaf
+            for (String[] user : TestUsers.USERS_PROPERTIES) {
+                distribution.configure("users.properties", user[0].replace(":", "\\:"), user[1]);
+            }
+        }
+        return distribution;
     }
 
     public Path home() {
@@ -112,7 +119,7 @@ public final class Distribution implements AutoCloseable {
         Path input = Files.createTempFile(home, "client", ".txt");
         Files.writeString(input, command + System.lineSeparator());
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/client").toString(), "-a", String.valueOf(sshPort),
-                "-u", "karaf", "-p", "karaf", "-b")
+                "-u", TestUsers.ADMIN, "-p", TestUsers.ADMIN_PASSWORD, "-b")
                 .directory(home.toFile()).redirectErrorStream(true).redirectInput(input.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process client = builder.start();

@@ -16,8 +16,26 @@ public final class Http {
     }
 
     public static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET());
+    }
+
+    /** Sends it, as the test admin ({@link TestUsers}) when it goes to the controller's user API and has no credentials. */
+    public static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return CLIENT.send(asAdmin(request).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request builder, with the test admin's credentials when it goes to the controller's user API. */
+    public static HttpRequest.Builder request(String url) {
+        return asAdmin(HttpRequest.newBuilder(URI.create(url)));
+    }
+
+    /** Adds the test admin's credentials to a request for the controller's user API that has none. */
+    public static HttpRequest.Builder asAdmin(HttpRequest.Builder request) {
+        HttpRequest probe = request.copy().build();
+        if (probe.uri().getPath().startsWith("/stratos/api/") && probe.headers().firstValue("Authorization").isEmpty()) {
+            request.header("Authorization", TestUsers.admin());
+        }
+        return request;
     }
 
     /** GET that answers -1 instead of throwing while the server is not listening yet. */

@@ -53,7 +53,11 @@ public abstract class StratosKarafTestSupport {
         String karafVersion = System.getProperty("stratos.karaf.version");
         String localRepository = System.getProperty("stratos.local.repository");
         int httpPort = FreePorts.next();
-        return new Option[] {
+        java.util.List<Option> users = new java.util.ArrayList<>();
+        for (String[] user : TestUsers.USERS_PROPERTIES) {
+            users.add(editConfigurationFilePut("etc/users.properties", user[0], user[1]));
+        }
+        Option[] options = new Option[] {
             karafDistributionConfiguration()
                 .frameworkUrl(maven("org.apache.karaf", "apache-karaf").type("tar.gz").version(karafVersion))
                 .unpackDirectory(new File("target/exam"))
@@ -73,6 +77,8 @@ public abstract class StratosKarafTestSupport {
             systemProperty("stratos.sample.image").value(System.getProperty("stratos.sample.image")),
             features(System.getProperty("stratos.features.url"), "stratos-lxc"),
         };
+        users.addAll(0, java.util.List.of(options));
+        return users.toArray(Option[]::new);
     }
 
     /** Runs a shell command as an admin, as {@code bin/client} would, and returns what it printed. */

@@ -79,6 +79,7 @@ public class AgentComponent implements StatusContributor {
         }
         AgentConnection created = new AgentConnection(new ControllerClient(current.controllerUrl()), this::registration, reconciler);
         reconciler.onChange(created::reportQuietly);
+        runtimes.images().authorizeWith(created::authorization);
         connection = created;
         created.start();
     }

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class AgentConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentConnection.class);
+    static final long MAX_BACKOFF_MILLIS = 4_000;
 
     private final ControllerClient client;
     private final Supplier<AgentRegistration> registration;
@@ -57,6 +58,16 @@ public final class AgentConnection {
         return credentials != null;
     }
 
+    /**
+     * HTTP Basic with the agent's VM id and secret, for the user API's image downloads (which admit registered
+     * agents), or null before registration.
+     */
+    public String authorization() {
+        AgentCredentials current = credentials;
+        return current == null ? null : "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (current.agentId() + ":" + current.secret()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private void pollLoop() {
         long backoffMillis = 500;
         while (running) {
@@ -92,16 +103,22 @@ public final class AgentConnection {
         }
     }
 
+    /**
+     * Waits before the next try: doubling from 0.5 s up to {@link #MAX_BACKOFF_MILLIS}, each wait shortened by up to a
+     * fifth at random so that a fleet of agents does not come back in lockstep after a controller restart. The cap is
+     * short because a restarted controller reconciles only once its agents are back.
+     */
     private long pause(Exception e, long backoffMillis) {
-        state = "controller unreachable or refusing (" + e.getMessage() + "), retrying in " + backoffMillis + " ms";
+        long wait = backoffMillis - java.util.concurrent.ThreadLocalRandom.current().nextLong(backoffMillis / 5 + 1);
+        state = "controller unreachable or refusing (" + e.getMessage() + "), retrying in " + wait + " ms";
         LOG.warn("Agent connection: {}", state);
         try {
-            Thread.sleep(backoffMillis);
+            Thread.sleep(wait);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             running = false;
         }
-        return Math.min(backoffMillis * 2, 30_000);
+        return Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
     }
 
     /** Posts the actual state; called on changes and on a timer. */

@@ -18,4 +18,7 @@ public interface AgentRegistry {
     CompletionStage<DesiredState> desiredState(String agentId, String secret, long since);
 
     void report(String agentId, String secret, AgentReport report);
+
+    /** Whether these are a registered agent's credentials (for the user API's image downloads). */
+    boolean authenticates(String agentId, String secret);
 }

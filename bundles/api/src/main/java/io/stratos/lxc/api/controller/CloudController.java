@@ -1,5 +1,6 @@
 package io.stratos.lxc.api.controller;
 
+import io.stratos.lxc.api.security.Caller;
 import java.util.List;
 
 /**
@@ -45,4 +46,13 @@ public interface CloudController {
     List<CartridgeProcess> processes(String alias);
 
     List<CartridgeProcess> processes();
+
+    /**
+     * This controller as the caller may see and use it: all of it for an admin; for a tenant only its own
+     * subscriptions and their processes (another tenant's alias is NOT_FOUND, as if it did not exist), and
+     * partitions and VMs are FORBIDDEN. Front ends call through this, so the rule lives in one place.
+     */
+    default CloudController scopedTo(Caller caller) {
+        return caller.isAdmin() ? this : new TenantScopedCloudController(this, caller);
+    }
 }

@@ -821,12 +821,17 @@ final class ControllerCore implements CloudController, AgentRegistry {
         commit();
     }
 
-    private VmEntry authenticate(String agentId, String secret) {
+    @Override
+    public synchronized boolean authenticates(String agentId, String secret) {
         VmEntry vm = agentId == null ? null : vms.get(agentId);
-        if (vm == null || vm.agentSecret == null || secret == null || !constantTimeEquals(vm.agentSecret, secret)) {
+        return vm != null && vm.agentSecret != null && secret != null && constantTimeEquals(vm.agentSecret, secret);
+    }
+
+    private VmEntry authenticate(String agentId, String secret) {
+        if (!authenticates(agentId, secret)) {
             throw StratosException.notFound("unknown agent or wrong credentials", "register again with the VM's join token");
         }
-        return vm;
+        return vms.get(agentId);
     }
 
     private DesiredState desiredOf(VmEntry vm) {

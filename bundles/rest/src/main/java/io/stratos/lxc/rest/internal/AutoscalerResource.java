@@ -1,5 +1,6 @@
 package io.stratos.lxc.rest.internal;
 
+import io.stratos.lxc.api.security.Role;
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
 import io.stratos.lxc.api.autoscaler.Autoscaler;
@@ -40,12 +41,14 @@ public class AutoscalerResource implements RestResource {
         return Response.created(URI.create("autoscale-policies/" + created.name())).entity(created).build();
     }
 
+    @Allowed({Role.TENANT})
     @GET
     @Path("autoscale-policies")
     public List<AutoscalePolicy> list() {
         return autoscaler.policies();
     }
 
+    @Allowed({Role.TENANT})
     @GET
     @Path("autoscale-policies/{name}")
     public AutoscalePolicy get(@PathParam("name") String name) {

@@ -1,5 +1,6 @@
 package io.stratos.lxc.rest.internal;
 
+import io.stratos.lxc.api.security.Role;
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.store.Cartridge;
 import io.stratos.lxc.api.store.CartridgeImage;
@@ -66,17 +67,20 @@ public class CartridgeResource implements RestResource {
     @Context
     UriInfo uriInfo;
 
+    @Allowed({Role.TENANT})
     @GET
     public List<Cartridge> list() {
         return store.list();
     }
 
+    @Allowed({Role.TENANT})
     @GET
     @Path("/{name}")
     public Cartridge cartridge(@PathParam("name") String name) {
         return store.cartridge(name);
     }
 
+    @Allowed({Role.TENANT})
     @GET
     @Path("/{name}/versions/{version}")
     public CartridgeImage version(@PathParam("name") String name, @PathParam("version") String version) {

@@ -32,6 +32,7 @@ final class ErrorMappers {
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case TOO_LARGE -> 413;
+            case FORBIDDEN -> 403;
             case UNAVAILABLE -> 503;
         };
     }

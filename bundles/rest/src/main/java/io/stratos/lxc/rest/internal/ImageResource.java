@@ -1,5 +1,6 @@
 package io.stratos.lxc.rest.internal;
 
+import io.stratos.lxc.api.security.Role;
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.store.CartridgeStore;
 import io.stratos.lxc.api.store.ImageBlob;
@@ -36,6 +37,7 @@ public class ImageResource implements RestResource {
     @Reference
     CartridgeStore store;
 
+    @Allowed({Role.AGENT})
     @GET
     @Path("/{digest}")
     @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})

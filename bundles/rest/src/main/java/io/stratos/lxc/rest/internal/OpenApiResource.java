@@ -17,6 +17,7 @@ import org.osgi.service.component.annotations.Component;
 @Path("/openapi.json")
 public class OpenApiResource implements RestResource {
 
+    @Allowed({Allowed.PUBLIC})
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public byte[] openApi() throws IOException {

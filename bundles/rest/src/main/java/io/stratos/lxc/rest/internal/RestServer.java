@@ -50,6 +50,9 @@ public class RestServer {
     static final long SETTLE_MILLIS = 250;
 
     private final Set<RestResource> resources = ConcurrentHashMap.newKeySet();
+
+    @Reference
+    ApiAuthentication authentication;
     private final List<Server> servers = new ArrayList<>();
     private ServiceRegistration<StatusContributor> statusRegistration;
     private BundleContext context;
@@ -131,7 +134,12 @@ public class RestServer {
                 factory.setBus(BusFactory.getDefaultBus());
                 factory.setAddress(entry.getKey());
                 factory.setServiceBeans(entry.getValue());
-                factory.setProviders(providers());
+                List<Object> providers = new ArrayList<>(providers());
+                if (RestResource.API.equals(entry.getKey())) {
+                    // Agents authenticate on their own API with their per-VM secret, per call.
+                    providers.add(new AuthenticationFilter(authentication));
+                }
+                factory.setProviders(providers);
                 servers.add(factory.create());
                 LOG.info("REST API published at {} with {} resources", entry.getKey(), entry.getValue().size());
             }

@@ -1,5 +1,6 @@
 package io.stratos.lxc.rest.internal;
 
+import io.stratos.lxc.api.security.Role;
 import io.stratos.lxc.api.status.StatusService;
 import io.stratos.lxc.api.status.SystemStatus;
 import javax.ws.rs.GET;
@@ -18,6 +19,7 @@ public class StatusResource implements RestResource {
     @Reference
     StatusService statusService;
 
+    @Allowed({Role.TENANT})
     @GET
     public SystemStatus status() {
         return statusService.status();

@@ -1,5 +1,6 @@
 package io.stratos.lxc.rest.internal;
 
+import io.stratos.lxc.api.security.Role;
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.controller.CartridgeProcess;
 import io.stratos.lxc.api.controller.CloudController;
@@ -22,9 +23,10 @@ import javax.ws.rs.core.SecurityContext;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** Subscriptions, scaling and their processes. */
+/** Subscriptions, scaling and their processes: a tenant's own, or all of them for an admin. */
 @Component(service = RestResource.class)
 @Path("/subscriptions")
+@Allowed({Role.TENANT})
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class SubscriptionResource implements RestResource {
@@ -41,25 +43,25 @@ public class SubscriptionResource implements RestResource {
 
     @POST
     public Response subscribe(SubscriptionSpec spec) {
-        Subscription subscription = controller.subscribe(tenant(), spec);
+        Subscription subscription = controller().subscribe(CallerPrincipal.of(security).name(), spec);
         return Response.created(URI.create("subscriptions/" + subscription.alias())).entity(subscription).build();
     }
 
     @GET
     public List<Subscription> list() {
-        return controller.subscriptions();
+        return controller().subscriptions();
     }
 
     @GET
     @Path("{alias}")
     public Subscription get(@PathParam("alias") String alias) {
-        return controller.subscription(alias);
+        return controller().subscription(alias);
     }
 
     @DELETE
     @Path("{alias}")
     public Response unsubscribe(@PathParam("alias") String alias) {
-        controller.unsubscribe(alias);
+        controller().unsubscribe(alias);
         return Response.noContent().build();
     }
 
@@ -69,16 +71,17 @@ public class SubscriptionResource implements RestResource {
         if (request == null || request.processes() == null) {
             throw StratosException.invalid("processes", "the number of processes is required", "send {\"processes\": 3}");
         }
-        return controller.scale(alias, request.processes());
+        return controller().scale(alias, request.processes());
     }
 
     @GET
     @Path("{alias}/processes")
     public List<CartridgeProcess> processes(@PathParam("alias") String alias) {
-        return controller.processes(alias);
+        return controller().processes(alias);
     }
 
-    private String tenant() {
-        return security != null && security.getUserPrincipal() != null ? security.getUserPrincipal().getName() : "default";
+    /** The controller as this request's caller may see it: a tenant sees only its own subscriptions. */
+    private CloudController controller() {
+        return controller.scopedTo(CallerPrincipal.of(security));
     }
 }

@@ -64,6 +64,8 @@ public final class ImageCache {
     private final AtomicInteger fetches = new AtomicInteger();
     private long clock;
     private final List<Consumer<CachedImage>> evictionListeners = new CopyOnWriteArrayList<>();
+    /** The Authorization header for image downloads (the agent's credentials once registered), or null. */
+    private volatile java.util.function.Supplier<String> authorization = () -> null;
 
     public ImageCache(Path imagesDir, Path downloadsDir, long maxBytes, HttpClient http, Exec exec) {
         this.imagesDir = imagesDir;
@@ -80,6 +82,11 @@ public final class ImageCache {
         } catch (IOException e) {
             LOG.warn("Cannot prepare the image cache in {}: {}", imagesDir, e.getMessage());
         }
+    }
+
+    /** Downloads send what this supplies as their Authorization header (nothing while it supplies null). */
+    public void authorizeWith(java.util.function.Supplier<String> authorization) {
+        this.authorization = authorization;
     }
 
     public static HttpClient defaultHttpClient() {
@@ -272,6 +279,10 @@ public final class ImageCache {
         HttpRequest.Builder request = HttpRequest.newBuilder(source).timeout(Duration.ofMinutes(10)).GET();
         if (have > 0) {
             request.header("Range", "bytes=" + have + "-");
+        }
+        String credentials = authorization.get();
+        if (credentials != null) {
+            request.header("Authorization", credentials);
         }
         HttpResponse<InputStream> response;
         try {

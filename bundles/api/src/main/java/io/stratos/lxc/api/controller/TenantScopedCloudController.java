@@ -1,0 +1,115 @@
+package io.stratos.lxc.api.controller;
+
+import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.security.Caller;
+import io.stratos.lxc.api.security.Role;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A tenant's view of a {@link CloudController}: its own subscriptions and processes only. Another tenant's
+ * alias answers NOT_FOUND like an unknown one, so a tenant learns nothing about others beyond the alias
+ * being taken when it tries to subscribe under it (aliases are unique across the controller by design).
+ */
+final class TenantScopedCloudController implements CloudController {
+
+    private final CloudController controller;
+    private final Caller caller;
+
+    TenantScopedCloudController(CloudController controller, Caller caller) {
+        this.controller = controller;
+        this.caller = caller;
+    }
+
+    private StratosException adminOnly(String what) {
+        return StratosException.forbidden(what + " is for the " + Role.ADMIN + " role; " + caller.name() + " is not an admin",
+                "ask an operator, or sign in as a user with the admin role");
+    }
+
+    private Subscription own(String alias) {
+        Subscription subscription = controller.subscription(alias);
+        if (!caller.name().equals(subscription.tenant()) || !caller.has(Role.TENANT)) {
+            throw StratosException.notFound("no subscription '" + alias + "'", "see GET /stratos/api/v1/subscriptions for yours");
+        }
+        return subscription;
+    }
+
+    @Override
+    public Partition createPartition(PartitionSpec spec) {
+        throw adminOnly("creating a partition");
+    }
+
+    @Override
+    public List<Partition> partitions() {
+        throw adminOnly("listing partitions");
+    }
+
+    @Override
+    public Partition partition(String name) {
+        throw adminOnly("reading a partition");
+    }
+
+    @Override
+    public void deletePartition(String name) {
+        throw adminOnly("deleting a partition");
+    }
+
+    @Override
+    public Partition scalePartition(String name, int vms) {
+        throw adminOnly("scaling a partition");
+    }
+
+    @Override
+    public List<PartitionVm> vms() {
+        throw adminOnly("listing VMs");
+    }
+
+    @Override
+    public Subscription subscribe(String tenant, SubscriptionSpec spec) {
+        if (!caller.has(Role.TENANT)) {
+            throw StratosException.forbidden("subscribing needs the " + Role.TENANT + " or " + Role.ADMIN + " role", null);
+        }
+        // A tenant always subscribes for itself, whatever it asks for.
+        return controller.subscribe(caller.name(), spec);
+    }
+
+    @Override
+    public List<Subscription> subscriptions() {
+        return controller.subscriptions().stream().filter(s -> caller.has(Role.TENANT) && caller.name().equals(s.tenant())).toList();
+    }
+
+    @Override
+    public Subscription subscription(String alias) {
+        return own(alias);
+    }
+
+    @Override
+    public void unsubscribe(String alias) {
+        own(alias);
+        controller.unsubscribe(alias);
+    }
+
+    @Override
+    public Subscription scale(String alias, int processes) {
+        own(alias);
+        return controller.scale(alias, processes);
+    }
+
+    @Override
+    public List<CartridgeProcess> processes(String alias) {
+        own(alias);
+        return controller.processes(alias);
+    }
+
+    @Override
+    public List<CartridgeProcess> processes() {
+        Set<String> aliases = subscriptions().stream().map(Subscription::alias).collect(Collectors.toSet());
+        return controller.processes().stream().filter(p -> aliases.contains(p.alias())).toList();
+    }
+
+    @Override
+    public CloudController scopedTo(Caller other) {
+        throw adminOnly("changing the caller of a scoped view");
+    }
+}

@@ -1,0 +1,257 @@
+package io.stratos.lxc.rest.internal;
+
+import io.stratos.lxc.api.agent.AgentRegistry;
+import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.api.security.Caller;
+import io.stratos.lxc.api.security.Role;
+import io.stratos.lxc.api.status.ComponentState;
+import io.stratos.lxc.api.status.ComponentStatus;
+import io.stratos.lxc.api.status.StatusContributor;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.Principal;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import javax.security.auth.Subject;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.NameCallback;
+import javax.security.auth.callback.PasswordCallback;
+import javax.security.auth.callback.UnsupportedCallbackException;
+import javax.security.auth.login.LoginContext;
+import javax.security.auth.login.LoginException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who is calling the user API: HTTP Basic credentials checked against a JAAS realm (Karaf's {@code karaf}
+ * realm, i.e. {@code etc/users.properties}, unless PID {@code io.stratos.lxc.security} names another), or a
+ * registered agent's VM id and secret. Successful logins are remembered for {@code cacheSeconds} (a JAAS login
+ * reads the users file each time); a changed password takes effect after at most that long.
+ *
+ * <p>It also reports, in the status and loudly in the log, while the realm still accepts the shipped default
+ * {@code karaf}/{@code karaf}.
+ */
+@Component(service = {ApiAuthentication.class, StatusContributor.class}, configurationPid = ApiAuthentication.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+public class ApiAuthentication implements StatusContributor {
+
+    static final String PID = "io.stratos.lxc.security";
+    private static final Logger LOG = LoggerFactory.getLogger(ApiAuthentication.class);
+    private static final int MAX_CACHED = 10_000;
+
+    /** One JAAS login: the caller, or empty for wrong credentials. */
+    interface Realm {
+        Optional<Caller> login(String user, String password);
+    }
+
+    private record Cached(Caller caller, long expiresAt) {
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile AgentRegistry agents;
+
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private volatile Realm realm;
+    private volatile String realmName = "karaf";
+    private volatile long cacheMillis = 30_000;
+    private volatile String configProblems = "";
+    private volatile boolean defaultPasswordAccepted;
+    private LongSupplier clock = System::currentTimeMillis;
+    private ScheduledExecutorService checker;
+    private java.util.concurrent.ScheduledFuture<?> check;
+
+    public ApiAuthentication() {
+    }
+
+    /** For tests: a realm of our own instead of JAAS. */
+    ApiAuthentication(Realm realm, LongSupplier clock) {
+        this.realm = realm;
+        this.clock = clock;
+    }
+
+    @Activate
+    void activate(Map<String, Object> properties) {
+        checker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "stratos-default-credentials-check");
+            thread.setDaemon(true);
+            return thread;
+        });
+        modified(properties);
+    }
+
+    @Modified
+    synchronized void modified(Map<String, Object> properties) {
+        ConfigValues values = ConfigValues.of(PID, properties);
+        realmName = values.string("realm", "karaf");
+        cacheMillis = values.integer("cacheSeconds", 30, 0, 3600) * 1000L;
+        int checkSeconds = values.integer("defaultPasswordCheckSeconds", 60, 1, 86_400);
+        configProblems = values.describeProblems();
+        realm = new JaasRealm(realmName);
+        cache.clear();
+        if (checker != null) {
+            // The users file may change at any time: look again now and then.
+            if (check != null) {
+                check.cancel(false);
+            }
+            check = checker.scheduleWithFixedDelay(this::checkDefaultCredentials, 0, checkSeconds, TimeUnit.SECONDS);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (checker != null) {
+            checker.shutdownNow();
+        }
+        cache.clear();
+    }
+
+    /** The caller these {@code Authorization} header credentials belong to, or empty when they are missing or wrong. */
+    Optional<Caller> authenticate(String authorization) {
+        Optional<String[]> basic = basic(authorization);
+        if (basic.isEmpty()) {
+            return Optional.empty();
+        }
+        String user = basic.get()[0];
+        String password = basic.get()[1];
+        AgentRegistry registry = agents;
+        if (registry != null && registry.authenticates(user, password)) {
+            return Optional.of(Caller.agent(user));
+        }
+        long now = clock.getAsLong();
+        String key = sha256(authorization);
+        Cached cached = cache.get(key);
+        if (cached != null && cached.expiresAt() > now) {
+            return Optional.of(cached.caller());
+        }
+        Optional<Caller> caller = realm.login(user, password);
+        if (caller.isPresent() && cacheMillis > 0) {
+            if (cache.size() >= MAX_CACHED) {
+                cache.clear();
+            }
+            cache.put(key, new Cached(caller.get(), now + cacheMillis));
+        } else {
+            cache.remove(key);
+        }
+        return caller;
+    }
+
+    /** {@code Basic base64(user:password)} split in two, or empty. */
+    static Optional<String[]> basic(String authorization) {
+        if (authorization == null || authorization.length() < 7 || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return Optional.empty();
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon <= 0) {
+                return Optional.empty();
+            }
+            return Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    void checkDefaultCredentials() {
+        try {
+            boolean accepted = realm.login("karaf", "karaf").isPresent();
+            if (accepted && !defaultPasswordAccepted) {
+                LOG.warn("**********************************************************************************");
+                LOG.warn("* SECURITY: the '{}' realm accepts the default user karaf with password karaf.", realmName);
+                LOG.warn("* Anyone who reaches this controller can administer it. Change the password in");
+                LOG.warn("* etc/users.properties (see the README, section Security); ./stratos up does it.");
+                LOG.warn("**********************************************************************************");
+            }
+            defaultPasswordAccepted = accepted;
+        } catch (RuntimeException e) {
+            LOG.debug("Cannot check the default credentials: {}", e.toString());
+        }
+    }
+
+    @Override
+    public ComponentStatus componentStatus() {
+        if (!configProblems.isEmpty()) {
+            return new ComponentStatus("security", ComponentState.UNCONFIGURED, configProblems);
+        }
+        if (defaultPasswordAccepted) {
+            return new ComponentStatus("security", ComponentState.DEGRADED, "realm " + realmName
+                    + " accepts the default karaf/karaf: change the password in etc/users.properties");
+        }
+        return new ComponentStatus("security", ComponentState.ACTIVE, "HTTP Basic against JAAS realm " + realmName);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A login against a JAAS realm. Karaf's realms give a subject with a user principal and one role principal
+     * per role (groups already expanded); principals are told apart by class name, as CXF's JAAS interceptor does,
+     * so this bundle does not depend on Karaf's JAAS classes.
+     */
+    static final class JaasRealm implements Realm {
+        private final String name;
+
+        JaasRealm(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Optional<Caller> login(String user, String password) {
+            ClassLoader previous = Thread.currentThread().getContextClassLoader();
+            // LoginContext loads the realm's (Karaf's proxy) login module through the context class loader;
+            // Karaf has it on the system class path.
+            Thread.currentThread().setContextClassLoader(ClassLoader.getSystemClassLoader());
+            try {
+                Subject subject = new Subject();
+                LoginContext login = new LoginContext(name, subject, callbacks -> {
+                    for (Callback callback : callbacks) {
+                        if (callback instanceof NameCallback nameCallback) {
+                            nameCallback.setName(user);
+                        } else if (callback instanceof PasswordCallback passwordCallback) {
+                            passwordCallback.setPassword(password.toCharArray());
+                        } else {
+                            throw new UnsupportedCallbackException(callback);
+                        }
+                    }
+                });
+                login.login();
+                Set<String> roles = new HashSet<>();
+                for (Principal principal : subject.getPrincipals()) {
+                    if (principal.getClass().getSimpleName().equals("RolePrincipal")) {
+                        roles.add(principal.getName());
+                    }
+                }
+                roles.remove(Role.AGENT); // only registered agents are agents
+                login.logout();
+                return Optional.of(new Caller(user, roles));
+            } catch (LoginException e) {
+                return Optional.empty();
+            } finally {
+                Thread.currentThread().setContextClassLoader(previous);
+            }
+        }
+    }
+}

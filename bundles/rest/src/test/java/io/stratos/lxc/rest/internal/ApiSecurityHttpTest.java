@@ -1,0 +1,255 @@
+package io.stratos.lxc.rest.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.controller.CartridgeProcess;
+import io.stratos.lxc.api.controller.CloudController;
+import io.stratos.lxc.api.controller.Partition;
+import io.stratos.lxc.api.controller.PartitionSpec;
+import io.stratos.lxc.api.controller.PartitionVm;
+import io.stratos.lxc.api.controller.Subscription;
+import io.stratos.lxc.api.controller.SubscriptionSpec;
+import io.stratos.lxc.api.security.Caller;
+import io.stratos.lxc.api.security.Role;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.cxf.Bus;
+import org.apache.cxf.BusFactory;
+import org.apache.cxf.endpoint.Server;
+import org.apache.cxf.jaxrs.JAXRSServerFactoryBean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The user API's authentication and authorisation over real HTTP (CXF on Jetty, 127.0.0.1): no or wrong
+ * credentials are 401 with a challenge, a tenant is 403 on admin resources, sees and changes only its own
+ * subscriptions, and always subscribes for itself; the OpenAPI description is public.
+ */
+class ApiSecurityHttpTest {
+
+    static final Map<String, Caller> USERS = Map.of(
+            "root:secret", Caller.admin("root"),
+            "alice:a-pass", Caller.tenant("alice"),
+            "bob:b-pass", Caller.tenant("bob"),
+            "nobody:n-pass", new Caller("nobody", Set.of("viewer")));
+
+    static Bus bus;
+    static Server server;
+    static String base;
+    static final HttpClient http = HttpClient.newHttpClient();
+    static final MapController controller = new MapController();
+
+    @BeforeAll
+    static void start() throws Exception {
+        ApiAuthentication authentication = new ApiAuthentication((user, password) ->
+                Optional.ofNullable(USERS.get(user + ":" + password)), System::currentTimeMillis);
+        SubscriptionResource subscriptions = new SubscriptionResource();
+        subscriptions.controller = controller;
+        PartitionResource partitions = new PartitionResource();
+        partitions.controller = controller;
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        base = "http://127.0.0.1:" + port + "/stratos/api/v1";
+        bus = BusFactory.newInstance().createBus();
+        JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
+        factory.setBus(bus);
+        factory.setAddress(base);
+        factory.setServiceBeans(List.of(subscriptions, partitions, new OpenApiResource()));
+        List<Object> providers = new ArrayList<>(RestServer.providers());
+        providers.add(new AuthenticationFilter(authentication));
+        factory.setProviders(providers);
+        server = factory.create();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.destroy();
+        }
+        if (bus != null) {
+            bus.shutdown(true);
+        }
+    }
+
+    static HttpResponse<String> call(String credentials, String method, String path, String json, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (credentials != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void withoutOrWithWrongCredentialsTheApiAnswers401WithAChallengeAndAHint() throws Exception {
+        HttpResponse<String> none = call(null, "GET", "/subscriptions", null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic realm="));
+        assertThat(none.body()).contains("\"error\"").contains("authentication required").contains("curl -u");
+
+        assertThat(call("alice:wrong", "GET", "/subscriptions", null).statusCode()).isEqualTo(401);
+        assertThat(call(null, "GET", "/partitions", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aBrowserPageGets401WithoutTheChallengeSoItCanAskForCredentialsItself() throws Exception {
+        HttpResponse<String> page = call(null, "GET", "/subscriptions", null, "X-Requested-With", "XMLHttpRequest");
+        assertThat(page.statusCode()).isEqualTo(401);
+        assertThat(page.headers().firstValue("WWW-Authenticate")).isEmpty();
+    }
+
+    @Test
+    void theOpenApiDescriptionIsPublic() throws Exception {
+        assertThat(call(null, "GET", "/openapi.json", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aTenantMayNotManagePartitionsOrVms() throws Exception {
+        HttpResponse<String> denied = call("alice:a-pass", "GET", "/partitions", null);
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.body()).contains("alice may not GET").contains("admin");
+        assertThat(call("alice:a-pass", "POST", "/partitions", "{\"name\":\"p\"}").statusCode()).isEqualTo(403);
+        assertThat(call("alice:a-pass", "GET", "/vms", null).statusCode()).isEqualTo(403);
+        assertThat(call("root:secret", "GET", "/partitions", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aUserWithNeitherRoleMayNotSubscribe() throws Exception {
+        HttpResponse<String> denied = call("nobody:n-pass", "POST", "/subscriptions", "{\"alias\":\"x\",\"cartridge\":\"c\"}");
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.body()).contains("tenant");
+    }
+
+    @Test
+    void tenantsSeeAndChangeOnlyTheirOwnSubscriptions() throws Exception {
+        // alice asks to subscribe for bob: she subscribes for herself.
+        HttpResponse<String> created = call("alice:a-pass", "POST", "/subscriptions", "{\"alias\":\"alice-web\",\"cartridge\":\"c\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.body()).contains("\"tenant\" : \"alice\"");
+        assertThat(call("bob:b-pass", "POST", "/subscriptions", "{\"alias\":\"bob-web\",\"cartridge\":\"c\"}").statusCode()).isEqualTo(201);
+
+        assertThat(call("alice:a-pass", "GET", "/subscriptions", null).body()).contains("alice-web").doesNotContain("bob-web");
+        assertThat(call("root:secret", "GET", "/subscriptions", null).body()).contains("alice-web").contains("bob-web");
+
+        // bob's subscription does not exist for alice: not readable, not scalable, not deletable.
+        assertThat(call("alice:a-pass", "GET", "/subscriptions/bob-web", null).statusCode()).isEqualTo(404);
+        assertThat(call("alice:a-pass", "PUT", "/subscriptions/bob-web/scale", "{\"processes\":3}").statusCode()).isEqualTo(404);
+        assertThat(call("alice:a-pass", "GET", "/subscriptions/bob-web/processes", null).statusCode()).isEqualTo(404);
+        assertThat(call("alice:a-pass", "DELETE", "/subscriptions/bob-web", null).statusCode()).isEqualTo(404);
+        assertThat(controller.subscriptions.get("bob-web").desiredProcesses()).isEqualTo(1);
+        assertThat(controller.subscriptions).containsKey("bob-web");
+
+        // her own she may scale and delete; an admin may delete anyone's.
+        assertThat(call("alice:a-pass", "PUT", "/subscriptions/alice-web/scale", "{\"processes\":3}").statusCode()).isEqualTo(200);
+        assertThat(call("alice:a-pass", "DELETE", "/subscriptions/alice-web", null).statusCode()).isEqualTo(204);
+        assertThat(call("root:secret", "DELETE", "/subscriptions/bob-web", null).statusCode()).isEqualTo(204);
+        assertThat(controller.subscriptions).isEmpty();
+    }
+
+    /** Subscriptions in a map; partitions an empty list. */
+    static final class MapController implements CloudController {
+        final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+
+        @Override
+        public Partition createPartition(PartitionSpec spec) {
+            throw StratosException.invalid("name", "not in this test", null);
+        }
+
+        @Override
+        public List<Partition> partitions() {
+            return List.of();
+        }
+
+        @Override
+        public Partition partition(String name) {
+            throw StratosException.notFound("no partition " + name, null);
+        }
+
+        @Override
+        public void deletePartition(String name) {
+        }
+
+        @Override
+        public Partition scalePartition(String name, int vms) {
+            throw StratosException.notFound("no partition " + name, null);
+        }
+
+        @Override
+        public List<PartitionVm> vms() {
+            return List.of();
+        }
+
+        @Override
+        public Subscription subscribe(String tenant, SubscriptionSpec spec) {
+            Subscription s = new Subscription(spec.alias(), tenant, spec.cartridge(), "1.0", "sha256:00", null, 1, 5, 1, Map.of(),
+                    Map.of(), "http://" + spec.alias() + ".stratos.local/", "2026-11-25T00:00:00Z");
+            if (subscriptions.putIfAbsent(spec.alias(), s) != null) {
+                throw StratosException.conflict("alias", "alias taken", null);
+            }
+            return s;
+        }
+
+        @Override
+        public List<Subscription> subscriptions() {
+            return List.copyOf(subscriptions.values());
+        }
+
+        @Override
+        public Subscription subscription(String alias) {
+            Subscription s = subscriptions.get(alias);
+            if (s == null) {
+                throw StratosException.notFound("no subscription '" + alias + "'", null);
+            }
+            return s;
+        }
+
+        @Override
+        public void unsubscribe(String alias) {
+            subscription(alias);
+            subscriptions.remove(alias);
+        }
+
+        @Override
+        public Subscription scale(String alias, int processes) {
+            Subscription s = subscription(alias);
+            Subscription scaled = new Subscription(s.alias(), s.tenant(), s.cartridge(), s.version(), s.digest(), s.policy(),
+                    s.minProcesses(), s.maxProcesses(), processes, s.env(), s.processes(), s.endpoint(), s.createdAt());
+            subscriptions.put(alias, scaled);
+            return scaled;
+        }
+
+        @Override
+        public List<CartridgeProcess> processes(String alias) {
+            subscription(alias);
+            return List.of();
+        }
+
+        @Override
+        public List<CartridgeProcess> processes() {
+            return List.of();
+        }
+    }
+
+    static {
+        // Role names are what the realm gives; keep the test's in step with the API's.
+        assertThat(Role.TENANT).isEqualTo("tenant");
+    }
+}

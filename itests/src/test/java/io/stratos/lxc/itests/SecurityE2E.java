@@ -1,0 +1,128 @@
+package io.stratos.lxc.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import io.stratos.lxc.itests.support.Await;
+import io.stratos.lxc.itests.support.ControllerProcess;
+import io.stratos.lxc.itests.support.Json;
+import io.stratos.lxc.itests.support.TestUsers;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/**
+ * The built controller's API security, for real: users and roles from the distribution's JAAS realm
+ * (etc/users.properties), tenants confined to their own subscriptions whose processes really run (so the
+ * agents' authenticated image downloads work), and a loud warning while karaf/karaf is accepted.
+ */
+public class SecurityE2E {
+
+    private ControllerProcess controller;
+
+    @Before
+    public void startController() throws Exception {
+        controller = ControllerProcess.create("controller-security", 21000);
+        controller.distribution().configure("io.stratos.lxc.security.cfg", "defaultPasswordCheckSeconds", "1");
+        controller.start();
+        controller.awaitCartridge("static-httpd");
+    }
+
+    @After
+    public void stopController() throws Exception {
+        controller.close();
+    }
+
+    private HttpResponse<String> as(String user, String password, String method, String path, String json) throws Exception {
+        return controller.sendAs(user, password, method, path, json);
+    }
+
+    private HttpResponse<String> alice(String method, String path, String json) throws Exception {
+        return as(TestUsers.ALICE, TestUsers.ALICE_PASSWORD, method, path, json);
+    }
+
+    private HttpResponse<String> bob(String method, String path, String json) throws Exception {
+        return as(TestUsers.BOB, TestUsers.BOB_PASSWORD, method, path, json);
+    }
+
+    @Test
+    public void usersNeedCredentialsAndTenantsSeeOnlyTheirOwnSubscriptions() throws Exception {
+        HttpResponse<String> anonymous = as(null, null, "GET", "/subscriptions", null);
+        assertEquals(anonymous.body(), 401, anonymous.statusCode());
+        assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"));
+        assertTrue(anonymous.body(), anonymous.body().contains("\"hint\""));
+        assertEquals(401, as(TestUsers.ALICE, "wrong", "GET", "/subscriptions", null).statusCode());
+        assertEquals(200, as(null, null, "GET", "/openapi.json", null).statusCode());
+
+        // Infrastructure is the admin's.
+        assertEquals(403, alice("GET", "/partitions", null).statusCode());
+        assertEquals(403, alice("POST", "/partitions", "{\"name\":\"mine\",\"cartridge\":\"static-httpd\"}").statusCode());
+        assertEquals(403, alice("DELETE", "/cartridges/static-httpd/versions/1.0.0", null).statusCode());
+        assertEquals(403, alice("GET", "/autoscaler/decisions", null).statusCode());
+        String digest = Json.strings(controller.get("/cartridges/static-httpd"), "digest").get(0);
+        assertEquals("tenants do not download images", 403, alice("GET", "/images/" + digest, null).statusCode());
+        assertEquals(200, alice("GET", "/cartridges", null).statusCode());
+        controller.expect(201, "POST", "/partitions", "{\"name\":\"web\",\"cartridge\":\"static-httpd\",\"minVms\":1,\"maxVms\":1}");
+
+        // alice subscribes (asking to do it for bob: it is hers all the same) and her process runs.
+        HttpResponse<String> subscribed = alice("POST", "/subscriptions", "{\"alias\":\"alice-shop\",\"cartridge\":\"static-httpd\"}");
+        assertEquals(subscribed.body(), 201, subscribed.statusCode());
+        assertTrue(subscribed.body(), subscribed.body().contains("\"tenant\" : \"alice\""));
+        assertEquals(201, bob("POST", "/subscriptions", "{\"alias\":\"bob-blog\",\"cartridge\":\"static-httpd\"}").statusCode());
+        Await.success("alice's process RUNNING (its agent fetched the image with its own credentials)", Duration.ofSeconds(120), () -> {
+            HttpResponse<String> processes = alice("GET", "/subscriptions/alice-shop/processes", null);
+            assertEquals(processes.body(), 200, processes.statusCode());
+            assertEquals(processes.body(), 1, Json.count(processes.body(), "state", "RUNNING"));
+            return null;
+        });
+
+        assertEquals(java.util.List.of("alice-shop"), Json.strings(alice("GET", "/subscriptions", null).body(), "alias"));
+        assertEquals(java.util.List.of("bob-blog"), Json.strings(bob("GET", "/subscriptions", null).body(), "alias"));
+        assertTrue(Json.strings(controller.get("/subscriptions"), "alias").containsAll(java.util.List.of("alice-shop", "bob-blog")));
+
+        // bob cannot see, scale or delete alice's subscription: to him it does not exist.
+        assertEquals(404, bob("GET", "/subscriptions/alice-shop", null).statusCode());
+        assertEquals(404, bob("PUT", "/subscriptions/alice-shop/scale", "{\"processes\":2}").statusCode());
+        assertEquals(404, bob("DELETE", "/subscriptions/alice-shop", null).statusCode());
+        String aliceShop = controller.get("/subscriptions/alice-shop");
+        assertTrue(aliceShop, aliceShop.contains("\"desiredProcesses\" : 1"));
+        // but the alias stays taken: aliases are unique across the controller
+        assertEquals(409, bob("POST", "/subscriptions", "{\"alias\":\"alice-shop\",\"cartridge\":\"static-httpd\"}").statusCode());
+
+        assertEquals(200, alice("PUT", "/subscriptions/alice-shop/scale", "{\"processes\":2}").statusCode());
+        assertEquals(204, alice("DELETE", "/subscriptions/alice-shop", null).statusCode());
+        assertFalse(controller.get("/subscriptions").contains("alice-shop"));
+    }
+
+    @Test
+    public void theShippedDefaultPasswordIsReportedLoudlyUntilItIsChanged() throws Exception {
+        String status = controller.get("/status");
+        assertTrue(status, status.matches("(?s).*\"name\" : \"security\",\\s*\"state\" : \"ACTIVE\".*"));
+
+        // An operator puts karaf/karaf back: status and log say so within the check interval.
+        Path users = controller.distribution().home().resolve("etc/users.properties");
+        String changed = Files.readString(users);
+        Files.writeString(users, changed + "\nkaraf = karaf,_g_:admingroup\n");
+        try {
+            Await.success("security DEGRADED", Duration.ofSeconds(60), () -> {
+                String degraded = as(TestUsers.ADMIN, "karaf", "GET", "/status", null).body();
+                assertTrue(degraded, degraded.matches("(?s).*\"name\" : \"security\",\\s*\"state\" : \"DEGRADED\".*karaf/karaf.*"));
+                return null;
+            });
+            String log = Files.readString(controller.distribution().home().resolve("data/log/karaf.log"));
+            assertTrue("a warning in the log", log.contains("SECURITY: the 'karaf' realm accepts the default user karaf with password karaf"));
+        } finally {
+            Files.writeString(users, changed);
+        }
+        Await.success("security ACTIVE again", Duration.ofSeconds(60), () -> {
+            String again = controller.get("/status");
+            assertTrue(again, again.matches("(?s).*\"name\" : \"security\",\\s*\"state\" : \"ACTIVE\".*"));
+            return null;
+        });
+    }
+}

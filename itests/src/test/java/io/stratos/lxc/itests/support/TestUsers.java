@@ -1,0 +1,39 @@
+package io.stratos.lxc.itests.support;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The users every distribution under test gets in {@code etc/users.properties} instead of the shipped
+ * karaf/karaf (so no test passes by relying on the default password): an admin and two tenants.
+ */
+public final class TestUsers {
+
+    public static final String ADMIN = "karaf";
+    public static final String ADMIN_PASSWORD = "it-admin-Secret-7";
+    public static final String ALICE = "alice";
+    public static final String ALICE_PASSWORD = "it-alice-Secret-7";
+    public static final String BOB = "bob";
+    public static final String BOB_PASSWORD = "it-bob-Secret-7";
+
+    /** users.properties entries: key (unescaped) and value, in order. */
+    public static final String[][] USERS_PROPERTIES = {
+            {ADMIN, ADMIN_PASSWORD + ",_g_:admingroup"},
+            {ALICE, ALICE_PASSWORD + ",_g_:tenantgroup"},
+            {BOB, BOB_PASSWORD + ",_g_:tenantgroup"},
+            // a stock Karaf ships every line of its users.properties commented out
+            {"_g_:admingroup", "group,admin,manager,viewer,systembundles,ssh"},
+            {"_g_:tenantgroup", "group,tenant"},
+    };
+
+    private TestUsers() {
+    }
+
+    public static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String admin() {
+        return basic(ADMIN, ADMIN_PASSWORD);
+    }
+}
