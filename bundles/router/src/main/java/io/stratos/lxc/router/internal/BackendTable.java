@@ -27,6 +27,8 @@ final class BackendTable {
     private final long ttlNanos;
     private final LongSupplier clock;
     private final Map<String, AliasRoute> routes = new ConcurrentHashMap<>();
+    /** Lock stripes for first look-ups (per alias would grow without bound with made-up aliases). */
+    private final Object[] firstLookup = java.util.stream.IntStream.range(0, 64).mapToObj(i -> new Object()).toArray();
 
     BackendTable(BackendSource source, long ttlMillis, LongSupplier clock) {
         this.source = source;
@@ -46,7 +48,14 @@ final class BackendTable {
         long now = clock.getAsLong();
         AliasRoute current = routes.get(alias);
         if (current == null) {
-            return refresh(alias, null, now);
+            // The first look-up of an alias is made once: concurrent first requests that each built a route of
+            // their own would count their requests in flight on Backend objects that the kept route does not have.
+            synchronized (firstLookup[Math.floorMod(alias.hashCode(), firstLookup.length)]) {
+                current = routes.get(alias);
+                if (current == null) {
+                    return refresh(alias, null, now);
+                }
+            }
         }
         if (current.expired(now) && current.refreshing.compareAndSet(false, true)) {
             try {
