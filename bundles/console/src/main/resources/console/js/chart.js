@@ -59,7 +59,10 @@ export class LiveChart {
     } else {
       this.plot.setData(data, false);
     }
-    this.plot.setScale('x', {min: now - WINDOW_SECONDS, max: now});
+    // from the first sample or decision (at least a minute back), up to the whole window
+    const times = [...(data[0].length ? [data[0][0]] : []), ...decisions.map(d => new Date(d.time).getTime() / 1000 - 5)];
+    const first = Math.min(now - 60, ...times);
+    this.plot.setScale('x', {min: Math.max(now - WINDOW_SECONDS, first), max: now});
   }
 
   destroy() {

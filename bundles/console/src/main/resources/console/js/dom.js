@@ -56,33 +56,42 @@ export function bar(used, total, unit, title) {
 export const PROCESS_STATES = ['PENDING', 'FETCHING', 'STARTING', 'RUNNING', 'STOPPING', 'STOPPED', 'FAILED'];
 export const VM_STATES = ['REQUESTED', 'BOOTING', 'READY', 'LOST', 'DRAINING', 'TERMINATING'];
 
+/** Buttons waiting for their confirming click, by key: a table re-rendered in between keeps them waiting. */
+const armed = new Map();
+
 /**
  * A button that acts on the second click within a few seconds: the first only asks "sure?". Keeps
  * destructive actions one deliberate step away without a modal dialog.
  */
 export function confirmButton(label, confirmLabel, action, attrs = {}) {
-  let armed = null;
-  const button = h('button', {type: 'button', class: 'danger', ...attrs}, label);
+  const key = attrs['data-confirm'] || `${label}:${Math.random()}`;
+  const button = h('button', {type: 'button', class: 'danger', ...attrs, 'data-confirm': key}, label);
+  const look = on => {
+    for (const b of document.querySelectorAll(`button[data-confirm="${CSS.escape(key)}"]`)) {
+      b.textContent = on ? confirmLabel : label;
+      b.classList.toggle('armed', on);
+    }
+    button.textContent = on ? confirmLabel : label;
+    button.classList.toggle('armed', on);
+  };
+  if (armed.has(key)) look(true);
   button.addEventListener('click', async () => {
-    if (!armed) {
-      button.textContent = confirmLabel;
-      button.classList.add('armed');
-      armed = setTimeout(() => {
-        armed = null;
-        button.textContent = label;
-        button.classList.remove('armed');
-      }, 5000);
+    if (!armed.has(key)) {
+      armed.set(key, setTimeout(() => {
+        armed.delete(key);
+        look(false);
+      }, 5000));
+      look(true);
       return;
     }
-    clearTimeout(armed);
-    armed = null;
+    clearTimeout(armed.get(key));
+    armed.delete(key);
     button.disabled = true;
     try {
       await action();
     } finally {
       button.disabled = false;
-      button.textContent = label;
-      button.classList.remove('armed');
+      look(false);
     }
   });
   return button;

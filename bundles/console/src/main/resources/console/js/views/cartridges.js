@@ -14,7 +14,7 @@ export function create(root, params, shell) {
   const progress = h('progress', {id: 'upload-progress', max: 100, value: 0});
   const progressText = h('span', {id: 'upload-progress-text', class: 'muted'});
   const progressRow = h('div', {class: 'progress-row', hidden: true}, progress, progressText);
-  const result = h('p', {id: 'upload-result', class: 'ok', hidden: true});
+  const result = h('p', {id: 'upload-result', class: 'success', hidden: true});
   const formError = h('p', {id: 'upload-error', class: 'error', role: 'alert', hidden: true});
   const fileInput = h('input', {id: 'upload-file', name: 'image', type: 'file', accept: '.tar,.gz,.tgz,.zst,application/gzip,application/x-tar', required: true});
   const nameInput = h('input', {id: 'upload-name', name: 'name', required: true, pattern: '[a-z][a-z0-9-]*', placeholder: 'static-httpd'});
@@ -110,7 +110,7 @@ export function create(root, params, shell) {
                 h('td', {}, m.resources ? `${m.resources.cpuMillis} m · ${m.resources.memoryMiB} MiB` : ''),
                 h('td', {class: 'muted'}, m.description || ''),
                 h('td', {class: 'row-actions'},
-                  confirmButton('Delete', 'Delete for good?', () => remove(c.name, v.version), {class: 'danger small delete-version'}),
+                  confirmButton('Delete', 'Delete for good?', () => remove(c.name, v.version), {class: 'danger small delete-version', 'data-confirm': `delete:${c.name}@${v.version}`}),
                   rowError));
             })))))
         : h('p', {class: 'muted'}, 'No cartridges yet: upload one below.')));

@@ -43,7 +43,7 @@ export function create(root, [alias], shell) {
         } catch (error) {
           showError(unsubscribeError, error);
         }
-      }, {id: 'unsubscribe', class: 'danger unsubscribe', 'data-alias': alias})),
+      }, {id: 'unsubscribe', class: 'danger unsubscribe', 'data-alias': alias, 'data-confirm': `unsubscribe-page:${alias}`})),
     unsubscribeError, summaryError, summary,
     h('section', {class: 'card'}, h('h2', {}, 'Scale'), scaleForm, scaleError),
     h('section', {class: 'card'},

@@ -32,7 +32,7 @@ export function create(root, params, shell) {
   const max = h('input', {id: 'subscribe-max', name: 'maxProcesses', type: 'number', min: 1, placeholder: '10'});
   const submit = h('button', {id: 'subscribe-submit', type: 'submit'}, 'Subscribe');
   const formError = h('p', {id: 'subscribe-error', class: 'error', role: 'alert', hidden: true});
-  const result = h('p', {id: 'subscribe-result', class: 'ok', hidden: true});
+  const result = h('p', {id: 'subscribe-result', class: 'success', hidden: true});
   const form = h('form', {id: 'subscribe-form', class: 'card form', novalidate: true},
     h('h2', {}, 'Subscribe'),
     h('div', {class: 'fields'},
@@ -131,7 +131,7 @@ export function create(root, params, shell) {
               h('td', {}, s.policy || h('span', {class: 'muted'}, 'manual')),
               h('td', {}, dateTime(s.createdAt)),
               h('td', {class: 'row-actions'},
-                confirmButton('Unsubscribe', 'Unsubscribe for good?', () => unsubscribe(s.alias), {class: 'danger small unsubscribe', 'data-alias': s.alias}),
+                confirmButton('Unsubscribe', 'Unsubscribe for good?', () => unsubscribe(s.alias), {class: 'danger small unsubscribe', 'data-alias': s.alias, 'data-confirm': `unsubscribe:${s.alias}`}),
                 rowError));
           })))
           : h('p', {class: 'muted'}, 'No subscriptions yet: subscribe below.')));

@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
+import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.Browser;
 import io.stratos.lxc.itests.support.ControllerProcess;
 import io.stratos.lxc.itests.support.Http;
@@ -244,17 +245,42 @@ public class ConsoleE2E {
         browser.await("three RUNNING processes after the restart", PROCESSES, () -> runningRows() == 3);
         assertEquals(Boolean.TRUE, browser.script("return window.stillTheSamePage === true"));
 
-        // The autoscaler's log and the VMs with their agents.
+        // An autoscaled subscription: its policy is picked in the form; the autoscaler's decision, with its reason,
+        // shows on the subscription's page (and as a mark on its chart) and in the autoscaler's log.
+        controller.expect(201, "POST", "/autoscale-policies",
+                "{\"name\":\"web\",\"metrics\":{\"cpuPercent\":{\"target\":50}},\"minProcesses\":2,\"maxProcesses\":3}");
+        go("subscriptions");
+        browser.await("the policy in the form", SHORT, () -> !browser.findAll("#subscribe-policy option[value='web']").isEmpty());
+        browser.find("#subscribe-alias").clear();
+        browser.find("#subscribe-alias").sendKeys("blog");
+        new Select(browser.find("#subscribe-policy")).selectByValue("web");
+        browser.find("#subscribe-submit").click();
+        browser.awaitVisible("#subscriptions tr[data-alias='blog'] a.alias", SHORT).click();
+        String reason = Await.success("the autoscaler's decision for blog", PROCESSES, () ->
+                Json.strings(controller.get("/autoscaler/decisions"), "reason").get(0));
+        browser.await("the decision on blog's page", SHORT, () ->
+                browser.text("#subscription-decisions").contains("1 → 2") && browser.text("#subscription-decisions").contains(reason));
+        browser.await("blog's two RUNNING processes", PROCESSES, () -> runningRows() == 2);
+        Thread.sleep(4000);
+        browser.screenshot("06-autoscaled-subscription");
         go("autoscaler");
-        browser.awaitVisible("#decisions", SHORT);
-        browser.await("the policies loaded", SHORT, () -> browser.text("#policies").contains("No policies"));
-        browser.screenshot("06-autoscaler");
+        browser.await("the decision in the log", SHORT, () -> browser.text("#decisions tr.up").contains(reason));
+        assertTrue(browser.text("#decisions tr.up").contains("blog"));
+        assertTrue(browser.text("#policies").contains("cpuPercent 50"));
+        browser.screenshot("07-autoscaler");
+
+        // The VMs with their agents, and the overview with everything running.
         go("vms");
         browser.await("the VM with its heartbeat", SHORT, () -> browser.text("#vms tr[data-state='READY']").matches("(?s).*\\d+ s ago.*"));
         assertTrue(browser.text("#vms tr[data-state='READY']").contains("lxc"));
-        browser.screenshot("07-vms");
+        browser.screenshot("08-vms");
+        go("overview");
+        browser.await("five RUNNING processes on the overview", SHORT, () ->
+                browser.text("#overview-counts [data-count='processes']").contains("RUNNING 5"));
+        assertTrue(browser.text("[data-partition='static'] .totals").contains("500 / 2000 m used"));
+        browser.screenshot("09-overview-busy");
 
-        // Unsubscribe: a second click confirms; the row goes and the API has no subscription left.
+        // Unsubscribe shop: a second click confirms; its row goes, blog stays.
         go("subscriptions");
         browser.awaitVisible("#subscriptions tr[data-alias='shop'] button.unsubscribe", SHORT);
         browser.find("#subscriptions tr[data-alias='shop'] button.unsubscribe").click();
@@ -262,6 +288,8 @@ public class ConsoleE2E {
         browser.find("#subscriptions tr[data-alias='shop'] button.unsubscribe").click();
         browser.await("the subscription gone from the list", SHORT, () -> browser.findAll("#subscriptions tr[data-alias='shop']").isEmpty());
         assertEquals(404, controller.send("GET", "/subscriptions/shop", null).statusCode());
+        assertTrue(browser.visible("#subscriptions tr[data-alias='blog']"));
+        assertEquals(200, controller.send("GET", "/subscriptions/blog", null).statusCode());
     }
 
     @Test
