@@ -45,13 +45,14 @@ function showLogin(message) {
   nav.hidden = true;
   who.hidden = true;
   loginSection.hidden = false;
+  loginForm.elements.password.value = '';
   if (message) {
     loginError.textContent = message;
     loginError.hidden = false;
   } else {
     loginError.hidden = true;
   }
-  document.getElementById('login-user').focus();
+  (loginForm.elements.user.value ? loginForm.elements.password : loginForm.elements.user).focus();
 }
 
 onUnauthorized(error => {

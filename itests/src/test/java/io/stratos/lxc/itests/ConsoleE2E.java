@@ -8,13 +8,17 @@ import static org.junit.Assume.assumeTrue;
 import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.Browser;
 import io.stratos.lxc.itests.support.ControllerProcess;
-import io.stratos.lxc.itests.support.Http;
 import io.stratos.lxc.itests.support.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.FixMethodOrder;
@@ -67,7 +71,8 @@ public class ConsoleE2E {
         image = buildSecondVersion();
         controller = ControllerProcess.create("controller-console", 23000).start();
         controller.awaitCartridge("static-httpd");
-        controller.expect(201, "POST", "/partitions", "{\"name\":\"static\",\"cartridge\":\"static-httpd\",\"minVms\":1,\"maxVms\":1}");
+        controller.expect(201, "POST", "/partitions", "{\"name\":\"static\",\"cartridge\":\"static-httpd\",\"minVms\":1,\"maxVms\":1,"
+                + "\"vmCapacity\":{\"cpuMillis\":2000,\"memoryMiB\":2048}}");
         browser = Browser.start(work, work.getParent().resolve("screenshots"));
     }
 
@@ -277,7 +282,11 @@ public class ConsoleE2E {
         go("overview");
         browser.await("five RUNNING processes on the overview", SHORT, () ->
                 browser.text("#overview-counts [data-count='processes']").contains("RUNNING 5"));
-        assertTrue(browser.text("[data-partition='static'] .totals").contains("500 / 2000 m used"));
+        Matcher allocated = Pattern.compile("\"allocated\" : \\{\\s*\"cpuMillis\" : (\\d+)").matcher(controller.get("/vms"));
+        assertTrue(allocated.find());
+        int used = Integer.parseInt(allocated.group(1));
+        browser.await("the partition's CPU bar at the API's allocation", SHORT, () ->
+                browser.text("[data-partition='static'] .totals").contains(used + " / 2000 m used · " + (2000 - used) + " free"));
         browser.screenshot("09-overview-busy");
 
         // Unsubscribe shop: a second click confirms; its row goes, blog stays.
@@ -295,8 +304,11 @@ public class ConsoleE2E {
     @Test
     public void b_aWrongPasswordIsRefusedWithTheApiMessageAndTheFormStays() throws Exception {
         // Only once the API asks for credentials (HTTP Basic on the karaf realm); until then it ignores them.
-        assumeTrue("the API does not ask for credentials yet", Http.status(controller.api("/subscriptions")) == 401);
-        String refused = Json.strings(Http.get(controller.api("/subscriptions")).body(), "error").get(0);
+        // Deliberately without credentials (ControllerProcess and Http may send the admin's): what a stranger gets.
+        HttpResponse<String> stranger = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(controller.api("/subscriptions")))
+                .header("X-Requested-With", "XMLHttpRequest").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assumeTrue("the API does not ask for credentials yet", stranger.statusCode() == 401);
+        String refused = Json.strings(stranger.body(), "error").get(0);
         openSignedOut();
         signIn(USER, PASSWORD + "-wrong");
         browser.await("the refusal's message", SHORT, () -> browser.text("#login-error").contains(refused));
