@@ -9,7 +9,8 @@ WITH_TEST=false
 say() { printf '[host-setup] %s\n' "$*"; }
 
 PACKAGES=(openjdk-17-jdk-headless maven lxc docker.io busybox-static uidmap iproute2 curl)
-$WITH_TEST && PACKAGES+=(postgresql mmdebstrap)
+# the web console's browser tests (ConsoleE2E) drive Debian's headless chromium through its chromedriver
+$WITH_TEST && PACKAGES+=(postgresql mmdebstrap chromium chromium-driver)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -26,7 +26,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * {@code feature:install stratos-lxc} in a stock Karaf brings up one status service with three
- * views over it: REST, shell and JMX.
+ * views over it: REST, shell and JMX; and the web console beside the REST API.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -66,6 +66,17 @@ public class StratosLxcFeatureIT extends StratosKarafTestSupport {
         var response = Http.get(api("/no-such-thing"));
         assertEquals(404, response.statusCode());
         assertTrue(response.body(), response.body().contains("\"error\""));
+    }
+
+    @Test
+    public void theWebConsoleIsServedBesideTheApi() throws Exception {
+        String console = "http://127.0.0.1:" + httpPort() + "/stratos/console/";
+        String page = Http.awaitOk(console, Duration.ofSeconds(30));
+        assertTrue(page, page.contains("<script type=\"module\" src=\"js/app.js\"></script>"));
+        var module = Http.get(console + "js/app.js");
+        assertEquals(200, module.statusCode());
+        assertEquals("text/javascript; charset=utf-8", module.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(200, Http.get(console + "vendor/uplot/uPlot.esm.js").statusCode());
     }
 
     @Test
