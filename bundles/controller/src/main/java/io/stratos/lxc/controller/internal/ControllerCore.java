@@ -211,7 +211,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
                     "install its bundle or use an available adapter such as 'local'");
         }
         PartitionEntry entry = new PartitionEntry(name, cartridge, adapter, min, max, capacity,
-                spec.template() == null ? Map.of() : spec.template());
+                Inputs.template(spec.template()));
         entry.desiredVms = min;
         partitions.put(name, entry);
         write(tx -> tx.insertPartition(entry));
@@ -394,7 +394,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
         ResolvedCartridge resolved = cartridges.resolve(cartridge, spec.version());
         SubscriptionEntry entry = new SubscriptionEntry(alias, tenant == null ? "default" : tenant, resolved.name(),
                 resolved.version(), resolved.digest(), spec.policy(), min, max, min,
-                spec.env() == null ? Map.of() : spec.env(), resolved.request(), resolved.runtimes(), Instant.now(clock).toString());
+                Inputs.env(spec.env()), resolved.request(), resolved.runtimes(), Instant.now(clock).toString());
         subscriptions.put(alias, entry);
         write(tx -> tx.insertSubscription(entry));
         adjustProcessCount(entry);

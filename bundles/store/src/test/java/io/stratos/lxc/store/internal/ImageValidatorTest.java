@@ -236,6 +236,7 @@ class ImageValidatorTest {
         for (Case c : List.of(
                 new Case("\"port\": 8080", "\"port\": 70000", "cartridge.json:ports[0].port"),
                 new Case("\"tcp\"", "\"sctp\"", "cartridge.json:ports[0].protocol"),
+                new Case("\"PORT\": \"8080\"", "\"PORT\": \"8080\\nlxc.mount.entry = / host none bind 0 0\"", "cartridge.json:env.PORT"),
                 new Case("[\"lxc\", \"docker\"]", "[\"lxc\", \"qemu\"]", "cartridge.json:runtimes[1]"),
                 new Case("{\"http\": \"/\"}", "{\"http\": \"/\", \"tcp\": 8080}", "cartridge.json:health"),
                 new Case("\"memoryMiB\": 16", "\"memoryMiB\": \"lots\"", "cartridge.json:resources.memoryMiB"),
