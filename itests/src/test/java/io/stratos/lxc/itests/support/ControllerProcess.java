@@ -136,6 +136,15 @@ public final class ControllerProcess implements AutoCloseable {
         return RawHttp.exchange(httpPort, method, path, all, body, 60_000);
     }
 
+    /** A chunked body streamed to the API (see {@link RawHttp#stream}), with {@link #apiHeaders()} added. */
+    public RawHttp.Streamed stream(String method, String target, Map<String, String> headers, String prefix, long total)
+            throws Exception {
+        Map<String, String> all = new java.util.LinkedHashMap<>(apiHeaders());
+        all.putAll(headers);
+        return RawHttp.stream(httpPort, method, "/stratos/api/v1" + target, all,
+                prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8), total, (byte) 'a');
+    }
+
     public String get(String path) throws Exception {
         return Http.get(api(path)).body();
     }

@@ -103,6 +103,9 @@ public final class OpenApiFuzzer {
     private final Map<Integer, Integer> statuses = new TreeMap<>();
     private final Map<String, Integer> perOperation = new TreeMap<>();
     private final Map<String, Integer> perMode = new TreeMap<>();
+    private final Map<Integer, Integer> httpLayerRejections = new TreeMap<>();
+    private final Map<String, java.util.function.Predicate<Request>> knownIssues = new LinkedHashMap<>();
+    private final Map<String, Integer> knownSeen = new TreeMap<>();
     private int sent;
     private Request current;
 
@@ -150,6 +153,11 @@ public final class OpenApiFuzzer {
 
     public Map<String, Integer> perMode() {
         return perMode;
+    }
+
+    /** Requests Jetty's HTTP parser refused before the API saw them, by status. */
+    public Map<Integer, Integer> httpLayerRejections() {
+        return httpLayerRejections;
     }
 
     public List<Failure> failures() {
@@ -206,7 +214,27 @@ public final class OpenApiFuzzer {
         learn(request, response);
     }
 
+    /**
+     * Declares an open, understood failure: requests it matches are listed as known (with the reason, every
+     * run) instead of failing the run. For what cannot be fixed in this code base yet, never to hide a bug.
+     */
+    public OpenApiFuzzer known(java.util.function.Predicate<Request> matches, String why) {
+        knownIssues.put(why, matches);
+        return this;
+    }
+
+    /** Known failures seen: reason to count. */
+    public Map<String, Integer> knownSeen() {
+        return knownSeen;
+    }
+
     private void fail(String kind, String signature, int status, String answer, Request request) {
+        for (Map.Entry<String, java.util.function.Predicate<Request>> issue : knownIssues.entrySet()) {
+            if (issue.getValue().test(request)) {
+                knownSeen.merge(issue.getKey() + " (" + kind + " " + status + ")", 1, Integer::sum);
+                return;
+            }
+        }
         Failure failure = failures.computeIfAbsent(kind + ": " + signature,
                 k -> new Failure(kind, signature, status, answer.length() > 600 ? answer.substring(0, 600) + "..." : answer, request, new int[1]));
         failure.count()[0]++;
@@ -223,7 +251,13 @@ public final class OpenApiFuzzer {
             fail("slow answer", request.operation() + " took over 20 s", status, millis + " ms", request);
         }
         boolean ours = request.target().startsWith("/stratos/");
-        if (status >= 400 && ours && !request.method().equals("HEAD")) {
+        if (status >= 400 && text.startsWith("<h1>Bad Message ")) {
+            // Jetty's HTTP parser refused the request line or headers (bad percent-encoding, %00, a URI or
+            // header over its limits) before any servlet saw it: a 4xx, in Jetty's words rather than ours
+            httpLayerRejections.merge(status, 1, Integer::sum);
+            return;
+        }
+        if (status >= 400 && ours && !request.method().equals("HEAD") && !request.method().equals("TRACE")) {
             Object body = parseOrNull(text);
             if (!(body instanceof Map<?, ?> map) || !(map.get("error") instanceof String)) {
                 fail("error without the JSON error shape", request.operation() + " -> " + status + " " + response.contentType(),
@@ -231,11 +265,15 @@ public final class OpenApiFuzzer {
             }
         }
         Operation op = operation(request.operation());
-        if (op == null || status >= 300 || request.method().equals("HEAD")) {
+        boolean asDescribed = op != null && request.method().equalsIgnoreCase(op.method()) && !request.mode().equals("protocol");
+        if (!asDescribed || status >= 300) {
             return;
         }
         if (request.schemaInvalidBody()) {
             fail("accepted a body the schema forbids", request.operation() + " -> " + status, status, text, request);
+        }
+        if (request.mode().endsWith("mutated")) {
+            return; // a hostile path parameter may still name something real: only refusals are checked
         }
         Map<String, Object> documented = resolve(op.responses().getOrDefault(String.valueOf(status),
                 op.responses().getOrDefault("default", Map.of())));
@@ -357,8 +395,7 @@ public final class OpenApiFuzzer {
         String[] actual = path.split("/");
         for (int i = 0; i < template.length && i < actual.length; i++) {
             if (template[i].startsWith("{")) {
-                values.put(template[i].substring(1, template[i].length() - 1),
-                        java.net.URLDecoder.decode(actual[i].replace("+", "%2B"), StandardCharsets.UTF_8));
+                values.put(template[i].substring(1, template[i].length() - 1), decode(actual[i]));
             }
         }
         return values;
@@ -553,6 +590,15 @@ public final class OpenApiFuzzer {
             out.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
         return out.toString();
+    }
+
+    /** Percent-decoded, or as it is when it is not validly encoded (a hostile value). */
+    private static String decode(String value) {
+        try {
+            return java.net.URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return value;
+        }
     }
 
     private static String encode(String value) {
@@ -837,8 +883,8 @@ public final class OpenApiFuzzer {
 
     /** An image upload: a good tarball for the path's name and version, or a bad one, or not a tarball at all. */
     private Upload upload(Operation op, Map<String, String> pathValues, String contentType, boolean hostile) {
-        String name = java.net.URLDecoder.decode(pathValues.getOrDefault("name", "x").replace("+", "%2B"), StandardCharsets.UTF_8);
-        String version = java.net.URLDecoder.decode(pathValues.getOrDefault("version", "1.0.0").replace("+", "%2B"), StandardCharsets.UTF_8);
+        String name = decode(pathValues.getOrDefault("name", "x"));
+        String version = decode(pathValues.getOrDefault("version", "1.0.0"));
         TarBuilder image = TarBuilder.cartridge(name, version);
         byte[] tar;
         if (!hostile) {
@@ -994,7 +1040,8 @@ public final class OpenApiFuzzer {
     public String summary() {
         StringBuilder out = new StringBuilder();
         out.append("seed ").append(seed).append(": ").append(sent).append(" requests over ").append(operations.size())
-                .append(" operations; by status ").append(statuses).append("; by kind ").append(perMode).append('\n');
+                .append(" operations; by status ").append(statuses).append("; by kind ").append(perMode)
+                .append("; refused by Jetty's parser ").append(httpLayerRejections).append('\n');
         perOperation.forEach((op, n) -> out.append(String.format("  %5d  %s%n", n, op)));
         return out.toString();
     }

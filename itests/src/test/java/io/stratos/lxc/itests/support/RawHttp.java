@@ -119,4 +119,51 @@ public final class RawHttp {
         }
         return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
     }
+
+    /** The answer to a streamed request and how many body bytes had gone out when it came. */
+    public record Streamed(Response response, long sentWhenAnswered, long total) {
+    }
+
+    /**
+     * Sends a chunked body of up to {@code total} bytes (64 KiB chunks of {@code fill}, the first starting with {@code prefix}) from another thread while
+     * this one waits for the answer: when a server refuses early, the answer comes long before the body ends.
+     */
+    public static Streamed stream(int port, String method, String target, Map<String, String> headers, byte[] prefix,
+                                  long total, byte fill) throws IOException, InterruptedException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(60_000);
+            StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+            head.append("Host: 127.0.0.1:").append(port).append("\r\n");
+            headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            head.append("Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+            OutputStream out = socket.getOutputStream();
+            out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+            java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread sender = new Thread(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                java.util.Arrays.fill(chunk, fill);
+                System.arraycopy(prefix, 0, chunk, 0, Math.min(prefix.length, chunk.length));
+                byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                try {
+                    while (sent.get() < total && !answered.get()) {
+                        out.write(size);
+                        out.write(chunk);
+                        out.write(new byte[] {'\r', '\n'});
+                        sent.addAndGet(chunk.length);
+                        java.util.Arrays.fill(chunk, 0, Math.min(prefix.length, chunk.length), fill);
+                    }
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // closed by the server: it stopped reading
+                }
+            }, "raw-http-sender");
+            sender.start();
+            Response response = read(socket.getInputStream());
+            long at = sent.get();
+            answered.set(true);
+            sender.join(60_000);
+            return new Streamed(response, at, total);
+        }
+    }
 }

@@ -461,4 +461,15 @@ class ControllerCoreTest {
         assertThat(core.partitions()).hasSize(1);
         assertThat(core.subscriptions()).isEmpty();
     }
+
+    @Test
+    void theLongestNamesAndAliasesGiveVmAndProcessIdsThatFitTheirColumnsAndContainerNames() {
+        String longest = "a" + "-b".repeat(30) + "cd";
+        assertThat(longest).hasSize(63);
+        core.createPartition(new PartitionSpec(longest, "static-httpd", "local", 1, 1, new Resources(1000, 1024), Map.of()));
+        core.subscribe("alice", new SubscriptionSpec(longest, "static-httpd", null, null, 1, 1, null));
+
+        assertThat(core.vms()).singleElement().satisfies(vm -> assertThat(vm.id()).hasSizeLessThanOrEqualTo(63).startsWith("a-b-b"));
+        assertThat(core.processes()).singleElement().satisfies(p -> assertThat(p.id()).hasSizeLessThanOrEqualTo(63));
+    }
 }

@@ -15,8 +15,9 @@ import javax.ws.rs.core.MediaType;
  * Request bodies the API reads as JSON: at most {@code maxJsonBytes} (PID {@code io.stratos.lxc.rest},
  * default 1 MiB; image uploads have the store's own limit). A larger Content-Length is answered 413 before a
  * byte of the body is read; a chunked body is cut off with 413 as soon as it passes the limit, so no JSON
- * body is ever held in memory whole beyond it. A body without Content-Type is taken as JSON (CXF would
- * otherwise look for an octet-stream reader, fail, and log that at ERROR for every such request).
+ * body is ever held in memory whole beyond it. A body without Content-Type (or with a wildcard one) is taken as
+ * JSON (CXF would otherwise look for an octet-stream reader, fail, and log that at ERROR for every such
+ * request); a Content-Type that is not a media type is a 415.
  */
 @PreMatching
 final class BodyLimit implements ContainerRequestFilter {
@@ -27,8 +28,22 @@ final class BodyLimit implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         String contentType = request.getHeaderString(HttpHeaders.CONTENT_TYPE);
-        boolean hasBody = request.getLength() > 0 || request.getHeaderString("Transfer-Encoding") != null;
-        if (contentType == null && hasBody) {
+        if (contentType != null) {
+            MediaType type;
+            try {
+                type = MediaType.valueOf(contentType);
+            } catch (IllegalArgumentException e) {
+                request.abortWith(ErrorMappers.error(415, "Content-Type is not a media type", "Content-Type",
+                        "send Content-Type: application/json"));
+                return;
+            }
+            if (type.isWildcardType() || type.isWildcardSubtype()) {
+                contentType = null; // says nothing: as if absent
+                request.getHeaders().remove(HttpHeaders.CONTENT_TYPE);
+            }
+        }
+        if (contentType == null) {
+            // also without a body: CXF would look for an octet-stream reader of the resource's JSON type
             request.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
             contentType = MediaType.APPLICATION_JSON;
         }

@@ -404,6 +404,11 @@ class CartridgeApiHttpTest {
 
         assertThat(response.statusCode()).as(new String(response.body())).isEqualTo(404);
         assertThat(body(response).get("error").asText()).contains("nothing");
+
+        HttpResponse<byte[]> empty = send(HttpRequest.newBuilder(URI.create(base + "/cartridges/nothing/tags/t"))
+                .PUT(HttpRequest.BodyPublishers.noBody()));
+        assertThat(empty.statusCode()).as(new String(empty.body())).isEqualTo(400);
+        assertThat(body(empty).get("field").asText()).isEqualTo("version");
     }
 
     @Test
