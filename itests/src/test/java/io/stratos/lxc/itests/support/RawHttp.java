@@ -76,6 +76,13 @@ public final class RawHttp {
         int status = Integer.parseInt(statusLine.substring(9, 12));
         Map<String, String> headers = new LinkedHashMap<>();
         String line;
+        if (status >= 100 && status < 200 && status != 101) {
+            // an interim answer (100 Continue): the real one follows
+            while ((line = line(in)) != null && !line.isEmpty()) {
+                // its headers, if any
+            }
+            return read(in);
+        }
         while ((line = line(in)) != null && !line.isEmpty()) {
             int colon = line.indexOf(':');
             if (colon > 0) {
