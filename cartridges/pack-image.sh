@@ -5,6 +5,9 @@
 #   pack_image <root> <out> <name> <version>
 pack_image() {
   mkdir -p "$2"
+  # The store refuses set-user-id and set-group-id files (su, passwd, wall in Debian's essential set):
+  # a cartridge process needs none of them, and agents unpack images as root.
+  find "$1/rootfs" -type f -perm /6000 -exec chmod u-s,g-s {} +
   image="$2/$3-$4.tar.gz"
   tar --sort=name --format=gnu --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" --clamp-mtime \
       -C "$1" -cf - cartridge.json rootfs | gzip -n -6 > "$image.tmp"

@@ -137,6 +137,34 @@ public final class ControllerProcess implements AutoCloseable {
         return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Headers every call to the API carries (credentials, once the API asks for them): requests that
+     * tests build themselves ({@link #raw}) get them from here.
+     */
+    public Map<String, String> apiHeaders() {
+        return Map.of();
+    }
+
+    /**
+     * Any request to the API over a plain socket: {@code target} is sent as it is after {@code /stratos/api/v1}
+     * (or, starting with {@code /stratos/}, as it is), with {@link #apiHeaders()} added.
+     */
+    public RawHttp.Response raw(String method, String target, Map<String, String> headers, byte[] body) throws Exception {
+        Map<String, String> all = new java.util.LinkedHashMap<>(apiHeaders());
+        all.putAll(headers);
+        String path = target.startsWith("/stratos/") ? target : "/stratos/api/v1" + target;
+        return RawHttp.exchange(httpPort, method, path, all, body, 60_000);
+    }
+
+    /** A chunked body streamed to the API (see {@link RawHttp#stream}), with {@link #apiHeaders()} added. */
+    public RawHttp.Streamed stream(String method, String target, Map<String, String> headers, String prefix, long total)
+            throws Exception {
+        Map<String, String> all = new java.util.LinkedHashMap<>(apiHeaders());
+        all.putAll(headers);
+        return RawHttp.stream(httpPort, method, "/stratos/api/v1" + target, all,
+                prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8), total, (byte) 'a');
+    }
+
     public String get(String path) throws Exception {
         return Http.get(api(path)).body();
     }

@@ -211,7 +211,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
                     "install its bundle or use an available adapter such as 'local'");
         }
         PartitionEntry entry = new PartitionEntry(name, cartridge, adapter, min, max, capacity,
-                spec.template() == null ? Map.of() : spec.template());
+                Inputs.template(spec.template()));
         entry.desiredVms = min;
         partitions.put(name, entry);
         write(tx -> tx.insertPartition(entry));
@@ -351,7 +351,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
     }
 
     private void requestVm(PartitionEntry partition) {
-        VmEntry vm = new VmEntry(partition.name + "-" + randomHex(4), partition.name, partition.adapter, randomHex(16),
+        VmEntry vm = new VmEntry(childId(partition.name), partition.name, partition.adapter, randomHex(16),
                 VmState.REQUESTED, partition.vmCapacity);
         vms.put(vm.id, vm);
         write(tx -> tx.insertVm(vm));
@@ -394,7 +394,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
         ResolvedCartridge resolved = cartridges.resolve(cartridge, spec.version());
         SubscriptionEntry entry = new SubscriptionEntry(alias, tenant == null ? "default" : tenant, resolved.name(),
                 resolved.version(), resolved.digest(), spec.policy(), min, max, min,
-                spec.env() == null ? Map.of() : spec.env(), resolved.request(), resolved.runtimes(), Instant.now(clock).toString());
+                Inputs.env(spec.env()), resolved.request(), resolved.runtimes(), Instant.now(clock).toString());
         subscriptions.put(alias, entry);
         write(tx -> tx.insertSubscription(entry));
         adjustProcessCount(entry);
@@ -518,7 +518,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
         // Processes on a draining VM are leaving: replacements are made for them elsewhere.
         List<ProcessEntry> live = processesOf(s.alias).stream().filter(p -> !p.stopping && !onDrainingVm(p)).toList();
         for (int i = live.size(); i < s.desiredProcesses; i++) {
-            ProcessEntry p = new ProcessEntry(s.alias + "-" + randomHex(4), s.alias, null, null, false, ProcessState.PENDING);
+            ProcessEntry p = new ProcessEntry(childId(s.alias), s.alias, null, null, false, ProcessState.PENDING);
             p.reason = "waiting for placement";
             putProcess(p);
             write(tx -> tx.insertProcess(p));
@@ -919,6 +919,14 @@ final class ControllerCore implements CloudController, AgentRegistry {
                     "use 1 to 63 lower-case letters, digits and '-', not starting or ending with '-'");
         }
         return value;
+    }
+
+    /**
+     * The id of a new VM of a partition or process of a subscription: the owner's name (cut to 54 characters)
+     * and 8 random hex digits, at most 63 in all, as the id columns and container names allow.
+     */
+    static String childId(String owner) {
+        return (owner.length() > 54 ? owner.substring(0, 54) : owner) + "-" + randomHex(4);
     }
 
     static String randomHex(int bytes) {

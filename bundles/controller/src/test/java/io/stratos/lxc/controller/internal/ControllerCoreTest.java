@@ -446,4 +446,30 @@ class ControllerCoreTest {
         assertThat(adapter.destroyed).hasSize(1);
         assertThat(core.partitions()).isEmpty();
     }
+
+    @Test
+    void nullsAndLineBreaksInEnvAndTemplateAreRefusedAndChangeNothing() {
+        readyVms(1);
+        Map<String, String> nullValue = new java.util.HashMap<>();
+        nullValue.put("imageId", null);
+        assertThatThrownBy(() -> core.createPartition(new PartitionSpec("other", "php", "local", 0, 1, null, nullValue)))
+                .isInstanceOf(StratosException.class).hasMessage("template key imageId has no value");
+        assertThatThrownBy(() -> core.subscribe("bob", new SubscriptionSpec("evil", "static-httpd", null, null, 1, 1,
+                Map.of("X", "1\nlxc.mount.entry = / host none bind 0 0"))))
+                .isInstanceOf(StratosException.class).hasMessageContaining("line break");
+
+        assertThat(core.partitions()).hasSize(1);
+        assertThat(core.subscriptions()).isEmpty();
+    }
+
+    @Test
+    void theLongestNamesAndAliasesGiveVmAndProcessIdsThatFitTheirColumnsAndContainerNames() {
+        String longest = "a" + "-b".repeat(30) + "cd";
+        assertThat(longest).hasSize(63);
+        core.createPartition(new PartitionSpec(longest, "static-httpd", "local", 1, 1, new Resources(1000, 1024), Map.of()));
+        core.subscribe("alice", new SubscriptionSpec(longest, "static-httpd", null, null, 1, 1, null));
+
+        assertThat(core.vms()).singleElement().satisfies(vm -> assertThat(vm.id()).hasSizeLessThanOrEqualTo(63).startsWith("a-b-b"));
+        assertThat(core.processes()).singleElement().satisfies(p -> assertThat(p.id()).hasSizeLessThanOrEqualTo(63));
+    }
 }

@@ -108,9 +108,8 @@ public class CartridgeResource implements RestResource {
             // The store refuses an announced size over its limit before reading a byte of the body.
             return answer(store.upload(name, version, body, declared, expected, null));
         } catch (StratosException e) {
-            if (e.kind() == StratosException.Kind.TOO_LARGE) {
-                leaveBodyUnread();
-            }
+            // refused (too large, or a bad entry found while streaming): the rest of the body is of no use
+            leaveBodyUnread();
             throw e;
         }
     }
@@ -122,13 +121,22 @@ public class CartridgeResource implements RestResource {
                     + " bytes are announced, the limit is " + store.maxImageBytes() + " bytes",
                     "raise maxImageBytes in io.stratos.lxc.store.cfg");
         }
-        MultipartBody multipart = AttachmentUtils.getMultipartBody(new MessageContextImpl(PhaseInterceptorChain.getCurrentMessage()));
-        Attachment image = multipart == null ? null : multipart.getAttachment("image");
+        MultipartBody multipart;
+        Attachment image;
+        Attachment manifestPart;
+        try {
+            multipart = AttachmentUtils.getMultipartBody(new MessageContextImpl(PhaseInterceptorChain.getCurrentMessage()));
+            image = multipart == null ? null : multipart.getAttachment("image");
+            manifestPart = multipart == null ? null : multipart.getAttachment("manifest");
+        } catch (Exception e) {
+            // CXF reports a missing or wrong boundary as an IOException (undeclared): the client's fault
+            throw StratosException.invalid("Content-Type", "the multipart body cannot be read: " + e.getMessage(),
+                    "send multipart/form-data with its boundary in Content-Type and a part named 'image'");
+        }
         if (image == null) {
             throw StratosException.invalid("image", "the multipart body has no part named 'image'",
                     "send the tarball as part 'image' and optionally cartridge.json as part 'manifest'");
         }
-        Attachment manifestPart = multipart.getAttachment("manifest");
         try (InputStream in = image.getDataHandler().getInputStream()) {
             byte[] manifest = null;
             if (manifestPart != null) {
@@ -182,7 +190,7 @@ public class CartridgeResource implements RestResource {
      * resource left unread; for a refused oversized upload it must not, so that the 413 goes out at
      * once. Jetty then closes the connection instead of reading the rest.
      */
-    private static void leaveBodyUnread() {
+    static void leaveBodyUnread() {
         Message message = PhaseInterceptorChain.getCurrentMessage();
         if (message != null && message.getExchange() != null) {
             message.getExchange().put("cxf.io.cacheinput", Boolean.FALSE);

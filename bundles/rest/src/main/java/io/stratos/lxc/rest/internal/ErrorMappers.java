@@ -49,6 +49,12 @@ final class ErrorMappers {
     static final class Json implements ExceptionMapper<JsonProcessingException> {
         @Override
         public Response toResponse(JsonProcessingException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof StratosException refusal) {
+                    // e.g. the body limit, thrown by the stream Jackson was reading and wrapped by it
+                    return new Domain().toResponse(refusal);
+                }
+            }
             String field = null;
             if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
                 StringBuilder path = new StringBuilder();
@@ -96,11 +102,28 @@ final class ErrorMappers {
         return false;
     }
 
+    /** CXF decodes the path and query lazily, and says so with an IllegalArgumentException of its URL decoder. */
+    static boolean badUrlEncoding(Throwable e) {
+        if (!(e instanceof IllegalArgumentException)) {
+            return false;
+        }
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (frame.getClassName().equals("org.apache.cxf.common.util.UrlUtils") && frame.getMethodName().equals("urlDecode")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Anything else is our bug: log it with an id the user can quote, answer 500 without details. */
     static final class Unexpected implements ExceptionMapper<Exception> {
         @Override
         public Response toResponse(Exception e) {
             String id = UUID.randomUUID().toString().substring(0, 8);
+            if (badUrlEncoding(e)) {
+                return error(400, "the request URL is not validly percent-encoded: " + e.getMessage(), "url",
+                        "encode '%' as %25 in paths and query strings");
+            }
             if (clientWentAway(e)) {
                 // The client closed the connection (a timeout on its side): nothing to answer, nothing broken here.
                 LOG.debug("Client went away during a REST call: {}", e.toString());

@@ -80,7 +80,7 @@ public class RestServer {
     }
 
     static List<Object> providers() {
-        return List.of(new JacksonJsonProvider(objectMapper()), new ErrorMappers.Domain(), new ErrorMappers.Json(),
+        return List.of(new BodyLimit(), new JacksonJsonProvider(objectMapper()), new ErrorMappers.Domain(), new ErrorMappers.Json(),
                 new ErrorMappers.Web(), new ErrorMappers.Unexpected());
     }
 

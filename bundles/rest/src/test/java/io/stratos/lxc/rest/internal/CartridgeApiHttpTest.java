@@ -324,4 +324,112 @@ class CartridgeApiHttpTest {
         assertThat(openapi.statusCode()).isEqualTo(200);
         assertThat(body(openapi).get("paths").has("/images/{digest}")).isTrue();
     }
+
+    /**
+     * Streams a chunked body of up to {@code total} bytes in 64 KiB chunks from another thread and returns the
+     * answer together with how many bytes had gone out when it came (or when the server closed the connection).
+     */
+    static String[] streamChunked(String method, String path, String contentType, long total) throws Exception {
+        URI uri = URI.create(base);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(20_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write((method + " " + uri.getPath() + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + contentType
+                    + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread sender = new Thread(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                java.util.Arrays.fill(chunk, (byte) 'a');
+                byte[] start = "{\"version\": \"".getBytes(StandardCharsets.US_ASCII);
+                System.arraycopy(start, 0, chunk, 0, start.length);
+                byte[] head = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                try {
+                    while (sent.get() < total && !answered.get()) {
+                        out.write(head);
+                        out.write(chunk);
+                        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                        sent.addAndGet(chunk.length);
+                        java.util.Arrays.fill(chunk, 0, start.length, (byte) 'a');
+                    }
+                } catch (IOException e) {
+                    // the server closed the connection: it stopped reading
+                }
+            });
+            sender.start();
+            String answer = new String(socket.getInputStream().readNBytes(2048), StandardCharsets.UTF_8);
+            long sentWhenAnswered = sent.get();
+            answered.set(true);
+            sender.join(20_000);
+            return new String[] {answer, String.valueOf(sentWhenAnswered)};
+        }
+    }
+
+    @Test
+    void aJsonBodyAnnouncedOverTheLimitIs413BeforeItIsRead() throws Exception {
+        URI uri = URI.create(base);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("PUT " + uri.getPath() + "/cartridges/x/tags/t HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + (500L * 1024 * 1024)
+                    + "\r\nConnection: close\r\n\r\n{\"version\": \"").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readNBytes(1024), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("\"field\" : \"body\"").contains("limit of 1048576 bytes");
+        }
+    }
+
+    @Test
+    void aChunkedJsonBodyIsCutOffAt413SoonAfterTheLimitNotAfterTheWholeBody() throws Exception {
+        long total = 512L * 1024 * 1024;
+        String[] result = streamChunked("PUT", "/cartridges/x/tags/t", "application/json", total);
+
+        assertThat(result[0]).startsWith("HTTP/1.1 413").contains("passed the limit of 1048576 bytes");
+        // the answer came while the client was still sending: the server stopped reading near the limit
+        assertThat(Long.parseLong(result[1])).isLessThan(64L * 1024 * 1024);
+    }
+
+    @Test
+    void aChunkedUploadIsCutOffAt413SoonAfterTheStoreLimit() throws Exception {
+        String[] result = streamChunked("PUT", "/cartridges/huge/versions/1.0.0", "application/octet-stream", 512L * 1024 * 1024);
+
+        assertThat(result[0]).startsWith("HTTP/1.1 413");
+        assertThat(Long.parseLong(result[1])).isLessThan(64L * 1024 * 1024);
+        assertThat(get("/cartridges/huge").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aJsonBodyWithoutContentTypeIsReadAsJson() throws Exception {
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(URI.create(base + "/cartridges/nothing/tags/t"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"version\": \"1.0.0\"}")));
+
+        assertThat(response.statusCode()).as(new String(response.body())).isEqualTo(404);
+        assertThat(body(response).get("error").asText()).contains("nothing");
+
+        HttpResponse<byte[]> empty = send(HttpRequest.newBuilder(URI.create(base + "/cartridges/nothing/tags/t"))
+                .PUT(HttpRequest.BodyPublishers.noBody()));
+        assertThat(empty.statusCode()).as(new String(empty.body())).isEqualTo(400);
+        assertThat(body(empty).get("field").asText()).isEqualTo("version");
+    }
+
+    @Test
+    void aMultipartBodyWithoutItsBoundaryIs400() throws Exception {
+        for (String type : List.of("multipart/form-data", "multipart/form-data; boundary=zz")) {
+            HttpResponse<byte[]> response = send(HttpRequest.newBuilder(URI.create(base + "/cartridges/x/versions/1.0.0"))
+                    .PUT(HttpRequest.BodyPublishers.ofString("garbage")).header("Content-Type", type));
+            assertThat(response.statusCode()).as(type + ": " + new String(response.body())).isEqualTo(400);
+            assertThat(body(response).get("field").asText()).isEqualTo("Content-Type");
+        }
+    }
+
+    @Test
+    void aBadlyPercentEncodedQueryIs400() throws Exception {
+        URI uri = URI.create(base);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + uri.getPath() + "/cartridges?%=% HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("\"field\" : \"url\"");
+        }
+    }
 }

@@ -76,7 +76,7 @@ public final class FileCartridgeStore implements CartridgeStore {
         this.directory = settings.directory();
         this.blobs = directory.resolve("blobs").resolve("sha256");
         this.tmp = directory.resolve("tmp");
-        this.validator = new ImageValidator(settings.maxManifestBytes(), settings.maxUnpackedBytes());
+        this.validator = new ImageValidator(settings.maxManifestBytes(), settings.maxUnpackedBytes(), settings.maxEntries());
     }
 
     /** Opens (creating if needed) the store: empties tmp/, loads the index, drops what a crash left half done. */
@@ -317,6 +317,11 @@ public final class FileCartridgeStore implements CartridgeStore {
                     throw tooLarge("body", "the body passed " + max + " bytes");
                 }
                 validation.offer(buffer, n);
+                StratosException refusal = validation.definiteRefusal();
+                if (refusal != null) {
+                    // a bad entry, or a bomb: no need to take (and store) the rest of the body
+                    throw refusal;
+                }
                 sha256.update(buffer, 0, n);
                 ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
                 while (chunk.hasRemaining()) {

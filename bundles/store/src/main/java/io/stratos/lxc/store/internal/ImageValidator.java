@@ -42,12 +42,28 @@ final class ImageValidator {
     private record Node(Type type, String target) {
     }
 
+    /** Tar headers of one entry (its own, GNU long names, pax records) beyond this are refused: they are held in memory. */
+    static final long MAX_HEADER_BYTES = 1024 * 1024;
+    static final int DEFAULT_MAX_ENTRIES = 200_000;
+    private static final String UNREADABLE = "the image is not a readable tar";
+
     private final long maxManifestBytes;
     private final long maxUnpackedBytes;
+    private final int maxEntries;
 
     ImageValidator(long maxManifestBytes, long maxUnpackedBytes) {
+        this(maxManifestBytes, maxUnpackedBytes, DEFAULT_MAX_ENTRIES);
+    }
+
+    ImageValidator(long maxManifestBytes, long maxUnpackedBytes, int maxEntries) {
         this.maxManifestBytes = maxManifestBytes;
         this.maxUnpackedBytes = maxUnpackedBytes;
+        this.maxEntries = maxEntries;
+    }
+
+    /** Whether a refusal only says the bytes do not read as a tar (which a cut or damaged body explains). */
+    static boolean unreadable(StratosException e) {
+        return e.getMessage() != null && e.getMessage().startsWith(UNREADABLE);
     }
 
     Result validate(Path tarball, byte[] manifestAlongside) {
@@ -60,11 +76,13 @@ final class ImageValidator {
 
     Result validate(InputStream in, byte[] manifestAlongside) throws IOException {
         String compression = compression(in);
-        InputStream raw = switch (compression) {
+        // Everything the decompressor yields is counted as it streams: a small upload that expands past
+        // maxUnpackedBytes (a decompression bomb) is refused there, whatever its headers declare.
+        Unpacked raw = new Unpacked(switch (compression) {
             case "gzip" -> new GzipCompressorInputStream(in, true);
             case "zstd" -> zstd(in);
             default -> in;
-        };
+        }, maxUnpackedBytes);
         Map<String, Node> nodes = new HashMap<>();
         byte[] manifestInside = null;
         long unpacked = 0;
@@ -72,9 +90,13 @@ final class ImageValidator {
         String last = null;
         try (TarArchiveInputStream tar = new TarArchiveInputStream(raw)) {
             TarArchiveEntry entry;
-            while ((entry = nextEntry(tar, last)) != null) {
+            while ((entry = nextEntry(tar, raw)) != null) {
                 entries++;
                 String name = entry.getName();
+                if (entries > maxEntries) {
+                    throw StratosException.tooLarge(name, "the image has more than " + maxEntries + " entries",
+                            "raise maxEntries in io.stratos.lxc.store.cfg or make the image smaller");
+                }
                 last = name;
                 String path = normalize(name, name);
                 if (path.isEmpty()) {
@@ -139,15 +161,87 @@ final class ImageValidator {
         return new Result(manifest, compression, entries, unpacked);
     }
 
-    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, String last) throws IOException {
-        return tar.getNextEntry();
+    /**
+     * The next entry, with the rest of the current one's data read first (counted as data), so that what
+     * {@code getNextEntry} reads is headers only: GNU long names and pax records, which it keeps in memory,
+     * and which are therefore refused beyond {@link #MAX_HEADER_BYTES}.
+     */
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, Unpacked raw) throws IOException {
+        if (tar.getCurrentEntry() != null) {
+            byte[] skip = new byte[1 << 16];
+            while (tar.read(skip) >= 0) {
+                // drain
+            }
+        }
+        raw.headerStarts();
+        TarArchiveEntry entry = tar.getNextEntry();
+        raw.headerEnds();
+        return entry;
+    }
+
+    /** The decompressed stream, counted: refuses more than the unpacked limit in all, and oversized headers. */
+    private static final class Unpacked extends java.io.FilterInputStream {
+        private final long max;
+        private long total;
+        private long headerStart = -1;
+
+        Unpacked(InputStream in, long max) {
+            super(in);
+            this.max = max;
+        }
+
+        void headerStarts() {
+            headerStart = total;
+        }
+
+        void headerEnds() {
+            headerStart = -1;
+        }
+
+        private void count(long n) {
+            if (n <= 0) {
+                return;
+            }
+            total += n;
+            if (total > max) {
+                throw StratosException.tooLarge("image", "the image unpacks to more than " + max
+                                + " bytes (a decompression bomb, or too large an image)",
+                        "raise maxUnpackedBytes in io.stratos.lxc.store.cfg or make the image smaller");
+            }
+            if (headerStart >= 0 && total - headerStart > MAX_HEADER_BYTES) {
+                throw StratosException.tooLarge("image", "a tar header (with its long name or pax records) has more than "
+                        + MAX_HEADER_BYTES + " bytes", "file names and attributes in an image are short");
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(b < 0 ? 0 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            count(n);
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // read rather than skip: skipping compressed data still decompresses it, and must count
+            byte[] buffer = new byte[(int) Math.min(n, 1 << 16)];
+            int read = read(buffer, 0, buffer.length);
+            return Math.max(read, 0);
+        }
     }
 
     private static StratosException unreadable(String last, Exception e) {
         String where = last == null ? "at its start" : "after entry '" + last + "'";
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return StratosException.invalid(last == null ? "image" : last,
-                "the image is not a readable tar " + where + ": " + reason,
+                UNREADABLE + " " + where + ": " + reason,
                 "send a complete tar, tar.gz or tar.zst file; a truncated upload is refused");
     }
 
@@ -217,6 +311,18 @@ final class ImageValidator {
             throw StratosException.invalid(name, "entry '" + name + "' is a device node",
                     "images must not contain device nodes; the runtime creates /dev");
         }
+        if (entry.isFIFO()) {
+            throw StratosException.invalid(name, "entry '" + name + "' is a named pipe (fifo)",
+                    "images hold files, directories and links; a program creates its pipes at run time");
+        }
+        if ((entry.isFile() || entry.isLink()) && (entry.getMode() & 06000) != 0) {
+            // Refused rather than stripped: the store keeps the uploaded bytes as they are (their digest is the
+            // image's name), and agents unpack images as root; a setuid-root file there is a way up for any user
+            // who reaches it. Set-group-id directories (shared group ownership) are harmless and allowed.
+            throw StratosException.invalid(name, "entry '" + name + "' is set-user-id or set-group-id (mode "
+                            + Integer.toOctalString(entry.getMode() & 07777) + ")",
+                    "clear the bits when building the image: chmod u-s,g-s, or find rootfs -type f -perm /6000 -exec chmod u-s,g-s {} +");
+        }
         if (entry.isSymbolicLink()) {
             String target = entry.getLinkName();
             if (target == null || target.isEmpty()) {
@@ -248,7 +354,8 @@ final class ImageValidator {
         if (entry.isFile()) {
             return new Node(Type.FILE, null);
         }
-        return new Node(Type.OTHER, null);
+        throw StratosException.invalid(name, "entry '" + name + "' is of a type images cannot hold (tar type '"
+                + (char) entry.getLinkFlag() + "')", "images hold files, directories and links only");
     }
 
     /** The interpreter of a script ({@code #!/bin/sh} gives {@code /bin/sh}), or null; reads at most 256 bytes. */

@@ -100,6 +100,12 @@ final class ManifestReader {
             if (!ENV_NAME.matcher(env.getKey()).matches()) {
                 throw invalid("env." + env.getKey(), "environment variable name '" + env.getKey() + "' is not valid", null);
             }
+            String value = env.getValue();
+            if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
+                // it becomes an "lxc.environment = K=V" line of the container's config: a line break would add lines
+                throw invalid("env." + env.getKey(), "environment variable " + env.getKey()
+                        + " contains a line break or NUL character", "values are one line of text");
+            }
         }
         CartridgeManifest.Resources resources = m.resources() == null ? DEFAULT_RESOURCES : m.resources();
         if (resources.cpuMillis() < 1 || resources.cpuMillis() > 256_000) {

@@ -9,12 +9,17 @@ import java.util.Map;
  *
  * @param directory        where blobs, the index and upload temporaries live
  * @param maxImageBytes    largest tarball accepted (compressed, as uploaded)
- * @param maxUnpackedBytes largest sum of the entry sizes a tarball may declare
+ * @param maxUnpackedBytes largest sum of the entry sizes a tarball may declare, and most bytes it may decompress to
  * @param maxManifestBytes largest cartridge.json
  * @param preloadDirectory image tarballs uploaded once, on the first start of an empty store; null for none
+ * @param maxEntries       most entries an image may have (the validator keeps one small record per entry)
  */
 public record StoreSettings(Path directory, long maxImageBytes, long maxUnpackedBytes, long maxManifestBytes,
-                     Path preloadDirectory) {
+                     Path preloadDirectory, int maxEntries) {
+
+    public StoreSettings(Path directory, long maxImageBytes, long maxUnpackedBytes, long maxManifestBytes, Path preloadDirectory) {
+        this(directory, maxImageBytes, maxUnpackedBytes, maxManifestBytes, preloadDirectory, ImageValidator.DEFAULT_MAX_ENTRIES);
+    }
 
     static final String PID = "io.stratos.lxc.store";
     static final long GIB = 1024L * 1024 * 1024;
@@ -50,6 +55,7 @@ public record StoreSettings(Path directory, long maxImageBytes, long maxUnpacked
                 preloadDir = values.problem("preloadDirectory", preload, "a directory path", null);
             }
         }
-        return new StoreSettings(dir, maxImage, maxUnpacked, maxManifest, preloadDir);
+        int maxEntries = (int) values.longValue("maxEntries", ImageValidator.DEFAULT_MAX_ENTRIES, 100, 10_000_000);
+        return new StoreSettings(dir, maxImage, maxUnpacked, maxManifest, preloadDir, maxEntries);
     }
 }

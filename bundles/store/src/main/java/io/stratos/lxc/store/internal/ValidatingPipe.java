@@ -74,6 +74,24 @@ final class ValidatingPipe implements AutoCloseable {
         }
     }
 
+    /**
+     * The validator's refusal once it has one that the rest of the body cannot change (not merely "unreadable",
+     * which a cut or damaged body explains, and which the size and digest checks report better); else null.
+     */
+    StratosException definiteRefusal() {
+        if (!result.isCompletedExceptionally()) {
+            return null;
+        }
+        try {
+            result.getNow(null);
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof StratosException refusal && !ImageValidator.unreadable(refusal)) {
+                return refusal;
+            }
+        }
+        return null;
+    }
+
     /** The validator's verdict on the whole body; call after {@link #close()}. */
     ImageValidator.Result result() {
         try {

@@ -366,4 +366,66 @@ class FileCartridgeStoreTest {
         new java.util.Random(n ^ System.nanoTime()).nextBytes(bytes);
         return bytes;
     }
+
+    @Test
+    void hostileImagesAreRefusedNamingTheEntryAndLeaveNoBlobNoTemporaryAndNoIndexEntry() throws Exception {
+        upload("static-httpd", "1.0.0", TestImages.image("static-httpd", "1.0.0").bytes());
+        List<Object> before = snapshot();
+        record Hostile(String what, byte[] tarball, String field) {
+        }
+        for (Hostile h : List.of(
+                new Hostile("fifo", TestImages.image("static-httpd", "2.0.0").fifo("rootfs/pipe").bytes(), "rootfs/pipe"),
+                new Hostile("setuid", TestImages.image("static-httpd", "2.0.0").file("rootfs/bin/su", new byte[3], 04755).bytes(), "rootfs/bin/su"),
+                new Hostile("device", TestImages.image("static-httpd", "2.0.0").device("rootfs/dev/sda").bytes(), "rootfs/dev/sda"),
+                new Hostile("hardlink escape", TestImages.image("static-httpd", "2.0.0").hardlink("rootfs/shadow", "../etc/shadow").bytes(), "rootfs/shadow"),
+                new Hostile("symlink escape", TestImages.image("static-httpd", "2.0.0").symlink("rootfs/root", "../../../../").bytes(), "rootfs/root"),
+                new Hostile("absolute", TestImages.image("static-httpd", "2.0.0").file("/etc/cron.d/x", new byte[1]).bytes(), "/etc/cron.d/x"),
+                new Hostile("huge declared size", TestImages.declaringHugeEntry("rootfs/huge", 1L << 45), "rootfs/huge"))) {
+            StratosException e = catchThrowableOfType(StratosException.class, () -> upload("static-httpd", "2.0.0", h.tarball()));
+            assertThat(e).as(h.what()).isNotNull();
+            assertThat(e.field()).as(h.what()).isEqualTo(h.field());
+            assertThat(snapshot()).as(h.what()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aDecompressionBombIsRefusedWhileTheBodyStillStreamsNotAfterItWasStored() throws Exception {
+        store = FileCartridgeStore.open(new StoreSettings(dir, 1L << 30, 1024 * 1024, 64 * 1024, null), () -> usages);
+        List<Object> before = snapshot();
+        byte[] bomb = TestImages.image("static-httpd", "1.0.0").longName(64 * 1024 * 1024).bytes();
+        long trailing = 512L * 1024 * 1024;
+        java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+        // the bomb, then far more body than the store should ever take once it knows
+        InputStream body = new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                long at = read.get();
+                if (at >= bomb.length + trailing) {
+                    return -1;
+                }
+                int n;
+                if (at < bomb.length) {
+                    n = (int) Math.min(len, bomb.length - at);
+                    System.arraycopy(bomb, (int) at, b, off, n);
+                } else {
+                    n = (int) Math.min(len, bomb.length + trailing - at);
+                    java.util.Arrays.fill(b, off, off + n, (byte) 0);
+                }
+                read.addAndGet(n);
+                return n;
+            }
+        };
+
+        StratosException e = catchThrowableOfType(StratosException.class,
+                () -> store.upload("static-httpd", "1.0.0", body, -1, null, null));
+
+        assertThat(e.kind()).isEqualTo(StratosException.Kind.TOO_LARGE);
+        assertThat(read.get()).as("bytes of the body taken").isLessThan(64L * 1024 * 1024);
+        assertThat(snapshot()).isEqualTo(before);
+    }
 }

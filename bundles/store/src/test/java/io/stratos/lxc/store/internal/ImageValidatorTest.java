@@ -236,6 +236,7 @@ class ImageValidatorTest {
         for (Case c : List.of(
                 new Case("\"port\": 8080", "\"port\": 70000", "cartridge.json:ports[0].port"),
                 new Case("\"tcp\"", "\"sctp\"", "cartridge.json:ports[0].protocol"),
+                new Case("\"PORT\": \"8080\"", "\"PORT\": \"8080\\nlxc.mount.entry = / host none bind 0 0\"", "cartridge.json:env.PORT"),
                 new Case("[\"lxc\", \"docker\"]", "[\"lxc\", \"qemu\"]", "cartridge.json:runtimes[1]"),
                 new Case("{\"http\": \"/\"}", "{\"http\": \"/\", \"tcp\": 8080}", "cartridge.json:health"),
                 new Case("\"memoryMiB\": 16", "\"memoryMiB\": \"lots\"", "cartridge.json:resources.memoryMiB"),
@@ -252,5 +253,78 @@ class ImageValidatorTest {
         assertThat(ImageValidator.escapes("rootfs/a/b/link", "../../../x")).isTrue();
         assertThat(ImageValidator.escapes("rootfs/link", "/../x")).isTrue();
         assertThat(ImageValidator.escapes("rootfs/link", "/usr/bin/x")).isFalse();
+    }
+
+    @Test
+    void aFifoIsRefusedNamingIt() {
+        StratosException e = refused(TestImages.image("static-httpd", "1.0.0").fifo("rootfs/run/pipe").bytes());
+
+        assertThat(e.field()).isEqualTo("rootfs/run/pipe");
+        assertThat(e.getMessage()).contains("named pipe");
+    }
+
+    @Test
+    void setUserIdAndSetGroupIdFilesAreRefusedButSetGroupIdDirectoriesAreFine() {
+        StratosException suid = refused(TestImages.image("static-httpd", "1.0.0").file("rootfs/bin/su", new byte[3], 04755).bytes());
+        assertThat(suid.field()).isEqualTo("rootfs/bin/su");
+        assertThat(suid.getMessage()).contains("set-user-id").contains("4755");
+        StratosException sgid = refused(TestImages.image("static-httpd", "1.0.0").file("rootfs/bin/wall", new byte[3], 02755).bytes());
+        assertThat(sgid.field()).isEqualTo("rootfs/bin/wall");
+
+        validate(TestImages.image("static-httpd", "1.0.0").dirWithMode("rootfs/var/mail/", 02775).bytes());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip", "zstd"})
+    void aLongNameBombIsRefusedOnceItsHeaderPassesTheLimitNotAfterReadingItIntoMemory(String compression) {
+        // 64 MiB of zeros as one entry's "name": a few KiB compressed
+        byte[] bomb = TestImages.image("static-httpd", "1.0.0").longName(64 * 1024 * 1024).compression(compression).bytes();
+        assertThat(bomb.length).isLessThan(200 * 1024);
+
+        StratosException e = refused(bomb);
+
+        assertThat(e.kind()).isEqualTo(StratosException.Kind.TOO_LARGE);
+        assertThat(e.getMessage()).contains("tar header");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip", "zstd"})
+    void anImageExpandingPastTheUnpackedLimitIsRefusedWhileItStreams(String compression) {
+        ImageValidator small = new ImageValidator(64 * 1024, 1024 * 1024);
+        TestImages image = TestImages.image("static-httpd", "1.0.0");
+        for (int i = 0; i < 4000; i++) {
+            image.file("rootfs/www/f" + i, new byte[0]); // headers only: 2 MiB unpacked, no declared bytes
+        }
+        byte[] tarball = image.compression(compression).bytes();
+
+        StratosException e = catchThrowableOfType(StratosException.class,
+                () -> small.validate(new java.io.BufferedInputStream(new ByteArrayInputStream(tarball)), null));
+
+        assertThat(e.kind()).isEqualTo(StratosException.Kind.TOO_LARGE);
+        assertThat(e.getMessage()).contains("unpacks to more than 1048576 bytes");
+    }
+
+    @Test
+    void anImageWithMoreEntriesThanTheLimitIsRefused() {
+        ImageValidator few = new ImageValidator(64 * 1024, 1024 * 1024 * 1024, 100);
+        TestImages image = TestImages.image("static-httpd", "1.0.0");
+        for (int i = 0; i < 200; i++) {
+            image.file("rootfs/www/f" + i, new byte[0]);
+        }
+        byte[] tarball = image.bytes();
+
+        StratosException e = catchThrowableOfType(StratosException.class,
+                () -> few.validate(new java.io.BufferedInputStream(new ByteArrayInputStream(tarball)), null));
+
+        assertThat(e.kind()).isEqualTo(StratosException.Kind.TOO_LARGE);
+        assertThat(e.getMessage()).contains("more than 100 entries");
+    }
+
+    @Test
+    void aHugeDeclaredSizeInBase256IsRefusedBeforeItsDataIsRead() {
+        StratosException e = refused(TestImages.declaringHugeEntry("rootfs/huge", 1L << 45));
+
+        assertThat(e.kind()).isEqualTo(StratosException.Kind.TOO_LARGE);
+        assertThat(e.field()).isEqualTo("rootfs/huge");
     }
 }

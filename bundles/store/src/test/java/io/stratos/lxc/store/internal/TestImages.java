@@ -94,6 +94,36 @@ final class TestImages {
         return this;
     }
 
+    TestImages file(String path, byte[] data, int mode) {
+        TarArchiveEntry entry = new TarArchiveEntry(path, true);
+        entry.setSize(data.length);
+        entry.setMode(mode);
+        entry.setModTime(0);
+        items.add(new Item(entry, data));
+        return this;
+    }
+
+    TestImages dirWithMode(String path, int mode) {
+        TarArchiveEntry entry = new TarArchiveEntry(path, true);
+        entry.setMode(040000 | mode);
+        entry.setModTime(0);
+        items.add(new Item(entry, null));
+        return this;
+    }
+
+    TestImages fifo(String path) {
+        items.add(new Item(new TarArchiveEntry(path, TarConstants.LF_FIFO, true), null));
+        return this;
+    }
+
+    /** A GNU long-name header ('L') carrying {@code size} zero bytes as the next entry's name. */
+    TestImages longName(int size) {
+        TarArchiveEntry entry = new TarArchiveEntry("././@LongLink", TarConstants.LF_GNUTYPE_LONGNAME, true);
+        entry.setSize(size);
+        items.add(new Item(entry, new byte[size]));
+        return file("rootfs/x", new byte[1]);
+    }
+
     TestImages compression(String compression) {
         this.compression = compression;
         return this;
@@ -125,7 +155,12 @@ final class TestImages {
         TarArchiveEntry entry = new TarArchiveEntry(path, true);
         entry.setSize(size);
         byte[] header = new byte[512];
-        entry.writeEntryHeader(header);
+        try {
+            // star mode: sizes over 8 GiB in base-256, as GNU tar writes them
+            entry.writeEntryHeader(header, org.apache.commons.compress.archivers.zip.ZipEncodingHelper.getZipEncoding("UTF-8"), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         byte[] tar = new byte[512 + 1024];
         System.arraycopy(header, 0, tar, 0, 512);
         return tar;

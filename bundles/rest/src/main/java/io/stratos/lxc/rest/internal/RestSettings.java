@@ -1,0 +1,31 @@
+package io.stratos.lxc.rest.internal;
+
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+
+/**
+ * PID {@code io.stratos.lxc.rest}: {@code maxJsonBytes}, the largest JSON request body (default 1 MiB, at
+ * least 1 KiB; a value that is not a number keeps the default). Shared by the filters of every published server.
+ */
+@Component(configurationPid = "io.stratos.lxc.rest", configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = RestSettings.class, immediate = true)
+public class RestSettings {
+
+    @Activate
+    @Modified
+    void configure(Map<String, Object> properties) {
+        Object value = properties.get("maxJsonBytes");
+        long max = BodyLimit.DEFAULT_MAX_JSON_BYTES;
+        if (value != null) {
+            try {
+                max = Long.parseLong(value.toString().trim());
+            } catch (NumberFormatException e) {
+                max = BodyLimit.DEFAULT_MAX_JSON_BYTES;
+            }
+        }
+        BodyLimit.MAX_JSON_BYTES.set(Math.max(max, 1024));
+    }
+}
