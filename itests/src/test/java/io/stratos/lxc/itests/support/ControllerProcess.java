@@ -142,7 +142,7 @@ public final class ControllerProcess implements AutoCloseable {
      * tests build themselves ({@link #raw}) get them from here.
      */
     public Map<String, String> apiHeaders() {
-        return Map.of();
+        return Map.of("Authorization", TestUsers.admin());
     }
 
     /**
