@@ -12,7 +12,6 @@ import io.stratos.lxc.api.controller.Subscription;
 import io.stratos.lxc.api.controller.SubscriptionSpec;
 import io.stratos.lxc.api.security.Caller;
 import io.stratos.lxc.api.security.Role;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,10 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.cxf.Bus;
-import org.apache.cxf.BusFactory;
-import org.apache.cxf.endpoint.Server;
-import org.apache.cxf.jaxrs.JAXRSServerFactoryBean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,8 +41,7 @@ class ApiSecurityHttpTest {
             "bob:b-pass", Caller.tenant("bob"),
             "nobody:n-pass", new Caller("nobody", Set.of("viewer")));
 
-    static Bus bus;
-    static Server server;
+    static TestApiServer server;
     static String base;
     static final HttpClient http = HttpClient.newHttpClient();
     static final MapController controller = new MapController();
@@ -60,29 +54,14 @@ class ApiSecurityHttpTest {
         subscriptions.controller = controller;
         PartitionResource partitions = new PartitionResource();
         partitions.controller = controller;
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        base = "http://127.0.0.1:" + port + "/stratos/api/v1";
-        bus = BusFactory.newInstance().createBus();
-        JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
-        factory.setBus(bus);
-        factory.setAddress(base);
-        factory.setServiceBeans(List.of(subscriptions, partitions, new OpenApiResource()));
-        List<Object> providers = new ArrayList<>(RestServer.providers());
-        providers.add(new AuthenticationFilter(authentication));
-        factory.setProviders(providers);
-        server = factory.create();
+        server = new TestApiServer(List.of(subscriptions, partitions, new OpenApiResource()), new AuthenticationFilter(authentication));
+        base = server.base;
     }
 
     @AfterAll
     static void stop() {
         if (server != null) {
-            server.destroy();
-        }
-        if (bus != null) {
-            bus.shutdown(true);
+            server.close();
         }
     }
 

@@ -9,7 +9,6 @@ import io.stratos.lxc.store.internal.FileCartridgeStore;
 import io.stratos.lxc.store.internal.StoreSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,10 +21,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.cxf.Bus;
-import org.apache.cxf.BusFactory;
-import org.apache.cxf.endpoint.Server;
-import org.apache.cxf.jaxrs.JAXRSServerFactoryBean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,8 +35,7 @@ class CartridgeApiHttpTest {
     static Path dir;
 
     static final List<CartridgeUsage> usages = new CopyOnWriteArrayList<>();
-    static Bus bus;
-    static Server server;
+    static TestApiServer server;
     static String base;
     static final HttpClient http = HttpClient.newHttpClient();
     static final ObjectMapper json = new ObjectMapper();
@@ -54,27 +48,14 @@ class CartridgeApiHttpTest {
         cartridges.store = store;
         ImageResource images = new ImageResource();
         images.store = store;
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        base = "http://127.0.0.1:" + port + "/stratos/api/v1";
-        bus = BusFactory.newInstance().createBus();
-        JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
-        factory.setBus(bus);
-        factory.setAddress(base);
-        factory.setServiceBeans(List.of(cartridges, images, new OpenApiResource()));
-        factory.setProviders(RestServer.providers());
-        server = factory.create();
+        server = new TestApiServer(List.of(cartridges, images, new OpenApiResource()));
+        base = server.base;
     }
 
     @AfterAll
     static void stop() {
         if (server != null) {
-            server.destroy();
-        }
-        if (bus != null) {
-            bus.shutdown(true);
+            server.close();
         }
     }
 
