@@ -153,20 +153,22 @@ class LoadGeneratorTest {
 
     @Test
     void aRunCanBeStoppedAndItsLevelSetByHand() throws Exception {
-        sleepMillis = 20;
+        sleepMillis = 100;
         LoadRun run = LoadGenerator.start(LoadPlan.of(url(), LoadPlan.Mode.CLOSED, Schedule.parse("100ms:1,30s:4"))
                 .withInterval(Duration.ofMillis(200)));
         run.level(1);
         Thread.sleep(500);
         assertThat(maxInFlight.get()).isEqualTo(1);
         run.level(4);
-        Thread.sleep(500);
+        for (int i = 0; i < 50 && maxInFlight.get() < 4; i++) {
+            Thread.sleep(100); // a busy machine may take a while to open the new connections
+        }
         assertThat(maxInFlight.get()).isEqualTo(4);
         assertThatThrownBy(() -> run.level(5)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0..4");
         run.stop();
         LoadResult result = run.await();
         assertThat(run.running()).isFalse();
-        assertThat(result.intervals().size()).isLessThan(10);
+        assertThat(result.intervals().size()).isLessThan(40);
         assertThat(result.intervals().get(0).level()).isEqualTo(1);
         assertThat(result.ok()).isEqualTo(served.get());
     }
