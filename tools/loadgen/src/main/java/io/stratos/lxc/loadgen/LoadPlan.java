@@ -17,9 +17,11 @@ import java.time.Duration;
  * @param timeout        how long one request may take before it counts as failed ("timeout")
  * @param maxRequests    no more than this many requests in the whole run
  * @param maxOutstanding open loop: requests in flight beyond this are not sent but counted as failed ("overload")
+ * @param method         GET (default) or POST (with an empty body): a proxy may repeat a failed GET on another
+ *                       backend but not a POST, so POST shows requests a proxy lost
  */
 public record LoadPlan(URI target, String hostHeader, Mode mode, Schedule schedule, Duration interval, Duration timeout,
-                       long maxRequests, int maxOutstanding) {
+                       long maxRequests, int maxOutstanding, String method) {
 
     public enum Mode { OPEN, CLOSED }
 
@@ -59,31 +61,45 @@ public record LoadPlan(URI target, String hostHeader, Mode mode, Schedule schedu
         if (maxOutstanding < 1 || maxOutstanding > 100_000) {
             throw new IllegalArgumentException("maxOutstanding must be from 1 to 100000, not " + maxOutstanding);
         }
+        if (!"GET".equals(method) && !"POST".equals(method)) {
+            throw new IllegalArgumentException("the method is GET or POST, not " + method);
+        }
+    }
+
+    /** The plan before it had a method: GET. */
+    public LoadPlan(URI target, String hostHeader, Mode mode, Schedule schedule, Duration interval, Duration timeout,
+                    long maxRequests, int maxOutstanding) {
+        this(target, hostHeader, mode, schedule, interval, timeout, maxRequests, maxOutstanding, "GET");
     }
 
     /** A plan with the usual bounds: 1 s intervals, 10 s timeout, 10 million requests, 2000 outstanding. */
     public static LoadPlan of(URI target, Mode mode, Schedule schedule) {
-        return new LoadPlan(target, null, mode, schedule, Duration.ofSeconds(1), Duration.ofSeconds(10), 10_000_000L, 2000);
+        return new LoadPlan(target, null, mode, schedule, Duration.ofSeconds(1), Duration.ofSeconds(10), 10_000_000L, 2000, "GET");
     }
 
     public LoadPlan withHostHeader(String host) {
-        return new LoadPlan(target, host, mode, schedule, interval, timeout, maxRequests, maxOutstanding);
+        return new LoadPlan(target, host, mode, schedule, interval, timeout, maxRequests, maxOutstanding, method);
     }
 
     public LoadPlan withInterval(Duration value) {
-        return new LoadPlan(target, hostHeader, mode, schedule, value, timeout, maxRequests, maxOutstanding);
+        return new LoadPlan(target, hostHeader, mode, schedule, value, timeout, maxRequests, maxOutstanding, method);
     }
 
     public LoadPlan withTimeout(Duration value) {
-        return new LoadPlan(target, hostHeader, mode, schedule, interval, value, maxRequests, maxOutstanding);
+        return new LoadPlan(target, hostHeader, mode, schedule, interval, value, maxRequests, maxOutstanding, method);
     }
 
     public LoadPlan withMaxRequests(long value) {
-        return new LoadPlan(target, hostHeader, mode, schedule, interval, timeout, value, maxOutstanding);
+        return new LoadPlan(target, hostHeader, mode, schedule, interval, timeout, value, maxOutstanding, method);
+    }
+
+    /** GET or POST (empty body). */
+    public LoadPlan withMethod(String value) {
+        return new LoadPlan(target, hostHeader, mode, schedule, interval, timeout, maxRequests, maxOutstanding, value);
     }
 
     public LoadPlan withMaxOutstanding(int value) {
-        return new LoadPlan(target, hostHeader, mode, schedule, interval, timeout, maxRequests, value);
+        return new LoadPlan(target, hostHeader, mode, schedule, interval, timeout, maxRequests, value, method);
     }
 
     /**

@@ -228,7 +228,8 @@ public final class LoadRun implements AutoCloseable {
     }
 
     private HttpRequest request() {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(plan.target()).GET().timeout(plan.timeout());
+        HttpRequest.Builder builder = HttpRequest.newBuilder(plan.target()).timeout(plan.timeout())
+                .method(plan.method(), HttpRequest.BodyPublishers.noBody());
         if (plan.hostHeader() != null) {
             builder.header("Host", plan.hostHeader());
         }

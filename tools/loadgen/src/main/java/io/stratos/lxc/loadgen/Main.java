@@ -7,13 +7,13 @@ import java.util.Locale;
 
 /**
  * {@code java -jar stratos-loadgen.jar --url http://127.0.0.1:8280/web/ --mode closed --schedule 10s:1,30s:8,10s:1
- * [--host web.stratos.local] [--interval 1s] [--timeout 10s] [--max-requests N] [--csv FILE] [--json FILE]}.
+ * [--host web.stratos.local] [--method GET|POST] [--interval 1s] [--timeout 10s] [--max-requests N] [--csv FILE] [--json FILE]}.
  * Prints one line per interval and a summary; exit 2 on a bad argument (one line, no stack trace).
  */
 public final class Main {
 
     static final String USAGE = "usage: java -jar stratos-loadgen.jar --url http://127.0.0.1:PORT/PATH --mode open|closed "
-            + "--schedule 10s:1,30s:8 (or square:HIGH:LOW:HALF:CYCLES) [--host NAME] [--interval 1s] [--timeout 10s] "
+            + "--schedule 10s:1,30s:8 (or square:HIGH:LOW:HALF:CYCLES) [--host NAME] [--method GET|POST] [--interval 1s] [--timeout 10s] "
             + "[--max-requests N] [--max-outstanding N] [--csv FILE] [--json FILE] [--quiet]";
 
     private Main() {
@@ -40,6 +40,7 @@ public final class Main {
             Duration timeout = Duration.ofSeconds(10);
             long maxRequests = 10_000_000L;
             int maxOutstanding = 2000;
+            String method = "GET";
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 if (arg.equals("--quiet")) {
@@ -57,6 +58,7 @@ public final class Main {
                 switch (arg) {
                     case "--url" -> url = value;
                     case "--host" -> host = value;
+                    case "--method" -> method = value.toUpperCase(Locale.ROOT);
                     case "--mode" -> mode = value;
                     case "--schedule" -> schedule = value;
                     case "--interval" -> interval = Schedule.duration(value);
@@ -82,7 +84,7 @@ public final class Main {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("'" + url + "' is not a URL");
             }
-            plan = new LoadPlan(target, host, m, Schedule.parse(schedule), interval, timeout, maxRequests, maxOutstanding);
+            plan = new LoadPlan(target, host, m, Schedule.parse(schedule), interval, timeout, maxRequests, maxOutstanding, method);
         } catch (IllegalArgumentException e) {
             System.err.println("loadgen: " + e.getMessage());
             System.err.println(USAGE);

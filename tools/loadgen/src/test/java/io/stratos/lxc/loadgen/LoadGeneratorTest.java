@@ -32,6 +32,7 @@ class LoadGeneratorTest {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicInteger served = new AtomicInteger();
     private final Set<String> hosts = ConcurrentHashMap.newKeySet();
+    private final Set<String> methods = ConcurrentHashMap.newKeySet();
     private volatile int status = 200;
     private volatile long sleepMillis;
 
@@ -43,6 +44,7 @@ class LoadGeneratorTest {
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
             hosts.add(exchange.getRequestHeaders().getFirst("Host"));
+            methods.add(exchange.getRequestMethod());
             try {
                 if (sleepMillis > 0) {
                     Thread.sleep(sleepMillis);
@@ -178,6 +180,18 @@ class LoadGeneratorTest {
         LoadGenerator.run(LoadPlan.of(url(), LoadPlan.Mode.CLOSED, Schedule.constant(1, Duration.ofMillis(200)))
                 .withHostHeader("web.stratos.local"));
         assertThat(hosts).containsOnly("web.stratos.local");
+    }
+
+    @Test
+    void sendsGetOrAnEmptyPost() throws Exception {
+        LoadGenerator.run(LoadPlan.of(url(), LoadPlan.Mode.CLOSED, Schedule.constant(1, Duration.ofMillis(200))));
+        assertThat(methods).containsOnly("GET");
+        LoadResult post = LoadGenerator.run(LoadPlan.of(url(), LoadPlan.Mode.CLOSED, Schedule.constant(1, Duration.ofMillis(200)))
+                .withMethod("POST"));
+        assertThat(methods).containsOnly("GET", "POST");
+        assertThat(post.failed()).isZero();
+        assertThatThrownBy(() -> LoadPlan.of(url(), LoadPlan.Mode.CLOSED, Schedule.constant(1, Duration.ofMillis(200)))
+                .withMethod("DELETE")).hasMessageContaining("GET or POST");
     }
 
     @Test
