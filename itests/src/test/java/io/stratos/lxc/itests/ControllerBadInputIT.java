@@ -128,6 +128,16 @@ public class ControllerBadInputIT extends StratosKarafTestSupport {
             assertEquals(201, send("POST", "/subscriptions", "{\"alias\":\"auto\",\"cartridge\":\"static-httpd\",\"policy\":\"steady\"}")
                     .statusCode());
         }
+        try {
+            refusedPolicies();
+        } finally {
+            // the other tests here expect only their own subscription
+            send("DELETE", "/subscriptions/auto", null);
+            send("DELETE", "/autoscale-policies/steady", null);
+        }
+    }
+
+    private static void refusedPolicies() throws Exception {
         String cpu = "\"metrics\":{\"cpuPercent\":{\"target\":60}}";
         refusedPolicy(400, "POST", "/autoscale-policies", "{\"name\":\"p\"," + cpu + ",\"minProcesses\":5,\"maxProcesses\":3}",
                 "must be at least minProcesses", "maxProcesses");
