@@ -98,7 +98,9 @@ if os.path.exists(auto):
               f"| decision to the new process serving HTTP 200, warm VM, median (max) | {r['servingAfterDecisionMedianMillis']} ms ({r['servingAfterDecisionMaxMillis']} ms) | target 1000 ms | {r['servingAfterDecisionMedianMillis']/1000:.2f} |",
               f"| decision to the controller seeing it RUNNING, median | {r['runningAfterDecisionMedianMillis']} ms | target 1000 ms | {r['runningAfterDecisionMedianMillis']/1000:.2f} |",
               f"| decision to the router sending to it, median (max) | {r['routedAfterDecisionMedianMillis']} ms ({r['routedAfterDecisionMaxMillis']} ms) | target 1000 ms | {r['routedAfterDecisionMedianMillis']/1000:.2f} |",
-              f"| square wave 12/1 clients, {w['halfPeriodSeconds']} s each: reversals per {w['windowSeconds']} s window | {withs['reversalsPerWindow']} ({withs['reversals']} in {withs['durationSeconds']} s, {withs['decisions']} decisions) | no stabilisation window: {without['reversalsPerWindow']} ({without['reversals']} reversals, {without['decisions']} decisions) | {ratio} |",
+              f"| square wave 8/1 clients, {w['halfPeriodSeconds']} s each: reversals per {w['windowSeconds']} s window | {withs['reversalsPerWindow']} ({withs['reversals']} in {withs['durationSeconds']} s, {withs['decisions']} decisions) | no stabilisation window: {without['reversalsPerWindow']} ({without['reversals']} reversals, {without['decisions']} decisions) | {ratio} |",
+              f"| level 2: load step (1 -> 12 clients) to the partition's scale-out decision | {r['vmStep']['partitionDecisionAfterLoadMillis']} ms | evaluation interval {iv} ms | {r['vmStep']['partitionDecisionAfterLoadMillis']/iv:.2f} |",
+              f"| level 2: decision to the new VM (local agent) READY; load step to all 6 processes RUNNING | {r['vmStep']['vmReadyAfterPartitionDecisionMillis']} ms; {r['vmStep']['allRunningAfterLoadMillis']} ms | | |",
               f"| failed requests over the whole run | {r['load']['failed']} of {r['load']['sent']} | | |",
               "", "![load, processes and VMs over time](autoscaler.png)"]
 open(os.path.join(out, "README.md"), "w").write("\n".join(lines) + "\n")

@@ -229,7 +229,8 @@ public class AutoscalerReactionBenchmark {
                     + "in the router %d ms%n", i, step.decision(), step.serving(), step.running(), step.routed());
         }
 
-        // 2. A square wave (12 clients / 1 client, 5 s each) with a 10 s stabilisation window, then without one.
+        // 2. A square wave (8 clients / 1 client, 5 s each; 8 clients ask for 4 processes, which fit on the
+        //    running VM, so VM boots do not blur it) with a 10 s stabilisation window, then without one.
         List<Wave> waves = new ArrayList<>();
         int cycles = quick ? 2 : 4;
         for (int stabilisation : new int[] {STABILISATION_SECONDS, 0}) {
@@ -240,7 +241,7 @@ public class AutoscalerReactionBenchmark {
             phase = "wave-s" + stabilisation;
             long from = System.currentTimeMillis();
             for (int c = 0; c < cycles; c++) {
-                load.level(12);
+                load.level(8);
                 Thread.sleep(HALF_PERIOD_SECONDS * 1000L);
                 load.level(1);
                 Thread.sleep(HALF_PERIOD_SECONDS * 1000L);
@@ -259,8 +260,29 @@ public class AutoscalerReactionBenchmark {
             System.out.printf("square wave, stabilisation %d s: %d decisions, %d reversals, %.2f per %d s window%n",
                     stabilisation, wave.decisions(), reversals, wave.perWindow(), STABILISATION_SECONDS);
         }
-        phase = "tail";
+        // 3. Level 2: 12 clients ask for 6 processes; 2 do not fit on the VM, so the partition asks for another.
+        phase = "quiet";
         policy(2, 3);
+        awaitQuiet();
+        phase = "vm-step";
+        long vmStep = System.currentTimeMillis();
+        load.level(12);
+        Decision partitionOut = Await.success("a partition decision 1 -> 2", Duration.ofSeconds(60), () ->
+                Decisions.of(controller, 1000).stream().filter(d -> d.is("PARTITION", "web") && d.from() == 1 && d.to() == 2
+                        && d.time().toEpochMilli() >= vmStep - 50).findFirst().orElseThrow());
+        long vmReady = Await.success("2 READY VMs", Duration.ofSeconds(60), () -> {
+            assertTrue(readyVms() == 2);
+            return System.currentTimeMillis();
+        });
+        long allRunning = Await.success("6 RUNNING processes", Duration.ofSeconds(60), () -> {
+            assertTrue(running() == 6);
+            return System.currentTimeMillis();
+        });
+        long[] vmFigures = {partitionOut.time().toEpochMilli() - vmStep, vmReady - partitionOut.time().toEpochMilli(),
+                allRunning - vmStep};
+        System.out.printf("VM step: partition decision %d ms after the load step, new VM READY %d ms after it, "
+                + "6 RUNNING %d ms after the step%n", vmFigures[0], vmFigures[1], vmFigures[2]);
+        phase = "tail";
         awaitQuiet();
         phase = "end";
         Thread.sleep(500);
@@ -272,11 +294,11 @@ public class AutoscalerReactionBenchmark {
         record.writeCsv(out.resolve("autoscaler-load.csv"));
         Files.writeString(out.resolve("autoscaler-timeline.csv"), "epoch_ms,t_s,phase,level,running,vms\n"
                 + String.join("\n", timeline) + "\n");
-        Files.writeString(out.resolve("autoscaler.json"), json(steps, waves, record));
+        Files.writeString(out.resolve("autoscaler.json"), json(steps, waves, vmFigures, record));
         System.out.println(Files.readString(out.resolve("autoscaler.json")));
     }
 
-    private String json(List<Step> steps, List<Wave> waves, LoadResult record) {
+    private String json(List<Step> steps, List<Wave> waves, long[] vm, LoadResult record) {
         StringBuilder j = new StringBuilder("{\n");
         j.append("  \"evaluationIntervalMillis\": ").append(INTERVAL_MILLIS).append(",\n");
         j.append("  \"metricWindowSeconds\": ").append(WINDOW_SECONDS).append(",\n");
@@ -312,6 +334,8 @@ public class AutoscalerReactionBenchmark {
         }
         double ratio = waves.get(1).reversals() == 0 ? 0 : waves.get(0).reversals() / (double) waves.get(1).reversals();
         j.append(String.format(Locale.ROOT, "\n  ], \"reversalRatio\": %.2f},%n", ratio));
+        j.append(String.format(Locale.ROOT, "  \"vmStep\": {\"partitionDecisionAfterLoadMillis\": %d, "
+                + "\"vmReadyAfterPartitionDecisionMillis\": %d, \"allRunningAfterLoadMillis\": %d},%n", vm[0], vm[1], vm[2]));
         j.append(String.format(Locale.ROOT, "  \"load\": {\"sent\": %d, \"ok\": %d, \"failed\": %d, \"failures\": \"%s\"}%n",
                 record.sent(), record.ok(), record.failed(), record.failures()));
         return j.append("}\n").toString();
