@@ -24,7 +24,7 @@ say "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
 
-"$ROOT/scripts/host-setup.sh" >/dev/null
+"$ROOT/scripts/host-setup.sh" --bench >/dev/null
 "$ROOT/cartridges/static-httpd/build.sh" >/dev/null
 IMAGE=$(ls "$ROOT"/cartridges/static-httpd/target/static-httpd-*.tar.gz | head -n1)
 say "building (mvn install -DskipTests)"
@@ -49,6 +49,14 @@ mvn -B -q -Dstyle.color=never -o surefire:test -pl bundles/agent -Dtest=StartLat
 # 3. Agent distribution: cold boot to "agent ready" and idle RSS, beside a bare Karaf framework of the same version.
 say "agent distribution boot time and RSS"
 "$ROOT/benchmarks/agent-boot.sh" "$ROOT/agent-distribution/target/stratos-lxc-agent-0.1.0-SNAPSHOT.tar.gz" "$OUT/agent-boot.json"
+
+# 4. Autoscaler: from a load step to the decision and to the new process serving, beside the evaluation
+#    interval; reversals under a square-wave load with and without a stabilisation window; a plot.
+say "autoscaler reaction time and square wave (controller distribution, LXC, router, load generator)"
+mvn -B -q -Dstyle.color=never -o -pl itests verify -Dit.test=AutoscalerReactionBenchmark -Dtest=none \
+  -Dsurefire.failIfNoSpecifiedTests=false -Dstratos.benchmark.out="$OUT" -Dstratos.benchmark.quick="${QUICK:-}" \
+  > "$OUT/autoscaler.log" 2>&1 || { say "autoscaler benchmark failed: see $OUT/autoscaler.log"; exit 1; }
+gnuplot -e "dir='$OUT'" "$ROOT/benchmarks/autoscaler-plot.gp"
 
 # Summary
 python3 - "$OUT" <<'PY'
@@ -79,6 +87,22 @@ lines += ["", "## Agent distribution", "",
           f"| cold boot to ready, median s | {a['agentBootSeconds']} | {a['frameworkBootSeconds']} | {a['agentBootSeconds']/a['frameworkBootSeconds']:.2f} |",
           f"| idle RSS, MiB | {a['agentRssMiB']} | {a['frameworkRssMiB']} | {a['agentRssMiB']/a['frameworkRssMiB']:.2f} |",
           f"| tar.gz size, MiB | {a['agentSizeMiB']} | | |"]
+auto = os.path.join(out, "autoscaler.json")
+if os.path.exists(auto):
+    r = json.load(open(auto)); iv = r["evaluationIntervalMillis"]; w = r["squareWave"]; runs = {x["stabilizationSeconds"]: x for x in w["runs"]}
+    withs, without = runs[w["windowSeconds"]], runs[0]
+    ratio = f"{withs['reversals']/without['reversals']:.2f}" if without["reversals"] else "n/a"
+    lines += ["", "## Autoscaler (controller distribution, LXC processes of static-httpd behind the router, closed-loop load)", "",
+              "| what | measured | baseline (same run) | ratio |", "|---|---|---|---|",
+              f"| load step (1 -> 4 clients) to scale-up decision, median (max) of {len(r['steps'])} | {r['decisionMedianMillis']} ms ({r['decisionMaxMillis']} ms) | evaluation interval {iv} ms | {r['decisionMedianMillis']/iv:.2f} |",
+              f"| decision to the new process serving HTTP 200, warm VM, median (max) | {r['servingAfterDecisionMedianMillis']} ms ({r['servingAfterDecisionMaxMillis']} ms) | target 1000 ms | {r['servingAfterDecisionMedianMillis']/1000:.2f} |",
+              f"| decision to the controller seeing it RUNNING, median | {r['runningAfterDecisionMedianMillis']} ms | target 1000 ms | {r['runningAfterDecisionMedianMillis']/1000:.2f} |",
+              f"| decision to the router sending to it, median (max) | {r['routedAfterDecisionMedianMillis']} ms ({r['routedAfterDecisionMaxMillis']} ms) | target 1000 ms | {r['routedAfterDecisionMedianMillis']/1000:.2f} |",
+              f"| square wave 8/1 clients, {w['halfPeriodSeconds']} s each: reversals per {w['windowSeconds']} s window | {withs['reversalsPerWindow']} ({withs['reversals']} in {withs['durationSeconds']} s, {withs['decisions']} decisions) | no stabilisation window: {without['reversalsPerWindow']} ({without['reversals']} reversals, {without['decisions']} decisions) | {ratio} |",
+              f"| level 2: load step (1 -> 12 clients) to the partition's scale-out decision | {r['vmStep']['partitionDecisionAfterLoadMillis']} ms | evaluation interval {iv} ms | {r['vmStep']['partitionDecisionAfterLoadMillis']/iv:.2f} |",
+              f"| level 2: decision to the new VM (local agent) READY; load step to all 6 processes RUNNING | {r['vmStep']['vmReadyAfterPartitionDecisionMillis']} ms; {r['vmStep']['allRunningAfterLoadMillis']} ms | | |",
+              f"| failed requests over the whole run | {r['load']['failed']} of {r['load']['sent']} | | |",
+              "", "![load, processes and VMs over time](autoscaler.png)"]
 open(os.path.join(out, "README.md"), "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY

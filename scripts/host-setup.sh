@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Prepares this Debian host for Stratos LXC: JDK 17, Maven, LXC, Docker, busybox-static; starts dockerd.
-# With --test it also starts the PostgreSQL the persistence tests run against (127.0.0.1:55432).
+# With --test it also starts the PostgreSQL the persistence tests run against (127.0.0.1:55432);
+# with --bench it also installs gnuplot (the benchmarks' plots).
 # Idempotent: installs only what is missing and starts services only when they do not answer.
 set -euo pipefail
 WITH_TEST=false
+WITH_BENCH=false
 [ "${1:-}" = "--test" ] && WITH_TEST=true
+[ "${1:-}" = "--bench" ] && WITH_BENCH=true
 
 say() { printf '[host-setup] %s\n' "$*"; }
 
 PACKAGES=(openjdk-17-jdk-headless maven lxc docker.io busybox-static uidmap iproute2 curl)
 # the web console's browser tests (ConsoleE2E) drive Debian's headless chromium through its chromedriver
 $WITH_TEST && PACKAGES+=(postgresql mmdebstrap chromium chromium-driver)
+$WITH_BENCH && PACKAGES+=(gnuplot-nox)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Builds the static-httpd cartridge image reproducibly from Debian's busybox-static:
 #   target/static-httpd-<version>.tar.gz   (cartridge.json + rootfs/ with /bin/busybox, /bin/sh, /www)
-# and prints its digest (sha256:<hex>). The same Debian package gives the same bytes: fixed mtimes,
+# and prints its digest (sha256:<hex>). Besides static files it answers GET /cgi-bin/work?ms=N&spin=M
+# (sleep N ms, default 100, after M shell loop turns of CPU), so that requests in flight and CPU follow
+# the request rate: the autoscaler's load tests and benchmarks drive it. The same Debian package gives the same bytes: fixed mtimes,
 # sorted entries, numeric owner 0, gzip without a name or time stamp.
 #
 # Usage: cartridges/static-httpd/build.sh [version]      (default 1.0.0; env VERSION works too)
@@ -35,7 +37,7 @@ debian_version=$(dpkg-query -W -f='${Version}' busybox-static)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 root="$work/image"
-mkdir -p "$root/rootfs/bin" "$root/rootfs/www" "$root/rootfs/tmp" "$root/rootfs/etc"
+mkdir -p "$root/rootfs/bin" "$root/rootfs/www/cgi-bin" "$root/rootfs/tmp" "$root/rootfs/etc"
 cp "$busybox" "$root/rootfs/bin/busybox"
 chmod 0755 "$root/rootfs/bin/busybox"
 ln -s busybox "$root/rootfs/bin/sh"
@@ -48,13 +50,32 @@ cat > "$root/rootfs/bin/start-httpd" <<'SH'
 exec /bin/busybox httpd -f -p "${BIND_ADDRESS:-0.0.0.0}:${PORT:-8080}" -h /www
 SH
 chmod 0755 "$root/rootfs/bin/start-httpd"
+# A CGI whose cost is its query: busybox httpd runs it per request (a fork of busybox sh), so load
+# follows the request rate. Numbers only, capped; anything else falls back to the defaults.
+cat > "$root/rootfs/www/cgi-bin/work" <<'SH'
+#!/bin/sh
+# GET /cgi-bin/work?ms=N&spin=M: M turns of a shell loop (CPU), then a sleep of N ms (default 100).
+ms=100; spin=0
+IFS='&'; set -- $QUERY_STRING; unset IFS
+for kv; do case "$kv" in ms=*) ms=${kv#ms=};; spin=*) spin=${kv#spin=};; esac; done
+case "$ms" in ''|*[!0-9]*) ms=100;; esac
+case "$spin" in ''|*[!0-9]*) spin=0;; esac
+[ "$ms" -gt 10000 ] && ms=10000
+[ "$spin" -gt 1000000 ] && spin=1000000
+i=0; while [ "$i" -lt "$spin" ]; do i=$((i + 1)); done
+[ "$ms" -gt 0 ] && /bin/busybox usleep $((ms * 1000))
+printf 'Content-Type: text/plain\r\n\r\n'
+echo "worked ${ms} ms, spun ${spin}, pid $$"
+SH
+chmod 0755 "$root/rootfs/www/cgi-bin/work"
 printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/rootfs/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/rootfs/etc/group"
 cat > "$root/rootfs/www/index.html" <<HTML
 <!doctype html>
 <html><head><title>static-httpd</title></head>
 <body><h1>Hello from the static-httpd cartridge</h1>
-<p>busybox httpd $debian_version, cartridge version $version.</p></body></html>
+<p>busybox httpd $debian_version, cartridge version $version.</p>
+<p><a href="/cgi-bin/work?ms=100">/cgi-bin/work?ms=100&amp;spin=0</a>: a request that costs what it asks.</p></body></html>
 HTML
 # The process gets PORT (and BIND_ADDRESS, 0.0.0.0 by default; an LXC process sharing the VM's
 # network gets 127.0.0.1) and must listen there. exec: httpd becomes the container's init.

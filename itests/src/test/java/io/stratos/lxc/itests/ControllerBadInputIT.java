@@ -109,4 +109,56 @@ public class ControllerBadInputIT extends StratosKarafTestSupport {
         List<String> states = Json.strings(Http.get(api("/subscriptions/hello/processes")).body(), "state");
         assertEquals("one process, waiting for a VM (the partition has none)", List.of("PENDING"), states);
     }
+
+    /** Sends, checks status, error text and field, and that the policies (names and bodies) did not change. */
+    private static void refusedPolicy(int status, String method, String path, String body, String error, String field)
+            throws Exception {
+        String policies = Http.get(api("/autoscale-policies")).body();
+        refused(status, method, path, body, error, field);
+        assertEquals(policies, Http.get(api("/autoscale-policies")).body());
+    }
+
+    @Test
+    public void autoscalePoliciesRefuseBadBoundsWindowsAndMetricsAndDeletionWhileInUse() throws Exception {
+        if (send("GET", "/autoscale-policies/steady", null).statusCode() == 404) {
+            assertEquals(201, send("POST", "/autoscale-policies", "{\"name\":\"steady\",\"metrics\":{\"cpuPercent\":{\"target\":60}},"
+                    + "\"minProcesses\":1,\"maxProcesses\":3}").statusCode());
+        }
+        if (send("GET", "/subscriptions/auto", null).statusCode() == 404) {
+            assertEquals(201, send("POST", "/subscriptions", "{\"alias\":\"auto\",\"cartridge\":\"static-httpd\",\"policy\":\"steady\"}")
+                    .statusCode());
+        }
+        try {
+            refusedPolicies();
+        } finally {
+            // the other tests here expect only their own subscription
+            send("DELETE", "/subscriptions/auto", null);
+            send("DELETE", "/autoscale-policies/steady", null);
+        }
+    }
+
+    private static void refusedPolicies() throws Exception {
+        String cpu = "\"metrics\":{\"cpuPercent\":{\"target\":60}}";
+        refusedPolicy(400, "POST", "/autoscale-policies", "{\"name\":\"p\"," + cpu + ",\"minProcesses\":5,\"maxProcesses\":3}",
+                "must be at least minProcesses", "maxProcesses");
+        refusedPolicy(400, "POST", "/autoscale-policies", "{\"name\":\"p\"," + cpu + ",\"scaleUpCooldownSeconds\":-1}",
+                "scaleUpCooldownSeconds must be from 0", "scaleUpCooldownSeconds");
+        refusedPolicy(400, "POST", "/autoscale-policies", "{\"name\":\"p\"," + cpu + ",\"scaleDownStabilizationSeconds\":-30}",
+                "scaleDownStabilizationSeconds must be from 0", "scaleDownStabilizationSeconds");
+        refusedPolicy(400, "POST", "/autoscale-policies", "{\"name\":\"p\"," + cpu + ",\"scaleUpStep\":0}", "scaleUpStep", "scaleUpStep");
+        refusedPolicy(400, "POST", "/autoscale-policies", "{\"name\":\"p\",\"metrics\":{\"cpuPercent\":{\"target\":0}}}",
+                "target", "metrics.cpuPercent.target");
+        refusedPolicy(400, "POST", "/autoscale-policies", "{\"name\":\"p\",\"metrics\":{\"9 bad\":{\"target\":1}}}",
+                "9 bad", "metrics.9 bad");
+        refusedPolicy(400, "POST", "/autoscale-policies", "{\"name\":\"p\",\"metrics\":{}}", "metric", "metrics");
+        refusedPolicy(400, "POST", "/autoscale-policies", "{\"name\":\"p\"," + cpu + ",\"window\":5}", "unknown field 'window'", "window");
+        // a change of a policy in use that is wrong changes nothing; deleting it is refused while a subscription uses it
+        refusedPolicy(400, "PUT", "/autoscale-policies/steady", "{" + cpu + ",\"minProcesses\":4,\"maxProcesses\":2}",
+                "must be at least minProcesses", "maxProcesses");
+        refusedPolicy(409, "DELETE", "/autoscale-policies/steady", null, "used by subscriptions [auto]", "name");
+        refusedPolicy(400, "POST", "/subscriptions", "{\"alias\":\"other\",\"cartridge\":\"static-httpd\",\"policy\":\"nope\"}",
+                "no autoscale policy 'nope'", "policy");
+        refusedPolicy(404, "DELETE", "/autoscale-policies/nope", null, "no autoscale policy 'nope'", null);
+        assertTrue(Http.get(api("/subscriptions/auto")).body().contains("\"policy\" : \"steady\""));
+    }
 }

@@ -39,6 +39,10 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     private static final long MAX_BACKOFF_MILLIS = 60_000;
+    /** A process just started is checked this often until it answers (not only once per 1 s pass)... */
+    private static final long STARTING_CHECK_MILLIS = 50;
+    /** ... for this long after its start; then the regular passes take over. */
+    private static final long STARTING_FAST_MILLIS = 5_000;
 
     /** What the agent knows of one desired process. */
     private static final class Tracked {
@@ -49,6 +53,7 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         volatile long retryAtMillis;
         volatile ContainerStats lastStats;
         volatile ProcessMetrics metrics = ProcessMetrics.NONE;
+        volatile long startedAtMillis;
     }
 
     private final AgentRuntimes runtimes;
@@ -62,6 +67,7 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
     });
     private volatile DesiredState desired;
     private volatile Runnable onChange = () -> { };
+    private final java.util.concurrent.atomic.AtomicBoolean startingCheckScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
     Reconciler(AgentRuntimes runtimes, LongSupplier clock) {
         this.runtimes = runtimes;
@@ -88,6 +94,50 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("Reconciliation pass failed", e);
         }
+        scheduleStartingCheck();
+    }
+
+    /**
+     * A process that was just started becomes RUNNING when it first answers HTTP: checking only in the
+     * 1 s passes made it wait up to a second more before the controller (and the router) knew. Processes
+     * started less than {@link #STARTING_FAST_MILLIS} ago are checked every {@link #STARTING_CHECK_MILLIS}.
+     */
+    private void scheduleStartingCheck() {
+        if (youngStarting() && startingCheckScheduled.compareAndSet(false, true)) {
+            try {
+                worker.schedule(this::checkStarting, STARTING_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                startingCheckScheduled.set(false); // closing
+            }
+        }
+    }
+
+    private boolean youngStarting() {
+        long now = clock.getAsLong();
+        return tracked.values().stream().anyMatch(t -> t.state == ProcessState.STARTING && t.hostPort > 0
+                && now - t.startedAtMillis < STARTING_FAST_MILLIS);
+    }
+
+    private void checkStarting() {
+        startingCheckScheduled.set(false);
+        try {
+            boolean changed = false;
+            long now = clock.getAsLong();
+            for (Tracked t : tracked.values()) {
+                if (t.state == ProcessState.STARTING && t.hostPort > 0 && now - t.startedAtMillis < STARTING_FAST_MILLIS
+                        && healthy(t.hostPort)) {
+                    t.reason = "";
+                    t.state = ProcessState.RUNNING;
+                    changed = true;
+                }
+            }
+            if (changed) {
+                onChange.run();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Check of starting processes failed", e);
+        }
+        scheduleStartingCheck();
     }
 
     /** One pass; returns whether any process changed state. */
@@ -155,6 +205,7 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         ProcessLauncher.Outcome outcome = runtimes.launcher().launch(new ProcessLauncher.Request(process.processId(),
                 process.runtime(), process.imageDigest(), process.env(), process.cpuMillis(), process.memoryMiB(), 256));
         if (outcome.running()) {
+            t.startedAtMillis = clock.getAsLong();
             t.hostPort = outcome.hostPort();
             t.reason = "started; waiting for it to answer HTTP";
             LOG.info("Process {} started under {} on 127.0.0.1:{}", process.processId(), outcome.runtime(), outcome.hostPort());

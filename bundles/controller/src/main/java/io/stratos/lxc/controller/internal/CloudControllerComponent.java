@@ -4,6 +4,7 @@ import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.agent.AgentRegistry;
 import io.stratos.lxc.api.autoscaler.Autoscaler;
 import io.stratos.lxc.api.controller.CloudController;
+import io.stratos.lxc.api.controller.ProcessDrain;
 import io.stratos.lxc.api.iaas.IaasAdapter;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
@@ -60,6 +61,8 @@ public class CloudControllerComponent {
     volatile Autoscaler autoscaler;
 
     private final Map<String, IaasAdapter> adapters = new ConcurrentHashMap<>();
+    /** What must let a leaving process finish its requests before it stops (the router; it references us too). */
+    private final List<ProcessDrain> drains = new java.util.concurrent.CopyOnWriteArrayList<>();
     private ControllerCore core;
     private ScheduledExecutorService loop;
     private List<ServiceRegistration<?>> registrations = List.of();
@@ -69,6 +72,15 @@ public class CloudControllerComponent {
     void bindAdapter(IaasAdapter adapter) {
         adapters.put(adapter.id(), adapter);
         LOG.info("IaaS adapter '{}' available", adapter.id());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindDrain(ProcessDrain drain) {
+        drains.add(drain);
+    }
+
+    void unbindDrain(ProcessDrain drain) {
+        drains.remove(drain);
     }
 
     void unbindAdapter(IaasAdapter adapter) {
@@ -83,6 +95,7 @@ public class CloudControllerComponent {
                 adapters::get, () -> cartridgeResolver, this::controllerUrl);
         core.load();
         core.policyExists(this::policyExists);
+        core.drains(() -> List.copyOf(drains));
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stratos-controller-reconcile"));
         long interval = controllerComponent.settings().reconcileIntervalMillis();
         loop.scheduleWithFixedDelay(this::reconcile, 0, interval, TimeUnit.MILLISECONDS);

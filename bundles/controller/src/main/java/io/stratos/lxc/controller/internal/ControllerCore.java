@@ -13,6 +13,7 @@ import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.controller.Partition;
 import io.stratos.lxc.api.controller.PartitionSpec;
 import io.stratos.lxc.api.controller.PartitionVm;
+import io.stratos.lxc.api.controller.ProcessDrain;
 import io.stratos.lxc.api.controller.ProcessState;
 import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.controller.Subscription;
@@ -69,6 +70,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
     private final Supplier<String> controllerUrl;
     /** Whether an autoscale policy exists: true/false, or null while no autoscaler is there to ask. */
     private volatile Function<String, Boolean> policyExists = name -> null;
+    /** What sends requests to processes (the router): asked before a leaving process is stopped. */
+    private volatile Supplier<List<ProcessDrain>> drains = List::of;
 
     private final Map<String, PartitionEntry> partitions = new TreeMap<>();
     private final Map<String, VmEntry> vms = new TreeMap<>();
@@ -100,6 +103,10 @@ final class ControllerCore implements CloudController, AgentRegistry {
 
     void policyExists(Function<String, Boolean> check) {
         this.policyExists = check;
+    }
+
+    void drains(Supplier<List<ProcessDrain>> drains) {
+        this.drains = drains;
     }
 
     /** Reads the persisted state; VMs get a fresh grace period to report in after a controller restart. */
@@ -543,11 +550,85 @@ final class ControllerCore implements CloudController, AgentRegistry {
             write(tx -> tx.deleteProcess(p.id));
             return;
         }
+        boolean serving = p.state == ProcessState.RUNNING;
         p.stopping = true;
         p.state = ProcessState.STOPPING;
         p.reason = reason;
         write(tx -> tx.updateProcess(p));
+        if (serving && !drains.get().isEmpty() && settings.get().drainTimeoutSeconds() > 0) {
+            // STOPPING takes it out of the router at once; its agent keeps it running until the requests
+            // sent to it have finished (see finishDrains), so scaling in loses none.
+            p.drainingSinceMillis = clock.millis();
+            p.reason = reason + "; draining: out of the router, finishing its requests";
+            return;
+        }
         bump(vms.get(p.vmId));
+    }
+
+    /**
+     * Stops the draining processes that every {@link ProcessDrain} reports drained, or that have drained
+     * for {@code drainTimeoutSeconds}. The drains are asked outside the lock: the router looks processes
+     * up through this controller.
+     */
+    void finishDrains() {
+        Map<String, String> draining = new LinkedHashMap<>();
+        synchronized (this) {
+            for (ProcessEntry p : processes.values()) {
+                if (p.stopping && p.drainingSinceMillis >= 0) {
+                    draining.put(p.id, p.alias);
+                }
+            }
+        }
+        if (draining.isEmpty()) {
+            return;
+        }
+        List<ProcessDrain> asked = drains.get();
+        java.util.Set<String> drained = new java.util.HashSet<>();
+        draining.forEach((id, alias) -> {
+            boolean all = true;
+            for (ProcessDrain drain : asked) {
+                try {
+                    all = drain.drained(alias, id);
+                } catch (RuntimeException e) {
+                    LOG.debug("Drain {} failed for process {}", drain, id, e);
+                    all = false;
+                }
+                if (!all) {
+                    break;
+                }
+            }
+            if (all) {
+                drained.add(id);
+            }
+        });
+        synchronized (this) {
+            long timeout = TimeUnit.SECONDS.toMillis(settings.get().drainTimeoutSeconds());
+            long now = clock.millis();
+            for (String id : draining.keySet()) {
+                ProcessEntry p = processes.get(id);
+                if (p == null || !p.stopping || p.drainingSinceMillis < 0) {
+                    continue;
+                }
+                boolean done = drained.contains(id);
+                if (!done && now - p.drainingSinceMillis < timeout) {
+                    continue;
+                }
+                long took = now - p.drainingSinceMillis;
+                p.drainingSinceMillis = -1;
+                p.reason = p.reason.replace("; draining: out of the router, finishing its requests", "");
+                VmEntry vm = p.vmId == null ? null : vms.get(p.vmId);
+                if (vm != null) {
+                    bump(vm);
+                }
+                if (done) {
+                    LOG.info("Process {} of {} drained in {} ms; stopping it", id, p.alias, took);
+                } else {
+                    LOG.warn("Process {} of {} still had requests after {} s of draining; stopping it", id, p.alias,
+                            settings.get().drainTimeoutSeconds());
+                }
+            }
+            commit();
+        }
     }
 
     // ---- placement -------------------------------------------------------------------------------
@@ -621,6 +702,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
 
     /** One pass: lost agents, process counts, placement, VM requests; then the adapter calls. */
     void reconcile() {
+        finishDrains();
         List<VmEntry> toCreate = new ArrayList<>();
         List<VmEntry> toDestroy = new ArrayList<>();
         synchronized (this) {
@@ -837,7 +919,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
     private DesiredState desiredOf(VmEntry vm) {
         List<DesiredProcess> desired = new ArrayList<>();
         for (ProcessEntry p : processesOnVm(vm.id)) {
-            if (!p.stopping) {
+            if (!p.stopping || p.drainingSinceMillis >= 0) {
+                // a draining process keeps running until its requests have finished
                 SubscriptionEntry s = subscriptions.get(p.alias);
                 desired.add(new DesiredProcess(p.id, s.alias, s.cartridge, s.version, s.digest, p.runtime,
                         s.request.cpuMillis(), s.request.memoryMiB(), s.env));

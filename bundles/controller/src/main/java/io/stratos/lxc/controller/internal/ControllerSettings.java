@@ -5,7 +5,16 @@ import java.util.Map;
 
 /** The controller's settings from PID {@code io.stratos.lxc.controller}, read without ever throwing. */
 record ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollSeconds, String routerDomain,
-                          int routerPort, int reconcileIntervalMillis, String controllerUrl) {
+                          int routerPort, int reconcileIntervalMillis, String controllerUrl, int drainTimeoutSeconds) {
+
+    /** The settings before {@code drainTimeoutSeconds} existed, with its default. */
+    ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollSeconds, String routerDomain, int routerPort,
+                       int reconcileIntervalMillis, String controllerUrl) {
+        this(agentGracePeriodSeconds, desiredStateLongPollSeconds, routerDomain, routerPort, reconcileIntervalMillis,
+                controllerUrl, DEFAULT_DRAIN_TIMEOUT_SECONDS);
+    }
+
+    static final int DEFAULT_DRAIN_TIMEOUT_SECONDS = 30;
 
     static final String PID = "io.stratos.lxc.controller";
 
@@ -31,6 +40,7 @@ record ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollS
         if (!url.isEmpty() && !url.matches("https?://[^/\\s]+(/\\S*)?")) {
             url = values.problem("controllerUrl", url, "the URL agents reach the controller at, e.g. http://10.0.0.5:8181/stratos", "");
         }
-        return new ControllerSettings(grace, longPoll, domain, routerPort, interval, url);
+        int drain = values.integer("drainTimeoutSeconds", DEFAULT_DRAIN_TIMEOUT_SECONDS, 0, 3600);
+        return new ControllerSettings(grace, longPoll, domain, routerPort, interval, url, drain);
     }
 }

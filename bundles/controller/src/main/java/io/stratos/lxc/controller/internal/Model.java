@@ -113,6 +113,9 @@ final class Model {
         int hostPort;
         String reason = "";
         ProcessMetrics metrics = ProcessMetrics.NONE;
+        /** Since when a stopping process drains (still running, out of the router); -1: not draining. Not persisted:
+         *  after a controller restart a stopping process stops at once. */
+        long drainingSinceMillis = -1;
 
         ProcessEntry(String id, String alias, String vmId, String runtime, boolean stopping, ProcessState state) {
             this.id = id;

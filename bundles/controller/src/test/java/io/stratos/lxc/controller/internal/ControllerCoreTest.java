@@ -293,6 +293,76 @@ class ControllerCoreTest {
         assertThat(core.vms().get(0).allocated()).isEqualTo(new Resources(250, 64));
     }
 
+    /** Scale-in with a router in front: a leaving process stops only once the router has drained it. */
+    @Test
+    void aScaledDownProcessLeavesServiceAtOnceButStopsOnlyOnceDrained() throws Exception {
+        Map<String, Boolean> drained = new ConcurrentHashMap<>();
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        core.drains(() -> List.of((alias, id) -> {
+            asked.add(alias + "/" + id);
+            return drained.getOrDefault(id, false);
+        }));
+        AgentCredentials agent = readyVms(1).get(0);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 5, null));
+        core.scale("hello", 3);
+        List<ProcessReport> running = core.processes("hello").stream()
+                .map(p -> new ProcessReport(p.id(), ProcessState.RUNNING, 20000, "", ProcessMetrics.NONE)).toList();
+        core.report(agent.agentId(), agent.secret(), new AgentReport(0, running, List.of()));
+
+        core.scale("hello", 2);
+        CartridgeProcess leaving = core.processes("hello").stream().filter(p -> p.state() == ProcessState.STOPPING)
+                .findFirst().orElseThrow();
+        assertThat(leaving.reason()).contains("draining");
+        // out of service (STOPPING: no longer a router backend) but its agent keeps running it
+        assertThat(desired(agent)).contains(leaving.id()).hasSize(3);
+        core.reconcile();
+        core.report(agent.agentId(), agent.secret(), new AgentReport(0, running, List.of()));
+        assertThat(asked).contains("hello/" + leaving.id());
+        assertThat(desired(agent)).contains(leaving.id());
+        assertThat(core.processes("hello")).filteredOn(p -> p.id().equals(leaving.id()))
+                .extracting(CartridgeProcess::state).containsExactly(ProcessState.STOPPING);
+
+        drained.put(leaving.id(), true);
+        core.reconcile();
+        assertThat(desired(agent)).doesNotContain(leaving.id()).hasSize(2);
+        core.report(agent.agentId(), agent.secret(), new AgentReport(0,
+                running.stream().filter(r -> !r.processId().equals(leaving.id())).toList(), List.of()));
+        assertThat(core.processes("hello")).hasSize(2).extracting(CartridgeProcess::state).containsOnly(ProcessState.RUNNING);
+    }
+
+    @Test
+    void aProcessThatDoesNotDrainStopsAfterTheDrainTimeoutAndOneNotServingStopsAtOnce() throws Exception {
+        core.drains(() -> List.of((alias, id) -> false));
+        AgentCredentials agent = readyVms(1).get(0);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 5, null));
+        core.scale("hello", 2);
+        CartridgeProcess serving = core.processes("hello").get(0);
+        core.report(agent.agentId(), agent.secret(), new AgentReport(0,
+                List.of(new ProcessReport(serving.id(), ProcessState.RUNNING, 20000, "", ProcessMetrics.NONE)), List.of()));
+
+        // the STARTING one goes first and at once: nothing was routed to it
+        core.scale("hello", 1);
+        assertThat(desired(agent)).containsExactly(serving.id());
+
+        core.scale("hello", 2);
+        List<ProcessReport> both = core.processes("hello").stream()
+                .map(p -> new ProcessReport(p.id(), ProcessState.RUNNING, 20000, "", ProcessMetrics.NONE)).toList();
+        core.report(agent.agentId(), agent.secret(), new AgentReport(0, both, List.of()));
+        core.scale("hello", 1);
+        String leaving = core.processes("hello").stream().filter(p -> p.state() == ProcessState.STOPPING).findFirst().orElseThrow().id();
+        core.reconcile();
+        assertThat(desired(agent)).contains(leaving);
+        clock.millis += TimeUnit.SECONDS.toMillis(ControllerSettings.DEFAULT_DRAIN_TIMEOUT_SECONDS) + 1;
+        core.report(agent.agentId(), agent.secret(), new AgentReport(0, both, List.of())); // the agent is alive
+        core.reconcile();
+        assertThat(desired(agent)).doesNotContain(leaving).hasSize(1);
+    }
+
+    private List<String> desired(AgentCredentials agent) throws Exception {
+        return core.desiredState(agent.agentId(), agent.secret(), 0).toCompletableFuture().get(1, TimeUnit.SECONDS)
+                .processes().stream().map(d -> d.processId()).toList();
+    }
+
     @Test
     void aRestartedControllerHasTheSameSubscriptionsAndProcessesAndNoDuplicates() {
         AgentCredentials agent = readyVms(1).get(0);

@@ -68,7 +68,7 @@ final class AliasRoute {
         int bestLoad = Integer.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             Backend candidate = backends.get((start + i) % n);
-            if (tried.contains(candidate)) {
+            if (tried.contains(candidate) || candidate.retired()) {
                 continue;
             }
             boolean down = candidate.isDown(nowNanos);

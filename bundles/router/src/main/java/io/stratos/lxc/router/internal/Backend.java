@@ -17,6 +17,8 @@ final class Backend {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile long downUntilNanos;
     private volatile boolean down;
+    /** The process is leaving (draining before its stop): no new request may begin on it. */
+    private volatile boolean retired;
 
     Backend(String processId, String host, int port) {
         this.processId = processId;
@@ -43,8 +45,26 @@ final class Backend {
         return inFlight.get();
     }
 
-    void begin() {
+    /**
+     * Begins a request unless the process is retired. The count goes up before the flag is read, and
+     * {@link #retire()} sets the flag before the drain reads the count: so either this request sees
+     * the flag and does not go, or the drain sees it in flight.
+     */
+    boolean tryBegin() {
         inFlight.incrementAndGet();
+        if (retired) {
+            inFlight.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void retire() {
+        retired = true;
+    }
+
+    boolean retired() {
+        return retired;
     }
 
     void end() {

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -14,6 +15,9 @@ import java.util.regex.Pattern;
  * the hot path does not ask the controller (and take its lock) per request. An expired entry is
  * refreshed by one request while the others keep using it; when the controller cannot be asked, the
  * last known backends stay in use (a controller bundle update does not interrupt traffic).
+ * <p>
+ * It also drains leaving processes ({@link #drained}): a retired process gets no new request, and
+ * counts as drained once no request to it is in flight any more.
  */
 final class BackendTable {
 
@@ -29,6 +33,12 @@ final class BackendTable {
     private final Map<String, AliasRoute> routes = new ConcurrentHashMap<>();
     /** Lock stripes for first look-ups (per alias would grow without bound with made-up aliases). */
     private final Object[] firstLookup = java.util.stream.IntStream.range(0, 64).mapToObj(i -> new Object()).toArray();
+    /** Processes being drained, and since when (nanos): none of their backends may come back into a route. */
+    private final Map<String, Long> retired = new ConcurrentHashMap<>();
+    /** Backends that left a route (and since when): requests may still be in flight to them. */
+    private final Map<Backend, Long> leaving = new ConcurrentHashMap<>();
+    /** How long a retired process or a left backend is remembered. */
+    private static final long FORGET_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     BackendTable(BackendSource source, long ttlMillis, LongSupplier clock) {
         this.source = source;
@@ -86,10 +96,25 @@ final class BackendTable {
                 return route;
             }
         } else {
-            route = new AliasRoute(alias, true, keepState(previous, found), now + ttlNanos,
+            List<Backend> serving = found;
+            if (!retired.isEmpty()) {
+                serving = found.stream().filter(b -> !retired.containsKey(b.processId())).toList();
+            }
+            route = new AliasRoute(alias, true, keepState(previous, serving), now + ttlNanos,
                     previous == null ? new AtomicInteger() : previous.turn());
         }
         routes.put(alias, route);
+        if (previous != null) {
+            for (Backend backend : previous.backends()) {
+                if (!route.backends().contains(backend)) {
+                    leaving.putIfAbsent(backend, now);
+                }
+            }
+        }
+        if (!leaving.isEmpty() || !retired.isEmpty()) {
+            leaving.values().removeIf(since -> now - since > FORGET_NANOS);
+            retired.values().removeIf(since -> now - since > FORGET_NANOS);
+        }
         if (routes.size() > MAX_ENTRIES) {
             routes.values().removeIf(r -> !r.known() && r.expired(now));
         }
@@ -110,6 +135,42 @@ final class BackendTable {
             merged.add(old.getOrDefault(backend.key(), backend));
         }
         return merged;
+    }
+
+    /**
+     * Drains a leaving process: from the first call on, no new request goes to it (its backends are
+     * retired and kept out of every later look-up); true once no request to it is in flight. The first
+     * call never answers true: a look-up that read the controller just before the process left may still
+     * be putting it into a route, and the next call finds it there or among the backends that left.
+     */
+    boolean drained(String alias, String processId) {
+        long now = clock.getAsLong();
+        boolean first = retired.putIfAbsent(processId, now) == null;
+        AliasRoute current = routes.get(alias);
+        if (current != null) {
+            try {
+                refresh(alias, current, now); // out of the route now, not when the cached list expires
+            } catch (BackendSource.SourceUnavailableException e) {
+                return false;
+            }
+        }
+        List<Backend> backends = new ArrayList<>();
+        AliasRoute route = routes.get(alias);
+        if (route != null) {
+            route.backends().stream().filter(b -> b.processId().equals(processId)).forEach(backends::add);
+        }
+        leaving.keySet().stream().filter(b -> b.processId().equals(processId)).forEach(backends::add);
+        backends.forEach(Backend::retire);
+        if (first) {
+            return false;
+        }
+        for (Backend backend : backends) {
+            if (backend.inFlight() > 0) {
+                return false;
+            }
+        }
+        leaving.keySet().removeAll(backends);
+        return true;
     }
 
     /** The routes known now (for figures: backends per alias). */

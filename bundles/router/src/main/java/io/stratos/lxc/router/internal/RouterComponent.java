@@ -2,6 +2,7 @@ package io.stratos.lxc.router.internal;
 
 import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
 import io.stratos.lxc.api.autoscaler.MetricSource;
+import io.stratos.lxc.api.controller.ProcessDrain;
 import io.stratos.lxc.api.config.ConfigValues;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.router.AliasTraffic;
@@ -37,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * when the controller bundle is updated, traffic keeps flowing to the last known backends.
  */
 @Component(configurationPid = RouterSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = {RouterMetrics.class, MetricSource.class, StatusContributor.class})
-public class RouterComponent implements RouterMetrics, MetricSource, StatusContributor {
+        service = {RouterMetrics.class, MetricSource.class, StatusContributor.class, ProcessDrain.class})
+public class RouterComponent implements RouterMetrics, MetricSource, StatusContributor, ProcessDrain {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterComponent.class);
     private static final long BIND_RETRY_SECONDS = 5;
@@ -166,6 +167,15 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
         RouterServer running = server;
         return new RouterStats(current.bindAddress(), running == null ? current.port() : running.port(), current.domain(),
                 running != null, metrics.all(table));
+    }
+
+    // ---------------------------------------------------------------- ProcessDrain (the controller's scale-in)
+
+    /** A leaving process gets no new request from now on; drained once none to it is in flight. */
+    @Override
+    public boolean drained(String alias, String processId) {
+        BackendTable known = table;
+        return known == null || known.drained(alias, processId);
     }
 
     // ---------------------------------------------------------------- MetricSource (the autoscaler)

@@ -238,7 +238,9 @@ final class RouterServer {
         Backend backend;
         while ((backend = route.choose(tried, table.now())) != null) {
             tried.add(backend);
-            backend.begin();
+            if (!backend.tryBegin()) {
+                continue; // retired since the route was read: its process is draining
+            }
             try {
                 HttpRequest request = request(exchange, backend, method, prefix, path, rawQuery, host, length, body);
                 HttpResponse<InputStream> response;

@@ -51,6 +51,17 @@ final class FakeController {
         return this;
     }
 
+    /** The process leaves service, as the controller marks a process it scales in. */
+    FakeController stopping(String alias, String processId) {
+        List<CartridgeProcess> list = new ArrayList<>();
+        for (CartridgeProcess p : processes.get(alias)) {
+            list.add(!p.id().equals(processId) ? p : new CartridgeProcess(p.id(), p.alias(), p.cartridge(), p.version(), p.vmId(),
+                    p.runtime(), ProcessState.STOPPING, p.hostPort(), "scaled down", p.request(), p.metrics()));
+        }
+        processes.put(alias, list);
+        return this;
+    }
+
     private List<CartridgeProcess> processes(String alias) {
         lookups.incrementAndGet();
         List<CartridgeProcess> list = processes.get(alias);

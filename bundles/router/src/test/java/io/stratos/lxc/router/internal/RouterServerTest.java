@@ -344,6 +344,36 @@ class RouterServerTest {
     }
 
     @Test
+    void aDrainedProcessGetsNoNewRequestAtOnceAndIsDrainedOnlyOnceItsRequestsHaveFinished() throws Exception {
+        subscribe("shop", backends.get(0), backends.get(1));
+        String leaving = controller.processes.get("shop").get(0).id(); // on backend "a"
+        List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            slow.add(http.sendAsync(HttpRequest.newBuilder(URI.create(url("/shop/slow"))).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        await(() -> backends.get(0).waiting.get() == 1 && backends.get(1).waiting.get() == 1);
+
+        // the controller scales in: the process is STOPPING; the backend list is still cached for 500 ms
+        controller.stopping("shop", leaving);
+        assertThat(table.drained("shop", leaving)).isFalse();
+        Map<String, Integer> hits = new HashMap<>();
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> response = get("/shop/");
+            assertThat(response.statusCode()).isEqualTo(200);
+            hits.merge(echo(response, "backend"), 1, Integer::sum);
+        }
+        assertThat(hits).containsOnlyKeys("b");
+        assertThat(table.drained("shop", leaving)).as("a request to it is still in flight").isFalse();
+
+        backends.forEach(b -> b.release.countDown());
+        for (CompletableFuture<HttpResponse<String>> response : slow) {
+            assertThat(response.get().statusCode()).isEqualTo(200);
+        }
+        await(() -> table.drained("shop", leaving));
+        assertThat(metrics.traffic("shop", table).errors()).isZero();
+    }
+
+    @Test
     void asksTheControllerAtMostOncePerCachePeriod() throws Exception {
         subscribe("shop", backends.get(0));
         for (int i = 0; i < 50; i++) {

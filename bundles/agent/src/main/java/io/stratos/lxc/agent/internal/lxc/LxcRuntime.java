@@ -592,10 +592,12 @@ public final class LxcRuntime implements ContainerRuntime {
     private synchronized void ensureBridge() {
         String bridge = options.bridge();
         if (Files.exists(Path.of("/sys/class/net", bridge))) {
+            pinBridgeAddress(bridge);
             return;
         }
         String gateway = options.subnet().gateway() + "/" + options.subnet().prefix();
         for (List<String> command : List.of(List.of("ip", "link", "add", bridge, "type", "bridge"),
+                bridgeAddressCommand(bridge),
                 List.of("ip", "addr", "add", gateway, "dev", bridge), List.of("ip", "link", "set", bridge, "up"))) {
             Exec.Result result = exec.run(TOOL_TIMEOUT_MS, command);
             if (!result.ok() && !result.output().contains("File exists")) {
@@ -604,6 +606,34 @@ public final class LxcRuntime implements ContainerRuntime {
             }
         }
         LOG.info("Created bridge {} with {}", bridge, gateway);
+    }
+
+    /**
+     * A bridge without an address of its own takes the lowest MAC of its ports, so it changes whenever
+     * that container's veth goes: the other containers' ARP entries for the gateway then point at a MAC
+     * nobody has, and their answers to the host are lost until they look it up again (seen as requests
+     * stalled for a second or more right after a scale-in stopped other containers). A fixed address
+     * (locally administered, derived from the gateway like the containers' own) never changes.
+     */
+    private List<String> bridgeAddressCommand(String bridge) {
+        return List.of("ip", "link", "set", bridge, "address", Subnet.macFor(options.subnet().gateway()));
+    }
+
+    /** A bridge made by an agent before its address was pinned gets it now (addr_assign_type 3: set by user). */
+    private void pinBridgeAddress(String bridge) {
+        try {
+            if (Files.readString(Path.of("/sys/class/net", bridge, "addr_assign_type")).trim().equals("3")) {
+                return;
+            }
+        } catch (IOException e) {
+            return;
+        }
+        Exec.Result result = exec.run(TOOL_TIMEOUT_MS, bridgeAddressCommand(bridge));
+        if (result.ok()) {
+            LOG.info("Bridge {} given the fixed address {}", bridge, Subnet.macFor(options.subnet().gateway()));
+        } else {
+            LOG.warn("Could not give bridge {} a fixed address: {}", bridge, result.output());
+        }
     }
 
     private void openProxy(String processId, int hostPort, InetSocketAddress target) throws IOException {
