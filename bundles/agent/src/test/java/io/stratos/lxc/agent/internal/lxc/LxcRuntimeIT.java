@@ -245,4 +245,31 @@ class LxcRuntimeIT {
         }
         throw new AssertionError(processId + " did not stop");
     }
+
+    @Test
+    void aForkBombStaysInsideItsPidsLimitAndTheHostAndOtherContainersAreUnharmed() throws Exception {
+        int neighbourPort = ports.allocate("stratos-test-neighbour");
+        int bombPort = ports.allocate("stratos-test-bomb");
+        lxc.start(spec("stratos-test-neighbour", HTTPD, neighbourPort, 32));
+        // pids.max is 64 for this spec; the shell forks for ever, each child forking again
+        lxc.start(spec("stratos-test-bomb", List.of("/bin/sh", "-c", "bomb() { bomb | bomb & }; bomb; sleep 3600"), bombPort, 32));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long pids = 0;
+        while (System.nanoTime() < deadline && pids < 64) {
+            pids = lxc.stats("stratos-test-bomb").map(ContainerStats::pids).orElse(0L);
+            Thread.sleep(100);
+        }
+        assertThat(pids).as("the bomb fills its own pids limit").isEqualTo(64);
+        Thread.sleep(1000);
+        assertThat(lxc.stats("stratos-test-bomb").map(ContainerStats::pids).orElse(0L)).isLessThanOrEqualTo(64);
+        // the host still forks, the neighbour still serves, and the bomb is stopped like any other container
+        assertThat(new Exec().run(10_000, "true").ok()).isTrue();
+        assertThat(TestImages.getUntilOk("http://127.0.0.1:" + neighbourPort + "/", Duration.ofSeconds(5))).isEqualTo("hello from lxc");
+        lxc.stop("stratos-test-bomb");
+        assertThat(lxc.inspect("stratos-test-bomb").orElseThrow().state()).isEqualTo(ContainerState.STOPPED);
+        lxc.remove("stratos-test-bomb");
+        lxc.remove("stratos-test-neighbour");
+        ports.release("stratos-test-bomb");
+        ports.release("stratos-test-neighbour");
+    }
 }
