@@ -1,5 +1,6 @@
 package io.stratos.lxc.agent.internal;
 
+import io.stratos.lxc.agent.internal.lxc.LxcRuntime;
 import io.stratos.lxc.agent.internal.lxc.Subnet;
 import io.stratos.lxc.api.config.ConfigValues;
 import java.util.HashMap;
@@ -88,9 +89,24 @@ record AgentSettings(String controllerUrl, String joinToken, String vmId, String
                 values.integer("memoryMiB", 1024, 16, 16_777_216),
                 values.string("dataDir", defaultDataDir),
                 start, end, runtimes, network, bridge, bridgeSubnet,
-                values.bool("unprivileged", false),
+                unprivileged(values),
                 values.integer("imageCacheMiB", 10240, 16, 16_777_216),
                 dockerHost);
+    }
+
+    /**
+     * {@code unprivileged}: {@code auto} (the default) means user-namespace containers whenever this host can run
+     * them (root has a subordinate id range and the uidmap tools are there), privileged ones otherwise (and the
+     * LXC runtime says so in its status); {@code true} insists, {@code false} opts out.
+     */
+    private static boolean unprivileged(ConfigValues values) {
+        String value = values.string("unprivileged", "auto").trim().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "auto" -> LxcRuntime.userNamespacesAvailable();
+            case "true" -> true;
+            case "false" -> false;
+            default -> values.problem("unprivileged", value, "auto, true or false", LxcRuntime.userNamespacesAvailable());
+        };
     }
 
     /** Never logs the join token itself. */

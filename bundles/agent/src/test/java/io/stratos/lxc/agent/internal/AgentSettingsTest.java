@@ -42,7 +42,8 @@ class AgentSettingsTest {
         assertThat(settings.network()).isEqualTo("bridge");
         assertThat(settings.bridge()).isEqualTo("stratosbr0");
         assertThat(settings.bridgeSubnet()).isEqualTo("10.213.0.0/16");
-        assertThat(settings.unprivileged()).isFalse();
+        // unprivileged containers wherever the host can run them
+        assertThat(settings.unprivileged()).isEqualTo(io.stratos.lxc.agent.internal.lxc.LxcRuntime.userNamespacesAvailable());
         assertThat(settings.imageCacheMiB()).isEqualTo(10240);
         assertThat(settings.dockerHost()).isEqualTo("unix:///var/run/docker.sock");
     }

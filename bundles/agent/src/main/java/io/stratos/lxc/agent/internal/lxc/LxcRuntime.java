@@ -109,6 +109,12 @@ public final class LxcRuntime implements ContainerRuntime {
                 ? " (" + options.bridge() + " " + options.subnet() + ")" : ""));
     }
 
+    /** Whether this host can run user-namespace containers for root: the uidmap tools and a subordinate id range. */
+    public static boolean userNamespacesAvailable() {
+        return Exec.onPath("newuidmap") && Exec.onPath("newgidmap")
+                && IdMap.ofRoot(Path.of("/etc/subuid"), Path.of("/etc/subgid")).isPresent();
+    }
+
     public LxcOptions options() {
         return options;
     }
