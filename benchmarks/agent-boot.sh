@@ -7,7 +7,12 @@ DIST=${1:?agent distribution tar.gz}
 OUT=${2:?output json}
 RUNS=${RUNS:-5}
 WORK=$(mktemp -d /tmp/stratos-bench-agent-XXXX)
-trap 'pkill -f "$WORK" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# Cleanup by pid: each boot records its JVM's pid in karaf.pid; kill only those.
+cleanup() {
+  for f in "$WORK"/*/karaf.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 : "${JAVA_HOME:=$(ls -d /usr/lib/jvm/java-17-openjdk-* | head -n1)}"; export JAVA_HOME
 
 # boot <dir> <log regex>: seconds from launch to the log line, then RSS (KiB) after 5 s idle

@@ -2,6 +2,7 @@ package io.stratos.lxc.agent.internal.lxc;
 
 import io.stratos.lxc.agent.internal.exec.FileTree;
 import io.stratos.lxc.agent.internal.exec.Exec;
+import io.stratos.lxc.agent.internal.exec.Tail;
 import io.stratos.lxc.agent.internal.net.TcpProxy;
 import io.stratos.lxc.agent.runtime.CgroupReader;
 import io.stratos.lxc.agent.runtime.ContainerInfo;
@@ -11,6 +12,7 @@ import io.stratos.lxc.agent.runtime.ContainerSpec;
 import io.stratos.lxc.agent.runtime.ContainerState;
 import io.stratos.lxc.agent.runtime.ContainerStats;
 import io.stratos.lxc.agent.runtime.RuntimeAvailability;
+import io.stratos.lxc.agent.status.LogTail;
 import io.stratos.lxc.api.StratosException;
 import java.io.IOException;
 import java.io.Reader;
@@ -401,6 +403,21 @@ public final class LxcRuntime implements ContainerRuntime {
     }
 
     /** Connections in flight through the process's published port, or -1 when it is not published by us. */
+    /** The console log LXC keeps beside the container ({@code lxc.console.logfile}). */
+    @Override
+    public Optional<LogTail> logTail(String processId, int lines) {
+        Path dir = containerDir(processId);
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        Path log = dir.resolve("console.log");
+        try {
+            return Optional.of(new LogTail(processId, name(), log.toString(), Tail.lines(log, lines)));
+        } catch (IOException e) {
+            throw StratosException.unavailable("cannot read " + log + ": " + e.getMessage(), null);
+        }
+    }
+
     public int connectionsInFlight(String processId) {
         TcpProxy proxy = proxies.get(processId);
         return proxy == null ? -1 : proxy.inFlight();
