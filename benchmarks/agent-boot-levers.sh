@@ -18,16 +18,18 @@ cleanup() {
 trap cleanup EXIT
 : "${JAVA_HOME:=$(ls -d /usr/lib/jvm/java-17-openjdk-* | head -n1)}"; export JAVA_HOME
 KARAF_VERSION=$(tar xzf "$DIST" -O --wildcards '*/etc/org.apache.karaf.features.cfg' | sed -n 's/.*framework\/\([0-9.]*\).*/\1/p' | head -n1)
-SHIPPED=$(sed -n 's/.*EXTRA_JAVA_OPTS="\(.*\)".*/\1/p' <(tar xzf "$DIST" -O --wildcards '*/bin/setenv'))
+SHIPPED=$(sed -n 's/.*EXTRA_JAVA_OPTS="\(-.*\)".*/\1/p' <(tar xzf "$DIST" -O --wildcards '*/bin/setenv') | head -n1)
 
 # name | JVM options | what else, space-separated: noshell (boot without stratos-agent-shell), nopatch (bin/karaf
 # without --patch-module and lib/boot without the XML specs activator: Karaf's patching of java.base/java.xml turns
 # class-data sharing off, even the JDK's own archive), cds (AppCDS archive, needs nopatch), arena (MALLOC_ARENA_MAX=2),
-# jmx (boots the management feature the distribution carries: a JMX/RMI connector on 127.0.0.1)
+# jmx (boots the management feature the distribution carries: a JMX/RMI connector on 127.0.0.1),
+# bc (without bin/setenv's -Dorg.apache.sshd.security.provider.BC.enabled=false)
 LEAN="-Xss256k -XX:-UsePerfData"
 VARIANTS=(
   "shipped|$SHIPPED|"
   "no shell/ssh|$SHIPPED|noshell"
+  "sshd with Bouncy Castle as JCE provider (Karaf's default)|$SHIPPED|bc"
   "no --patch-module (JDK CDS on)|$SHIPPED|nopatch"
   "no --patch-module + AppCDS|$SHIPPED|nopatch cds"
   "no --patch-module, Xss256k, -UsePerfData, MALLOC_ARENA_MAX=2|$SHIPPED $LEAN|nopatch arena"
@@ -69,6 +71,7 @@ for run in $(seq 1 "$RUNS"); do
         sed -i 's/^ *stratos-agent-shell\/[^,]*, *\\$/ \\/; s/, *stratos-agent-shell\/[0-9A-Za-z.]*//' "$home/etc/org.apache.karaf.features.cfg"
       fi
       if has "$extra" nopatch; then unpatch "$home"; fi
+      if has "$extra" bc; then sed -i '/BC.enabled/d' "$home/bin/setenv"; fi
       if has "$extra" jmx; then
         sed -i 's/^\( *stratos-agent\/[0-9A-Za-z.]*\)$/\1, \\\n    management\/'"$KARAF_VERSION"'/' "$home/etc/org.apache.karaf.features.cfg"
         printf 'rmiRegistryPort = 24092\nrmiRegistryHost = 127.0.0.1\nrmiServerPort = 24093\nrmiServerHost = 127.0.0.1\njmxRealm = karaf\n' \

@@ -6,19 +6,19 @@
 # the same image rootfs started by plain lxc-start (overlay, host network, no limits, no agent), stepped alike.
 # Per-process costs and start times are printed side by side with the ratio agent/raw.
 #   density.sh <controller dist tar.gz> <out dir>
-# Env: DENSITY_STEPS ("25 50 100 200 400"), DENSITY_MAX (400; at most 1000, a subscription's limit),
-#      DENSITY_FLOOR_MIB (4096: stop before MemAvailable falls under it), DENSITY_STEP_TIMEOUT (seconds, 300),
+# Env: DENSITY_STEPS ("25 50 100 200 400 800"), DENSITY_MAX (800; at most 999: a subscription's and a slot's limit),
+#      DENSITY_FLOOR_MIB (4096: stop before MemAvailable falls under it), DENSITY_STEP_TIMEOUT (seconds, 600),
 #      DENSITY_PORT_BASE (24000: the VM's slot and the raw containers' ports), DENSITY_BRIDGE / DENSITY_SUBNET
 #      (stratos-densbr0, 10.213.176.0/20). QUICK=1: steps 10 25.
 # Every container it starts is removed on exit, whatever happens.
 set -euo pipefail
 DIST=${1:?controller distribution tar.gz}
 OUT=${2:?output directory}
-STEPS=${DENSITY_STEPS:-"25 50 100 200 400"}
+STEPS=${DENSITY_STEPS:-"25 50 100 200 400 800"}
 [ -n "${QUICK:-}" ] && STEPS=${DENSITY_STEPS:-"10 25"}
-MAX=${DENSITY_MAX:-400}
+MAX=${DENSITY_MAX:-800}
 FLOOR=${DENSITY_FLOOR_MIB:-4096}
-STEP_TIMEOUT=${DENSITY_STEP_TIMEOUT:-300}
+STEP_TIMEOUT=${DENSITY_STEP_TIMEOUT:-600}
 PORT_BASE=${DENSITY_PORT_BASE:-24000}
 BRIDGE=${DENSITY_BRIDGE:-stratos-densbr0}
 SUBNET=${DENSITY_SUBNET:-10.213.176.0/20}
@@ -96,17 +96,24 @@ setcfg io.stratos.lxc.iaas.local.cfg portsPerVm 1000
 setcfg io.stratos.lxc.iaas.local.cfg maxVms 1
 setcfg io.stratos.lxc.autoscaler.cfg enabled false
 (cd "$CTL" && STRATOS_AGENT_BRIDGE="$BRIDGE" STRATOS_AGENT_BRIDGE_SUBNET="$SUBNET" setsid bin/karaf daemon > console.log 2>&1 < /dev/null &)
-for _ in $(seq 1 240); do curl_api "$API/cartridges" 2>/dev/null | grep -q '"static-httpd"' && break; sleep 0.5; done
+for _ in $(seq 1 600); do curl_api "$API/cartridges" 2>/dev/null | grep -q '"static-httpd"' && break; sleep 0.5; done
 curl_api "$API/cartridges" | grep -q '"static-httpd"' || { say "controller not ready: $(tail -5 "$CTL/console.log")"; exit 1; }
 mem_before=$(mem_available_mib)
-curl_api -X POST "$API/partitions" -d "{\"name\":\"density\",\"cartridge\":\"static-httpd\",\"minVms\":1,\"maxVms\":1,\"vmCapacity\":{\"cpuMillis\":1000000,\"memoryMiB\":1048576}}" >/dev/null
-for _ in $(seq 1 240); do curl_api "$API/vms" | grep -q '"READY"' && break; sleep 0.5; done
+fail() { say "$1"; say "controller log: $(grep -E 'ERROR|WARN' "$CTL/data/log/karaf.log" | tail -5)"; exit 1; }
+expect() { # status method url body
+  local got; got=$(curl_api -o "$WORK/answer" -w '%{http_code}' -X "$2" "$3" ${4:+-d "$4"})
+  [ "$got" = "$1" ] || fail "$2 $3: $got $(cat "$WORK/answer")"
+}
+expect 201 POST "$API/partitions" "{\"name\":\"density\",\"cartridge\":\"static-httpd\",\"minVms\":1,\"maxVms\":1,\"vmCapacity\":{\"cpuMillis\":1000000,\"memoryMiB\":1048576}}"
+for _ in $(seq 1 600); do curl_api "$API/vms" | grep -q '"READY"' && break; sleep 0.5; done
+curl_api "$API/vms" | grep -q '"READY"' || fail "no READY VM: $(curl_api "$API/vms")"
 VM=$(curl_api "$API/vms" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 VMDIR="$CTL/data/iaas-local/$VM"; LXCPATH="$VMDIR/agent-data/containers"
 AGENT_PID=$(cat "$VMDIR/pid")
-curl_api -X POST "$API/subscriptions" -d "{\"alias\":\"density\",\"cartridge\":\"static-httpd\",\"minProcesses\":1,\"maxProcesses\":1000}" >/dev/null
+expect 201 POST "$API/subscriptions" "{\"alias\":\"density\",\"cartridge\":\"static-httpd\",\"minProcesses\":1,\"maxProcesses\":1000}"
 # the first process fetches and unpacks the image: not part of any step
-for _ in $(seq 1 240); do [ "$(curl_api "$API/subscriptions/density/processes" | grep -o '"RUNNING"' | wc -l)" = 1 ] && break; sleep 0.5; done
+for _ in $(seq 1 600); do [ "$(curl_api "$API/subscriptions/density/processes" | grep -o '"RUNNING"' | wc -l)" = 1 ] && break; sleep 0.5; done
+[ "$(curl_api "$API/subscriptions/density/processes" | grep -o '"RUNNING"' | wc -l)" = 1 ] || fail "the first process is not RUNNING: $(curl_api "$API/subscriptions/density/processes")"
 settle
 agent_rss() { awk '/VmRSS/{print int($2/1024)}' "/proc/$AGENT_PID/status"; }
 mem0=$(mem_available_mib); rss0=$(agent_rss); read -r pss0 cg0 _ < <(sum_over "$LXCPATH")
@@ -225,14 +232,17 @@ lines = ["## Density: idle static-httpd processes on one VM (agent vs plain lxc-
          f"Reached {reached} processes ({stop}). Per-process figures are against the state with one process running; "
          "MemAvailable counts everything a process costs the host (kernel: cgroups, veth, network namespace, overlay; "
          "agent: its JVM's growth); PSS counts only the container's own processes.", "",
-         "| processes | start ms/process: agent / raw (ratio) | MemAvailable MiB/process: agent / raw (ratio) | PSS KiB/process: agent / raw (ratio) | agent JVM RSS MiB |",
-         "|---|---|---|---|---|"]
+         "MemAvailable is the host's (noisy on a shared machine: other programs allocate too; large steps amortize it); "
+         "cgroup is what the kernel charges to the containers' memory cgroups (their pages, page cache, kernel memory).", "",
+         "| processes | start ms/process: agent / raw (ratio) | MemAvailable MiB/process: agent / raw (ratio) | PSS KiB/process: agent / raw (ratio) | cgroup KiB/process: agent / raw | agent JVM RSS MiB |",
+         "|---|---|---|---|---|---|"]
 fmt = lambda v: "-" if v is None else v
 for row in table:
     a, r, q = row["agent"], row["raw"] or {}, row["ratio"]
     lines.append(f"| {row['processes']} | {a['startMsPerProcess']} / {fmt(r.get('startMsPerProcess'))} ({fmt(q['startPerProcess'])}) "
                  f"| {fmt(a['memPerProcessMiB'])} / {fmt(r.get('memPerProcessMiB'))} ({fmt(q['memPerProcess'])}) "
-                 f"| {fmt(a['pssPerProcessKiB'])} / {fmt(r.get('pssPerProcessKiB'))} ({fmt(q['pssPerProcess'])}) | {a['agentRssMiB']} |")
+                 f"| {fmt(a['pssPerProcessKiB'])} / {fmt(r.get('pssPerProcessKiB'))} ({fmt(q['pssPerProcess'])}) "
+                 f"| {fmt(a['cgroupPerProcessKiB'])} / {fmt(r.get('cgroupPerProcessKiB'))} | {a['agentRssMiB']} |")
 if fit:
     lines += ["", f"By memory alone, one VM like this one (MemAvailable {mem0} MiB with the agent running, keeping {floor} MiB free) "
                   f"holds about {fit:,} idle static-httpd processes through the agent; the agent's own limits are lower: "
