@@ -46,6 +46,10 @@ cleanup() {
     [ -x "$vm/home/bin/stratos-agent-cleanup" ] && "$vm/home/bin/stratos-agent-cleanup" "$vm/agent-data" "$(basename "$vm")"
   done
   [ -f "$CTL/karaf.pid" ] && kill -9 "$(cat "$CTL/karaf.pid")" 2>/dev/null
+  # Whatever still runs under this work directory (each container has an "[lxc monitor] <lxcpath> <name>" process):
+  # stop it before its directory goes, or it would outlive this script.
+  ps -eo args | awk -v w="$WORK" '$1 == "[lxc" && $2 == "monitor]" && index($3, w) == 1 {print $3, $4}' |
+    while read -r path name; do lxc-stop -P "$path" -n "$name" -k >/dev/null 2>&1; lxc-destroy -P "$path" -n "$name" -f >/dev/null 2>&1; done
   # the bridge, once nothing is attached to it
   if ip link show "$BRIDGE" >/dev/null 2>&1 && [ -z "$(ls /sys/class/net/"$BRIDGE"/brif 2>/dev/null)" ]; then ip link del "$BRIDGE"; fi
   rm -rf "$WORK"
@@ -53,6 +57,9 @@ cleanup() {
 trap cleanup EXIT
 
 mem_available_mib() { awk '/MemAvailable/{print int($2/1024)}' /proc/meminfo; }
+# kernel memory that is not page cache and not reclaimable: unreclaimable slab, kernel stacks, page tables (KiB).
+# Less disturbed by other programs than MemAvailable; what network namespaces, veths and cgroups cost lands here.
+kernel_kib() { awk '/^SUnreclaim:|^KernelStack:|^PageTables:/{s+=$2} END{print s}' /proc/meminfo; }
 # PSS (KiB) of every process in a container's cgroup (v1 memory controller, or v2)
 container_pss_kib() {
   local procs sum=0 pid
@@ -116,7 +123,7 @@ for _ in $(seq 1 600); do [ "$(curl_api "$API/subscriptions/density/processes" |
 [ "$(curl_api "$API/subscriptions/density/processes" | grep -o '"RUNNING"' | wc -l)" = 1 ] || fail "the first process is not RUNNING: $(curl_api "$API/subscriptions/density/processes")"
 settle
 agent_rss() { awk '/VmRSS/{print int($2/1024)}' "/proc/$AGENT_PID/status"; }
-mem0=$(mem_available_mib); rss0=$(agent_rss); read -r pss0 cg0 _ < <(sum_over "$LXCPATH")
+mem0=$(mem_available_mib); rss0=$(agent_rss); k0=$(kernel_kib); read -r pss0 cg0 _ < <(sum_over "$LXCPATH")
 say "agent ready with 1 process: MemAvailable $mem0 MiB, agent RSS $rss0 MiB"
 
 AGENT_ROWS=(); reached=1; prev=1; stop_reason="all steps done"
@@ -136,9 +143,9 @@ for n in $STEPS; do
   t1=$(date +%s%N)
   if [ $ok != 1 ]; then stop_reason="step $n: only $running RUNNING after $(( (t1 - t0) / 1000000000 )) s ($(grep -o '"FAILED"' <<< "$procs" | wc -l) FAILED; MemAvailable $(mem_available_mib) MiB)"; break; fi
   settle
-  mem=$(mem_available_mib); rss=$(agent_rss); read -r pss cg count < <(sum_over "$LXCPATH")
+  mem=$(mem_available_mib); rss=$(agent_rss); k=$(kernel_kib); read -r pss cg count < <(sum_over "$LXCPATH")
   ms=$(( (t1 - t0) / 1000000 ))
-  AGENT_ROWS+=("$n $ms $(( n - prev )) $mem $rss $pss $cg $count")
+  AGENT_ROWS+=("$n $ms $(( n - prev )) $mem $rss $pss $cg $count $k")
   say "agent: $n RUNNING (+$(( n - prev )) in $ms ms): MemAvailable $mem MiB, agent RSS $rss MiB, containers PSS $(( pss / 1024 )) MiB, cgroups $(( cg / 1024 )) MiB"
   reached=$n; prev=$n
 done
@@ -171,7 +178,7 @@ CFG
   lxc-start -P "$RAW" -n "$name" -d
 }
 raw_start 0; sleep 0.5
-mem0_raw=$(mem_available_mib); read -r rpss0 rcg0 _ < <(sum_over "$RAW")
+mem0_raw=$(mem_available_mib); rk0=$(kernel_kib); read -r rpss0 rcg0 _ < <(sum_over "$RAW")
 RAW_ROWS=(); prev=1
 for n in $STEPS; do
   [ "$n" -gt "$reached" ] && break
@@ -182,32 +189,34 @@ for n in $STEPS; do
   done
   t1=$(date +%s%N)
   settle
-  mem=$(mem_available_mib); read -r pss cg count < <(sum_over "$RAW")
+  mem=$(mem_available_mib); k=$(kernel_kib); read -r pss cg count < <(sum_over "$RAW")
   ms=$(( (t1 - t0) / 1000000 ))
-  RAW_ROWS+=("$n $ms $(( n - prev )) $mem 0 $pss $cg $count")
+  RAW_ROWS+=("$n $ms $(( n - prev )) $mem 0 $pss $cg $count $k")
   say "raw: $n running (+$(( n - prev )) in $ms ms): MemAvailable $mem MiB, containers PSS $(( pss / 1024 )) MiB"
   prev=$n
 done
 
 # --- results --------------------------------------------------------------------------------------------------
-python3 - "$OUT" "$mem_before" "$mem0" "$rss0" "$pss0" "$cg0" "$mem0_raw" "$rpss0" "$rcg0" "$reached" "$stop_reason" "$FLOOR" \
+python3 - "$OUT" "$mem_before" "$mem0" "$rss0" "$pss0" "$cg0" "$mem0_raw" "$rpss0" "$rcg0" "$reached" "$stop_reason" "$FLOOR" "$k0" "$rk0" \
   "$(printf '%s;' "${AGENT_ROWS[@]}")" "$(printf '%s;' "${RAW_ROWS[@]}")" <<'PY'
 import json, sys, os, platform
-(out, mem_before, mem0, rss0, pss0, cg0, mem0_raw, rpss0, rcg0, reached, stop, floor, arows, rrows) = sys.argv[1:]
-mem_before, mem0, rss0, pss0, cg0, mem0_raw, rpss0, rcg0, reached, floor = map(int, (mem_before, mem0, rss0, pss0, cg0, mem0_raw, rpss0, rcg0, reached, floor))
-def rows(text, mem_base, pss_base, cg_base):
+(out, mem_before, mem0, rss0, pss0, cg0, mem0_raw, rpss0, rcg0, reached, stop, floor, k0, rk0, arows, rrows) = sys.argv[1:]
+mem_before, mem0, rss0, pss0, cg0, mem0_raw, rpss0, rcg0, reached, floor, k0, rk0 = map(int, (mem_before, mem0, rss0, pss0, cg0, mem0_raw, rpss0, rcg0, reached, floor, k0, rk0))
+def rows(text, mem_base, pss_base, cg_base, kernel_base, rss_base):
     result = []
     for r in filter(None, text.split(";")):
-        n, ms, added, mem, rss, pss, cg, count = map(int, r.split())
+        n, ms, added, mem, rss, pss, cg, count, kern = map(int, r.split())
         k = n - 1  # processes beyond the first, which both baselines include
         result.append({"processes": n, "added": added, "stepMs": ms, "startMsPerProcess": round(ms / added, 1),
                        "memAvailableMiB": mem, "memPerProcessMiB": round((mem_base - mem) / k, 3) if k else None,
                        "pssPerProcessKiB": round((pss - pss_base) / k, 1) if k else None,
                        "cgroupPerProcessKiB": round((cg - cg_base) / k, 1) if k else None,
+                       "kernelPerProcessKiB": round((kern - kernel_base) / k, 1) if k else None,
+                       "agentRssPerProcessKiB": round((rss - rss_base) * 1024 / k, 1) if k and rss else None,
                        "agentRssMiB": rss or None, "containersRunning": count})
     return result
-agent = rows(arows, mem0, pss0, cg0)
-raw = rows(rrows, mem0_raw, rpss0, rcg0)
+agent = rows(arows, mem0, pss0, cg0, k0, rss0)
+raw = rows(rrows, mem0_raw, rpss0, rcg0, rk0, 0)
 by_n = {r["processes"]: r for r in raw}
 table = []
 for a in agent:
@@ -218,15 +227,18 @@ for a in agent:
                             "startPerProcess": ratio("startMsPerProcess")}})
 last = agent[-1] if agent else None
 fit = None
-if last and last["memPerProcessMiB"]:
-    # what one VM of this size holds by memory alone, keeping the floor free for the OS and the agent's JVM
-    fit = int((mem0 - floor) / last["memPerProcessMiB"])
+cost_kib = None
+if last and last["cgroupPerProcessKiB"] is not None:
+    # per process: its cgroup (pages, page cache, charged kernel memory) + uncharged kernel memory + the agent's
+    # growth; an upper bound (kernel memory may be counted twice), steadier than MemAvailable on a shared machine
+    cost_kib = last["cgroupPerProcessKiB"] + max(0, last["kernelPerProcessKiB"] or 0) + max(0, last["agentRssPerProcessKiB"] or 0)
+    fit = int((mem0 - floor) * 1024 / cost_kib)
 result = {"machine": {"host": platform.node(), "cores": os.cpu_count(),
                       "memTotalMiB": int(open("/proc/meminfo").readline().split()[1]) // 1024,
                       "loadBefore": open("/proc/loadavg").read().split()[:3]},
           "memAvailableBeforeControllerMiB": mem_before, "agentBaseline": {"memAvailableMiB": mem0, "agentRssMiB": rss0},
           "rawBaseline": {"memAvailableMiB": mem0_raw}, "reached": reached, "stopReason": stop, "floorMiB": floor,
-          "estimatedFitByMemory": fit, "steps": table}
+          "costPerProcessKiB": cost_kib, "estimatedFitByMemory": fit, "steps": table}
 json.dump(result, open(os.path.join(out, "density.json"), "w"), indent=2)
 lines = ["## Density: idle static-httpd processes on one VM (agent vs plain lxc-start, same run)", "",
          f"Reached {reached} processes ({stop}). Per-process figures are against the state with one process running; "
@@ -234,19 +246,21 @@ lines = ["## Density: idle static-httpd processes on one VM (agent vs plain lxc-
          "agent: its JVM's growth); PSS counts only the container's own processes.", "",
          "MemAvailable is the host's (noisy on a shared machine: other programs allocate too; large steps amortize it); "
          "cgroup is what the kernel charges to the containers' memory cgroups (their pages, page cache, kernel memory).", "",
-         "| processes | start ms/process: agent / raw (ratio) | MemAvailable MiB/process: agent / raw (ratio) | PSS KiB/process: agent / raw (ratio) | cgroup KiB/process: agent / raw | agent JVM RSS MiB |",
-         "|---|---|---|---|---|---|"]
+         "| processes | start ms/process: agent / raw (ratio) | MemAvailable MiB/process: agent / raw (ratio) | PSS KiB/process: agent / raw (ratio) | cgroup KiB/process: agent / raw | kernel KiB/process: agent / raw | agent JVM RSS MiB (KiB/process) |",
+         "|---|---|---|---|---|---|---|"]
 fmt = lambda v: "-" if v is None else v
 for row in table:
     a, r, q = row["agent"], row["raw"] or {}, row["ratio"]
     lines.append(f"| {row['processes']} | {a['startMsPerProcess']} / {fmt(r.get('startMsPerProcess'))} ({fmt(q['startPerProcess'])}) "
                  f"| {fmt(a['memPerProcessMiB'])} / {fmt(r.get('memPerProcessMiB'))} ({fmt(q['memPerProcess'])}) "
                  f"| {fmt(a['pssPerProcessKiB'])} / {fmt(r.get('pssPerProcessKiB'))} ({fmt(q['pssPerProcess'])}) "
-                 f"| {fmt(a['cgroupPerProcessKiB'])} / {fmt(r.get('cgroupPerProcessKiB'))} | {a['agentRssMiB']} |")
+                 f"| {fmt(a['cgroupPerProcessKiB'])} / {fmt(r.get('cgroupPerProcessKiB'))} "
+                 f"| {fmt(a['kernelPerProcessKiB'])} / {fmt(r.get('kernelPerProcessKiB'))} | {a['agentRssMiB']} ({fmt(a['agentRssPerProcessKiB'])}) |")
 if fit:
-    lines += ["", f"By memory alone, one VM like this one (MemAvailable {mem0} MiB with the agent running, keeping {floor} MiB free) "
-                  f"holds about {fit:,} idle static-httpd processes through the agent; the agent's own limits are lower: "
-                  "ports per VM (portsPerVm), the bridge subnet and a subscription's 1,000 processes."]
+    lines += ["", f"Cost of one more idle process through the agent at {last['processes']}: about {cost_kib:.0f} KiB (its cgroup "
+                  f"+ kernel memory + the agent's growth, an upper bound). By memory alone, one VM like this one (MemAvailable "
+                  f"{mem0} MiB with the agent running, keeping {floor} MiB free) holds about {fit:,} idle static-httpd processes; "
+                  "the agent's own limits come first: ports per VM (portsPerVm), the bridge subnet, a subscription's 1,000 processes."]
 open(os.path.join(out, "density.md"), "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY
