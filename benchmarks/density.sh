@@ -105,6 +105,11 @@ setcfg io.stratos.lxc.autoscaler.cfg enabled false
 (cd "$CTL" && STRATOS_AGENT_BRIDGE="$BRIDGE" STRATOS_AGENT_BRIDGE_SUBNET="$SUBNET" setsid bin/karaf daemon > console.log 2>&1 < /dev/null &)
 for _ in $(seq 1 600); do curl_api "$API/cartridges" 2>/dev/null | grep -q '"static-httpd"' && break; sleep 0.5; done
 curl_api "$API/cartridges" | grep -q '"static-httpd"' || { say "controller not ready: $(tail -5 "$CTL/console.log")"; exit 1; }
+# the REST resources are published together, but wait for the ones used here (as the e2e tests do)
+for _ in $(seq 1 240); do
+  [ "$(curl_api -o /dev/null -w '%{http_code}' "$API/partitions")" = 200 ] && [ "$(curl_api -o /dev/null -w '%{http_code}' "$API/subscriptions")" = 200 ] && break
+  sleep 0.5
+done
 mem_before=$(mem_available_mib)
 fail() { say "$1"; say "controller log: $(grep -E 'ERROR|WARN' "$CTL/data/log/karaf.log" | tail -5)"; exit 1; }
 expect() { # status method url body
