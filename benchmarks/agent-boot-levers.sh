@@ -12,8 +12,10 @@ RUNS=${RUNS:-5}
 mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/stratos-bench-levers-XXXX)
 cleanup() {
+  local rc=$?
   for f in "$WORK"/*/karaf.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
   rm -rf "$WORK"
+  exit "$rc"
 }
 trap cleanup EXIT
 : "${JAVA_HOME:=$(ls -d /usr/lib/jvm/java-17-openjdk-* | head -n1)}"; export JAVA_HOME

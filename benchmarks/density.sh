@@ -36,6 +36,7 @@ API="http://127.0.0.1:$HTTP/stratos/api/v1"
 curl_api() { curl -s -u karaf:karaf -H 'Content-Type: application/json' "$@"; }
 
 cleanup() {
+  local rc=$?
   set +e
   say "cleaning up"
   if [ -d "$RAW" ]; then
@@ -53,6 +54,7 @@ cleanup() {
   # the bridge, once nothing is attached to it
   if ip link show "$BRIDGE" >/dev/null 2>&1 && [ -z "$(ls /sys/class/net/"$BRIDGE"/brif 2>/dev/null)" ]; then ip link del "$BRIDGE"; fi
   rm -rf "$WORK"
+  exit "$rc"
 }
 trap cleanup EXIT
 
