@@ -7,14 +7,24 @@ DIST=${1:?agent distribution tar.gz}
 OUT=${2:?output json}
 RUNS=${RUNS:-5}
 WORK=$(mktemp -d /tmp/stratos-bench-agent-XXXX)
-trap 'pkill -f "$WORK" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# Cleanup by pid: each boot records its JVM's pid in karaf.pid; kill only those.
+cleanup() {
+  local rc=$?
+  for f in "$WORK"/*/karaf.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
 : "${JAVA_HOME:=$(ls -d /usr/lib/jvm/java-17-openjdk-* | head -n1)}"; export JAVA_HOME
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # boot <dir> <log regex>: seconds from launch to the log line, then RSS (KiB) after 5 s idle
 boot() {
   local home=$1 regex=$2 t0 t1 pid rss
   t0=$(date +%s%N)
-  (cd "$home" && STRATOS_AGENT_DATA_DIR="$home/agent-data" setsid bin/karaf daemon > console.log 2>&1 < /dev/null &)
+  # the agent's ssh on a free port of 127.0.0.1, not on its default 8102 that something else may hold
+  (cd "$home" && STRATOS_AGENT_DATA_DIR="$home/agent-data" STRATOS_AGENT_SSH_PORT=$(free_port) setsid bin/karaf daemon > console.log 2>&1 < /dev/null &)
   for _ in $(seq 1 600); do
     grep -qE "$regex" "$home/data/log/karaf.log" 2>/dev/null && break
     sleep 0.01

@@ -3,6 +3,9 @@
 # Each figure sits beside a baseline measured in the same run, printed as a ratio.
 #   benchmarks/run.sh            all
 #   QUICK=1 benchmarks/run.sh    fewer iterations (a smoke run)
+#   DENSITY=1                    also: idle static-httpd processes per VM, agent vs plain lxc-start (minutes;
+#                                QUICK=1 keeps it to 10 and 25 processes; see benchmarks/density.sh for its limits)
+#   BOOT_LEVERS=1                also: agent boot time and RSS under JVM and packaging levers (agent-boot-levers.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -58,6 +61,21 @@ mvn -B -q -Dstyle.color=never -o -pl itests verify -Dit.test=AutoscalerReactionB
   > "$OUT/autoscaler.log" 2>&1 || { say "autoscaler benchmark failed: see $OUT/autoscaler.log"; exit 1; }
 gnuplot -e "dir='$OUT'" "$ROOT/benchmarks/autoscaler-plot.gp"
 
+# 5. Optional: density (how many idle processes fit one VM, and what each costs), beside plain lxc-start.
+if [ -n "${DENSITY:-}" ]; then
+  say "density: idle static-httpd processes on one VM, agent vs plain lxc-start"
+  "$ROOT/benchmarks/density.sh" "$ROOT/karaf-assembly/target/stratos-lxc-controller-0.1.0-SNAPSHOT.tar.gz" "$OUT" \
+    > "$OUT/density.log" 2>&1 || { say "density benchmark failed: see $OUT/density.log"; exit 1; }
+fi
+
+# 6. Optional: agent boot levers (JVM options, CDS, without the shell), round-robin against the shipped distribution.
+if [ -n "${BOOT_LEVERS:-}" ]; then
+  say "agent boot levers"
+  RUNS=$([ -n "${QUICK:-}" ] && echo 2 || echo 5) "$ROOT/benchmarks/agent-boot-levers.sh" \
+    "$ROOT/agent-distribution/target/stratos-lxc-agent-0.1.0-SNAPSHOT.tar.gz" "$OUT" > "$OUT/agent-boot-levers.log" 2>&1 \
+    || { say "agent boot levers failed: see $OUT/agent-boot-levers.log"; exit 1; }
+fi
+
 # Summary
 python3 - "$OUT" <<'PY'
 import json, sys, os
@@ -103,6 +121,10 @@ if os.path.exists(auto):
               f"| level 2: decision to the new VM (local agent) READY; load step to all 6 processes RUNNING | {r['vmStep']['vmReadyAfterPartitionDecisionMillis']} ms; {r['vmStep']['allRunningAfterLoadMillis']} ms | | |",
               f"| failed requests over the whole run | {r['load']['failed']} of {r['load']['sent']} | | |",
               "", "![load, processes and VMs over time](autoscaler.png)"]
+for extra in ("density.md", "agent-boot-levers.md"):
+    path = os.path.join(out, extra)
+    if os.path.exists(path):
+        lines += ["", open(path).read().strip()]
 open(os.path.join(out, "README.md"), "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY

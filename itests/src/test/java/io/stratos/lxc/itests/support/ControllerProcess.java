@@ -40,11 +40,19 @@ public final class ControllerProcess implements AutoCloseable {
      * the kernel's ephemeral ports, or an outgoing connection may hold a port a test expects free.
      */
     public static ControllerProcess create(String name, int localPortRangeStart) throws Exception {
+        return create(name, localPortRangeStart, Map.of());
+    }
+
+    /**
+     * As {@link #create(String, int)}, with environment variables for the controller, which its local VMs' agents
+     * inherit (e.g. {@code STRATOS_AGENT_BRIDGE} and {@code STRATOS_AGENT_BRIDGE_SUBNET} for a bridge of the test's own).
+     */
+    public static ControllerProcess create(String name, int localPortRangeStart, Map<String, String> environment) throws Exception {
         int http = FreePorts.next();
         int ssh = FreePorts.next();
         int jmx = FreePorts.next();
         int router = FreePorts.next();
-        Distribution distribution = Distribution.unpack("stratos.controller.dist", name, Map.of())
+        Distribution distribution = Distribution.unpack("stratos.controller.dist", name, environment)
                 .configure("org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(http))
                 .configure("org.apache.karaf.shell.cfg", "sshPort", String.valueOf(ssh))
                 .configure("org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(jmx))

@@ -4,6 +4,11 @@ import io.stratos.lxc.agent.protocol.AgentConnection;
 import io.stratos.lxc.agent.protocol.ControllerClient;
 import io.stratos.lxc.agent.runtime.ContainerInfo;
 import io.stratos.lxc.agent.runtime.ContainerRuntime;
+import io.stratos.lxc.agent.status.AgentImage;
+import io.stratos.lxc.agent.status.AgentProcess;
+import io.stratos.lxc.agent.status.AgentStatus;
+import io.stratos.lxc.agent.status.AgentSummary;
+import io.stratos.lxc.agent.status.LogTail;
 import io.stratos.lxc.api.agent.AgentRegistration;
 import io.stratos.lxc.api.config.ConfigValues;
 import io.stratos.lxc.api.controller.Resources;
@@ -34,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * join token) and lets the {@link Reconciler} make the containers match the desired state.
  */
 @Component(immediate = true, configurationPid = AgentSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = {StatusContributor.class, AgentComponent.class})
-public class AgentComponent implements StatusContributor {
+        service = {StatusContributor.class, AgentComponent.class, AgentStatus.class})
+public class AgentComponent implements StatusContributor, AgentStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentComponent.class);
 
@@ -46,11 +51,14 @@ public class AgentComponent implements StatusContributor {
     private volatile AgentConnection connection;
     private final List<ServiceRegistration<ContainerRuntime>> registrations = new ArrayList<>();
     private volatile String version = "dev";
+    private final AgentStatusView view = new AgentStatusView(() -> settings, () -> runtimes, () -> reconciler,
+            this::connectionState);
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
         configure(properties);
         version = context.getBundle().getVersion().toString();
+        view.version(version);
         AgentRuntimes built = new AgentRuntimes(settings);
         runtimes = built;
         for (ContainerRuntime runtime : built.runtimes().values()) {
@@ -154,6 +162,31 @@ public class AgentComponent implements StatusContributor {
 
     Reconciler reconciler() {
         return reconciler;
+    }
+
+    private String connectionState() {
+        AgentConnection current = connection;
+        return current == null ? "standalone" : current.state();
+    }
+
+    @Override
+    public AgentSummary summary() {
+        return view.summary();
+    }
+
+    @Override
+    public List<AgentProcess> processes() {
+        return view.processes();
+    }
+
+    @Override
+    public List<AgentImage> images() {
+        return view.images();
+    }
+
+    @Override
+    public LogTail logTail(String processId, int lines) {
+        return view.logTail(processId, lines);
     }
 
     @Override

@@ -38,7 +38,12 @@ final class AgentRuntimes implements AutoCloseable {
         Path data = Path.of(settings.dataDir());
         Exec exec = new Exec();
         CgroupReader cgroups = CgroupReader.host();
-        ports = new PortAllocator(settings.portRangeStart(), settings.portRangeEnd());
+        // On the bridge a host port is also the container's address: never hand out one that maps to the subnet's
+        // network, bridge or broadcast address (with a subnet smaller than a /16 some ports of the range do).
+        Subnet subnet = Subnet.parse(settings.bridgeSubnet());
+        boolean bridged = settings.network().equals("bridge") && settings.runtimes().contains("lxc");
+        ports = new PortAllocator(settings.portRangeStart(), settings.portRangeEnd(),
+                port -> (!bridged || subnet.maps(port)) && PortAllocator.bindable(port));
         images = new ImageCache(data.resolve("images"), data.resolve("downloads"), settings.imageCacheMiB() * 1024L * 1024L,
                 ImageCache.defaultHttpClient(), exec);
         for (String name : settings.runtimes()) {

@@ -288,6 +288,25 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         return new AgentReport(revision, reports, images);
     }
 
+    /** A desired process and what the agent knows of it, for the agent's own views. */
+    record Observed(DesiredProcess desired, ProcessState state, int hostPort, String reason, int restarts, ProcessMetrics metrics) {
+    }
+
+    /** Every desired process, in the controller's order; PENDING until the first pass reaches it. */
+    List<Observed> observed() {
+        DesiredState wanted = desired;
+        if (wanted == null) {
+            return List.of();
+        }
+        List<Observed> view = new ArrayList<>();
+        for (DesiredProcess process : wanted.processes()) {
+            Tracked t = tracked.get(process.processId());
+            view.add(t == null ? new Observed(process, ProcessState.PENDING, 0, "", 0, ProcessMetrics.NONE)
+                    : new Observed(process, t.state, t.hostPort, t.reason, t.restarts, t.metrics));
+        }
+        return view;
+    }
+
     /** Process id, state, port and reason of every tracked process, for the agent's own views. */
     Map<String, ProcessReport> processes() {
         Map<String, ProcessReport> view = new java.util.TreeMap<>();

@@ -1,5 +1,6 @@
 package io.stratos.lxc.agent.runtime;
 
+import io.stratos.lxc.agent.status.LogTail;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,4 +37,7 @@ public interface ContainerRuntime {
 
     /** Resource usage of a running container, empty when it does not run. */
     Optional<ContainerStats> stats(String processId);
+
+    /** The last {@code lines} lines of the container's console output (stdout, stderr), empty when there is no container. */
+    Optional<LogTail> logTail(String processId, int lines);
 }

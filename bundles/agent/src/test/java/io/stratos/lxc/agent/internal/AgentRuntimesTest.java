@@ -35,6 +35,22 @@ class AgentRuntimesTest {
     }
 
     @Test
+    void onABridgeSmallerThanTheRangeNoProcessGetsAPortThatMapsToAReservedAddress() {
+        // 10.213.192.0/20 has 4096 addresses: port 24575 is its broadcast, 24576 its network, 24577 the bridge
+        try (AgentRuntimes runtimes = runtimes(Map.of("runtimes", "lxc", "bridgeSubnet", "10.213.192.0/20",
+                "portRangeStart", "24574", "portRangeEnd", "24579"))) {
+            assertThat(runtimes.ports().allocate("p1")).isEqualTo(24574);
+            assertThat(runtimes.ports().allocate("p2")).isEqualTo(24578);
+            assertThat(runtimes.ports().allocate("p3")).isEqualTo(24579);
+        }
+        // on the host network every port is a port
+        try (AgentRuntimes runtimes = runtimes(Map.of("runtimes", "lxc", "network", "host", "bridgeSubnet", "10.213.192.0/20",
+                "portRangeStart", "24575", "portRangeEnd", "24576"))) {
+            assertThat(runtimes.ports().allocate("p1")).isEqualTo(24575);
+        }
+    }
+
+    @Test
     void anOfferedRuntimeThatCannotRunSaysWhy() {
         try (AgentRuntimes runtimes = runtimes(Map.of("runtimes", "docker", "dockerHost", "unix:///nonexistent/docker.sock"))) {
             assertThatThrownBy(() -> runtimes.runtime("docker"))

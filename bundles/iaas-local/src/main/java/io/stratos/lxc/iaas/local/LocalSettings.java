@@ -13,7 +13,7 @@ record LocalSettings(Path agentDistribution, Path vmsDirectory, int portRangeSta
         String home = System.getProperty("karaf.home", ".");
         String data = System.getProperty("karaf.data", "data");
         int start = values.port("portRangeStart", 20000);
-        int perVm = values.integer("portsPerVm", 100, 1, 10_000);
+        int perVm = values.integer("portsPerVm", 100, 2, 10_000);
         int max = values.integer("maxVms", 50, 1, 10_000);
         if ((long) start + (long) perVm * max - 1 > 65535) {
             max = values.problem("maxVms", String.valueOf(max),

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,6 +36,7 @@ import org.slf4j.LoggerFactory;
 final class LocalVms {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalVms.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final LocalSettings settings;
 
@@ -54,19 +57,22 @@ final class LocalVms {
             Files.createDirectories(staging.resolve("home"));
             run(List.of("tar", "xzf", settings.agentDistribution().toString(), "-C", staging.resolve("home").toString(),
                     "--strip-components=1"));
+            writeShellUser(staging.resolve("home/etc/users.properties"));
             Properties properties = new Properties();
             properties.setProperty("vmId", spec.vmId());
             properties.setProperty("partition", spec.partition());
             properties.setProperty("slot", String.valueOf(slot));
+            properties.setProperty("sshPort", String.valueOf(sshPort(slot)));
             try (Writer out = Files.newBufferedWriter(staging.resolve("vm.properties"))) {
                 properties.store(out, "Stratos LXC local VM");
             }
             // The directory appears whole or not at all.
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
             long pid = launch(spec, dir, slot);
-            LOG.info("Local VM {} started: agent pid {}, ports {}-{}, home {}", spec.vmId(), pid, firstPort(slot),
-                    firstPort(slot) + settings.portsPerVm() - 1, dir.resolve("home"));
-            return new VmRef(spec.vmId(), "pid:" + pid);
+            LOG.info("Local VM {} started: agent pid {}, process ports {}-{}, agent shell ssh on 127.0.0.1:{} (user karaf, password in {}), home {}",
+                    spec.vmId(), pid, firstPort(slot), lastProcessPort(slot), sshPort(slot), dir.resolve("home/etc/users.properties"),
+                    dir.resolve("home"));
+            return new VmRef(spec.vmId(), adapterRef(pid, sshPort(slot)));
         } catch (IOException e) {
             throw StratosException.unavailable("cannot create local VM " + spec.vmId() + ": " + e.getMessage(),
                     "check free disk space and permissions of " + settings.vmsDirectory());
@@ -88,7 +94,8 @@ final class LocalVms {
         env.put("STRATOS_AGENT_CPU_MILLIS", String.valueOf(spec.capacity().cpuMillis()));
         env.put("STRATOS_AGENT_MEMORY_MIB", String.valueOf(spec.capacity().memoryMiB()));
         env.put("STRATOS_AGENT_PORT_RANGE_START", String.valueOf(firstPort(slot)));
-        env.put("STRATOS_AGENT_PORT_RANGE_END", String.valueOf(firstPort(slot) + settings.portsPerVm() - 1));
+        env.put("STRATOS_AGENT_PORT_RANGE_END", String.valueOf(lastProcessPort(slot)));
+        env.put("STRATOS_AGENT_SSH_PORT", String.valueOf(sshPort(slot)));
         env.put("STRATOS_AGENT_DATA_DIR", dir.resolve("agent-data").toString());
         if (!settings.agentJavaOptions().isBlank()) {
             env.put("EXTRA_JAVA_OPTS", settings.agentJavaOptions());
@@ -147,7 +154,7 @@ final class LocalVms {
     synchronized List<VmRef> list() {
         List<VmRef> refs = new ArrayList<>();
         for (Path dir : vmDirectories()) {
-            agentProcess(dir).ifPresent(p -> refs.add(new VmRef(dir.getFileName().toString(), "pid:" + p.pid())));
+            agentProcess(dir).ifPresent(p -> refs.add(new VmRef(dir.getFileName().toString(), adapterRef(p.pid(), sshPortOf(dir)))));
         }
         return refs;
     }
@@ -201,6 +208,45 @@ final class LocalVms {
 
     private int firstPort(int slot) {
         return settings.portRangeStart() + slot * settings.portsPerVm();
+    }
+
+    /** The slot's last port is the agent's SSH shell; the ports before it are the processes'. */
+    private int sshPort(int slot) {
+        return firstPort(slot) + settings.portsPerVm() - 1;
+    }
+
+    private int lastProcessPort(int slot) {
+        return sshPort(slot) - 1;
+    }
+
+    /** What the VM list shows for a local VM: its agent's pid and where its shell listens. */
+    static String adapterRef(long pid, int sshPort) {
+        return "pid:" + pid + (sshPort > 0 ? " ssh:127.0.0.1:" + sshPort : "");
+    }
+
+    private static int sshPortOf(Path dir) {
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(dir.resolve("vm.properties"), StandardCharsets.UTF_8)) {
+            properties.load(in);
+            return Integer.parseInt(properties.getProperty("sshPort", "0"));
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * The agent distribution ships no shell user: each local VM gets user {@code karaf} with a password of its own,
+     * in a file only root can read (as the VM's agent.env, which holds its join token).
+     */
+    static void writeShellUser(Path usersFile) throws IOException {
+        byte[] secret = new byte[18];
+        RANDOM.nextBytes(secret);
+        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        Files.deleteIfExists(usersFile);
+        Files.createFile(usersFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(usersFile, "# The agent shell's user on this local VM (written by the local IaaS adapter; password generated for this VM)\n"
+                + "karaf = " + password + ",_g_:admingroup\n"
+                + "_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n");
     }
 
     private static void kill(String signal, long pid) {

@@ -1,6 +1,7 @@
 package io.stratos.lxc.agent.internal.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
@@ -9,6 +10,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
@@ -17,6 +19,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import io.stratos.lxc.agent.internal.exec.Tail;
 import io.stratos.lxc.agent.runtime.CgroupReader;
 import io.stratos.lxc.agent.runtime.ContainerInfo;
 import io.stratos.lxc.agent.runtime.ContainerNames;
@@ -25,7 +28,9 @@ import io.stratos.lxc.agent.runtime.ContainerSpec;
 import io.stratos.lxc.agent.runtime.ContainerState;
 import io.stratos.lxc.agent.runtime.ContainerStats;
 import io.stratos.lxc.agent.runtime.RuntimeAvailability;
+import io.stratos.lxc.agent.status.LogTail;
 import io.stratos.lxc.api.StratosException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -310,6 +315,33 @@ public final class DockerRuntime implements ContainerRuntime {
                 }
             }
             return Optional.empty();
+        });
+    }
+
+    /** Docker's logs API: stdout and stderr of the container, interleaved as written. */
+    @Override
+    public Optional<LogTail> logTail(String processId, int lines) {
+        return find(processId).map(c -> {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+                @Override
+                public void onNext(Frame frame) {
+                    synchronized (bytes) {
+                        bytes.writeBytes(frame.getPayload());
+                    }
+                }
+            }) {
+                client().logContainerCmd(c.getId()).withStdOut(true).withStdErr(true).withTail(lines).exec(callback)
+                        .awaitCompletion(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException | DockerException e) {
+                throw StratosException.unavailable("cannot read the logs of " + c.getName() + ": " + e.getMessage(), null);
+            }
+            synchronized (bytes) {
+                return new LogTail(processId, name(), "docker logs " + ContainerNames.containerName(processId),
+                        Tail.last(Tail.split(bytes.toByteArray()), lines));
+            }
         });
     }
 

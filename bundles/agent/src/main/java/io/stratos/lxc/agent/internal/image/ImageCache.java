@@ -210,6 +210,15 @@ public final class ImageCache {
         return all;
     }
 
+    /** When a process last started or stopped on the image (epoch millis; the directory's mtime after a restart). */
+    public synchronized long lastUsedMillis(String digest) {
+        return lastUsed(hex(digest));
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
     public synchronized long totalBytes() {
         return list().stream().mapToLong(CachedImage::sizeBytes).sum();
     }

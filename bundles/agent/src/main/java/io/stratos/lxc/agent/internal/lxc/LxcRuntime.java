@@ -2,6 +2,7 @@ package io.stratos.lxc.agent.internal.lxc;
 
 import io.stratos.lxc.agent.internal.exec.FileTree;
 import io.stratos.lxc.agent.internal.exec.Exec;
+import io.stratos.lxc.agent.internal.exec.Tail;
 import io.stratos.lxc.agent.internal.net.TcpProxy;
 import io.stratos.lxc.agent.runtime.CgroupReader;
 import io.stratos.lxc.agent.runtime.ContainerInfo;
@@ -11,6 +12,7 @@ import io.stratos.lxc.agent.runtime.ContainerSpec;
 import io.stratos.lxc.agent.runtime.ContainerState;
 import io.stratos.lxc.agent.runtime.ContainerStats;
 import io.stratos.lxc.agent.runtime.RuntimeAvailability;
+import io.stratos.lxc.agent.status.LogTail;
 import io.stratos.lxc.api.StratosException;
 import java.io.IOException;
 import java.io.Reader;
@@ -152,8 +154,8 @@ public final class LxcRuntime implements ContainerRuntime {
                     chown(dir, ids.get().host(0));
                     chown(dir.resolve("upper"), ids.get().host(0));
                 }
-                if (!plainArgv(spec.argv())) {
-                    if (!Files.exists(spec.imageRootfs().resolve("bin/sh"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (usesLauncher(spec)) {
+                    if (!hasShell(spec.imageRootfs())) {
                         throw StratosException.invalid("start", "the start command has arguments with blanks or quotes, which LXC can "
                                 + "only pass through a shell, and the image has no /bin/sh", "add /bin/sh or a start script to the image");
                     }
@@ -228,7 +230,7 @@ public final class LxcRuntime implements ContainerRuntime {
         // what the process writes to its console (stdout, stderr), kept beside the container for diagnosis
         lines.add("lxc.console.logfile = " + dir.resolve("console.log"));
         lines.add("lxc.signal.stop = SIGKILL");
-        lines.add("lxc.init.cmd = " + (plainArgv(spec.argv()) ? String.join(" ", spec.argv()) : "/bin/sh /" + LAUNCHER));
+        lines.add("lxc.init.cmd = " + (usesLauncher(spec) ? "/bin/sh /" + LAUNCHER : String.join(" ", spec.argv())));
         lines.add("lxc.init.cwd = /");
         for (Map.Entry<String, String> e : spec.envWithPort(listenPort).entrySet()) {
             lines.add("lxc.environment = " + e.getKey() + "=" + e.getValue());
@@ -277,9 +279,23 @@ public final class LxcRuntime implements ContainerRuntime {
                 || arg.chars().anyMatch(c -> Character.isWhitespace(c) || c == '"' || c == '\'' || c == '\\'));
     }
 
-    /** A POSIX shell script that execs the argv, each argument single-quoted. */
+    /**
+     * Through the launcher whenever the image has a shell: a daemonized container's init writes to /dev/null, and
+     * only what goes to /dev/console reaches lxc.console.logfile (agent:logs). Without a shell, a plain argv runs
+     * as init directly and its output is lost.
+     */
+    static boolean usesLauncher(ContainerSpec spec) {
+        return !plainArgv(spec.argv()) || hasShell(spec.imageRootfs());
+    }
+
+    private static boolean hasShell(Path rootfs) {
+        return Files.exists(rootfs.resolve("bin/sh"), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** A POSIX shell script that sends stdout and stderr to the console log and execs the argv, each argument single-quoted. */
     static String launcher(List<String> argv) {
-        StringBuilder script = new StringBuilder("#!/bin/sh\n# Written by the Stratos agent: the start command, quoted\nexec");
+        StringBuilder script = new StringBuilder("#!/bin/sh\n# Written by the Stratos agent: the start command, quoted\n"
+                + "[ -w /dev/console ] && exec </dev/null >/dev/console 2>&1\nexec");
         for (String arg : argv) {
             script.append(" '").append(arg.replace("'", "'\\''")).append('\'');
         }
@@ -407,6 +423,21 @@ public final class LxcRuntime implements ContainerRuntime {
     }
 
     /** Connections in flight through the process's published port, or -1 when it is not published by us. */
+    /** The console log LXC keeps beside the container ({@code lxc.console.logfile}). */
+    @Override
+    public Optional<LogTail> logTail(String processId, int lines) {
+        Path dir = containerDir(processId);
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        Path log = dir.resolve("console.log");
+        try {
+            return Optional.of(new LogTail(processId, name(), log.toString(), Tail.lines(log, lines)));
+        } catch (IOException e) {
+            throw StratosException.unavailable("cannot read " + log + ": " + e.getMessage(), null);
+        }
+    }
+
     public int connectionsInFlight(String processId) {
         TcpProxy proxy = proxies.get(processId);
         return proxy == null ? -1 : proxy.inFlight();

@@ -44,10 +44,16 @@ public record Subnet(int network, int prefix) {
         return format(network + 1);
     }
 
+    /** Whether the host port maps to a container address (not the network, the bridge or the broadcast address). */
+    public boolean maps(int hostPort) {
+        long offset = hostPort % size();
+        return offset >= 2 && offset != size() - 1;
+    }
+
     /** The container address for a host port. */
     public String addressFor(int hostPort) {
         long offset = hostPort % size();
-        if (offset < 2 || offset == size() - 1) {
+        if (!maps(hostPort)) {
             throw StratosException.invalid("hostPort", "host port " + hostPort + " maps to a reserved address of " + this,
                     "use a wider bridgeSubnet (a /16 maps every port) or another port range");
         }

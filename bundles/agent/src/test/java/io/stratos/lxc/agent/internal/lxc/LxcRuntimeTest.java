@@ -70,6 +70,7 @@ class LxcRuntimeTest {
         assertThat(LxcRuntime.plainArgv(List.of("/bin/sh", "-c", "a b"))).isFalse();
         assertThat(LxcRuntime.launcher(List.of("/bin/sh", "-c", "echo 'hi' $PORT")))
                 .isEqualTo("#!/bin/sh\n# Written by the Stratos agent: the start command, quoted\n"
+                        + "[ -w /dev/console ] && exec </dev/null >/dev/console 2>&1\n"
                         + "exec '/bin/sh' '-c' 'echo '\\''hi'\\'' $PORT'\n");
     }
 
