@@ -38,7 +38,8 @@ class ConsoleLogIT {
 
     /** Writes one line to stderr and numbered lines to stdout, then serves HTTP in the foreground. */
     static final List<String> CHATTY = List.of("/bin/sh", "-c",
-            "echo to stderr >&2; for i in 1 2 3 4 5; do echo console line $i; done; exec httpd -f -p $PORT -h /www");
+            // a second between the streams: Docker keeps stdout and stderr apart and does not promise their order
+            "echo to stderr >&2; sleep 1; for i in 1 2 3 4 5; do echo console line $i; done; exec httpd -f -p $PORT -h /www");
 
     Path work;
     TestImages.Store store;
