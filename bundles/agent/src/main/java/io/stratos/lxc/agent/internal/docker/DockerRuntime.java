@@ -19,6 +19,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import io.stratos.lxc.agent.internal.exec.Exec;
 import io.stratos.lxc.agent.internal.exec.Tail;
 import io.stratos.lxc.agent.runtime.CgroupReader;
 import io.stratos.lxc.agent.runtime.ContainerInfo;
@@ -66,6 +67,8 @@ public final class DockerRuntime implements ContainerRuntime {
     private final String owner;
     private final CgroupReader cgroups;
     private final Map<String, Object> imageLocks = new ConcurrentHashMap<>();
+    /** Whether the kernel logged an OOM kill for an exited container (it will not change, so asked once each). */
+    private final Map<String, Boolean> oomKills = new ConcurrentHashMap<>();
     private volatile DockerClient client;
     private volatile DockerHttpClient http;
 
@@ -294,7 +297,8 @@ public final class DockerRuntime implements ContainerRuntime {
                     : "created".equals(status) ? ContainerState.CREATED
                     : "exited".equals(status) || "dead".equals(status) ? ContainerState.STOPPED : ContainerState.UNKNOWN;
             Integer exit = state == ContainerState.STOPPED && s.getExitCodeLong() != null ? s.getExitCodeLong().intValue() : null;
-            boolean oom = Boolean.TRUE.equals(s.getOOMKilled());
+            boolean oom = Boolean.TRUE.equals(s.getOOMKilled())
+                    || (exit != null && exit == 137 && c.getId() != null && oomKilledByKernel(c.getId()));
             Map<String, String> labels = c.getConfig() == null || c.getConfig().getLabels() == null ? Map.of() : c.getConfig().getLabels();
             int hostPort = parseInt(labels.get("io.stratos.lxc.hostPort"));
             String detail = "image " + labels.getOrDefault(LABEL_DIGEST, "?") + (oom ? "; OOM-killed: exceeded its memory limit" : "")
@@ -303,6 +307,22 @@ public final class DockerRuntime implements ContainerRuntime {
             return new ContainerInfo(processId, ContainerNames.containerName(processId), name(), state, exit, oom, hostPort,
                     "127.0.0.1:" + hostPort, labels.getOrDefault(LABEL_DIGEST, ""), detail);
         });
+    }
+
+    /**
+     * Docker sets {@code OOMKilled} from an event that it sometimes misses on cgroup v2 (the container is then just
+     * "exited 137", like a SIGKILL); the kernel log names the container's cgroup in its oom-kill line either way.
+     */
+    private boolean oomKilledByKernel(String containerId) {
+        if (oomKills.size() > 10_000) {
+            oomKills.clear();
+        }
+        return oomKills.computeIfAbsent(containerId, DockerRuntime::kernelLoggedOomKill);
+    }
+
+    static boolean kernelLoggedOomKill(String containerId) {
+        Exec.Result dmesg = new Exec().run(5000, "dmesg");
+        return dmesg.ok() && dmesg.output().lines().anyMatch(line -> line.contains("oom-kill") && line.contains(containerId));
     }
 
     @Override
