@@ -280,6 +280,10 @@ public class ConsoleE2E {
         go("vms");
         browser.await("the VM with its heartbeat", SHORT, () -> browser.text("#vms tr[data-state='READY']").matches("(?s).*\\d+ s ago.*"));
         assertTrue(browser.text("#vms tr[data-state='READY']").contains("lxc"));
+        // the agent's version and its image cache (the cartridge it runs)
+        String agentVersion = Json.strings(controller.get("/vms"), "agentVersion").get(0);
+        browser.await("the agent's version and image cache", SHORT, () -> browser.text("#vms tr[data-state='READY']").contains(agentVersion)
+                && browser.text("#vms tr[data-state='READY']").contains("static-httpd:"));
         browser.screenshot("08-vms");
         go("overview");
         browser.await("five RUNNING processes on the overview", SHORT, () ->

@@ -31,6 +31,7 @@ public final class AgentConnection {
     });
     private volatile boolean running = true;
     private volatile AgentCredentials credentials;
+    private volatile String agentVersion;
     private volatile long revision;
     private volatile String state = "starting";
 
@@ -73,7 +74,9 @@ public final class AgentConnection {
         while (running) {
             try {
                 if (credentials == null) {
-                    credentials = client.register(registration.get());
+                    AgentRegistration sent = registration.get();
+                    credentials = client.register(sent);
+                    agentVersion = sent.agentVersion();
                     revision = 0;
                     state = "registered as " + credentials.agentId();
                     LOG.info("Registered with the controller as {}", credentials.agentId());
@@ -128,7 +131,7 @@ public final class AgentConnection {
             return;
         }
         try {
-            client.report(current, supervisor.report(revision));
+            client.report(current, supervisor.report(revision).withAgentVersion(agentVersion));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

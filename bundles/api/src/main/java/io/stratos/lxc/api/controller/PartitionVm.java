@@ -7,8 +7,10 @@ import java.util.List;
  *
  * @param adapterRef    the adapter's own id for it (instance id, pid, container id), null until created
  * @param lastHeartbeat ISO-8601 instant of the agent's last report, null before it registered
+ * @param agentVersion  the version its agent registered with, null before that
+ * @param cachedImages  digests of the images in its agent's cache, as last reported
  */
 public record PartitionVm(String id, String partition, String adapter, String adapterRef, VmState state,
                           Resources capacity, Resources allocated, int processes, List<String> runtimes,
-                          String agentId, String lastHeartbeat, String detail) {
+                          String agentId, String lastHeartbeat, String detail, String agentVersion, List<String> cachedImages) {
 }

@@ -138,6 +138,6 @@ class FakeCloudController implements CloudController {
 
     static PartitionVm vm(String id, String partition, VmState state, Resources capacity, Resources allocated) {
         return new PartitionVm(id, partition, "local", "ref-" + id, state, capacity, allocated, 0, List.of("lxc"), id,
-                null, "");
+                null, "", "test", List.of());
     }
 }

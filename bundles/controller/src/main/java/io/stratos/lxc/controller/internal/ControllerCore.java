@@ -829,6 +829,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
             vm.capacity = registration.capacity();
         }
         vm.runtimes = registration.runtimes() == null ? List.of() : List.copyOf(registration.runtimes());
+        vm.agentVersion = registration.agentVersion();
+        vm.cachedImages = registration.cachedImages() == null ? List.of() : List.copyOf(registration.cachedImages());
         vm.lastHeartbeatMillis = clock.millis();
         write(tx -> tx.updateVm(vm));
         bump(vm);
@@ -870,6 +872,10 @@ final class ControllerCore implements CloudController, AgentRegistry {
     public synchronized void report(String agentId, String secret, AgentReport report) {
         VmEntry vm = authenticate(agentId, secret);
         vm.lastHeartbeatMillis = clock.millis();
+        vm.cachedImages = report.cachedImages();
+        if (report.agentVersion() != null) {
+            vm.agentVersion = report.agentVersion();
+        }
         if (vm.state == VmState.LOST) {
             // It came back: its old processes were re-placed, so it starts empty.
             vm.state = VmState.READY;
@@ -972,7 +978,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
         int count = on == null ? 0 : on.size();
         String heartbeat = vm.agentSecret == null ? null : Instant.ofEpochMilli(vm.lastHeartbeatMillis).toString();
         return new PartitionVm(vm.id, vm.partition, vm.adapter, vm.adapterRef, vm.state, vm.capacity, vm.allocated, count,
-                vm.runtimes, vm.agentSecret == null ? null : vm.id, heartbeat, vm.detail);
+                vm.runtimes, vm.agentSecret == null ? null : vm.id, heartbeat, vm.detail, vm.agentVersion, vm.cachedImages);
     }
 
     private Subscription toSubscription(SubscriptionEntry s) {

@@ -54,6 +54,8 @@ final class Model {
         long lastHeartbeatMillis;
         long revision = 1;
         String detail = "";
+        String agentVersion;             // observed: from the agent's registration
+        List<String> cachedImages = List.of(); // observed: from its registration and reports
 
         VmEntry(String id, String partition, String adapter, String joinToken, VmState state, Resources capacity) {
             this.id = id;

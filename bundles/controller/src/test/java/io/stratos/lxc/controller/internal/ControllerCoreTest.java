@@ -161,6 +161,18 @@ class ControllerCoreTest {
     }
 
     @Test
+    void aVmShowsItsAgentsVersionAndTheImagesInItsCacheAsLastReported() {
+        AgentCredentials agent = readyVms(1).get(0);
+        assertThat(core.vms().get(0).agentVersion()).isEqualTo("test");
+        assertThat(core.vms().get(0).cachedImages()).isEmpty();
+
+        core.report(agent.agentId(), agent.secret(), new AgentReport(0, List.of(), List.of("sha256:" + "a".repeat(64)), "1.2.3"));
+        assertThat(core.vms().get(0).cachedImages()).containsExactly("sha256:" + "a".repeat(64));
+        // the heartbeat carries the version too: a restarted controller learns it without a new registration
+        assertThat(core.vms().get(0).agentVersion()).isEqualTo("1.2.3");
+    }
+
+    @Test
     void aWrongJoinTokenIsRefusedWithoutSayingWhetherTheVmExists() {
         core.createPartition(partition(1));
         String vmId = core.vms().get(0).id();

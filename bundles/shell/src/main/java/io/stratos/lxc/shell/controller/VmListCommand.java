@@ -18,14 +18,15 @@ public class VmListCommand implements Action {
     @Override
     public Object execute() {
         ShellTable table = new ShellTable();
-        for (String column : new String[] {"VM", "Partition", "Adapter", "State", "Allocated/Capacity", "Processes", "Runtimes", "Last heartbeat", "Detail"}) {
+        for (String column : new String[] {"VM", "Partition", "Adapter", "State", "Allocated/Capacity", "Processes", "Runtimes", "Agent", "Images", "Last heartbeat", "Detail"}) {
             table.column(column);
         }
         for (PartitionVm vm : controller.vms()) {
             table.addRow().addContent(vm.id(), vm.partition(), vm.adapter(), vm.state(),
                     vm.allocated().cpuMillis() + "m/" + vm.capacity().cpuMillis() + "m " + vm.allocated().memoryMiB() + "/"
                             + vm.capacity().memoryMiB() + "MiB",
-                    vm.processes(), String.join(",", vm.runtimes()), vm.lastHeartbeat() == null ? "-" : vm.lastHeartbeat(),
+                    vm.processes(), String.join(",", vm.runtimes()), vm.agentVersion() == null ? "-" : vm.agentVersion(),
+                    vm.cachedImages() == null ? 0 : vm.cachedImages().size(), vm.lastHeartbeat() == null ? "-" : vm.lastHeartbeat(),
                     vm.detail());
         }
         table.print(System.out);
