@@ -182,24 +182,33 @@ public class HostileInputE2E {
     }
 
     /** Distinct ERROR entries and exception traces in the Karaf log after the offset, with their first lines. */
+    /**
+     * ERROR records and stack traces the controller logged since the offset, one per distinct message. A record
+     * whose cause is the client hanging up while the server still wrote its answer (Jetty's EofException, a
+     * broken pipe: the fuzzer does hang up on purpose) is the client's doing, not the server's, and is left out.
+     */
     static List<String> errorsLoggedSince(Path log, long offset) throws IOException {
         byte[] all = Files.readAllBytes(log);
         String text = new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset), StandardCharsets.UTF_8);
-        Map<String, String> distinct = new LinkedHashMap<>();
-        String[] lines = text.split("\n");
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            boolean error = line.contains("| ERROR |");
-            boolean trace = i + 1 < lines.length && lines[i + 1].startsWith("\tat ") && !lines[i].startsWith("\tat ");
-            if (error || trace) {
-                String key = line.replaceAll("^\\S+ \\| ", "").replaceAll("qtp\\d+-\\d+", "qtp")
-                        .replaceAll("[0-9a-f]{8}(-[0-9a-f]{4})?", "<id>").replaceAll("\\d+", "N");
-                StringBuilder entry = new StringBuilder(line);
-                for (int j = i + 1; j < lines.length && j < i + 6 && !lines[j].contains("| "); j++) {
-                    entry.append("\n      ").append(lines[j]);
-                }
-                distinct.putIfAbsent(key, entry.toString());
+        // a record begins with its timestamp; stack trace lines follow it
+        List<List<String>> records = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (records.isEmpty() || line.matches("^\\d{4}-\\d{2}-\\d{2}T.*")) {
+                records.add(new ArrayList<>());
             }
+            records.get(records.size() - 1).add(line);
+        }
+        Map<String, String> distinct = new LinkedHashMap<>();
+        for (List<String> record : records) {
+            String joined = String.join("\n", record);
+            boolean error = record.get(0).contains("| ERROR |") || joined.contains("\n\tat ");
+            boolean clientHungUp = joined.contains("org.eclipse.jetty.io.EofException") || joined.contains("Broken pipe");
+            if (!error || clientHungUp) {
+                continue;
+            }
+            String key = record.get(0).replaceAll("^\\S+ \\| ", "").replaceAll("qtp\\d+-\\d+", "qtp")
+                    .replaceAll("[0-9a-f]{8}(-[0-9a-f]{4})?", "<id>").replaceAll("\\d+", "N");
+            distinct.putIfAbsent(key, String.join("\n      ", record.subList(0, Math.min(record.size(), 6))));
         }
         return new ArrayList<>(distinct.values());
     }
