@@ -6,8 +6,14 @@ package io.stratos.lxc.api.controller;
  * @param vmId     null while PENDING
  * @param hostPort the port on 127.0.0.1 of its VM, 0 until the agent reports it
  * @param reason   why it is in its state (PENDING: what is missing; FAILED: what went wrong)
+ * @param artifact the version number of the subscription's application it runs (0: the image's own content)
  */
 public record CartridgeProcess(String id, String alias, String cartridge, String version, String vmId, String runtime,
                                ProcessState state, int hostPort, String reason, Resources request,
-                               ProcessMetrics metrics) {
+                               ProcessMetrics metrics, int artifact) {
+
+    public CartridgeProcess(String id, String alias, String cartridge, String version, String vmId, String runtime,
+                            ProcessState state, int hostPort, String reason, Resources request, ProcessMetrics metrics) {
+        this(id, alias, cartridge, version, vmId, runtime, state, hostPort, reason, request, metrics, 0);
+    }
 }

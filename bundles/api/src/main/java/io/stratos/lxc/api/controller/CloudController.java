@@ -1,6 +1,10 @@
 package io.stratos.lxc.api.controller;
 
+import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.artifact.ArtifactStatus;
+import io.stratos.lxc.api.artifact.GitArtifactSpec;
 import io.stratos.lxc.api.security.Caller;
+import java.io.InputStream;
 import java.util.List;
 
 /**
@@ -46,6 +50,35 @@ public interface CloudController {
     List<CartridgeProcess> processes(String alias);
 
     List<CartridgeProcess> processes();
+
+    /**
+     * Deploys an uploaded application artifact (tar, tar.gz or zip) into the subscription: stored content-addressed,
+     * then rolled out one process at a time (start one with the new version, wait for its health check, take an old
+     * one out of the router, stop it). A process of the new version that fails stops the rollout and brings the
+     * previous version back (automatic rollback), with the reason in the version's history.
+     */
+    default ArtifactStatus deployArtifact(String alias, InputStream artifact) {
+        throw artifactsUnsupported();
+    }
+
+    /** Deploys a commit of a git repository (fetched by the controller), rolled out like an upload. */
+    default ArtifactStatus deployArtifact(String alias, GitArtifactSpec git) {
+        throw artifactsUnsupported();
+    }
+
+    /** Fetches the ref of the subscription's git artifact again and rolls it out if its commit changed (a webhook). */
+    default ArtifactStatus refreshArtifact(String alias) {
+        throw artifactsUnsupported();
+    }
+
+    /** The subscription's deployed and desired artifact versions, rollout progress and history. */
+    default ArtifactStatus artifact(String alias) {
+        throw artifactsUnsupported();
+    }
+
+    private static StratosException artifactsUnsupported() {
+        return StratosException.unavailable("this controller does not deploy application artifacts", null);
+    }
 
     /**
      * This controller as the caller may see and use it: all of it for an admin; for a tenant only its own

@@ -1,7 +1,10 @@
 package io.stratos.lxc.api.controller;
 
 import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.artifact.ArtifactStatus;
+import io.stratos.lxc.api.artifact.GitArtifactSpec;
 import io.stratos.lxc.api.security.Caller;
+import java.io.InputStream;
 import io.stratos.lxc.api.security.Role;
 import java.util.List;
 import java.util.Set;
@@ -106,6 +109,30 @@ final class TenantScopedCloudController implements CloudController {
     public List<CartridgeProcess> processes() {
         Set<String> aliases = subscriptions().stream().map(Subscription::alias).collect(Collectors.toSet());
         return controller.processes().stream().filter(p -> aliases.contains(p.alias())).toList();
+    }
+
+    @Override
+    public ArtifactStatus deployArtifact(String alias, InputStream artifact) {
+        own(alias);
+        return controller.deployArtifact(alias, artifact);
+    }
+
+    @Override
+    public ArtifactStatus deployArtifact(String alias, GitArtifactSpec git) {
+        own(alias);
+        return controller.deployArtifact(alias, git);
+    }
+
+    @Override
+    public ArtifactStatus refreshArtifact(String alias) {
+        own(alias);
+        return controller.refreshArtifact(alias);
+    }
+
+    @Override
+    public ArtifactStatus artifact(String alias) {
+        own(alias);
+        return controller.artifact(alias);
     }
 
     @Override
