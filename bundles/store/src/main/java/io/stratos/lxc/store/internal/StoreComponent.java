@@ -1,6 +1,8 @@
 package io.stratos.lxc.store.internal;
 
 import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.artifact.ArtifactStore;
+import io.stratos.lxc.api.artifact.StoredArtifact;
 import io.stratos.lxc.api.config.ConfigValues;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
@@ -15,6 +17,7 @@ import io.stratos.lxc.api.store.UploadResult;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * and the status says why.
  */
 @Component(configurationPid = StoreSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = {CartridgeStore.class, StatusContributor.class})
-public class StoreComponent implements CartridgeStore, StatusContributor {
+        service = {CartridgeStore.class, ArtifactStore.class, StatusContributor.class})
+public class StoreComponent implements CartridgeStore, ArtifactStore, StatusContributor {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreComponent.class);
 
@@ -42,6 +45,7 @@ public class StoreComponent implements CartridgeStore, StatusContributor {
     final List<CartridgeUsage> usages = new CopyOnWriteArrayList<>();
 
     private volatile FileCartridgeStore store;
+    private volatile FileArtifactStore artifacts;
     private volatile String configProblems = "";
     private volatile String openProblem = "";
 
@@ -75,6 +79,8 @@ public class StoreComponent implements CartridgeStore, StatusContributor {
         }
         try {
             FileCartridgeStore opened = FileCartridgeStore.open(read, () -> usages);
+            artifacts = new FileArtifactStore(read.directory().resolve("artifacts"), read.maxArtifactBytes(),
+                    4 * read.maxArtifactBytes(), read.maxEntries());
             store = opened;
             openProblem = "";
             opened.preload(read.preloadDirectory());
@@ -149,6 +155,18 @@ public class StoreComponent implements CartridgeStore, StatusContributor {
     @Override
     public ImageBlob blob(String digest) {
         return store().blob(digest);
+    }
+
+    @Override
+    public StoredArtifact put(InputStream artifact) {
+        store();
+        return artifacts.put(artifact);
+    }
+
+    @Override
+    public Optional<ImageBlob> open(String digest) {
+        store();
+        return artifacts.open(digest);
     }
 
     @Override

@@ -12,14 +12,18 @@ import java.util.Map;
  * @param maxUnpackedBytes largest sum of the entry sizes a tarball may declare, and most bytes it may decompress to
  * @param maxManifestBytes largest cartridge.json
  * @param preloadDirectory image tarballs uploaded once, on the first start of an empty store; null for none
- * @param maxEntries       most entries an image may have (the validator keeps one small record per entry)
+ * @param maxEntries       most entries an image (or an application artifact) may have
+ * @param maxArtifactBytes largest application artifact accepted, as uploaded; it may unpack to four times that
  */
 public record StoreSettings(Path directory, long maxImageBytes, long maxUnpackedBytes, long maxManifestBytes,
-                     Path preloadDirectory, int maxEntries) {
+                     Path preloadDirectory, int maxEntries, long maxArtifactBytes) {
 
     public StoreSettings(Path directory, long maxImageBytes, long maxUnpackedBytes, long maxManifestBytes, Path preloadDirectory) {
-        this(directory, maxImageBytes, maxUnpackedBytes, maxManifestBytes, preloadDirectory, ImageValidator.DEFAULT_MAX_ENTRIES);
+        this(directory, maxImageBytes, maxUnpackedBytes, maxManifestBytes, preloadDirectory, ImageValidator.DEFAULT_MAX_ENTRIES,
+                DEFAULT_MAX_ARTIFACT_BYTES);
     }
+
+    static final long DEFAULT_MAX_ARTIFACT_BYTES = 256L * 1024 * 1024;
 
     static final String PID = "io.stratos.lxc.store";
     static final long GIB = 1024L * 1024 * 1024;
@@ -56,6 +60,7 @@ public record StoreSettings(Path directory, long maxImageBytes, long maxUnpacked
             }
         }
         int maxEntries = (int) values.longValue("maxEntries", ImageValidator.DEFAULT_MAX_ENTRIES, 100, 10_000_000);
-        return new StoreSettings(dir, maxImage, maxUnpacked, maxManifest, preloadDir, maxEntries);
+        long maxArtifact = values.longValue("maxArtifactBytes", DEFAULT_MAX_ARTIFACT_BYTES, 1024, 64 * GIB);
+        return new StoreSettings(dir, maxImage, maxUnpacked, maxManifest, preloadDir, maxEntries, maxArtifact);
     }
 }

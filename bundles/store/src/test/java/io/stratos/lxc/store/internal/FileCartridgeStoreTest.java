@@ -300,8 +300,9 @@ class FileCartridgeStoreTest {
     void anIndexEntryWhoseBlobIsGoneIsDropped() throws Exception {
         byte[] v1 = TestImages.image("static-httpd", "1.0.0").bytes();
         upload("static-httpd", "1.0.0", v1);
-        upload("static-httpd", "1.1.0", TestImages.image("static-httpd", "1.1.0").bytes());
-        Files.delete(store.blobPath(digest(TestImages.image("static-httpd", "1.1.0").bytes())));
+        byte[] v11 = TestImages.image("static-httpd", "1.1.0").bytes(); // once: gzip headers carry a time
+        upload("static-httpd", "1.1.0", v11);
+        Files.delete(store.blobPath(digest(v11)));
 
         store = open(4L * 1024 * 1024 * 1024);
 
