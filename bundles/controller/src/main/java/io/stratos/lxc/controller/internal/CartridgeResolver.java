@@ -13,6 +13,11 @@ public interface CartridgeResolver {
     /** Resolves {@code version} (null means the {@code latest} tag); NOT_FOUND names what is missing. */
     ResolvedCartridge resolve(String cartridge, String version);
 
-    record ResolvedCartridge(String name, String version, String digest, Resources request, List<String> runtimes) {
+    /** @param appDir where the manifest says an application goes, null when it does not take one */
+    record ResolvedCartridge(String name, String version, String digest, Resources request, List<String> runtimes, String appDir) {
+
+        public ResolvedCartridge(String name, String version, String digest, Resources request, List<String> runtimes) {
+            this(name, version, digest, request, runtimes, null);
+        }
     }
 }

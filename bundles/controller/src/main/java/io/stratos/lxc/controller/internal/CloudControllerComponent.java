@@ -2,6 +2,8 @@ package io.stratos.lxc.controller.internal;
 
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.agent.AgentRegistry;
+import io.stratos.lxc.api.artifact.ArtifactStore;
+import io.stratos.lxc.api.artifact.GitFetcher;
 import io.stratos.lxc.api.autoscaler.Autoscaler;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.controller.ProcessDrain;
@@ -60,6 +62,13 @@ public class CloudControllerComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile Autoscaler autoscaler;
 
+    /** Optional: where application artifacts are kept (the store bundle) and what reads git repositories. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ArtifactStore artifactStore;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile GitFetcher gitFetcher;
+
     private final Map<String, IaasAdapter> adapters = new ConcurrentHashMap<>();
     /** What must let a leaving process finish its requests before it stops (the router; it references us too). */
     private final List<ProcessDrain> drains = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -96,6 +105,7 @@ public class CloudControllerComponent {
         core.load();
         core.policyExists(this::policyExists);
         core.drains(() -> List.copyOf(drains));
+        core.artifacts(() -> artifactStore, () -> gitFetcher);
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stratos-controller-reconcile"));
         long interval = controllerComponent.settings().reconcileIntervalMillis();
         loop.scheduleWithFixedDelay(this::reconcile, 0, interval, TimeUnit.MILLISECONDS);

@@ -8,6 +8,12 @@ import io.stratos.lxc.api.agent.AgentReport;
 import io.stratos.lxc.api.agent.DesiredProcess;
 import io.stratos.lxc.api.agent.DesiredState;
 import io.stratos.lxc.api.agent.ProcessReport;
+import io.stratos.lxc.api.artifact.ArtifactStatus;
+import io.stratos.lxc.api.artifact.ArtifactStore;
+import io.stratos.lxc.api.artifact.ArtifactVersion;
+import io.stratos.lxc.api.artifact.GitArtifactSpec;
+import io.stratos.lxc.api.artifact.GitFetcher;
+import io.stratos.lxc.api.artifact.StoredArtifact;
 import io.stratos.lxc.api.controller.CartridgeProcess;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.controller.Partition;
@@ -23,10 +29,16 @@ import io.stratos.lxc.api.iaas.IaasAdapter;
 import io.stratos.lxc.api.iaas.VmRef;
 import io.stratos.lxc.api.iaas.VmSpec;
 import io.stratos.lxc.controller.internal.CartridgeResolver.ResolvedCartridge;
+import io.stratos.lxc.controller.internal.Model.ArtifactEntry;
 import io.stratos.lxc.controller.internal.Model.PartitionEntry;
 import io.stratos.lxc.controller.internal.Model.ProcessEntry;
 import io.stratos.lxc.controller.internal.Model.SubscriptionEntry;
 import io.stratos.lxc.controller.internal.Model.VmEntry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +84,9 @@ final class ControllerCore implements CloudController, AgentRegistry {
     private volatile Function<String, Boolean> policyExists = name -> null;
     /** What sends requests to processes (the router): asked before a leaving process is stopped. */
     private volatile Supplier<List<ProcessDrain>> drains = List::of;
+    /** Where application artifacts are kept, and what reads git repositories; null while absent. */
+    private volatile Supplier<ArtifactStore> artifactStore = () -> null;
+    private volatile Supplier<GitFetcher> gitFetcher = () -> null;
 
     private final Map<String, PartitionEntry> partitions = new TreeMap<>();
     private final Map<String, VmEntry> vms = new TreeMap<>();
@@ -109,6 +124,11 @@ final class ControllerCore implements CloudController, AgentRegistry {
         this.drains = drains;
     }
 
+    void artifacts(Supplier<ArtifactStore> store, Supplier<GitFetcher> git) {
+        this.artifactStore = store;
+        this.gitFetcher = git;
+    }
+
     /** Reads the persisted state; VMs get a fresh grace period to report in after a controller restart. */
     synchronized void load() {
         partitions.clear();
@@ -127,6 +147,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
             vms.put(vm.id, vm);
         }
         for (ProcessEntry p : loaded.processes()) {
+            p.createdMillis = now;
             putProcess(p);
             VmEntry vm = p.vmId == null ? null : vms.get(p.vmId);
             SubscriptionEntry s = subscriptions.get(p.alias);
@@ -525,16 +546,17 @@ final class ControllerCore implements CloudController, AgentRegistry {
         // Processes on a draining VM are leaving: replacements are made for them elsewhere.
         List<ProcessEntry> live = processesOf(s.alias).stream().filter(p -> !p.stopping && !onDrainingVm(p)).toList();
         for (int i = live.size(); i < s.desiredProcesses; i++) {
-            ProcessEntry p = new ProcessEntry(childId(s.alias), s.alias, null, null, false, ProcessState.PENDING);
-            p.reason = "waiting for placement";
+            ProcessEntry p = newProcess(s);
             putProcess(p);
             write(tx -> tx.insertProcess(p));
         }
-        int surplus = live.size() - s.desiredProcesses;
+        // A rollout runs one process more than desired while the new one proves healthy (see rollOut).
+        int surplus = live.size() - s.desiredProcesses - (rollingOut(s, live) ? 1 : 0);
         if (surplus > 0) {
-            // Stop what is not running yet first, then the newest.
+            // Stop what is not running yet first, then what runs an older artifact, then the newest.
             List<ProcessEntry> order = new ArrayList<>(live);
-            order.sort(Comparator.comparing((ProcessEntry p) -> p.state == ProcessState.RUNNING));
+            order.sort(Comparator.comparing((ProcessEntry p) -> p.state == ProcessState.RUNNING)
+                    .thenComparing(p -> p.artifact == s.desiredArtifact));
             for (ProcessEntry p : order.subList(0, surplus)) {
                 stop(p, "scaled down");
             }
@@ -715,6 +737,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
             }
             partitions.values().forEach(this::balanceVms);
             subscriptions.values().forEach(this::adjustProcessCount);
+            subscriptions.values().forEach(this::rollOut);
             placePending();
             retireDrainingVms(toDestroy);
             commit();
@@ -883,6 +906,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
             write(tx -> tx.updateVm(vm));
             bump(vm);
         }
+        java.util.Set<String> touched = new java.util.HashSet<>();
         Map<String, ProcessReport> reported = new HashMap<>();
         for (ProcessReport r : report.processes()) {
             reported.put(r.processId(), r);
@@ -898,6 +922,9 @@ final class ControllerCore implements CloudController, AgentRegistry {
                 continue;
             }
             if (r != null) {
+                if (p.state != r.state() && p.artifact != 0) {
+                    touched.add(p.alias);
+                }
                 p.state = r.state();
                 p.hostPort = r.hostPort();
                 p.reason = r.reason() == null ? "" : r.reason();
@@ -905,6 +932,16 @@ final class ControllerCore implements CloudController, AgentRegistry {
                     p.metrics = r.metrics();
                 }
             }
+        }
+        for (String alias : touched) {
+            // a rollout's next step need not wait for the next reconciliation pass
+            SubscriptionEntry s = subscriptions.get(alias);
+            if (s != null) {
+                rollOut(s);
+            }
+        }
+        if (!touched.isEmpty()) {
+            placePending();
         }
         commit();
     }
@@ -929,7 +966,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
                 // a draining process keeps running until its requests have finished
                 SubscriptionEntry s = subscriptions.get(p.alias);
                 desired.add(new DesiredProcess(p.id, s.alias, s.cartridge, s.version, s.digest, p.runtime,
-                        s.request.cpuMillis(), s.request.memoryMiB(), s.env));
+                        s.request.cpuMillis(), s.request.memoryMiB(), s.env, s.artifactDigest(p.artifact)));
             }
         }
         return new DesiredState(vm.revision, desired);
@@ -939,6 +976,272 @@ final class ControllerCore implements CloudController, AgentRegistry {
     private void bump(VmEntry vm) {
         vm.revision = ++revisionCounter;
         changedVms.add(vm);
+    }
+
+    // ---- application artifacts -------------------------------------------------------------------
+
+    @Override
+    public ArtifactStatus deployArtifact(String alias, InputStream artifact) {
+        requireAppDir(alias);
+        StoredArtifact stored = artifactStore().put(artifact); // outside the lock: uploads take time
+        return addArtifact(alias, stored, "upload", null, null, null);
+    }
+
+    @Override
+    public ArtifactStatus deployArtifact(String alias, GitArtifactSpec git) {
+        if (git == null || git.git() == null || git.git().isBlank()) {
+            throw StratosException.invalid("git", "a git artifact needs the repository URL",
+                    "send {\"git\": \"https://host/repo.git\", \"ref\": \"main\"}");
+        }
+        String ref = git.ref() == null || git.ref().isBlank() ? "main" : git.ref().trim();
+        requireAppDir(alias);
+        Snapshot snapshot = snapshot(git.git().trim(), ref);
+        return addArtifact(alias, snapshot.stored(), "git", git.git().trim(), ref, snapshot.commit());
+    }
+
+    @Override
+    public ArtifactStatus refreshArtifact(String alias) {
+        ArtifactEntry latestGit;
+        synchronized (this) {
+            SubscriptionEntry s = subscriptionEntry(alias);
+            latestGit = null;
+            for (ArtifactEntry a : s.artifacts) {
+                if ("git".equals(a.source)) {
+                    latestGit = a;
+                }
+            }
+            if (latestGit == null) {
+                throw StratosException.conflict("git", "subscription '" + alias + "' has no git artifact to refresh",
+                        "deploy one first: POST .../subscriptions/" + alias + "/artifact {\"git\": ..., \"ref\": ...}");
+            }
+        }
+        Snapshot snapshot = snapshot(latestGit.git, latestGit.ref);
+        if (snapshot.commit().equals(latestGit.commit)) {
+            synchronized (this) {
+                LOG.info("Subscription {}: {} {} is still at {}; nothing to roll out", alias, latestGit.git, latestGit.ref, snapshot.commit());
+                return artifactStatus(subscriptionEntry(alias));
+            }
+        }
+        return addArtifact(alias, snapshot.stored(), "git", latestGit.git, latestGit.ref, snapshot.commit());
+    }
+
+    @Override
+    public synchronized ArtifactStatus artifact(String alias) {
+        return artifactStatus(subscriptionEntry(alias));
+    }
+
+    private record Snapshot(StoredArtifact stored, String commit) {
+    }
+
+    /** Reads the commit into a temporary tar, then stores it like an upload. */
+    private Snapshot snapshot(String url, String ref) {
+        GitFetcher git = gitFetcher.get();
+        if (git == null) {
+            throw StratosException.unavailable("git artifacts are not available: no git service is running",
+                    "install the stratos-lxc feature completely (it brings stratos-git)");
+        }
+        ArtifactStore store = artifactStore();
+        Path tar = null;
+        try {
+            tar = Files.createTempFile("stratos-git-", ".tar");
+            String commit;
+            try (OutputStream out = Files.newOutputStream(tar)) {
+                commit = git.snapshot(url, ref, out, settings.get().maxArtifactBytes());
+            }
+            try (InputStream in = Files.newInputStream(tar)) {
+                return new Snapshot(store.put(in), commit);
+            }
+        } catch (IOException e) {
+            throw StratosException.unavailable("cannot keep the git snapshot: " + e.getMessage(), "check the controller's temporary directory");
+        } finally {
+            if (tar != null) {
+                try {
+                    Files.deleteIfExists(tar);
+                } catch (IOException ignored) {
+                    // a temporary file
+                }
+            }
+        }
+    }
+
+    private ArtifactStore artifactStore() {
+        ArtifactStore store = artifactStore.get();
+        if (store == null) {
+            throw StratosException.unavailable("the artifact store is not available", "check stratos:status and retry");
+        }
+        return store;
+    }
+
+    /** A cartridge without appDir has nowhere to put an application: say so before reading the upload. */
+    private void requireAppDir(String alias) {
+        String cartridge;
+        String version;
+        synchronized (this) {
+            SubscriptionEntry s = subscriptionEntry(alias);
+            cartridge = s.cartridge;
+            version = s.version;
+        }
+        CartridgeResolver cartridges = resolver.get();
+        if (cartridges == null) {
+            throw StratosException.unavailable("the cartridge store is not available", "check stratos:status and retry");
+        }
+        if (cartridges.resolve(cartridge, version).appDir() == null) {
+            throw StratosException.invalid("artifact", "cartridge " + cartridge + ":" + version + " has no appDir in its manifest, so it "
+                    + "has nowhere to put an application", "use a cartridge whose cartridge.json names appDir (php, tomcat)");
+        }
+    }
+
+    private synchronized ArtifactStatus addArtifact(String alias, StoredArtifact stored, String source, String git, String ref,
+                                                    String commit) {
+        SubscriptionEntry s = subscriptionEntry(alias);
+        ArtifactEntry current = s.artifact(s.desiredArtifact);
+        if (current != null && current.digest.equals(stored.digest()) && !ArtifactVersion.FAILED.equals(current.state)) {
+            LOG.info("Subscription {}: artifact {} is already version {}; nothing to roll out", alias, stored.digest(), current.number);
+            return artifactStatus(s);
+        }
+        if (current != null && s.desiredArtifact != s.deployedArtifact) {
+            current.state = ArtifactVersion.CANCELLED;
+            current.reason = "a newer version was deployed before its rollout finished";
+            write(tx -> tx.updateArtifact(alias, current));
+        }
+        ArtifactEntry added = new ArtifactEntry(s.artifacts.size() + 1, stored.digest(), stored.size(), source, git, ref, commit,
+                Instant.now(clock).toString(), ArtifactVersion.ROLLING_OUT);
+        s.artifacts.add(added);
+        s.desiredArtifact = added.number;
+        write(tx -> tx.insertArtifact(alias, added));
+        write(tx -> tx.updateArtifactVersions(s));
+        rollOut(s);
+        placePending();
+        commit();
+        LOG.info("Subscription {}: artifact version {} ({}, {}) rolling out", alias, added.number, stored.digest(),
+                git == null ? "upload" : git + " " + ref + " at " + commit);
+        return artifactStatus(s);
+    }
+
+    private ProcessEntry newProcess(SubscriptionEntry s) {
+        ProcessEntry p = new ProcessEntry(childId(s.alias), s.alias, null, null, false, ProcessState.PENDING);
+        p.reason = "waiting for placement";
+        p.artifact = s.desiredArtifact;
+        p.createdMillis = clock.millis();
+        return p;
+    }
+
+    private boolean rollingOut(SubscriptionEntry s, List<ProcessEntry> live) {
+        return s.desiredArtifact != s.deployedArtifact || live.stream().anyMatch(p -> p.artifact != s.desiredArtifact);
+    }
+
+    /**
+     * One step of a rolling update, at most: while a process of the desired version is on its way up, wait (or stop
+     * the rollout if it failed or took longer than rolloutHealthTimeoutSeconds); once it serves, take one process of
+     * an older version out (through the drain, so its requests finish); then start the next new one. So the
+     * subscription never serves with fewer than its desired processes, and at most one more.
+     */
+    private void rollOut(SubscriptionEntry s) {
+        List<ProcessEntry> live = processesOf(s.alias).stream().filter(p -> !p.stopping && !onDrainingVm(p)).toList();
+        if (!rollingOut(s, live)) {
+            return;
+        }
+        List<ProcessEntry> fresh = live.stream().filter(p -> p.artifact == s.desiredArtifact).toList();
+        List<ProcessEntry> old = live.stream().filter(p -> p.artifact != s.desiredArtifact).toList();
+        long timeout = TimeUnit.SECONDS.toMillis(settings.get().rolloutHealthTimeoutSeconds());
+        long now = clock.millis();
+        for (ProcessEntry p : fresh) {
+            boolean failed = p.state == ProcessState.FAILED;
+            boolean late = p.state != ProcessState.RUNNING && p.vmId != null && now - p.createdMillis > timeout;
+            if ((failed || late) && s.desiredArtifact != s.deployedArtifact) {
+                rollBack(s, p, failed ? p.reason : "not healthy after " + settings.get().rolloutHealthTimeoutSeconds() + " s"
+                        + (p.reason == null || p.reason.isEmpty() ? "" : " (" + p.reason + ")"));
+                return;
+            }
+        }
+        if (fresh.stream().anyMatch(p -> p.state != ProcessState.RUNNING)) {
+            return; // the new one is on its way
+        }
+        if (old.isEmpty()) {
+            if (s.desiredArtifact != s.deployedArtifact) {
+                finishRollout(s);
+            }
+            return;
+        }
+        if (live.size() > s.desiredProcesses) {
+            // the new one serves: take out an old one (not serving ones first)
+            ProcessEntry leaving = old.stream().min(Comparator.comparing((ProcessEntry p) -> p.state == ProcessState.RUNNING)).orElseThrow();
+            stop(leaving, "replaced by artifact version " + s.desiredArtifact);
+            progress(s, fresh.size(), live.size() - 1);
+        } else {
+            ProcessEntry p = newProcess(s);
+            putProcess(p);
+            write(tx -> tx.insertProcess(p));
+            progress(s, fresh.size(), live.size());
+        }
+    }
+
+    private void progress(SubscriptionEntry s, int updated, int total) {
+        ArtifactEntry target = s.artifact(s.desiredArtifact);
+        if (target != null && ArtifactVersion.ROLLING_OUT.equals(target.state)) {
+            target.reason = updated + " of " + total + " processes updated";
+            write(tx -> tx.updateArtifact(s.alias, target));
+        }
+    }
+
+    private void finishRollout(SubscriptionEntry s) {
+        ArtifactEntry before = s.artifact(s.deployedArtifact);
+        if (before != null && ArtifactVersion.DEPLOYED.equals(before.state)) {
+            before.state = ArtifactVersion.SUPERSEDED;
+            before.reason = "replaced by version " + s.desiredArtifact;
+            write(tx -> tx.updateArtifact(s.alias, before));
+        }
+        ArtifactEntry now = s.artifact(s.desiredArtifact);
+        if (now != null) {
+            now.state = ArtifactVersion.DEPLOYED;
+            now.reason = "";
+            write(tx -> tx.updateArtifact(s.alias, now));
+        }
+        s.deployedArtifact = s.desiredArtifact;
+        write(tx -> tx.updateArtifactVersions(s));
+        LOG.info("Subscription {}: artifact version {} serves on every process", s.alias, s.desiredArtifact);
+    }
+
+    /**
+     * The new version failed: it is marked FAILED with the reason and the previous version becomes the desired one
+     * again, so the same rolling machinery replaces whatever already runs the failed version, one by one. The failed
+     * process itself never served: it stops at once.
+     */
+    private void rollBack(SubscriptionEntry s, ProcessEntry failed, String reason) {
+        ArtifactEntry bad = s.artifact(s.desiredArtifact);
+        String why = "process " + failed.id + ": " + reason + "; rolled back to version " + s.deployedArtifact;
+        if (bad != null) {
+            bad.state = ArtifactVersion.FAILED;
+            bad.reason = why;
+            write(tx -> tx.updateArtifact(s.alias, bad));
+        }
+        LOG.warn("Subscription {}: rollout of artifact version {} stopped: {}", s.alias, s.desiredArtifact, why);
+        s.desiredArtifact = s.deployedArtifact;
+        write(tx -> tx.updateArtifactVersions(s));
+        for (ProcessEntry p : processesOf(s.alias)) {
+            if (!p.stopping && p.artifact != s.desiredArtifact && p.state != ProcessState.RUNNING) {
+                stop(p, "its artifact version failed to roll out");
+            }
+        }
+    }
+
+    private String rolloutState(SubscriptionEntry s) {
+        if (s.desiredArtifact != s.deployedArtifact || processesOf(s.alias).stream().anyMatch(p -> !p.stopping && p.artifact != s.desiredArtifact)) {
+            return "ROLLING_OUT";
+        }
+        ArtifactEntry latest = s.artifacts.isEmpty() ? null : s.artifacts.get(s.artifacts.size() - 1);
+        return latest != null && ArtifactVersion.FAILED.equals(latest.state) ? "FAILED" : "IDLE";
+    }
+
+    private ArtifactStatus artifactStatus(SubscriptionEntry s) {
+        List<ProcessEntry> live = processesOf(s.alias).stream().filter(p -> !p.stopping).toList();
+        int updated = (int) live.stream().filter(p -> p.artifact == s.desiredArtifact && p.state == ProcessState.RUNNING).count();
+        List<ArtifactVersion> history = new ArrayList<>();
+        for (int i = s.artifacts.size() - 1; i >= 0; i--) {
+            ArtifactEntry a = s.artifacts.get(i);
+            history.add(new ArtifactVersion(a.number, a.digest, a.size, a.source, a.git, a.ref, a.commit, a.createdAt, a.state, a.reason));
+        }
+        return new ArtifactStatus(s.alias, s.deployedArtifact, s.desiredArtifact, rolloutState(s), updated, s.desiredProcesses, history);
     }
 
     // ---- views -----------------------------------------------------------------------------------
@@ -987,14 +1290,16 @@ final class ControllerCore implements CloudController, AgentRegistry {
             counts.merge(p.state, 1, Integer::sum);
         }
         String endpoint = "http://" + s.alias + "." + settings.get().routerDomain() + ":" + settings.get().routerPort() + "/";
+        Subscription.Artifact artifact = s.artifacts.isEmpty() ? null : new Subscription.Artifact(s.deployedArtifact,
+                s.artifactDigest(s.deployedArtifact), s.desiredArtifact, s.artifactDigest(s.desiredArtifact), rolloutState(s));
         return new Subscription(s.alias, s.tenant, s.cartridge, s.version, s.digest, s.policy, s.minProcesses,
-                s.maxProcesses, s.desiredProcesses, s.env, counts, endpoint, s.createdAt);
+                s.maxProcesses, s.desiredProcesses, s.env, counts, endpoint, s.createdAt, artifact);
     }
 
     private CartridgeProcess toProcess(ProcessEntry p) {
         SubscriptionEntry s = subscriptions.get(p.alias);
         return new CartridgeProcess(p.id, p.alias, s.cartridge, s.version, p.vmId, p.runtime, p.state, p.hostPort,
-                p.reason, s.request, p.metrics);
+                p.reason, s.request, p.metrics, p.artifact);
     }
 
     // ---- helpers ---------------------------------------------------------------------------------

@@ -5,16 +5,19 @@ import java.util.Map;
 
 /** The controller's settings from PID {@code io.stratos.lxc.controller}, read without ever throwing. */
 record ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollSeconds, String routerDomain,
-                          int routerPort, int reconcileIntervalMillis, String controllerUrl, int drainTimeoutSeconds) {
+                          int routerPort, int reconcileIntervalMillis, String controllerUrl, int drainTimeoutSeconds,
+                          int rolloutHealthTimeoutSeconds, long maxArtifactBytes) {
 
-    /** The settings before {@code drainTimeoutSeconds} existed, with its default. */
+    /** The settings before {@code drainTimeoutSeconds} and the rollout settings existed, with their defaults. */
     ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollSeconds, String routerDomain, int routerPort,
                        int reconcileIntervalMillis, String controllerUrl) {
         this(agentGracePeriodSeconds, desiredStateLongPollSeconds, routerDomain, routerPort, reconcileIntervalMillis,
-                controllerUrl, DEFAULT_DRAIN_TIMEOUT_SECONDS);
+                controllerUrl, DEFAULT_DRAIN_TIMEOUT_SECONDS, DEFAULT_ROLLOUT_HEALTH_TIMEOUT_SECONDS, DEFAULT_MAX_ARTIFACT_BYTES);
     }
 
     static final int DEFAULT_DRAIN_TIMEOUT_SECONDS = 30;
+    static final int DEFAULT_ROLLOUT_HEALTH_TIMEOUT_SECONDS = 60;
+    static final long DEFAULT_MAX_ARTIFACT_BYTES = 256L * 1024 * 1024;
 
     static final String PID = "io.stratos.lxc.controller";
 
@@ -41,6 +44,8 @@ record ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollS
             url = values.problem("controllerUrl", url, "the URL agents reach the controller at, e.g. http://10.0.0.5:8181/stratos", "");
         }
         int drain = values.integer("drainTimeoutSeconds", DEFAULT_DRAIN_TIMEOUT_SECONDS, 0, 3600);
-        return new ControllerSettings(grace, longPoll, domain, routerPort, interval, url, drain);
+        int rollout = values.integer("rolloutHealthTimeoutSeconds", DEFAULT_ROLLOUT_HEALTH_TIMEOUT_SECONDS, 1, 3600);
+        long maxArtifact = values.longValue("maxGitArtifactBytes", DEFAULT_MAX_ARTIFACT_BYTES, 1024, 64L * 1024 * 1024 * 1024);
+        return new ControllerSettings(grace, longPoll, domain, routerPort, interval, url, drain, rollout, maxArtifact);
     }
 }

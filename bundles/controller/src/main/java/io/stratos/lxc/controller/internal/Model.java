@@ -4,6 +4,7 @@ import io.stratos.lxc.api.controller.ProcessMetrics;
 import io.stratos.lxc.api.controller.ProcessState;
 import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.controller.VmState;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -85,6 +86,18 @@ final class Model {
         final Resources request;        // persisted
         final List<String> runtimes;    // persisted
         final String createdAt;         // persisted
+        int desiredArtifact;            // persisted: version number wanted (0: the image's own content)
+        int deployedArtifact;           // persisted: version number serving everywhere
+        final List<ArtifactEntry> artifacts = new ArrayList<>(); // persisted: version n at index n - 1
+
+        ArtifactEntry artifact(int number) {
+            return number <= 0 || number > artifacts.size() ? null : artifacts.get(number - 1);
+        }
+
+        String artifactDigest(int number) {
+            ArtifactEntry a = artifact(number);
+            return a == null ? null : a.digest;
+        }
 
         SubscriptionEntry(String alias, String tenant, String cartridge, String version, String digest, String policy,
                           int minProcesses, int maxProcesses, int desiredProcesses, Map<String, String> env,
@@ -105,9 +118,39 @@ final class Model {
         }
     }
 
+    /** One version of a subscription's application artifact. */
+    static final class ArtifactEntry {
+        final int number;               // persisted
+        final String digest;            // persisted
+        final long size;                // persisted
+        final String source;            // persisted: upload or git
+        final String git;               // persisted
+        final String ref;               // persisted
+        final String commit;            // persisted
+        final String createdAt;         // persisted
+        String state;                   // persisted
+        String reason = "";             // persisted
+
+        ArtifactEntry(int number, String digest, long size, String source, String git, String ref, String commit,
+                      String createdAt, String state) {
+            this.number = number;
+            this.digest = digest;
+            this.size = size;
+            this.source = source;
+            this.git = git;
+            this.ref = ref;
+            this.commit = commit;
+            this.createdAt = createdAt;
+            this.state = state;
+        }
+    }
+
     static final class ProcessEntry {
         final String id;                // persisted
         final String alias;             // persisted
+        int artifact;                   // persisted: the artifact version it runs
+        /** When it was created (or loaded): a rollout gives a new process this long to become healthy. */
+        long createdMillis;
         String vmId;                    // persisted
         String runtime;                 // persisted
         boolean stopping;               // persisted

@@ -4,6 +4,7 @@ import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.controller.ProcessState;
 import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.controller.VmState;
+import io.stratos.lxc.controller.internal.Model.ArtifactEntry;
 import io.stratos.lxc.controller.internal.Model.PartitionEntry;
 import io.stratos.lxc.controller.internal.Model.ProcessEntry;
 import io.stratos.lxc.controller.internal.Model.SubscriptionEntry;
@@ -84,20 +85,39 @@ final class Repository {
             }
             List<SubscriptionEntry> subscriptions = new ArrayList<>();
             try (ResultSet r = s.executeQuery("SELECT alias, tenant, cartridge, version, digest, policy, min_processes, max_processes, "
-                    + "desired_processes, env, cpu_millis, memory_mib, runtimes, created_at FROM subscriptions")) {
+                    + "desired_processes, env, cpu_millis, memory_mib, runtimes, created_at, desired_artifact, deployed_artifact FROM subscriptions")) {
                 while (r.next()) {
-                    subscriptions.add(new SubscriptionEntry(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                    SubscriptionEntry entry = new SubscriptionEntry(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
                             r.getString(5), r.getString(6), r.getInt(7), r.getInt(8), r.getInt(9), decode(r.getString(10)),
-                            new Resources(r.getInt(11), r.getInt(12)), list(r.getString(13)), r.getString(14)));
+                            new Resources(r.getInt(11), r.getInt(12)), list(r.getString(13)), r.getString(14));
+                    entry.desiredArtifact = r.getInt(15);
+                    entry.deployedArtifact = r.getInt(16);
+                    subscriptions.add(entry);
+                }
+            }
+            Map<String, SubscriptionEntry> byAlias = new java.util.HashMap<>();
+            subscriptions.forEach(e -> byAlias.put(e.alias, e));
+            try (ResultSet r = s.executeQuery("SELECT alias, number, digest, size, source, git, ref, commit_id, created_at, state, reason "
+                    + "FROM artifact_versions ORDER BY alias, number")) {
+                while (r.next()) {
+                    SubscriptionEntry owner = byAlias.get(r.getString(1));
+                    if (owner != null) {
+                        ArtifactEntry a = new ArtifactEntry(r.getInt(2), r.getString(3), r.getLong(4), r.getString(5), r.getString(6),
+                                r.getString(7), r.getString(8), r.getString(9), r.getString(10));
+                        a.reason = r.getString(11);
+                        owner.artifacts.add(a);
+                    }
                 }
             }
             List<ProcessEntry> processes = new ArrayList<>();
-            try (ResultSet r = s.executeQuery("SELECT id, alias, vm_id, runtime, stopping FROM processes")) {
+            try (ResultSet r = s.executeQuery("SELECT id, alias, vm_id, runtime, stopping, artifact FROM processes")) {
                 while (r.next()) {
                     String vmId = r.getString(3);
                     // Observed state is unknown until the VM's agent reports again.
-                    processes.add(new ProcessEntry(r.getString(1), r.getString(2), vmId, r.getString(4), r.getBoolean(5),
-                            vmId == null ? ProcessState.PENDING : ProcessState.STARTING));
+                    ProcessEntry p = new ProcessEntry(r.getString(1), r.getString(2), vmId, r.getString(4), r.getBoolean(5),
+                            vmId == null ? ProcessState.PENDING : ProcessState.STARTING);
+                    p.artifact = r.getInt(6);
+                    processes.add(p);
                 }
             }
             return new Loaded(partitions, vms, subscriptions, processes);
@@ -158,11 +178,28 @@ final class Repository {
 
         void deleteSubscription(String alias) throws SQLException {
             update("DELETE FROM processes WHERE alias = ?", alias);
+            update("DELETE FROM artifact_versions WHERE alias = ?", alias);
             update("DELETE FROM subscriptions WHERE alias = ?", alias);
         }
 
         void insertProcess(ProcessEntry p) throws SQLException {
-            update("INSERT INTO processes (id, alias, vm_id, runtime, stopping) VALUES (?,?,?,?,?)", p.id, p.alias, p.vmId, p.runtime, p.stopping);
+            update("INSERT INTO processes (id, alias, vm_id, runtime, stopping, artifact) VALUES (?,?,?,?,?,?)", p.id, p.alias, p.vmId,
+                    p.runtime, p.stopping, p.artifact);
+        }
+
+        void insertArtifact(String alias, ArtifactEntry a) throws SQLException {
+            update("INSERT INTO artifact_versions (alias, number, digest, size, source, git, ref, commit_id, created_at, state, reason) "
+                    + "VALUES (?,?,?,?,?,?,?,?,?,?,?)", alias, a.number, a.digest, a.size, a.source, a.git, a.ref, a.commit, a.createdAt,
+                    a.state, a.reason);
+        }
+
+        void updateArtifact(String alias, ArtifactEntry a) throws SQLException {
+            update("UPDATE artifact_versions SET state = ?, reason = ? WHERE alias = ? AND number = ?", a.state, cut(a.reason), alias, a.number);
+        }
+
+        void updateArtifactVersions(SubscriptionEntry s) throws SQLException {
+            update("UPDATE subscriptions SET desired_artifact = ?, deployed_artifact = ? WHERE alias = ?", s.desiredArtifact,
+                    s.deployedArtifact, s.alias);
         }
 
         void updateProcess(ProcessEntry p) throws SQLException {
@@ -181,6 +218,10 @@ final class Repository {
                 statement.executeUpdate();
             }
         }
+    }
+
+    private static String cut(String reason) {
+        return reason == null ? "" : reason.length() > 2000 ? reason.substring(0, 2000) : reason;
     }
 
     static String encode(Map<String, String> map) {

@@ -8,7 +8,7 @@ import javax.sql.DataSource;
 /** The controller's tables: scripts {@code db/V<n>__*.sql}, recorded in {@code schema_version}. */
 final class Schema {
 
-    static final List<String> SCRIPTS = List.of("V1__controller.sql", "V2__partition_desired_vms.sql");
+    static final List<String> SCRIPTS = List.of("V1__controller.sql", "V2__partition_desired_vms.sql", "V3__artifacts.sql");
 
     private Schema() {
     }

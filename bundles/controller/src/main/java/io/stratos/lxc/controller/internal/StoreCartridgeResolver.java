@@ -30,6 +30,6 @@ public class StoreCartridgeResolver implements CartridgeResolver {
                 asked.cpuMillis() > 0 ? asked.cpuMillis() : DEFAULT_REQUEST.cpuMillis(),
                 asked.memoryMiB() > 0 ? asked.memoryMiB() : DEFAULT_REQUEST.memoryMiB());
         List<String> runtimes = manifest.runtimes().isEmpty() ? List.of("lxc", "docker") : manifest.runtimes();
-        return new ResolvedCartridge(image.name(), image.version(), image.digest(), request, runtimes);
+        return new ResolvedCartridge(image.name(), image.version(), image.digest(), request, runtimes, manifest.appDir());
     }
 }

@@ -9,6 +9,15 @@ import io.stratos.lxc.api.agent.AgentRegistration;
 import io.stratos.lxc.api.agent.AgentReport;
 import io.stratos.lxc.api.agent.DesiredState;
 import io.stratos.lxc.api.agent.ProcessReport;
+import io.stratos.lxc.api.artifact.ArtifactStatus;
+import io.stratos.lxc.api.artifact.ArtifactStore;
+import io.stratos.lxc.api.artifact.ArtifactVersion;
+import io.stratos.lxc.api.artifact.GitArtifactSpec;
+import io.stratos.lxc.api.artifact.GitFetcher;
+import io.stratos.lxc.api.artifact.StoredArtifact;
+import io.stratos.lxc.api.agent.DesiredProcess;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import io.stratos.lxc.api.controller.CartridgeProcess;
 import io.stratos.lxc.api.controller.PartitionSpec;
 import io.stratos.lxc.api.controller.PartitionVm;
@@ -90,7 +99,47 @@ class ControllerCoreTest {
         if (!name.equals("static-httpd")) {
             throw StratosException.notFound("no cartridge '" + name + "'", null);
         }
-        return new ResolvedCartridge(name, version == null ? "1.0" : version, "sha256:abc", new Resources(250, 64), List.of("lxc", "docker"));
+        return new ResolvedCartridge(name, version == null ? "1.0" : version, "sha256:abc", new Resources(250, 64), List.of("lxc", "docker"),
+                this.appDir);
+    };
+    volatile String appDir = "/www";
+
+    /** Artifacts by digest: the digest of the bytes, as the real store's is of its normalised tarball. */
+    static final class MemoryArtifacts implements ArtifactStore {
+        final Map<String, byte[]> stored = new ConcurrentHashMap<>();
+
+        @Override
+        public StoredArtifact put(InputStream artifact) {
+            try {
+                byte[] bytes = artifact.readAllBytes();
+                String digest = "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+                stored.put(digest, bytes);
+                return new StoredArtifact(digest, bytes.length, 1);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public java.util.Optional<io.stratos.lxc.api.store.ImageBlob> open(String digest) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    final MemoryArtifacts artifacts = new MemoryArtifacts();
+    /** A git "repository": the commit id and content each ref is at. */
+    final Map<String, String[]> refs = new ConcurrentHashMap<>();
+    final GitFetcher git = (url, ref, tar, max) -> {
+        String[] at = refs.get(ref);
+        if (at == null) {
+            throw StratosException.invalid("ref", "ref '" + ref + "' not found in " + url, null);
+        }
+        try {
+            tar.write(at[1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return at[0];
     };
     DataSource dataSource;
     ControllerCore core;
@@ -113,6 +162,7 @@ class ControllerCoreTest {
         ControllerCore c = new ControllerCore(new Repository(dataSource), clock,
                 () -> new ControllerSettings(30, 2, "stratos.local", 8280, 1000, ""), adapters::get, () -> resolver,
                 () -> "http://127.0.0.1:8181/stratos");
+        c.artifacts(() -> artifacts, () -> git);
         c.load();
         return c;
     }
@@ -553,5 +603,181 @@ class ControllerCoreTest {
 
         assertThat(core.vms()).singleElement().satisfies(vm -> assertThat(vm.id()).hasSizeLessThanOrEqualTo(63).startsWith("a-b-b"));
         assertThat(core.processes()).singleElement().satisfies(p -> assertThat(p.id()).hasSizeLessThanOrEqualTo(63));
+    }
+
+    // ---- application artifacts -------------------------------------------------------------------
+
+    private static InputStream bytes(String content) {
+        return new ByteArrayInputStream(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The agent answers as a healthy agent would: what it was asked to run is RUNNING, except the given ids. */
+    private void agentRuns(AgentCredentials agent, ProcessState othersState, java.util.Set<String> others) {
+        List<ProcessReport> reports = new ArrayList<>();
+        for (CartridgeProcess p : core.processes()) {
+            if (agent.agentId().equals(p.vmId()) && p.state() != ProcessState.STOPPING) {
+                reports.add(new ProcessReport(p.id(), others.contains(p.id()) ? othersState : ProcessState.RUNNING, 20000,
+                        others.contains(p.id()) ? "health check GET / answered HTTP 500" : "", ProcessMetrics.NONE));
+            }
+        }
+        core.report(agent.agentId(), agent.secret(), new AgentReport(0, reports, List.of()));
+    }
+
+    private void agentRunsAll(AgentCredentials agent) {
+        agentRuns(agent, ProcessState.RUNNING, java.util.Set.of());
+    }
+
+    private List<Integer> liveArtifactVersions(String alias) {
+        return core.processes(alias).stream().filter(p -> p.state() != ProcessState.STOPPING).map(CartridgeProcess::artifact).sorted().toList();
+    }
+
+    @Test
+    void aNewArtifactRollsOutOneProcessAtATimeNeverBelowTheDesiredCount() throws Exception {
+        AgentCredentials agent = readyVms(1).get(0);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 3, 5, null));
+        agentRunsAll(agent);
+
+        ArtifactStatus started = core.deployArtifact("hello", bytes("v1"));
+
+        assertThat(started.desired()).isEqualTo(1);
+        assertThat(started.deployed()).isZero();
+        assertThat(started.rollout()).isEqualTo("ROLLING_OUT");
+        assertThat(started.history()).singleElement().satisfies(v -> {
+            assertThat(v.state()).isEqualTo(ArtifactVersion.ROLLING_OUT);
+            assertThat(v.source()).isEqualTo("upload");
+        });
+        String digest = started.history().get(0).digest();
+        List<Integer> serving = new ArrayList<>();
+        for (int step = 0; step < 20 && core.artifact("hello").deployed() != 1; step++) {
+            // never fewer RUNNING processes than desired, never more than one extra
+            long running = core.processes("hello").stream().filter(p -> p.state() == ProcessState.RUNNING).count();
+            serving.add((int) running);
+            assertThat(core.processes("hello").stream().filter(p -> p.state() != ProcessState.STOPPING)).hasSizeBetween(3, 4);
+            agentRunsAll(agent);
+            core.reconcile();
+        }
+
+        assertThat(serving).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(3));
+        ArtifactStatus done = core.artifact("hello");
+        assertThat(done.deployed()).isEqualTo(1);
+        assertThat(done.rollout()).isEqualTo("IDLE");
+        assertThat(done.history().get(0).state()).isEqualTo(ArtifactVersion.DEPLOYED);
+        agentRunsAll(agent);
+        assertThat(liveArtifactVersions("hello")).containsExactly(1, 1, 1);
+        assertThat(desired(agent)).hasSize(3);
+        DesiredState state = core.desiredState(agent.agentId(), agent.secret(), 0).toCompletableFuture().get(1, TimeUnit.SECONDS);
+        assertThat(state.processes()).extracting(DesiredProcess::artifactDigest).containsOnly(digest);
+        assertThat(core.subscription("hello").artifact()).isEqualTo(
+                new io.stratos.lxc.api.controller.Subscription.Artifact(1, digest, 1, digest, "IDLE"));
+    }
+
+    @Test
+    void aVersionWhoseNewProcessFailsStopsTheRolloutAndTheOldVersionKeepsServing() {
+        AgentCredentials agent = readyVms(1).get(0);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 2, 5, null));
+        agentRunsAll(agent);
+        core.deployArtifact("hello", bytes("v1"));
+        for (int i = 0; i < 10 && core.artifact("hello").deployed() != 1; i++) {
+            agentRunsAll(agent);
+            core.reconcile();
+        }
+        assertThat(core.artifact("hello").deployed()).isEqualTo(1);
+
+        core.deployArtifact("hello", bytes("v2 broken"));
+        String surge = core.processes("hello").stream().filter(p -> p.artifact() == 2).findFirst().orElseThrow().id();
+        // its health check keeps failing: STARTING, past the rollout's health timeout
+        agentRuns(agent, ProcessState.STARTING, java.util.Set.of(surge));
+        clock.millis += TimeUnit.SECONDS.toMillis(ControllerSettings.DEFAULT_ROLLOUT_HEALTH_TIMEOUT_SECONDS + 1);
+        agentRuns(agent, ProcessState.STARTING, java.util.Set.of(surge)); // its heartbeat: the VM is not lost
+        core.reconcile();
+
+        ArtifactStatus status = core.artifact("hello");
+        assertThat(status.desired()).isEqualTo(1);
+        assertThat(status.deployed()).isEqualTo(1);
+        assertThat(status.rollout()).isEqualTo("FAILED");
+        assertThat(status.history().get(0)).satisfies(v -> {
+            assertThat(v.number()).isEqualTo(2);
+            assertThat(v.state()).isEqualTo(ArtifactVersion.FAILED);
+            assertThat(v.reason()).contains(surge).contains("answered HTTP 500").contains("rolled back to version 1");
+        });
+        assertThat(status.history().get(1).state()).isEqualTo(ArtifactVersion.DEPLOYED);
+        agentRunsAll(agent);
+        assertThat(liveArtifactVersions("hello")).containsExactly(1, 1);
+        assertThat(core.processes("hello")).filteredOn(p -> p.state() == ProcessState.RUNNING).hasSize(2);
+    }
+
+    @Test
+    void aProcessReportedFailedStopsTheRolloutAtOnce() {
+        AgentCredentials agent = readyVms(1).get(0);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 5, null));
+        agentRunsAll(agent);
+
+        core.deployArtifact("hello", bytes("v1"));
+        String surge = core.processes("hello").stream().filter(p -> p.artifact() == 1).findFirst().orElseThrow().id();
+        agentRuns(agent, ProcessState.FAILED, java.util.Set.of(surge));
+
+        assertThat(core.artifact("hello").history().get(0).state()).isEqualTo(ArtifactVersion.FAILED);
+        assertThat(core.artifact("hello").desired()).isZero();
+        assertThat(liveArtifactVersions("hello")).containsExactly(0);
+    }
+
+    @Test
+    void theSameContentTwiceIsOneVersionAndAStateSurvivesARestart() {
+        AgentCredentials agent = readyVms(1).get(0);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 5, null));
+        agentRunsAll(agent);
+        core.deployArtifact("hello", bytes("v1"));
+        core.deployArtifact("hello", bytes("v1"));
+        assertThat(core.artifact("hello").history()).hasSize(1);
+
+        core.deployArtifact("hello", bytes("v2"));
+        ArtifactStatus before = core.artifact("hello");
+        assertThat(before.history()).extracting(ArtifactVersion::state).containsExactly(ArtifactVersion.ROLLING_OUT, ArtifactVersion.CANCELLED);
+
+        core = newCore();
+        assertThat(core.artifact("hello")).isEqualTo(before);
+        assertThat(core.processes("hello")).extracting(CartridgeProcess::artifact).containsExactlyInAnyOrderElementsOf(
+                before.history().isEmpty() ? List.of() : core.processes("hello").stream().map(CartridgeProcess::artifact).toList());
+    }
+
+    @Test
+    void aGitArtifactRollsOutAndARefreshRollsOutOnlyANewCommit() {
+        AgentCredentials agent = readyVms(1).get(0);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 5, null));
+        agentRunsAll(agent);
+        refs.put("main", new String[] {"a".repeat(40), "first"});
+
+        ArtifactStatus first = core.deployArtifact("hello", new GitArtifactSpec("git://127.0.0.1:9418/app", null));
+        assertThat(first.history().get(0)).satisfies(v -> {
+            assertThat(v.source()).isEqualTo("git");
+            assertThat(v.ref()).isEqualTo("main");
+            assertThat(v.commit()).isEqualTo("a".repeat(40));
+        });
+        assertThat(core.refreshArtifact("hello").history()).hasSize(1);
+
+        refs.put("main", new String[] {"b".repeat(40), "second"});
+        ArtifactStatus refreshed = core.refreshArtifact("hello");
+
+        assertThat(refreshed.history()).hasSize(2);
+        assertThat(refreshed.history().get(0).commit()).isEqualTo("b".repeat(40));
+        assertThat(refreshed.desired()).isEqualTo(2);
+    }
+
+    @Test
+    void badArtifactRequestsAreRefusedAndChangeNothing() {
+        readyVms(1);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 5, null));
+
+        assertThatThrownBy(() -> core.deployArtifact("hello", new GitArtifactSpec("git://127.0.0.1:9418/app", "nope")))
+                .hasMessageContaining("ref 'nope' not found");
+        assertThatThrownBy(() -> core.deployArtifact("hello", new GitArtifactSpec(" ", "main"))).hasMessageContaining("repository URL");
+        assertThatThrownBy(() -> core.refreshArtifact("hello")).hasMessageContaining("no git artifact");
+        assertThatThrownBy(() -> core.deployArtifact("nobody", bytes("x"))).hasMessageContaining("no subscription 'nobody'");
+        appDir = null;
+        assertThatThrownBy(() -> core.deployArtifact("hello", bytes("x"))).hasMessageContaining("has no appDir");
+
+        assertThat(core.artifact("hello").history()).isEmpty();
+        assertThat(core.subscription("hello").artifact()).isNull();
+        assertThat(artifacts.stored).isEmpty();
     }
 }
