@@ -44,7 +44,11 @@ public class ImageResource implements RestResource {
     public Response download(@PathParam("digest") String digest, @HeaderParam("Range") String range,
                              @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
                              @HeaderParam("If-Range") String ifRange) {
-        ImageBlob blob = store.blob(digest);
+        return serve(store.blob(digest), range, ifNoneMatch, ifRange);
+    }
+
+    /** The blob's bytes (or the asked range of them), for images and application artifacts alike. */
+    static Response serve(ImageBlob blob, String range, String ifNoneMatch, String ifRange) {
         String etag = "\"" + blob.digest() + "\"";
         if (matches(ifNoneMatch, etag)) {
             return Response.notModified().header(HttpHeaders.ETAG, etag).build();

@@ -2,6 +2,9 @@ package io.stratos.lxc.rest.internal;
 
 import io.stratos.lxc.api.security.Role;
 import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.artifact.ArtifactStatus;
+import io.stratos.lxc.api.artifact.GitArtifactSpec;
+import java.io.InputStream;
 import io.stratos.lxc.api.controller.CartridgeProcess;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.controller.Subscription;
@@ -78,6 +81,39 @@ public class SubscriptionResource implements RestResource {
     @Path("{alias}/processes")
     public List<CartridgeProcess> processes(@PathParam("alias") String alias) {
         return controller().processes(alias);
+    }
+
+    /** Deploys an uploaded application (tar, tar.gz or zip body) into the subscription: rolled out process by process. */
+    @PUT
+    @Path("{alias}/artifact")
+    @Consumes(MediaType.WILDCARD)
+    public Response deploy(@PathParam("alias") String alias, InputStream artifact) {
+        try {
+            return Response.accepted(controller().deployArtifact(alias, artifact)).build();
+        } catch (StratosException e) {
+            CartridgeResource.leaveBodyUnread(); // refused: the rest of the body is of no use
+            throw e;
+        }
+    }
+
+    /** Deploys a commit of a git repository ({"git": url, "ref": branch, tag or commit}), fetched by the controller. */
+    @POST
+    @Path("{alias}/artifact")
+    public Response deployGit(@PathParam("alias") String alias, GitArtifactSpec git) {
+        return Response.accepted(controller().deployArtifact(alias, git)).build();
+    }
+
+    /** A git webhook: fetches the ref again and rolls out if its commit changed. */
+    @POST
+    @Path("{alias}/artifact/refresh")
+    public Response refresh(@PathParam("alias") String alias) {
+        return Response.accepted(controller().refreshArtifact(alias)).build();
+    }
+
+    @GET
+    @Path("{alias}/artifact")
+    public ArtifactStatus artifact(@PathParam("alias") String alias) {
+        return controller().artifact(alias);
     }
 
     /** The controller as this request's caller may see it: a tenant sees only its own subscriptions. */
