@@ -88,6 +88,7 @@ public class AgentComponent implements StatusContributor, AgentStatus {
         AgentConnection created = new AgentConnection(new ControllerClient(current.controllerUrl()), this::registration, reconciler);
         reconciler.onChange(created::reportQuietly);
         runtimes.images().authorizeWith(created::authorization);
+        runtimes.artifacts().authorizeWith(created::authorization);
         connection = created;
         created.start();
     }

@@ -31,6 +31,7 @@ final class AgentRuntimes implements AutoCloseable {
 
     private final PortAllocator ports;
     private final ImageCache images;
+    private final ImageCache artifacts;
     private final Map<String, ContainerRuntime> runtimes = new LinkedHashMap<>();
     private final ProcessLauncher launcher;
 
@@ -61,7 +62,10 @@ final class AgentRuntimes implements AutoCloseable {
                 });
             }
         }
-        launcher = new ProcessLauncher(ports, images, this::runtime, digest -> ImageCache.imageUrl(settings.controllerUrl(), digest));
+        artifacts = new ImageCache(ImageCache.Kind.ARTIFACT, data.resolve("artifacts"), data.resolve("artifact-downloads"),
+                settings.imageCacheMiB() * 1024L * 1024L, ImageCache.defaultHttpClient(), exec);
+        launcher = new ProcessLauncher(ports, images, this::runtime, digest -> ImageCache.imageUrl(settings.controllerUrl(), digest))
+                .withArtifacts(artifacts, digest -> ImageCache.artifactUrl(settings.controllerUrl(), digest));
     }
 
     ProcessLauncher launcher() {
@@ -87,6 +91,11 @@ final class AgentRuntimes implements AutoCloseable {
 
     PortAllocator ports() {
         return ports;
+    }
+
+    /** Application artifacts, unpacked once per VM and shared read-only by the processes that run them. */
+    ImageCache artifacts() {
+        return artifacts;
     }
 
     ImageCache images() {

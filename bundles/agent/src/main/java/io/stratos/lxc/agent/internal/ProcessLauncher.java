@@ -29,20 +29,26 @@ final class ProcessLauncher {
 
     /** A process to run; 0 for a resource means "the manifest's request". */
     record Request(String processId, String runtime, String imageDigest, Map<String, String> env, int cpuMillis, int memoryMiB,
-                   int pidsMax) {
+                   int pidsMax, String artifactDigest) {
         Request {
             env = env == null ? Map.of() : Map.copyOf(env);
         }
-    }
 
-    /** What became of it: RUNNING with its port, or FAILED with the reason. */
-    record Outcome(String processId, String runtime, boolean running, int hostPort, String reason, ContainerInfo container) {
-        static Outcome failed(Request request, String reason) {
-            return new Outcome(request.processId(), request.runtime(), false, 0, reason, null);
+        Request(String processId, String runtime, String imageDigest, Map<String, String> env, int cpuMillis, int memoryMiB,
+                int pidsMax) {
+            this(processId, runtime, imageDigest, env, cpuMillis, memoryMiB, pidsMax, null);
         }
     }
 
-    private record Running(String runtime, String imageDigest) {
+    /** What became of it: RUNNING with its port (and the manifest's health path, or null), or FAILED with the reason. */
+    record Outcome(String processId, String runtime, boolean running, int hostPort, String reason, ContainerInfo container,
+                   String healthPath) {
+        static Outcome failed(Request request, String reason) {
+            return new Outcome(request.processId(), request.runtime(), false, 0, reason, null, null);
+        }
+    }
+
+    private record Running(String runtime, String imageDigest, String artifactDigest) {
     }
 
     private final PortAllocator ports;
@@ -50,6 +56,8 @@ final class ProcessLauncher {
     private final Function<String, ContainerRuntime> runtimes;
     private final Function<String, URI> imageUrl;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private ImageCache artifacts;
+    private Function<String, URI> artifactUrl;
 
     /**
      * @param runtimes by name; throws a {@link StratosException} for an unknown or unavailable one
@@ -60,6 +68,13 @@ final class ProcessLauncher {
         this.images = images;
         this.runtimes = runtimes;
         this.imageUrl = imageUrl;
+    }
+
+    /** Where application artifacts are cached and fetched from; without it a process with an artifact FAILS. */
+    ProcessLauncher withArtifacts(ImageCache artifacts, Function<String, URI> artifactUrl) {
+        this.artifacts = artifacts;
+        this.artifactUrl = artifactUrl;
+        return this;
     }
 
     Outcome launch(Request request) {
@@ -79,8 +94,20 @@ final class ProcessLauncher {
             return Outcome.failed(request, e.getMessage());
         }
         int port = 0;
+        CachedImage artifact = null;
         try {
             ImageManifest manifest = ImageManifest.read(image.manifest());
+            ContainerSpec.Application application = null;
+            if (request.artifactDigest() != null) {
+                if (manifest.appDir() == null) {
+                    throw StratosException.invalid("appDir", "cartridge " + manifest.name() + " has no appDir for the application", null);
+                }
+                if (artifacts == null) {
+                    throw StratosException.unavailable("this agent has no artifact cache", null);
+                }
+                artifact = artifacts.acquire(request.artifactDigest(), artifactUrl.apply(request.artifactDigest()));
+                application = new ContainerSpec.Application(artifact.digest(), artifact.dir().resolve("app"), manifest.appDir());
+            }
             if (!manifest.runtimes().contains(runtime.name())) {
                 throw StratosException.invalid("runtime", "cartridge " + manifest.name() + " does not support runtime " + runtime.name()
                         + " (it supports " + manifest.runtimes() + ")", null);
@@ -90,15 +117,18 @@ final class ProcessLauncher {
             env.putAll(request.env());
             ContainerSpec spec = new ContainerSpec(request.processId(), manifest.name(), image.digest(), image.rootfs(), manifest.start(),
                     env, manifest.port(), port, pick(request.cpuMillis(), manifest.cpuMillis()),
-                    pick(request.memoryMiB(), manifest.memoryMiB()), request.pidsMax());
+                    pick(request.memoryMiB(), manifest.memoryMiB()), request.pidsMax(), application);
             ContainerInfo info = runtime.start(spec);
-            running.put(request.processId(), new Running(runtime.name(), image.digest()));
-            return new Outcome(request.processId(), runtime.name(), true, port, "", info);
+            running.put(request.processId(), new Running(runtime.name(), image.digest(), artifact == null ? "" : artifact.digest()));
+            return new Outcome(request.processId(), runtime.name(), true, port, "", info, manifest.healthPath());
         } catch (StratosException e) {
             if (port != 0) {
                 ports.release(request.processId());
             }
             images.release(image.digest());
+            if (artifact != null) {
+                artifacts.release(artifact.digest());
+            }
             LOG.warn("Process {} FAILED: {}", request.processId(), e.getMessage());
             return Outcome.failed(request, e.getMessage());
         }
@@ -117,13 +147,16 @@ final class ProcessLauncher {
             if (!process.imageDigest().isEmpty()) {
                 images.release(process.imageDigest());
             }
+            if (!process.artifactDigest().isEmpty() && artifacts != null) {
+                artifacts.release(process.artifactDigest());
+            }
         }
     }
 
     /** Takes over a container found running after an agent restart (its port is already reserved). */
     void adopted(ContainerInfo info) {
         boolean held = !info.imageDigest().isEmpty() && images.retain(info.imageDigest());
-        running.put(info.processId(), new Running(info.runtime(), held ? info.imageDigest() : ""));
+        running.put(info.processId(), new Running(info.runtime(), held ? info.imageDigest() : "", ""));
     }
 
     Optional<String> runtimeOf(String processId) {

@@ -54,6 +54,10 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         volatile ContainerStats lastStats;
         volatile ProcessMetrics metrics = ProcessMetrics.NONE;
         volatile long startedAtMillis;
+        /** The manifest's health check path; null: any HTTP answer on / counts (also for re-adopted containers). */
+        volatile String healthPath;
+        /** The last health check's HTTP status, -1 when nothing answered. */
+        volatile int lastStatus = -1;
     }
 
     private final AgentRuntimes runtimes;
@@ -125,7 +129,7 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             long now = clock.getAsLong();
             for (Tracked t : tracked.values()) {
                 if (t.state == ProcessState.STARTING && t.hostPort > 0 && now - t.startedAtMillis < STARTING_FAST_MILLIS
-                        && healthy(t.hostPort)) {
+                        && healthy(t)) {
                     t.reason = "";
                     t.state = ProcessState.RUNNING;
                     changed = true;
@@ -175,9 +179,11 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         Optional<ContainerInfo> container = inspect(process);
         if (container.isPresent() && container.get().running()) {
             t.hostPort = container.get().hostPort();
-            boolean healthy = healthy(t.hostPort);
+            boolean healthy = healthy(t);
             // Reason before state: a concurrent report must never pair a new state with an old reason.
-            t.reason = healthy ? "" : "waiting for it to answer HTTP on 127.0.0.1:" + t.hostPort;
+            t.reason = healthy ? "" : t.lastStatus > 0
+                    ? "health check GET " + t.healthPath + " answered HTTP " + t.lastStatus
+                    : "waiting for it to answer HTTP on 127.0.0.1:" + t.hostPort;
             t.state = healthy ? ProcessState.RUNNING : ProcessState.STARTING;
             sample(process, t);
             return before != t.state;
@@ -203,9 +209,11 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         t.reason = "starting";
         t.state = ProcessState.STARTING;
         ProcessLauncher.Outcome outcome = runtimes.launcher().launch(new ProcessLauncher.Request(process.processId(),
-                process.runtime(), process.imageDigest(), process.env(), process.cpuMillis(), process.memoryMiB(), 256));
+                process.runtime(), process.imageDigest(), process.env(), process.cpuMillis(), process.memoryMiB(), 256,
+                process.artifactDigest()));
         if (outcome.running()) {
             t.startedAtMillis = clock.getAsLong();
+            t.healthPath = outcome.healthPath();
             t.hostPort = outcome.hostPort();
             t.reason = "started; waiting for it to answer HTTP";
             LOG.info("Process {} started under {} on 127.0.0.1:{}", process.processId(), outcome.runtime(), outcome.hostPort());
@@ -241,16 +249,23 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         }
     }
 
-    /** Any HTTP answer counts: the process is up and serving. */
-    private boolean healthy(int hostPort) {
+    /**
+     * With a health path from the manifest: an answer below 500 there (a 5xx means the application is broken, which is
+     * what stops a rollout). Without one: any HTTP answer on / counts, the process is up and serving.
+     */
+    private boolean healthy(Tracked t) {
+        int hostPort = t.hostPort;
         if (hostPort <= 0) {
             return false;
         }
+        String path = t.healthPath;
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + "/"))
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + (path == null ? "/" : path)))
                     .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() > 0;
+            t.lastStatus = response.statusCode();
+            return path == null ? response.statusCode() > 0 : response.statusCode() < 500;
         } catch (Exception e) {
+            t.lastStatus = -1;
             return false;
         }
     }

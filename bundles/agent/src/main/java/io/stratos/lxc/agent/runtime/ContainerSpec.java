@@ -21,10 +21,33 @@ import java.util.regex.Pattern;
  * @param cpuMillis     CPU limit in thousandths of a core (0 = none)
  * @param memoryMiB     memory limit (0 = none)
  * @param pidsMax       process count limit (0 = none)
+ * @param application   the application to place into the container's own writable layer, or null
  */
 public record ContainerSpec(String processId, String imageName, String imageDigest, Path imageRootfs, List<String> argv,
                             Map<String, String> env, int containerPort, int hostPort, int cpuMillis, int memoryMiB,
-                            int pidsMax) {
+                            int pidsMax, Application application) {
+
+    /**
+     * An application artifact for the process: the unpacked tree (shared by every process of this VM that runs this
+     * artifact, read only) and the directory of the rootfs it goes to (the manifest's {@code appDir}).
+     */
+    public record Application(String digest, Path tree, String appDir) {
+        public Application {
+            if (appDir == null || !appDir.startsWith("/") || appDir.contains("..") || appDir.equals("/")) {
+                throw StratosException.invalid("appDir", "appDir '" + appDir + "' is not an absolute directory below /", null);
+            }
+        }
+
+        /** appDir without its leading slash, to resolve against a rootfs. */
+        public String relativeAppDir() {
+            return appDir.replaceAll("^/+", "").replaceAll("/+$", "");
+        }
+    }
+
+    public ContainerSpec(String processId, String imageName, String imageDigest, Path imageRootfs, List<String> argv,
+                         Map<String, String> env, int containerPort, int hostPort, int cpuMillis, int memoryMiB, int pidsMax) {
+        this(processId, imageName, imageDigest, imageRootfs, argv, env, containerPort, hostPort, cpuMillis, memoryMiB, pidsMax, null);
+    }
 
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");

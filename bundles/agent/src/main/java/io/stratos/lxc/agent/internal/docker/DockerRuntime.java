@@ -229,6 +229,21 @@ public final class DockerRuntime implements ContainerRuntime {
         } catch (DockerException e) {
             throw StratosException.unavailable("docker create of " + name + " failed: " + e.getMessage(), null);
         }
+        if (spec.application() != null) {
+            try {
+                // into the container's own writable layer, before it starts: processes share the image, not the code
+                client().copyArchiveToContainerCmd(id).withHostResource(spec.application().tree().toString())
+                        .withDirChildrenOnly(true).withRemotePath(spec.application().appDir()).exec();
+            } catch (DockerException | IllegalArgumentException e) {
+                try {
+                    client().removeContainerCmd(id).withForce(true).exec();
+                } catch (DockerException ignored) {
+                    // best effort
+                }
+                throw StratosException.unavailable("cannot place application " + spec.application().digest() + " into "
+                        + spec.application().appDir() + " of " + name + ": " + e.getMessage(), "the image must have that directory");
+            }
+        }
         try {
             client().startContainerCmd(id).exec();
         } catch (DockerException e) {

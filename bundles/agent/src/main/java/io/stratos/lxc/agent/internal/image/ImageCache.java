@@ -67,7 +67,34 @@ public final class ImageCache {
     /** The Authorization header for image downloads (the agent's credentials once registered), or null. */
     private volatile java.util.function.Supplier<String> authorization = () -> null;
 
+    /** What the cache holds: cartridge images (cartridge.json + rootfs/) or application artifacts (app/). */
+    public enum Kind {
+        IMAGE("image", "cartridge.json and rootfs/"), ARTIFACT("artifact", "app/");
+
+        final String word;
+        final String layout;
+
+        Kind(String word, String layout) {
+            this.word = word;
+            this.layout = layout;
+        }
+
+        boolean laidOut(Path dir) {
+            return this == IMAGE
+                    ? Files.isRegularFile(dir.resolve("cartridge.json"), LinkOption.NOFOLLOW_LINKS)
+                            && Files.isDirectory(dir.resolve("rootfs"), LinkOption.NOFOLLOW_LINKS)
+                    : Files.isDirectory(dir.resolve("app"), LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    private final Kind kind;
+
     public ImageCache(Path imagesDir, Path downloadsDir, long maxBytes, HttpClient http, Exec exec) {
+        this(Kind.IMAGE, imagesDir, downloadsDir, maxBytes, http, exec);
+    }
+
+    public ImageCache(Kind kind, Path imagesDir, Path downloadsDir, long maxBytes, HttpClient http, Exec exec) {
+        this.kind = kind;
         this.imagesDir = imagesDir;
         this.downloadsDir = downloadsDir;
         this.maxBytes = maxBytes;
@@ -97,6 +124,12 @@ public final class ImageCache {
     public static URI imageUrl(String controllerUrl, String digest) {
         String base = controllerUrl.endsWith("/") ? controllerUrl.substring(0, controllerUrl.length() - 1) : controllerUrl;
         return URI.create(base + "/api/v1/images/sha256:" + hex(digest));
+    }
+
+    /** {@code <controllerUrl>/api/v1/artifacts/sha256:<hex>}. */
+    public static URI artifactUrl(String controllerUrl, String digest) {
+        String base = controllerUrl.endsWith("/") ? controllerUrl.substring(0, controllerUrl.length() - 1) : controllerUrl;
+        return URI.create(base + "/api/v1/artifacts/sha256:" + hex(digest));
     }
 
     /** The 64 hex digits of {@code sha256:<hex>} or {@code <hex>}. */
@@ -269,14 +302,14 @@ public final class ImageCache {
             String actual = sha256(tarball);
             if (!actual.equals(hex)) {
                 deleteQuietly(tarball);
-                throw StratosException.invalid("digest", "image from " + source + " has digest sha256:" + actual
+                throw StratosException.invalid("digest", kind.word + " from " + source + " has digest sha256:" + actual
                         + ", expected sha256:" + hex + ": refused", "the store's copy is corrupt or the URL is wrong");
             }
         }
         long fetched = System.nanoTime();
         CachedImage image = unpack(hex, tarball);
         deleteQuietly(tarball);
-        LOG.info("Image sha256:{} fetched in {} ms, unpacked in {} ms ({} bytes)", hex, (fetched - started) / 1_000_000,
+        LOG.info("{} sha256:{} fetched in {} ms, unpacked in {} ms ({} bytes)", kind.word, hex, (fetched - started) / 1_000_000,
                 (System.nanoTime() - fetched) / 1_000_000, image.sizeBytes());
         return image;
     }
@@ -297,10 +330,10 @@ public final class ImageCache {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
-            throw StratosException.unavailable("cannot fetch image sha256:" + hex + " from " + source + ": " + e, "is the controller reachable?");
+            throw StratosException.unavailable("cannot fetch " + kind.word + " sha256:" + hex + " from " + source + ": " + e, "is the controller reachable?");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw StratosException.unavailable("interrupted while fetching image sha256:" + hex, null);
+            throw StratosException.unavailable("interrupted while fetching " + kind.word + " sha256:" + hex, null);
         }
         int status = response.statusCode();
         try (InputStream body = response.body()) {
@@ -308,10 +341,10 @@ public final class ImageCache {
                 return; // we have it all already; the digest check decides
             }
             if (status == 404) {
-                throw StratosException.notFound("image sha256:" + hex + " is not in the store at " + source, null);
+                throw StratosException.notFound(kind.word + " sha256:" + hex + " is not in the store at " + source, null);
             }
             if (status != 200 && status != 206) {
-                throw StratosException.unavailable("fetching image sha256:" + hex + " from " + source + " answered HTTP " + status, null);
+                throw StratosException.unavailable("fetching " + kind.word + " sha256:" + hex + " from " + source + " answered HTTP " + status, null);
             }
             boolean append = status == 206;
             try (OutputStream out = Files.newOutputStream(tarball, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -320,7 +353,7 @@ public final class ImageCache {
             }
         } catch (IOException e) {
             // keep what we have: the next attempt resumes from there
-            throw StratosException.unavailable("download of image sha256:" + hex + " broke off after " + size(tarball) + " bytes ("
+            throw StratosException.unavailable("download of " + kind.word + " sha256:" + hex + " broke off after " + size(tarball) + " bytes ("
                     + e.getMessage() + "); the next attempt resumes from there", "retry");
         }
     }
@@ -336,11 +369,10 @@ public final class ImageCache {
                         || usableSpace(imagesDir) < 64 * 1024;
                 throw full ? StratosException.unavailable("no space left to unpack image sha256:" + hex + " in " + imagesDir,
                         "free disk space or lower imageCacheMiB")
-                        : StratosException.invalid("image", "image sha256:" + hex + " cannot be unpacked: " + tar.output(), null);
+                        : StratosException.invalid("image", kind.word + " sha256:" + hex + " cannot be unpacked: " + tar.output(), null);
             }
-            if (!Files.isRegularFile(temp.resolve("cartridge.json"), LinkOption.NOFOLLOW_LINKS)
-                    || !Files.isDirectory(temp.resolve("rootfs"), LinkOption.NOFOLLOW_LINKS)) {
-                throw StratosException.invalid("image", "image sha256:" + hex + " has no cartridge.json and rootfs/ at its top", null);
+            if (!kind.laidOut(temp)) {
+                throw StratosException.invalid(kind.word, kind.word + " sha256:" + hex + " has no " + kind.layout + " at its top", null);
             }
             long bytes = treeSize(temp);
             Files.writeString(temp.resolve(META), String.valueOf(bytes));
@@ -351,7 +383,7 @@ public final class ImageCache {
             }
             return new CachedImage("sha256:" + hex, target, bytes);
         } catch (IOException e) {
-            throw StratosException.unavailable("cannot unpack image sha256:" + hex + ": " + e.getMessage(), "free disk space");
+            throw StratosException.unavailable("cannot unpack " + kind.word + " sha256:" + hex + ": " + e.getMessage(), "free disk space");
         } finally {
             FileTree.delete(temp);
         }

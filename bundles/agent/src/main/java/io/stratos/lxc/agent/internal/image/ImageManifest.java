@@ -16,7 +16,12 @@ import java.util.Map;
  * ignored; a missing or malformed required field is INVALID_INPUT naming it.
  */
 public record ImageManifest(String name, String version, List<String> start, int port, Map<String, String> env,
-                            int cpuMillis, int memoryMiB, List<String> runtimes) {
+                            int cpuMillis, int memoryMiB, List<String> runtimes, String appDir, String healthPath) {
+
+    public ImageManifest(String name, String version, List<String> start, int port, Map<String, String> env,
+                         int cpuMillis, int memoryMiB, List<String> runtimes) {
+        this(name, version, start, port, env, cpuMillis, memoryMiB, runtimes, null, null);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,8 +72,16 @@ public record ImageManifest(String name, String version, List<String> start, int
         } else {
             runtimes.addAll(List.of("lxc", "docker"));
         }
+        String appDir = text(root, "appDir", null);
+        if (appDir != null && (!appDir.startsWith("/") || appDir.contains("..") || appDir.indexOf('\n') >= 0 || appDir.equals("/"))) {
+            throw StratosException.invalid("appDir", "cartridge.json's appDir '" + appDir + "' is not an absolute directory below /", null);
+        }
+        String health = root.path("health").path("http").isTextual() ? root.path("health").path("http").asText() : null;
+        if (health != null && !health.startsWith("/")) {
+            health = "/" + health;
+        }
         return new ImageManifest(name, text(root, "version", ""), start, port, env, resources.path("cpuMillis").asInt(0),
-                resources.path("memoryMiB").asInt(0), runtimes);
+                resources.path("memoryMiB").asInt(0), runtimes, appDir, health);
     }
 
     private static String text(JsonNode root, String field, String fallback) {

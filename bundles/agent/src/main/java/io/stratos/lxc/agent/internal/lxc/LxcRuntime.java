@@ -154,6 +154,9 @@ public final class LxcRuntime implements ContainerRuntime {
                     chown(dir, ids.get().host(0));
                     chown(dir.resolve("upper"), ids.get().host(0));
                 }
+                if (spec.application() != null) {
+                    placeApplication(spec.application(), dir.resolve("upper"), ids);
+                }
                 if (usesLauncher(spec)) {
                     if (!hasShell(spec.imageRootfs())) {
                         throw StratosException.invalid("start", "the start command has arguments with blanks or quotes, which LXC can "
@@ -207,6 +210,30 @@ public final class LxcRuntime implements ContainerRuntime {
             LOG.info("Started LXC container {} ({} on {})", name, spec.imageDigest(), address + ":" + listenPort);
             return inspect(spec.processId()).orElseThrow(() ->
                     StratosException.unavailable("container " + name + " vanished right after its start", null));
+        }
+    }
+
+    /**
+     * Copies the application into the container's own upper layer at appDir, so processes share the image (the
+     * lower layer) but not the code. Files of the artifact replace the image's files of the same name there. Owned
+     * by the container's root (shifted into the id map for an unprivileged container).
+     */
+    private void placeApplication(ContainerSpec.Application application, Path upper, Optional<IdMap> ids) throws IOException {
+        Path target = upper.resolve(application.relativeAppDir()).normalize();
+        if (!target.startsWith(upper)) {
+            throw StratosException.invalid("appDir", "appDir " + application.appDir() + " leaves the rootfs", null);
+        }
+        Files.createDirectories(target);
+        Exec.Result copied = exec.run(TOOL_TIMEOUT_MS, "cp", "-a", "--no-preserve=ownership", application.tree().toString() + "/.",
+                target.toString());
+        if (!copied.ok()) {
+            throw StratosException.unavailable("cannot place application " + application.digest() + " into " + application.appDir()
+                    + ": " + copied.output().trim(), "check the agent's disk space");
+        }
+        String owner = ids.map(map -> map.host(0) + ":" + map.host(0)).orElse("0:0");
+        Exec.Result owned = exec.run(TOOL_TIMEOUT_MS, "chown", "-R", "-h", owner, upper.toString());
+        if (!owned.ok()) {
+            throw StratosException.unavailable("cannot hand the application to the container's root: " + owned.output().trim(), null);
         }
     }
 
