@@ -610,8 +610,15 @@ public final class LxcRuntime implements ContainerRuntime {
                             "free disk space");
                 }
                 List<String> special = new ArrayList<>();
+                // Hard links (Debian images have them) are one inode under several names: shift each inode once.
+                java.util.Set<Object> shiftedInodes = new java.util.HashSet<>();
                 try (Stream<Path> paths = Files.walk(temp)) {
                     for (Path path : paths.toList()) {
+                        Object inode = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+                                java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+                        if (inode != null && !shiftedInodes.add(inode)) {
+                            continue;
+                        }
                         Map<String, Object> attrs = Files.readAttributes(path, "unix:uid,gid,mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
                         int mode = (Integer) attrs.get("mode");
                         Files.setAttribute(path, "unix:uid", ids.host((Integer) attrs.get("uid")), java.nio.file.LinkOption.NOFOLLOW_LINKS);

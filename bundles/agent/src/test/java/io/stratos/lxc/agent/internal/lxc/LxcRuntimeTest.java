@@ -106,4 +106,20 @@ class LxcRuntimeTest {
         assertThatThrownBy(() -> Subnet.parse("10.213.0.0/30")).isInstanceOf(StratosException.class);
         assertThat(Subnet.parse("10.213.7.9/16").toString()).isEqualTo("10.213.0.0/16");
     }
+
+    /** Debian images have hard links: one inode under two names is shifted once, not pushed out of the map. */
+    @Test
+    void theShiftedLowerLayerShiftsAHardLinkedFileOnce() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "chown needs root");
+        Path rootfs = dir.resolve("image/rootfs");
+        Files.createDirectories(rootfs.resolve("usr/bin"));
+        Files.writeString(rootfs.resolve("usr/bin/perl"), "ELF");
+        Files.createLink(rootfs.resolve("usr/bin/perl5.36"), rootfs.resolve("usr/bin/perl"));
+
+        Path shifted = runtime(LxcOptions.Network.HOST, CgroupReader.Layout.V2).shiftedLower(rootfs, new IdMap(100000, 65536));
+
+        for (String file : List.of("usr/bin/perl", "usr/bin/perl5.36", "usr/bin")) {
+            assertThat(Files.getAttribute(shifted.resolve(file), "unix:uid")).as(file).isEqualTo(100000);
+        }
+    }
 }
