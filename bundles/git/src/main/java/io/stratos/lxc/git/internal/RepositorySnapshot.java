@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -63,9 +64,16 @@ final class RepositorySnapshot implements GitFetcher {
     static final String TEMP_PREFIX = "fetch-";
 
     private final GitSettings settings;
+    /** Sees the temporary repository once fetched (tests check what was fetched). */
+    private final Consumer<Repository> afterFetch;
 
     RepositorySnapshot(GitSettings settings) {
+        this(settings, repository -> { });
+    }
+
+    RepositorySnapshot(GitSettings settings, Consumer<Repository> afterFetch) {
         this.settings = settings;
+        this.afterFetch = afterFetch;
         IsolatedSystemReader.install();
         GitDaemonTransport.register();
     }
@@ -86,6 +94,7 @@ final class RepositorySnapshot implements GitFetcher {
         try (Git git = Git.init().setBare(true).setDirectory(dir.toFile()).call()) {
             Repository repository = git.getRepository();
             ObjectId commitId = fetch(git, remote, wanted);
+            afterFetch.accept(repository);
             try (RevWalk walk = new RevWalk(repository)) {
                 RevCommit commit = walk.parseCommit(commitId);
                 writeTree(repository, commit, tar, maxBytes, remote);

@@ -13,6 +13,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +70,24 @@ class RepositorySnapshotTest {
     }
 
     @Test
+    void aBranchOrTagIsFetchedWithoutItsHistory() throws Exception {
+        List<Boolean> hadFirstCommit = new ArrayList<>();
+        RepositorySnapshot watched = new RepositorySnapshot(fetcher.settings(),
+                fetched -> {
+                    try {
+                        hadFirstCommit.add(fetched.getObjectDatabase().has(repository.first));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+
+        snapshot(watched, url(), "main", repository.second.name());
+        snapshot(watched, url(), "v1", repository.first.name());
+
+        assertThat(hadFirstCommit).containsExactly(false, true);
+    }
+
+    @Test
     void anotherBranchGivesItsOwnTree() throws Exception {
         Map<String, TestRepository.Entry> tree = snapshot(fetcher, url(), "feature", repository.feature.name());
 
@@ -84,6 +104,8 @@ class RepositorySnapshotTest {
 
     @Test
     void aCommitIdGivesThatCommitEvenWhenNoRefPointsAtIt() throws Exception {
+        assertThat(snapshot(fetcher, url(), repository.middle.name(), repository.middle.name()).get("README").content())
+                .isEqualTo("middle\n");
         assertThat(snapshot(fetcher, url(), repository.first.name(), repository.first.name()).get("README").content())
                 .isEqualTo("first\n");
         assertThat(snapshot(fetcher, url(), repository.feature.name().toUpperCase(), repository.feature.name()))
@@ -203,6 +225,20 @@ class RepositorySnapshotTest {
     }
 
     @Test
+    void sshUrlsAreUnavailableWithoutAnSshTransport() {
+        RepositorySnapshot defaults = new RepositorySnapshot(new GitSettings(GitSettings.DEFAULT_SCHEMES, 10, workDir));
+        for (String url : new String[] {"ssh://git@127.0.0.1:1/x.git", "git@127.0.0.1:x.git"}) {
+            assertThatThrownBy(() -> defaults.snapshot(url, "main", new ByteArrayOutputStream(), 1_000_000))
+                    .as(url)
+                    .isInstanceOfSatisfying(StratosException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+                        assertThat(e.getMessage()).contains("no ssh transport");
+                    });
+        }
+        assertThat(workDir).isEmptyDirectory();
+    }
+
+    @Test
     void aTreePastMaxBytesIsTooLargeAndLeavesNothingBehind() {
         // README (7) + big.bin (10000) + start.sh + app.txt + link target: more than 10000 bytes
         assertThatThrownBy(() -> fetcher.snapshot(url(), "main", new ByteArrayOutputStream(), 10_000))
@@ -236,7 +272,9 @@ class RepositorySnapshotTest {
             assertThat(snapshot(fetcher, url, "main", repository.second.name()).get("README").content())
                     .isEqualTo("second\n");
             assertThat(snapshot(fetcher, url, "v1.0", repository.first.name())).doesNotContainKey("big.bin");
-            // git daemon does not give out unadvertised commits by id: found after fetching everything
+            // git daemon does not give out commits no ref points at by id: found after fetching everything
+            assertThat(snapshot(fetcher, url, repository.middle.name(), repository.middle.name()).get("README").content())
+                    .isEqualTo("middle\n");
             assertThat(snapshot(fetcher, url, repository.first.name(), repository.first.name())).containsKey("README");
             Map<String, TestRepository.Entry> tree = snapshot(fetcher, url, "feature", repository.feature.name());
             assertThat(tree.get("bin/start.sh").executable()).isTrue();

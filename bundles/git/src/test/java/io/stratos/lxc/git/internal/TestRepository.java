@@ -14,7 +14,7 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.revwalk.RevCommit;
 
 /**
- * A real repository built with JGit: two commits on {@code main} (the second adds {@code big.bin} and changes
+ * A real repository built with JGit: three commits on {@code main} (the last adds {@code big.bin}; each changes
  * {@code README}), a lightweight tag {@code v1} and an annotated tag {@code v1.0} on the first, a branch
  * {@code feature} with a commit of its own; an executable script, a symbolic link and a subdirectory.
  */
@@ -22,12 +22,15 @@ final class TestRepository {
 
     final Path dir;
     final RevCommit first;
+    /** Between first and second on main: no ref points at it. */
+    final RevCommit middle;
     final RevCommit second;
     final RevCommit feature;
 
-    private TestRepository(Path dir, RevCommit first, RevCommit second, RevCommit feature) {
+    private TestRepository(Path dir, RevCommit first, RevCommit middle, RevCommit second, RevCommit feature) {
         this.dir = dir;
         this.first = first;
+        this.middle = middle;
         this.second = second;
         this.feature = feature;
     }
@@ -48,6 +51,10 @@ final class TestRepository {
             git.tag().setName("v1").setAnnotated(false).setObjectId(first).call();
             git.tag().setName("v1.0").setAnnotated(true).setMessage("release 1.0").setObjectId(first).call();
 
+            write(dir.resolve("README"), "middle\n");
+            git.add().addFilepattern(".").call();
+            RevCommit middle = commit(git, "middle");
+
             write(dir.resolve("README"), "second\n");
             write(dir.resolve("big.bin"), "x".repeat(10_000));
             git.add().addFilepattern(".").call();
@@ -58,7 +65,7 @@ final class TestRepository {
             git.add().addFilepattern(".").call();
             RevCommit feature = commit(git, "feature");
             git.checkout().setName("main").call();
-            return new TestRepository(dir, first, second, feature);
+            return new TestRepository(dir, first, middle, second, feature);
         }
     }
 
