@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,14 @@ public class GitComponent implements GitFetcher, StatusContributor {
         }
         RepositorySnapshot.deleteLeftovers(read.workDir());
         fetcher = new RepositorySnapshot(read);
+    }
+
+    /** JGit outlives this bundle: take back what was registered with it. */
+    @Deactivate
+    void deactivate() {
+        fetcher = null;
+        GitDaemonTransport.unregister();
+        IsolatedSystemReader.uninstall();
     }
 
     @Override

@@ -78,6 +78,14 @@ final class GitDaemonTransport extends TcpTransport implements PackTransport {
         }
     }
 
+    /** Gives {@code git://} back to JGit's own transport (this bundle is stopping). */
+    static synchronized void unregister() {
+        if (registered) {
+            Transport.unregister(PROTOCOL);
+            registered = false;
+        }
+    }
+
     private GitDaemonTransport(Repository local, URIish uri) {
         super(local, uri);
     }

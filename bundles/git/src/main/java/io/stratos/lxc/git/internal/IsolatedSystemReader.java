@@ -23,6 +23,13 @@ final class IsolatedSystemReader extends SystemReader.Delegate {
         }
     }
 
+    /** Puts JGit's own reader back (this bundle is stopping: JGit must not keep a class of it). */
+    static synchronized void uninstall() {
+        if (SystemReader.getInstance() instanceof IsolatedSystemReader) {
+            SystemReader.setInstance(null);
+        }
+    }
+
     @Override
     public FileBasedConfig openUserConfig(Config parent, FS fs) {
         return empty(parent, fs);

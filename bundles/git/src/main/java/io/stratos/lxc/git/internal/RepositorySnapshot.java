@@ -32,6 +32,7 @@ import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.lib.AbbreviatedObjectId;
+import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -39,6 +40,7 @@ import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.RefSpec;
@@ -93,6 +95,12 @@ final class RepositorySnapshot implements GitFetcher {
         Path dir = temporaryRepository();
         try (Git git = Git.init().setBare(true).setDirectory(dir.toFile()).call()) {
             Repository repository = git.getRepository();
+            // a fetch would otherwise start an automatic gc in the background, writing into the directory being deleted
+            StoredConfig config = repository.getConfig();
+            config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);
+            config.setBoolean(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH, false);
+            config.setBoolean(ConfigConstants.CONFIG_CORE_SECTION, null, ConfigConstants.CONFIG_KEY_LOGALLREFUPDATES, false);
+            config.save();
             ObjectId commitId = fetch(git, remote, wanted);
             afterFetch.accept(repository);
             try (RevWalk walk = new RevWalk(repository)) {
@@ -358,18 +366,31 @@ final class RepositorySnapshot implements GitFetcher {
 
     /** Deletes a temporary repository; returns whether it is gone. */
     static boolean delete(Path dir) {
-        if (!Files.exists(dir)) {
-            return true;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
+        IOException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return true;
             }
-            return true;
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Could not delete the temporary repository {}: {}", dir, e.toString());
-            return false;
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+                return true;
+            } catch (IOException e) {
+                last = e;
+            } catch (java.io.UncheckedIOException e) {
+                last = e.getCause();
+            }
+            LOG.debug("Deleting {} failed ({}); retrying", dir, last.toString());
+            try {
+                Thread.sleep(20L << attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
+        LOG.warn("Could not delete the temporary repository {}: {}", dir, String.valueOf(last));
+        return false;
     }
 
     /** Removes what fetches interrupted by a crash left behind. */

@@ -225,6 +225,54 @@ class RepositorySnapshotTest {
     }
 
     @Test
+    void anHttpServerThatNeverAnswersIsUnavailableAfterTheTimeout() throws Exception {
+        RepositorySnapshot impatient = new RepositorySnapshot(new GitSettings(Set.of("http"), 1, workDir));
+        try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try (Socket ignored = silent.accept()) {
+                    Thread.sleep(10_000);
+                } catch (Exception e) {
+                    // closed by the test
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            assertThatThrownBy(() -> impatient.snapshot("http://127.0.0.1:" + silent.getLocalPort() + "/x.git", "main",
+                    new ByteArrayOutputStream(), 1_000_000))
+                    .isInstanceOfSatisfying(StratosException.class, e -> {
+                        assertThat(e.kind()).as(e.getMessage()).isEqualTo(Kind.UNAVAILABLE);
+                        assertThat(e.getMessage()).contains("no answer within 1 s");
+                    });
+            acceptor.interrupt();
+        }
+        assertThat(workDir).isEmptyDirectory();
+    }
+
+    @Test
+    void aRepositoryBehindAuthenticationIsUnavailableSayingSo() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"git\"");
+            exchange.sendResponseHeaders(401, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            RepositorySnapshot http = new RepositorySnapshot(new GitSettings(Set.of("http"), 10, workDir));
+            assertThatThrownBy(() -> http.snapshot("http://127.0.0.1:" + server.getAddress().getPort() + "/private.git",
+                    "main", new ByteArrayOutputStream(), 1_000_000))
+                    .isInstanceOfSatisfying(StratosException.class, e -> {
+                        assertThat(e.kind()).as(e.getMessage()).isEqualTo(Kind.UNAVAILABLE);
+                        assertThat(e.getMessage()).contains("authentication required");
+                    });
+        } finally {
+            server.stop(0);
+        }
+        assertThat(workDir).isEmptyDirectory();
+    }
+
+    @Test
     void sshUrlsAreUnavailableWithoutAnSshTransport() {
         RepositorySnapshot defaults = new RepositorySnapshot(new GitSettings(GitSettings.DEFAULT_SCHEMES, 10, workDir));
         for (String url : new String[] {"ssh://git@127.0.0.1:1/x.git", "git@127.0.0.1:x.git"}) {
