@@ -64,6 +64,7 @@ final class RepositorySnapshot implements GitFetcher {
     /** Where the fetched commit lands in the temporary repository. */
     private static final String TARGET = "refs/stratos/target";
     static final String TEMP_PREFIX = "fetch-";
+    private static final String TOO_LARGE_HINT = "make the repository smaller (keep build outputs and large binaries out of it)";
 
     private final GitSettings settings;
     /** Sees the temporary repository once fetched (tests check what was fetched). */
@@ -101,7 +102,7 @@ final class RepositorySnapshot implements GitFetcher {
             config.setBoolean(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH, false);
             config.setBoolean(ConfigConstants.CONFIG_CORE_SECTION, null, ConfigConstants.CONFIG_KEY_LOGALLREFUPDATES, false);
             config.save();
-            ObjectId commitId = fetch(git, remote, wanted);
+            ObjectId commitId = fetch(git, remote, wanted, maxBytes);
             afterFetch.accept(repository);
             try (RevWalk walk = new RevWalk(repository)) {
                 RevCommit commit = walk.parseCommit(commitId);
@@ -165,7 +166,7 @@ final class RepositorySnapshot implements GitFetcher {
     }
 
     /** Fetches what {@code ref} names into {@link #TARGET} and returns the commit id it points at. */
-    private ObjectId fetch(Git git, Remote remote, String ref) throws GitAPIException, IOException {
+    private ObjectId fetch(Git git, Remote remote, String ref, long maxBytes) throws GitAPIException, IOException {
         if ("ssh".equals(remote.scheme) && SshSessionFactory.getInstance() == null) {
             throw StratosException.unavailable("cannot reach " + remote.display + ": this controller has no ssh transport for git",
                     "use an https:// or git:// URL");
@@ -174,14 +175,14 @@ final class RepositorySnapshot implements GitFetcher {
                 .callAsMap();
         String name = refName(advertised, ref);
         if (name != null) {
-            fetchShallow(git, remote, "+" + name + ":" + TARGET);
+            fetchShallow(git, remote, "+" + name + ":" + TARGET, maxBytes);
             return target(git.getRepository(), remote, ref);
         }
         if (FULL_ID.matcher(ref).matches()) {
-            return fetchCommit(git, remote, ObjectId.fromString(ref.toLowerCase(Locale.ROOT)), advertised);
+            return fetchCommit(git, remote, ObjectId.fromString(ref.toLowerCase(Locale.ROOT)), advertised, maxBytes);
         }
         if (ABBREVIATED_ID.matcher(ref).matches()) {
-            fetchAll(git, remote);
+            fetchAll(git, remote, ref, maxBytes);
             try (ObjectReader reader = git.getRepository().newObjectReader()) {
                 Collection<ObjectId> candidates = reader.resolve(AbbreviatedObjectId.fromString(ref.toLowerCase(Locale.ROOT)));
                 List<ObjectId> commits = new ArrayList<>();
@@ -212,23 +213,50 @@ final class RepositorySnapshot implements GitFetcher {
         return null;
     }
 
-    private void fetchShallow(Git git, Remote remote, String spec) throws GitAPIException {
-        git.fetch().setRemote(remote.url).setRefSpecs(new RefSpec(spec)).setDepth(1).setTagOpt(TagOpt.NO_TAGS)
-                .setTimeout(settings.timeoutSeconds()).call();
+    /** Just that ref's commit and tree; cancelled once the repository takes a tenth more than maxBytes on disk. */
+    private void fetchShallow(Git git, Remote remote, String spec, long maxBytes) throws GitAPIException {
+        FetchBudget budget = new FetchBudget(git.getRepository().getDirectory().toPath(), slack(maxBytes, 1.1));
+        try {
+            git.fetch().setRemote(remote.url).setRefSpecs(new RefSpec(spec)).setDepth(1).setTagOpt(TagOpt.NO_TAGS)
+                    .setTimeout(settings.timeoutSeconds()).setProgressMonitor(budget).call();
+        } catch (GitAPIException | RuntimeException e) {
+            if (budget.exceeded()) {
+                throw StratosException.tooLarge("git", "the tree of " + remote.display + " is larger than " + maxBytes
+                        + " bytes (its fetch passed " + budget.limit() + " bytes)", TOO_LARGE_HINT);
+            }
+            throw e;
+        }
     }
 
-    private void fetchAll(Git git, Remote remote) throws GitAPIException {
-        git.fetch().setRemote(remote.url)
-                .setRefSpecs(new RefSpec("+refs/heads/*:refs/all/heads/*"), new RefSpec("+refs/tags/*:refs/all/tags/*"))
-                .setTagOpt(TagOpt.NO_TAGS).setTimeout(settings.timeoutSeconds()).call();
+    /** Every branch and tag with history, to find a commit by id; cancelled past four times maxBytes on disk. */
+    private void fetchAll(Git git, Remote remote, String ref, long maxBytes) throws GitAPIException {
+        FetchBudget budget = new FetchBudget(git.getRepository().getDirectory().toPath(), slack(maxBytes, 4));
+        try {
+            git.fetch().setRemote(remote.url)
+                    .setRefSpecs(new RefSpec("+refs/heads/*:refs/all/heads/*"), new RefSpec("+refs/tags/*:refs/all/tags/*"))
+                    .setTagOpt(TagOpt.NO_TAGS).setTimeout(settings.timeoutSeconds()).setProgressMonitor(budget).call();
+        } catch (GitAPIException | RuntimeException e) {
+            if (budget.exceeded()) {
+                throw StratosException.tooLarge("git", remote.display + " does not give out commit '" + ref
+                        + "' by id, and all its branches and tags are more than " + budget.limit() + " bytes",
+                        "name a branch or tag instead of a commit id");
+            }
+            throw e;
+        }
+    }
+
+    /** The fetch's allowance on disk: the content's bytes times a factor, plus room for git's own files. */
+    private static long slack(long maxBytes, double factor) {
+        double limit = maxBytes * factor + 1024 * 1024;
+        return limit >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) limit;
     }
 
     /** A commit id: asked for directly (servers that allow it), else found in a full fetch of branches and tags. */
-    private ObjectId fetchCommit(Git git, Remote remote, ObjectId id, Map<String, Ref> advertised)
+    private ObjectId fetchCommit(Git git, Remote remote, ObjectId id, Map<String, Ref> advertised, long maxBytes)
             throws GitAPIException, IOException {
         try {
             // JGit asks for the id but records no ref for it: look the commit up in what arrived
-            fetchShallow(git, remote, "+" + id.name() + ":" + TARGET);
+            fetchShallow(git, remote, "+" + id.name() + ":" + TARGET, maxBytes);
             try (RevWalk walk = new RevWalk(git.getRepository())) {
                 return walk.parseCommit(id);
             } catch (MissingObjectException e) {
@@ -241,7 +269,7 @@ final class RepositorySnapshot implements GitFetcher {
             LOG.debug("{} does not give out commit {} by id ({}); fetching all its branches and tags", remote.display,
                     id.name(), e.getMessage());
         }
-        fetchAll(git, remote);
+        fetchAll(git, remote, id.name(), maxBytes);
         try (RevWalk walk = new RevWalk(git.getRepository())) {
             return walk.parseCommit(id);
         } catch (MissingObjectException | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
@@ -338,7 +366,7 @@ final class RepositorySnapshot implements GitFetcher {
         long sum = total + size;
         if (sum > maxBytes) {
             throw StratosException.tooLarge("git", "the tree of " + remote.display + " is larger than " + maxBytes
-                    + " bytes", "make the repository smaller (keep build outputs and large binaries out of it)");
+                    + " bytes", TOO_LARGE_HINT);
         }
         return sum;
     }

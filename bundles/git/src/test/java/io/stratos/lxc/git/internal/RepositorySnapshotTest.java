@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.Repository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -295,6 +296,32 @@ class RepositorySnapshotTest {
                     assertThat(e.field()).isEqualTo("git");
                     assertThat(e.getMessage()).contains("10000 bytes");
                 });
+        assertThat(workDir).isEmptyDirectory();
+    }
+
+    @Test
+    void aRepositoryFarLargerThanMaxBytesIsStoppedWhileFetching() throws Exception {
+        Path big = temp.resolve("repos/big");
+        Files.createDirectories(big);
+        byte[] noise = new byte[4 * 1024 * 1024];
+        new java.util.Random(42).nextBytes(noise); // incompressible: the pack is as large as the file
+        Files.write(big.resolve("noise.bin"), noise);
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(big.toFile())
+                .setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("noise").setAuthor("Test", "test@example.org").setCommitter("Test", "test@example.org")
+                    .setSign(false).call();
+        }
+        List<Repository> fetched = new ArrayList<>();
+        RepositorySnapshot watched = new RepositorySnapshot(fetcher.settings(), fetched::add);
+
+        assertThatThrownBy(() -> watched.snapshot(big.toUri().toString(), "main", new ByteArrayOutputStream(), 1024))
+                .isInstanceOfSatisfying(StratosException.class, e -> {
+                    assertThat(e.kind()).as(e.getMessage()).isEqualTo(Kind.TOO_LARGE);
+                    assertThat(e.field()).isEqualTo("git");
+                    assertThat(e.getMessage()).contains("its fetch passed");
+                });
+        assertThat(fetched).as("stopped before the fetch completed").isEmpty();
         assertThat(workDir).isEmptyDirectory();
     }
 
