@@ -11,7 +11,8 @@ WITH_BENCH=false
 
 say() { printf '[host-setup] %s\n' "$*"; }
 
-PACKAGES=(openjdk-17-jdk-headless maven lxc docker.io busybox-static uidmap iproute2 curl)
+# git: the git fetcher's tests serve repositories with `git daemon` on 127.0.0.1
+PACKAGES=(openjdk-17-jdk-headless maven lxc docker.io busybox-static uidmap iproute2 curl git)
 # the web console's browser tests (ConsoleE2E) drive Debian's headless chromium through its chromedriver
 $WITH_TEST && PACKAGES+=(postgresql mmdebstrap chromium chromium-driver)
 $WITH_BENCH && PACKAGES+=(gnuplot-nox)

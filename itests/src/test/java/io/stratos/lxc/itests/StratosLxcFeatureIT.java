@@ -3,12 +3,18 @@ package io.stratos.lxc.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.artifact.GitFetcher;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusService;
 import io.stratos.lxc.api.status.SystemStatus;
 import io.stratos.lxc.itests.support.Http;
 import io.stratos.lxc.itests.support.StratosKarafTestSupport;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -43,6 +49,9 @@ public class StratosLxcFeatureIT extends StratosKarafTestSupport {
 
     @Inject
     ConfigurationAdmin configurationAdmin;
+
+    @Inject
+    GitFetcher gitFetcher;
 
     @Test
     public void theFeatureIsInstalledAndTheControllerIsActive() throws Exception {
@@ -113,6 +122,72 @@ public class StratosLxcFeatureIT extends StratosKarafTestSupport {
         configuration.update(good);
         await("ACTIVE again", () -> component(statusService.status(), "controller").state() == ComponentState.ACTIVE,
                 Duration.ofSeconds(10));
+    }
+
+    @Test
+    public void theGitFetcherSnapshotsALocalRepositoryOnceFileUrlsAreAllowed() throws Exception {
+        // a repository made by the git command line, read by JGit inside Karaf
+        Path work = Files.createTempDirectory("stratos-git-it");
+        Path repository = work.resolve("app");
+        Files.createDirectories(repository.resolve("bin"));
+        Files.writeString(repository.resolve("README"), "hello\n");
+        Files.writeString(repository.resolve("bin/run.sh"), "#!/bin/sh\necho run\n");
+        assertTrue(repository.resolve("bin/run.sh").toFile().setExecutable(true));
+        Files.createSymbolicLink(repository.resolve("start"), Path.of("bin/run.sh"));
+        run(repository, "git", "init", "-q", "-b", "main");
+        run(repository, "git", "add", ".");
+        run(repository, "git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "commit", "-q", "-m", "first");
+        run(repository, "git", "tag", "v1");
+        String head = run(repository, "git", "rev-parse", "HEAD").trim();
+        String url = repository.toUri().toString();
+
+        // off by default (etc/io.stratos.lxc.git.cfg)
+        try {
+            gitFetcher.snapshot(url, "main", OutputStream.nullOutputStream(), 1_000_000);
+            throw new AssertionError("file: was allowed by default");
+        } catch (StratosException e) {
+            assertEquals(StratosException.Kind.INVALID_INPUT, e.kind());
+            assertEquals("git", e.field());
+        }
+
+        Configuration configuration = configurationAdmin.getConfiguration("io.stratos.lxc.git", null);
+        Dictionary<String, Object> allowFile = new Hashtable<>();
+        allowFile.put("allowedSchemes", "https, git, file");
+        allowFile.put("workDir", work.resolve("fetches").toString());
+        configuration.update(allowFile);
+        Path tar = work.resolve("app.tar");
+        await("file: allowed", () -> {
+            try (OutputStream out = Files.newOutputStream(tar)) {
+                return gitFetcher.snapshot(url, "v1", out, 1_000_000).equals(head);
+            } catch (StratosException e) {
+                return false;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, Duration.ofSeconds(10));
+
+        String listing = run(work, "tar", "-tvf", tar.toString());
+        assertTrue(listing, listing.matches("(?s).*-rwxr-xr-x .* bin/run\\.sh\n.*"));
+        assertTrue(listing, listing.matches("(?s).* README\n.*"));
+        assertTrue(listing, listing.contains("start -> bin/run.sh"));
+        assertTrue(listing, !listing.contains(".git"));
+        try {
+            gitFetcher.snapshot(url, "nope", OutputStream.nullOutputStream(), 1_000_000);
+            throw new AssertionError("an unknown ref was fetched");
+        } catch (StratosException e) {
+            assertEquals("ref", e.field());
+            assertTrue(e.getMessage(), e.getMessage().contains("ref 'nope' not found in " + url + "; it has branches [main]"));
+        }
+        try (var leftovers = Files.list(work.resolve("fetches"))) {
+            assertEquals(0, leftovers.count());
+        }
+    }
+
+    private static String run(Path dir, String... command) throws Exception {
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(String.join(" ", command) + ": " + output, 0, process.waitFor());
+        return output;
     }
 
     private static ComponentStatus component(SystemStatus status, String name) {
