@@ -146,6 +146,23 @@ public class SecurityE2E {
     }
 
     @Test
+    public void guessingAPasswordIsSlowedDownWith429AndRetryAfter() throws Exception {
+        HttpResponse<String> last = null;
+        for (int i = 0; i < 10 && (last == null || last.statusCode() == 401); i++) {
+            last = as(TestUsers.BOB, "guess-" + i, "GET", "/subscriptions", null);
+        }
+        assertEquals(last.body(), 429, last.statusCode());
+        long retryAfter = Long.parseLong(last.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(String.valueOf(retryAfter), retryAfter >= 1 && retryAfter <= 60);
+        assertTrue(last.body(), last.body().contains("too many failed logins") && last.body().contains("\"hint\""));
+        // others are not held up, and once the pause is over bob's password works
+        assertEquals(200, alice("GET", "/subscriptions", null).statusCode());
+        Thread.sleep(retryAfter * 1000 + 200);
+        assertEquals(200, bob("GET", "/subscriptions", null).statusCode());
+        assertTrue(Files.readString(controller.distribution().log()).contains("Failed login for user 'bob'"));
+    }
+
+    @Test
     public void theShippedDefaultPasswordIsReportedLoudlyUntilItIsChanged() throws Exception {
         String status = controller.get("/status");
         assertTrue(status, status.matches("(?s).*\"name\" : \"security\",\\s*\"state\" : \"ACTIVE\".*"));

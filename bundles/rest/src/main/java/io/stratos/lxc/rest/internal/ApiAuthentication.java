@@ -70,6 +70,18 @@ public class ApiAuthentication implements StatusContributor {
     private record Cached(Caller caller, long expiresAt) {
     }
 
+    /** Password checks for this user (or from this address) are paused after too many failures: answer 429. */
+    static final class LoginThrottled extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final long retryAfterSeconds;
+
+        LoginThrottled(String user, long retryAfterSeconds) {
+            super("too many failed logins for " + user + " or from this address: try again in " + retryAfterSeconds + " s", null,
+                    false, false);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+    }
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile AgentRegistry agents;
 
@@ -81,6 +93,7 @@ public class ApiAuthentication implements StatusContributor {
     private volatile ApiTokens tokens;
     private volatile Path tokenKeyFile;
     private volatile long tokenSeconds = 3600;
+    private LoginThrottle throttle;
     private volatile boolean defaultPasswordAccepted;
     private LongSupplier clock = System::currentTimeMillis;
     private ScheduledExecutorService checker;
@@ -94,6 +107,7 @@ public class ApiAuthentication implements StatusContributor {
         this.realm = realm;
         this.clock = clock;
         this.tokens = new ApiTokens(ApiTokens.randomKey(), clock);
+        this.throttle = new LoginThrottle(5, 60, clock);
     }
 
     @Activate
@@ -113,6 +127,13 @@ public class ApiAuthentication implements StatusContributor {
         cacheMillis = values.integer("cacheSeconds", 30, 0, 3600) * 1000L;
         int checkSeconds = values.integer("defaultPasswordCheckSeconds", 60, 1, 86_400);
         tokenSeconds = values.integer("tokenSeconds", 3600, 60, 86_400);
+        int freeFailures = values.integer("failedLoginsBeforeBackoff", 5, 0, 1000);
+        int maxBackoff = values.integer("maxBackoffSeconds", 60, 1, 3600);
+        if (throttle == null) {
+            throttle = new LoginThrottle(freeFailures, maxBackoff, clock);
+        } else {
+            throttle.configure(freeFailures, maxBackoff);
+        }
         String dataDir = System.getProperty("karaf.data", "data");
         Path keyFile = Path.of(values.string("tokenKeyFile", Path.of(dataDir, "security", "api-token.key").toString()));
         if (tokens == null || !keyFile.equals(tokenKeyFile)) {
@@ -148,6 +169,16 @@ public class ApiAuthentication implements StatusContributor {
 
     /** The caller these {@code Authorization} header credentials belong to, or empty when they are missing or wrong. */
     Optional<Caller> authenticate(String authorization) {
+        return authenticate(authorization, null);
+    }
+
+    /**
+     * As {@link #authenticate(String)}, for a call from {@code address} (null if unknown).
+     *
+     * @throws LoginThrottled when the password would have to be checked for a user (or from an address) that failed
+     *                        too often lately
+     */
+    Optional<Caller> authenticate(String authorization, String address) {
         Optional<String> bearer = bearer(authorization);
         if (bearer.isPresent()) {
             return tokens.verify(bearer.get());
@@ -168,14 +199,26 @@ public class ApiAuthentication implements StatusContributor {
         if (cached != null && cached.expiresAt() > now) {
             return Optional.of(cached.caller());
         }
+        long wait = throttle.retryAfterSeconds(user, address);
+        if (wait > 0) {
+            throw new LoginThrottled(user, wait);
+        }
         Optional<Caller> caller = realm.login(user, password);
-        if (caller.isPresent() && cacheMillis > 0) {
-            if (cache.size() >= MAX_CACHED) {
-                cache.clear();
+        if (caller.isPresent()) {
+            throttle.succeeded(user);
+            if (cacheMillis > 0) {
+                if (cache.size() >= MAX_CACHED) {
+                    cache.clear();
+                }
+                cache.put(key, new Cached(caller.get(), now + cacheMillis));
             }
-            cache.put(key, new Cached(caller.get(), now + cacheMillis));
         } else {
             cache.remove(key);
+            throttle.failed(user, address);
+            long locked = throttle.retryAfterSeconds(user, address);
+            if (locked > 0) {
+                LOG.warn("Failed login for user '{}' from {}: further password checks paused for {} s", user, address, locked);
+            }
         }
         return caller;
     }

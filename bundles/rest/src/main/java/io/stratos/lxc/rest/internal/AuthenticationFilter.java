@@ -6,6 +6,7 @@ import java.lang.reflect.Method;
 import java.security.Principal;
 import java.util.Arrays;
 import java.util.Optional;
+import javax.servlet.http.HttpServletRequest;
 import javax.ws.rs.container.ContainerRequestContext;
 import javax.ws.rs.container.ContainerRequestFilter;
 import javax.ws.rs.container.ResourceInfo;
@@ -31,6 +32,9 @@ final class AuthenticationFilter implements ContainerRequestFilter {
     @Context
     ResourceInfo resource;
 
+    @Context
+    HttpServletRequest servletRequest;
+
     AuthenticationFilter(ApiAuthentication authentication) {
         this.authentication = authentication;
     }
@@ -43,7 +47,15 @@ final class AuthenticationFilter implements ContainerRequestFilter {
             return;
         }
         String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        Optional<Caller> caller = authentication.authenticate(authorization);
+        Optional<Caller> caller;
+        try {
+            caller = authentication.authenticate(authorization, remoteAddress());
+        } catch (ApiAuthentication.LoginThrottled throttled) {
+            request.abortWith(Response.fromResponse(ErrorMappers.error(429, throttled.getMessage(), null,
+                    "wait " + throttled.retryAfterSeconds + " s (Retry-After) before trying a password again"))
+                    .header(HttpHeaders.RETRY_AFTER, throttled.retryAfterSeconds).build());
+            return;
+        }
         if (caller.isEmpty()) {
             // The same answer for a wrong password and a bad, forged or expired token: it tells nothing about which.
             Response.ResponseBuilder denied = Response.fromResponse(ErrorMappers.error(401, "authentication required: "
@@ -88,6 +100,14 @@ final class AuthenticationFilter implements ContainerRequestFilter {
                 return scheme;
             }
         });
+    }
+
+    private String remoteAddress() {
+        try {
+            return servletRequest == null ? null : servletRequest.getRemoteAddr();
+        } catch (RuntimeException e) {
+            return null; // no servlet request behind this call
+        }
     }
 
     /** The method's roles, else its class's, else admin only. */

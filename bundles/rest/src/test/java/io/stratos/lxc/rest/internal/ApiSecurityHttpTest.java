@@ -139,6 +139,24 @@ class ApiSecurityHttpTest {
     }
 
     @Test
+    void guessingPasswordsIsSlowedDownWith429AndRetryAfterWhileKnownGoodCredentialsStillWork() throws Exception {
+        assertThat(call("bob:b-pass", "GET", "/subscriptions", null).statusCode()).isEqualTo(200); // now cached as good
+        for (int i = 0; i < 5; i++) {
+            assertThat(call("bob:guess" + i, "GET", "/subscriptions", null).statusCode()).isEqualTo(401);
+        }
+        assertThat(call("bob:guess5", "GET", "/subscriptions", null).statusCode()).isEqualTo(401);
+        HttpResponse<String> throttled = call("bob:guess6", "GET", "/subscriptions", null);
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 60L));
+        assertThat(throttled.body()).contains("\"error\"").contains("too many failed logins").contains("\"hint\"");
+        // any password not already known to be good waits: the guesser learns nothing from it
+        assertThat(call("bob:another-guess", "GET", "/subscriptions", null).statusCode()).isEqualTo(429);
+        // bob's session already known to be good, and other users, go on
+        assertThat(call("bob:b-pass", "GET", "/subscriptions", null).statusCode()).isEqualTo(200);
+        assertThat(call("root:secret", "GET", "/subscriptions", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aBrowserPageGets401WithoutTheChallengeSoItCanAskForCredentialsItself() throws Exception {
         HttpResponse<String> page = call(null, "GET", "/subscriptions", null, "X-Requested-With", "XMLHttpRequest");
         assertThat(page.statusCode()).isEqualTo(401);
