@@ -7,7 +7,8 @@ import java.util.function.LongSupplier;
 /**
  * Slows down password guessing: after {@code freeFailures} failed logins of one user name (or {@code freeFailures} ×
  * {@link #ADDRESS_FACTOR} from one address, since many users may share one, e.g. 127.0.0.1), each further failure
- * locks that name (or address) for twice as long as the one before, from 1 s up to {@code maxSeconds}. A success
+ * locks that name (or address) for twice as long as the one before, from 1 s up to {@code maxSeconds} (the caller
+ * passes no address for loopback, which every local client shares). A success
  * clears the user's count; counts are forgotten {@link #FORGET_MILLIS} after the last failure. The lock only stops
  * password checks: credentials already known to be good (the login cache) and agents are not throttled.
  */
