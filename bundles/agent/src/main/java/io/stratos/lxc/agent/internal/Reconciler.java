@@ -268,6 +268,7 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         if (clock.getAsLong() < t.retryAtMillis) {
             return false;
         }
+        t.runtimeWasDown = false; // a new container: its exits are its own again
         t.reason = "starting";
         t.state = ProcessState.STARTING;
         ProcessLauncher.Outcome outcome = runtimes.launcher().launch(new ProcessLauncher.Request(process.processId(),
