@@ -7,11 +7,14 @@ import static org.junit.Assert.assertTrue;
 import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.ControllerProcess;
 import io.stratos.lxc.itests.support.Json;
+import io.stratos.lxc.itests.support.RawHttp;
 import io.stratos.lxc.itests.support.TestUsers;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -97,6 +100,66 @@ public class SecurityE2E {
         assertEquals(200, alice("PUT", "/subscriptions/alice-shop/scale", "{\"processes\":2}").statusCode());
         assertEquals(204, alice("DELETE", "/subscriptions/alice-shop", null).statusCode());
         assertFalse(controller.get("/subscriptions").contains("alice-shop"));
+    }
+
+    private RawHttp.Response withToken(String token, String method, String path, String json) throws Exception {
+        return controller.raw(method, path, Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json"),
+                json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    public void aBearerTokenActsAsItsUserUntilTamperedWithAndSurvivesARestart() throws Exception {
+        HttpResponse<String> issued = alice("POST", "/tokens", null);
+        assertEquals(issued.body(), 200, issued.statusCode());
+        assertTrue(issued.body(), issued.body().contains("\"user\" : \"alice\"") && issued.body().contains("\"type\" : \"Bearer\""));
+        String token = Json.strings(issued.body(), "token").get(0);
+
+        // alice's roles and alice's subscriptions, nothing more
+        RawHttp.Response created = withToken(token, "POST", "/subscriptions", "{\"alias\":\"alice-token\",\"cartridge\":\"static-httpd\"}");
+        assertEquals(created.text(), 201, created.status());
+        assertTrue(created.text(), created.text().contains("\"tenant\" : \"alice\""));
+        assertEquals(201, bob("POST", "/subscriptions", "{\"alias\":\"bob-token\",\"cartridge\":\"static-httpd\"}").statusCode());
+        assertEquals(java.util.List.of("alice-token"), Json.strings(withToken(token, "GET", "/subscriptions", null).text(), "alias"));
+        assertEquals(403, withToken(token, "GET", "/partitions", null).status());
+        assertEquals(404, withToken(token, "DELETE", "/subscriptions/bob-token", null).status());
+        RawHttp.Response again = withToken(token, "POST", "/tokens", null);
+        assertEquals("a token does not make a token: " + again.text(), 403, again.status());
+
+        // changed, forged or foreign: the same 401 as a wrong password
+        String wrongPassword = as(TestUsers.ALICE, "wrong", "GET", "/subscriptions", null).body();
+        String[] parts = token.split("\\.");
+        String adminRole = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("admin".getBytes(StandardCharsets.UTF_8));
+        for (String bad : java.util.List.of(String.join(".", parts[0], parts[1], adminRole, parts[3], parts[4]),
+                token.substring(0, token.length() - 3) + "abc", "not-a-token")) {
+            RawHttp.Response denied = withToken(bad, "GET", "/subscriptions", null);
+            assertEquals(bad, 401, denied.status());
+            assertEquals(wrongPassword, denied.text());
+        }
+
+        // the key is kept (owner-only) in the data directory: a restarted controller still takes the token
+        Path key = controller.distribution().home().resolve("data/security/api-token.key");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+        controller.distribution().close();
+        controller.start();
+        assertEquals(java.util.List.of("alice-token"), Json.strings(withToken(token, "GET", "/subscriptions", null).text(), "alias"));
+        assertTrue(controller.get("/openapi.json").contains("\"/tokens\""));
+    }
+
+    @Test
+    public void guessingAPasswordIsSlowedDownWith429AndRetryAfter() throws Exception {
+        HttpResponse<String> last = null;
+        for (int i = 0; i < 10 && (last == null || last.statusCode() == 401); i++) {
+            last = as(TestUsers.BOB, "guess-" + i, "GET", "/subscriptions", null);
+        }
+        assertEquals(last.body(), 429, last.statusCode());
+        long retryAfter = Long.parseLong(last.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(String.valueOf(retryAfter), retryAfter >= 1 && retryAfter <= 60);
+        assertTrue(last.body(), last.body().contains("too many failed logins") && last.body().contains("\"hint\""));
+        // others are not held up, and once the pause is over bob's password works
+        assertEquals(200, alice("GET", "/subscriptions", null).statusCode());
+        Thread.sleep(retryAfter * 1000 + 200);
+        assertEquals(200, bob("GET", "/subscriptions", null).statusCode());
+        assertTrue(Files.readString(controller.distribution().log()).contains("Failed login for user 'bob'"));
     }
 
     @Test

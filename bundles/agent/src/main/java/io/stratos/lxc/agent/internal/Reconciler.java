@@ -4,6 +4,7 @@ import io.stratos.lxc.agent.protocol.ProcessSupervisor;
 import io.stratos.lxc.agent.runtime.ContainerInfo;
 import io.stratos.lxc.agent.runtime.ContainerRuntime;
 import io.stratos.lxc.agent.runtime.ContainerStats;
+import io.stratos.lxc.agent.runtime.RuntimeAvailability;
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.agent.AgentReport;
 import io.stratos.lxc.api.agent.DesiredProcess;
@@ -58,6 +59,8 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         volatile String healthPath;
         /** The last health check's HTTP status, -1 when nothing answered. */
         volatile int lastStatus = -1;
+        /** Its runtime was unavailable (dockerd down) since it last ran: its container's exit is not its fault. */
+        volatile boolean runtimeWasDown;
     }
 
     private final AgentRuntimes runtimes;
@@ -72,6 +75,8 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
     private volatile DesiredState desired;
     private volatile Runnable onChange = () -> { };
     private final java.util.concurrent.atomic.AtomicBoolean startingCheckScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Each runtime's availability as last seen, to log a change once rather than every pass. */
+    private final Map<String, Boolean> runtimeUp = new ConcurrentHashMap<>();
 
     Reconciler(AgentRuntimes runtimes, LongSupplier clock) {
         this.runtimes = runtimes;
@@ -153,31 +158,85 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         boolean changed = false;
         Map<String, DesiredProcess> byId = new ConcurrentHashMap<>();
         wanted.processes().forEach(p -> byId.put(p.processId(), p));
+        // Asked once per pass: a runtime that went away (dockerd stopped) is noticed here, and its processes wait for it.
+        Map<String, RuntimeAvailability> availability = new java.util.HashMap<>();
+        for (ContainerRuntime runtime : runtimes.runtimes().values()) {
+            availability.put(runtime.name(), availability(runtime));
+        }
         // Stop what is no longer wanted (including containers re-adopted after a restart).
         for (ContainerRuntime runtime : runtimes.runtimes().values()) {
-            if (!runtime.available().available()) {
+            if (!availability.get(runtime.name()).available()) {
                 continue;
             }
-            for (ContainerInfo info : runtime.list()) {
-                if (!byId.containsKey(info.processId())) {
-                    LOG.info("Stopping {}: no longer desired", info.name());
-                    runtimes.launcher().stop(info.processId());
-                    runtime.remove(info.processId());
-                    changed = true;
+            try {
+                for (ContainerInfo info : runtime.list()) {
+                    if (!byId.containsKey(info.processId())) {
+                        LOG.info("Stopping {}: no longer desired", info.name());
+                        runtimes.launcher().stop(info.processId());
+                        runtime.remove(info.processId());
+                        changed = true;
+                    }
                 }
+            } catch (RuntimeException e) {
+                // the runtime went away during the pass: the next pass sees it unavailable
+                LOG.warn("Cannot list the {} containers: {}", runtime.name(), e.toString());
             }
         }
         tracked.keySet().removeIf(id -> !byId.containsKey(id));
         for (DesiredProcess process : wanted.processes()) {
-            changed |= converge(process, tracked.computeIfAbsent(process.processId(), id -> new Tracked()));
+            Tracked t = tracked.computeIfAbsent(process.processId(), id -> new Tracked());
+            String runtime = runtimes.launcher().runtimeOf(process.processId()).orElse(process.runtime());
+            RuntimeAvailability ready = availability.get(runtime);
+            try {
+                changed |= ready != null && !ready.available() ? waitForRuntime(runtime, ready, t) : converge(process, t);
+            } catch (RuntimeException e) {
+                // one process's trouble (a runtime failing mid-call) must not stop the pass for the others
+                LOG.warn("Reconciling {} failed: {}", process.processId(), e.toString());
+            }
         }
         return changed;
+    }
+
+    /** Availability of a runtime; a change is logged once (WARN when it goes, INFO when it is back). */
+    private RuntimeAvailability availability(ContainerRuntime runtime) {
+        RuntimeAvailability a;
+        try {
+            a = runtime.available();
+        } catch (RuntimeException e) {
+            a = RuntimeAvailability.no(e.toString());
+        }
+        Boolean before = runtimeUp.put(runtime.name(), a.available());
+        if (before != null && before != a.available()) {
+            if (a.available()) {
+                LOG.info("Runtime {} is available again ({}): its processes are checked and restarted where needed",
+                        runtime.name(), a.reason());
+            } else {
+                LOG.warn("Runtime {} became unavailable: {}; its processes wait for it", runtime.name(), a.reason());
+            }
+        }
+        return a;
+    }
+
+    /**
+     * The process's runtime is unavailable (dockerd is down): there is nothing to start it on, so it is FAILED with that
+     * reason, without a restart count or a back-off; it starts as soon as the runtime is back.
+     */
+    private boolean waitForRuntime(String runtime, RuntimeAvailability availability, Tracked t) {
+        ProcessState before = t.state;
+        String reasonBefore = t.reason;
+        t.runtimeWasDown = true;
+        t.retryAtMillis = 0;
+        t.reason = "waiting for runtime " + runtime + ": " + availability.reason();
+        t.state = ProcessState.FAILED;
+        t.metrics = ProcessMetrics.NONE;
+        return before != t.state || !reasonBefore.equals(t.reason);
     }
 
     private boolean converge(DesiredProcess process, Tracked t) {
         ProcessState before = t.state;
         Optional<ContainerInfo> container = inspect(process);
         if (container.isPresent() && container.get().running()) {
+            t.runtimeWasDown = false; // it survived (re-adopted as it was)
             t.hostPort = container.get().hostPort();
             boolean healthy = healthy(t);
             // Reason before state: a concurrent report must never pair a new state with an old reason.
@@ -187,6 +246,15 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             t.state = healthy ? ProcessState.RUNNING : ProcessState.STARTING;
             sample(process, t);
             return before != t.state;
+        }
+        if (container.isPresent() && t.runtimeWasDown) {
+            // Stopped with its runtime (dockerd stops its containers when it stops): not a crash, so no back-off.
+            t.runtimeWasDown = false;
+            LOG.info("Process {} stopped while its runtime was down: starting it again", process.processId());
+            runtimes.launcher().stop(process.processId());
+            removeContainer(process.processId());
+            t.retryAtMillis = 0;
+            container = Optional.empty();
         }
         if (container.isPresent()) {
             // It ran and stopped: say why, then restart after a back-off.
@@ -206,6 +274,7 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         if (clock.getAsLong() < t.retryAtMillis) {
             return false;
         }
+        t.runtimeWasDown = false; // a new container: its exits are its own again
         t.reason = "starting";
         t.state = ProcessState.STARTING;
         ProcessLauncher.Outcome outcome = runtimes.launcher().launch(new ProcessLauncher.Request(process.processId(),

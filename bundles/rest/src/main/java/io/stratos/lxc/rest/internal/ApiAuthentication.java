@@ -7,7 +7,9 @@ import io.stratos.lxc.api.security.Role;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusContributor;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
@@ -44,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * Who is calling the user API: HTTP Basic credentials checked against a JAAS realm (Karaf's {@code karaf}
  * realm, i.e. {@code etc/users.properties}, unless PID {@code io.stratos.lxc.security} names another), or a
  * registered agent's VM id and secret. Successful logins are remembered for {@code cacheSeconds} (a JAAS login
- * reads the users file each time); a changed password takes effect after at most that long.
+ * reads the users file each time); a changed password takes effect after at most that long. A user may also
+ * exchange its Basic credentials for a short-lived bearer token ({@link ApiTokens}, {@code POST /tokens}) and send
+ * {@code Authorization: Bearer <token>} instead; the token carries the user's roles. (Agents' own
+ * {@code Bearer <secret>} belongs to the agent API, which does not ask this class.)
  *
  * <p>It also reports, in the status and loudly in the log, while the realm still accepts the shipped default
  * {@code karaf}/{@code karaf}.
@@ -65,6 +70,18 @@ public class ApiAuthentication implements StatusContributor {
     private record Cached(Caller caller, long expiresAt) {
     }
 
+    /** Password checks for this user (or from this address) are paused after too many failures: answer 429. */
+    static final class LoginThrottled extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final long retryAfterSeconds;
+
+        LoginThrottled(String user, long retryAfterSeconds) {
+            super("too many failed logins for " + user + " or from this address: try again in " + retryAfterSeconds + " s", null,
+                    false, false);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+    }
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile AgentRegistry agents;
 
@@ -73,6 +90,10 @@ public class ApiAuthentication implements StatusContributor {
     private volatile String realmName = "karaf";
     private volatile long cacheMillis = 30_000;
     private volatile String configProblems = "";
+    private volatile ApiTokens tokens;
+    private volatile Path tokenKeyFile;
+    private volatile long tokenSeconds = 3600;
+    private LoginThrottle throttle;
     private volatile boolean defaultPasswordAccepted;
     private LongSupplier clock = System::currentTimeMillis;
     private ScheduledExecutorService checker;
@@ -85,6 +106,8 @@ public class ApiAuthentication implements StatusContributor {
     ApiAuthentication(Realm realm, LongSupplier clock) {
         this.realm = realm;
         this.clock = clock;
+        this.tokens = new ApiTokens(ApiTokens.randomKey(), clock);
+        this.throttle = new LoginThrottle(5, 60, clock);
     }
 
     @Activate
@@ -103,6 +126,27 @@ public class ApiAuthentication implements StatusContributor {
         realmName = values.string("realm", "karaf");
         cacheMillis = values.integer("cacheSeconds", 30, 0, 3600) * 1000L;
         int checkSeconds = values.integer("defaultPasswordCheckSeconds", 60, 1, 86_400);
+        tokenSeconds = values.integer("tokenSeconds", 3600, 60, 86_400);
+        int freeFailures = values.integer("failedLoginsBeforeBackoff", 5, 0, 1000);
+        int maxBackoff = values.integer("maxBackoffSeconds", 60, 1, 3600);
+        if (throttle == null) {
+            throttle = new LoginThrottle(freeFailures, maxBackoff, clock);
+        } else {
+            throttle.configure(freeFailures, maxBackoff);
+        }
+        String dataDir = System.getProperty("karaf.data", "data");
+        Path keyFile = Path.of(values.string("tokenKeyFile", Path.of(dataDir, "security", "api-token.key").toString()));
+        if (tokens == null || !keyFile.equals(tokenKeyFile)) {
+            try {
+                tokens = new ApiTokens(ApiTokens.loadOrCreateKey(keyFile), clock);
+                tokenKeyFile = keyFile;
+            } catch (IOException | RuntimeException e) {
+                // tokens then last only as long as this run; Basic is unaffected
+                LOG.warn("Cannot read or create the API token key {}: {}; tokens will not survive a restart", keyFile, e.toString());
+                tokens = new ApiTokens(ApiTokens.randomKey(), clock);
+                tokenKeyFile = keyFile;
+            }
+        }
         configProblems = values.describeProblems();
         realm = new JaasRealm(realmName);
         cache.clear();
@@ -125,6 +169,23 @@ public class ApiAuthentication implements StatusContributor {
 
     /** The caller these {@code Authorization} header credentials belong to, or empty when they are missing or wrong. */
     Optional<Caller> authenticate(String authorization) {
+        return authenticate(authorization, null);
+    }
+
+    /**
+     * As {@link #authenticate(String)}, for a call from {@code address} (null if unknown).
+     *
+     * @throws LoginThrottled when the password would have to be checked for a user (or from an address) that failed
+     *                        too often lately
+     */
+    Optional<Caller> authenticate(String authorization, String remoteAddress) {
+        // Loopback is everyone's address on a one-host controller (console, CLI, the local VMs' agents): only remote
+        // addresses are counted, or one guesser would hold up all of them.
+        String address = isLoopback(remoteAddress) ? null : remoteAddress;
+        Optional<String> bearer = bearer(authorization);
+        if (bearer.isPresent()) {
+            return tokens.verify(bearer.get());
+        }
         Optional<String[]> basic = basic(authorization);
         if (basic.isEmpty()) {
             return Optional.empty();
@@ -141,16 +202,51 @@ public class ApiAuthentication implements StatusContributor {
         if (cached != null && cached.expiresAt() > now) {
             return Optional.of(cached.caller());
         }
+        long wait = throttle.retryAfterSeconds(user, address);
+        if (wait > 0) {
+            throw new LoginThrottled(user, wait);
+        }
         Optional<Caller> caller = realm.login(user, password);
-        if (caller.isPresent() && cacheMillis > 0) {
-            if (cache.size() >= MAX_CACHED) {
-                cache.clear();
+        if (caller.isPresent()) {
+            throttle.succeeded(user);
+            if (cacheMillis > 0) {
+                if (cache.size() >= MAX_CACHED) {
+                    cache.clear();
+                }
+                cache.put(key, new Cached(caller.get(), now + cacheMillis));
             }
-            cache.put(key, new Cached(caller.get(), now + cacheMillis));
         } else {
             cache.remove(key);
+            throttle.failed(user, address);
+            long locked = throttle.retryAfterSeconds(user, address);
+            if (locked > 0) {
+                LOG.warn("Failed login for user '{}' from {}: further password checks paused for {} s", user, address, locked);
+            }
         }
         return caller;
+    }
+
+    static boolean isLoopback(String address) {
+        return address == null || address.startsWith("127.") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1")
+                || address.equals("[::1]") || address.equals("[0:0:0:0:0:0:0:1]");
+    }
+
+    /** A bearer token for this caller (a realm user, authenticated with Basic), valid for {@code tokenSeconds}. */
+    ApiTokens.Issued issueToken(Caller caller) {
+        return tokens.issue(caller, tokenSeconds);
+    }
+
+    /** Whether the header carries a bearer token rather than Basic credentials. */
+    static boolean isBearer(String authorization) {
+        return bearer(authorization).isPresent();
+    }
+
+    /** The token of {@code Bearer <token>}, or empty. */
+    static Optional<String> bearer(String authorization) {
+        if (authorization == null || authorization.length() < 8 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        return Optional.of(authorization.substring(7).trim());
     }
 
     /** {@code Basic base64(user:password)} split in two, or empty. */
@@ -195,7 +291,8 @@ public class ApiAuthentication implements StatusContributor {
             return new ComponentStatus("security", ComponentState.DEGRADED, "realm " + realmName
                     + " accepts the default karaf/karaf: change the password in etc/users.properties");
         }
-        return new ComponentStatus("security", ComponentState.ACTIVE, "HTTP Basic against JAAS realm " + realmName);
+        return new ComponentStatus("security", ComponentState.ACTIVE, "HTTP Basic against JAAS realm " + realmName
+                + ", bearer tokens for " + tokenSeconds + " s");
     }
 
     private static String sha256(String text) {

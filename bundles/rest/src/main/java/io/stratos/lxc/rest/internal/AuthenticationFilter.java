@@ -6,6 +6,7 @@ import java.lang.reflect.Method;
 import java.security.Principal;
 import java.util.Arrays;
 import java.util.Optional;
+import javax.servlet.http.HttpServletRequest;
 import javax.ws.rs.container.ContainerRequestContext;
 import javax.ws.rs.container.ContainerRequestFilter;
 import javax.ws.rs.container.ResourceInfo;
@@ -23,11 +24,16 @@ import javax.ws.rs.core.SecurityContext;
 final class AuthenticationFilter implements ContainerRequestFilter {
 
     static final String CHALLENGE = "Basic realm=\"Stratos LXC\", charset=\"UTF-8\"";
+    /** The authentication scheme of a call made with a token ({@link SecurityContext#getAuthenticationScheme()}). */
+    static final String BEARER = "Bearer";
 
     private final ApiAuthentication authentication;
 
     @Context
     ResourceInfo resource;
+
+    @Context
+    HttpServletRequest servletRequest;
 
     AuthenticationFilter(ApiAuthentication authentication) {
         this.authentication = authentication;
@@ -40,11 +46,22 @@ final class AuthenticationFilter implements ContainerRequestFilter {
         if (Arrays.asList(allowed).contains(Allowed.PUBLIC)) {
             return;
         }
-        Optional<Caller> caller = authentication.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        Optional<Caller> caller;
+        try {
+            caller = authentication.authenticate(authorization, remoteAddress());
+        } catch (ApiAuthentication.LoginThrottled throttled) {
+            request.abortWith(Response.fromResponse(ErrorMappers.error(429, throttled.getMessage(), null,
+                    "wait " + throttled.retryAfterSeconds + " s (Retry-After) before trying a password again"))
+                    .header(HttpHeaders.RETRY_AFTER, throttled.retryAfterSeconds).build());
+            return;
+        }
         if (caller.isEmpty()) {
+            // The same answer for a wrong password and a bad, forged or expired token: it tells nothing about which.
             Response.ResponseBuilder denied = Response.fromResponse(ErrorMappers.error(401, "authentication required: "
-                    + "missing or wrong user name or password", null, "send HTTP Basic credentials of a user of the controller's "
-                    + "realm (etc/users.properties), e.g. curl -u user:password"));
+                    + "missing or wrong user name or password, or a token that is not valid (any more)", null,
+                    "send HTTP Basic credentials of a user of the controller's realm (etc/users.properties), e.g. curl -u "
+                    + "user:password, or a token from POST /tokens as Authorization: Bearer <token>"));
             // A browser page (the console) asks for credentials itself; the challenge would pop up the browser's own dialog.
             if (!"XMLHttpRequest".equals(request.getHeaderString("X-Requested-With"))) {
                 denied.header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
@@ -61,6 +78,7 @@ final class AuthenticationFilter implements ContainerRequestFilter {
             return;
         }
         boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
+        String scheme = ApiAuthentication.isBearer(authorization) ? BEARER : SecurityContext.BASIC_AUTH;
         request.setSecurityContext(new SecurityContext() {
             @Override
             public Principal getUserPrincipal() {
@@ -79,9 +97,17 @@ final class AuthenticationFilter implements ContainerRequestFilter {
 
             @Override
             public String getAuthenticationScheme() {
-                return SecurityContext.BASIC_AUTH;
+                return scheme;
             }
         });
+    }
+
+    private String remoteAddress() {
+        try {
+            return servletRequest == null ? null : servletRequest.getRemoteAddr();
+        } catch (RuntimeException e) {
+            return null; // no servlet request behind this call
+        }
     }
 
     /** The method's roles, else its class's, else admin only. */

@@ -1,6 +1,7 @@
 package io.stratos.lxc.rest.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stratos.lxc.api.agent.AgentCredentials;
 import io.stratos.lxc.api.agent.AgentRegistration;
@@ -44,6 +45,18 @@ class ApiAuthenticationTest {
         assertThat(ApiAuthentication.basic("Basic !!!not-base64")).isEmpty();
         assertThat(ApiAuthentication.basic(basic("no-colon"))).isEmpty();
         assertThat(ApiAuthentication.basic(basic(":empty-user"))).isEmpty();
+    }
+
+    @Test
+    void manyFailedNamesFromOneRemoteAddressPauseItButLoopbackIsEveryonesAndNotCounted() {
+        for (int i = 0; i < 5 * LoginThrottle.ADDRESS_FACTOR + 1; i++) {
+            assertThat(authentication.authenticate(basic("user" + i + ":x"), "192.0.2.7")).isEmpty();
+            assertThat(authentication.authenticate(basic("user" + i + ":x"), "127.0.0.1")).isEmpty();
+        }
+        assertThatThrownBy(() -> authentication.authenticate(basic("alice:a-pass"), "192.0.2.7"))
+                .isInstanceOf(ApiAuthentication.LoginThrottled.class);
+        assertThat(authentication.authenticate(basic("alice:a-pass"), "127.0.0.1")).contains(Caller.tenant("alice"));
+        assertThat(authentication.authenticate(basic("alice:a-pass"), "::1")).contains(Caller.tenant("alice"));
     }
 
     @Test

@@ -54,7 +54,9 @@ class ApiSecurityHttpTest {
         subscriptions.controller = controller;
         PartitionResource partitions = new PartitionResource();
         partitions.controller = controller;
-        server = new TestApiServer(List.of(subscriptions, partitions, new OpenApiResource()), new AuthenticationFilter(authentication));
+        TokenResource tokens = new TokenResource();
+        tokens.authentication = authentication;
+        server = new TestApiServer(List.of(subscriptions, partitions, tokens, new OpenApiResource()), new AuthenticationFilter(authentication));
         base = server.base;
     }
 
@@ -86,6 +88,72 @@ class ApiSecurityHttpTest {
 
         assertThat(call("alice:wrong", "GET", "/subscriptions", null).statusCode()).isEqualTo(401);
         assertThat(call(null, "GET", "/partitions", null).statusCode()).isEqualTo(401);
+    }
+
+    static HttpResponse<String> callWithToken(String token, String method, String path, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String tokenOf(String credentials) throws Exception {
+        HttpResponse<String> issued = call(credentials, "POST", "/tokens", null);
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        return issued.body().replaceAll("(?s).*\"token\" : \"([^\"]+)\".*", "$1");
+    }
+
+    @Test
+    void aTokenFromBasicCredentialsActsWithTheUsersRolesAndNothingMore() throws Exception {
+        HttpResponse<String> issued = call("alice:a-pass", "POST", "/tokens", null);
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        assertThat(issued.body()).contains("\"type\" : \"Bearer\"").contains("\"user\" : \"alice\"").contains("\"tenant\"")
+                .contains("\"expiresInSeconds\" : 3600");
+        String token = tokenOf("alice:a-pass");
+
+        HttpResponse<String> created = callWithToken(token, "POST", "/subscriptions", "{\"alias\":\"alice-token\",\"cartridge\":\"c\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.body()).contains("\"tenant\" : \"alice\"");
+        assertThat(callWithToken(token, "GET", "/subscriptions", null).body()).contains("alice-token");
+        // still a tenant: no partitions, and no token from a token
+        assertThat(callWithToken(token, "GET", "/partitions", null).statusCode()).isEqualTo(403);
+        HttpResponse<String> again = callWithToken(token, "POST", "/tokens", null);
+        assertThat(again.statusCode()).isEqualTo(403);
+        assertThat(again.body()).contains("\"error\"").contains("Basic");
+        // an admin's token is an admin's
+        assertThat(callWithToken(tokenOf("root:secret"), "GET", "/partitions", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aTamperedOrForeignTokenGetsTheSame401AsAWrongPassword() throws Exception {
+        String token = tokenOf("alice:a-pass");
+        String wrongPassword = call("alice:wrong", "GET", "/subscriptions", null).body();
+        for (String bad : List.of(token.substring(0, token.length() - 2) + "xx", token + "x", "st1.bm9ib2R5.YWRtaW4.9999999999.AAAA",
+                "an-agent-secret", "")) {
+            HttpResponse<String> denied = callWithToken(bad, "GET", "/subscriptions", null);
+            assertThat(denied.statusCode()).as(bad).isEqualTo(401);
+            assertThat(denied.body()).isEqualTo(wrongPassword);
+        }
+        assertThat(call(null, "POST", "/tokens", null).statusCode()).isEqualTo(401);
+        assertThat(call("nobody:n-pass", "POST", "/tokens", null).statusCode()).as("neither role").isEqualTo(403);
+    }
+
+    @Test
+    void guessingPasswordsIsSlowedDownWith429AndRetryAfterWhileKnownGoodCredentialsStillWork() throws Exception {
+        assertThat(call("bob:b-pass", "GET", "/subscriptions", null).statusCode()).isEqualTo(200); // now cached as good
+        for (int i = 0; i < 5; i++) {
+            assertThat(call("bob:guess" + i, "GET", "/subscriptions", null).statusCode()).isEqualTo(401);
+        }
+        assertThat(call("bob:guess5", "GET", "/subscriptions", null).statusCode()).isEqualTo(401);
+        HttpResponse<String> throttled = call("bob:guess6", "GET", "/subscriptions", null);
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 60L));
+        assertThat(throttled.body()).contains("\"error\"").contains("too many failed logins").contains("\"hint\"");
+        // any password not already known to be good waits: the guesser learns nothing from it
+        assertThat(call("bob:another-guess", "GET", "/subscriptions", null).statusCode()).isEqualTo(429);
+        // bob's session already known to be good, and other users, go on
+        assertThat(call("bob:b-pass", "GET", "/subscriptions", null).statusCode()).isEqualTo(200);
+        assertThat(call("root:secret", "GET", "/subscriptions", null).statusCode()).isEqualTo(200);
     }
 
     @Test
