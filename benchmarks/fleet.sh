@@ -92,5 +92,5 @@ PY
   cp "$CTL/data/log/karaf.log" "$OUT/fleet-$VMS$TAG-karaf.log" 2>/dev/null || true
   kill "$(cat "$CTL/karaf.pid")"; for _ in $(seq 1 100); do kill -0 "$(cat "$CTL/karaf.pid")" 2>/dev/null || break; sleep 0.2; done
   kill -9 "$(cat "$CTL/karaf.pid")" 2>/dev/null || true
-  [ -n "${FAILED:-}" ] && exit 1
+  if [ -n "${FAILED:-}" ]; then exit 1; fi
 done
