@@ -84,6 +84,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
     private final Map<String, List<Waiter>> waiters = new HashMap<>();
     private final List<Repository.Work> pendingWrites = new ArrayList<>();
     private final java.util.Set<VmEntry> changedVms = new java.util.LinkedHashSet<>();
+    /** Processes whose INSERT is among the pending writes: it writes their fields as they are at the commit. */
+    private final java.util.Set<ProcessEntry> insertPending = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private long revisionCounter;
 
     private record Waiter(long since, CompletableFuture<DesiredState> future) {
@@ -163,6 +165,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
     private void flushWrites() {
         List<Repository.Work> writes = new ArrayList<>(pendingWrites);
         pendingWrites.clear();
+        insertPending.clear();
         try {
             repository.inTransaction(tx -> {
                 for (Repository.Work work : writes) {
@@ -538,6 +541,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
             p.reason = "waiting for placement";
             putProcess(p);
             write(tx -> tx.insertProcess(p));
+            insertPending.add(p);
         }
         int surplus = live.size() - s.desiredProcesses;
         if (surplus > 0) {
@@ -688,7 +692,10 @@ final class ControllerCore implements CloudController, AgentRegistry {
             best.allocated = best.allocated.plus(s.request);
             perVm.merge(best.id, 1, Integer::sum);
             batch.placed(best);
-            write(tx -> tx.updateProcess(p));
+            if (!insertPending.contains(p)) {
+                // a process created in this operation is written once, placed (half the rows of a new subscription)
+                write(tx -> tx.updateProcess(p));
+            }
             bump(best);
         }
     }
