@@ -111,6 +111,9 @@ public final class FleetBenchmark {
 
             // 2. Processes: subscriptions of 1,000 each, placed in the subscribe call; RUNNING once the agents say so.
             long placeMillis = 0;
+            ObjectName os = new ObjectName(ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME);
+            long cpu0 = (Long) jmx.getAttribute(os, "ProcessCpuTime");
+            String load0 = Files.readString(Path.of("/proc/loadavg")).trim();
             long s0 = System.currentTimeMillis();
             for (int i = 0; i < subscriptions; i++) {
                 long c0 = System.nanoTime();
@@ -129,6 +132,11 @@ public final class FleetBenchmark {
                 Thread.sleep(1000);
             }
             long allRunning = System.currentTimeMillis();
+            // CPU the controller spent meanwhile: a figure the machine's other load disturbs less than wall time
+            double cpuSeconds = ((Long) jmx.getAttribute(os, "ProcessCpuTime") - cpu0) / 1e9;
+            result.put("placementControllerCpuSeconds", round(cpuSeconds))
+                    .put("placedPerControllerCpuSecond", round(total / cpuSeconds))
+                    .put("placementLoadBefore", load0).put("placementLoadAfter", Files.readString(Path.of("/proc/loadavg")).trim());
             result.put("subscribeCallsMillis", placeMillis).put("placedPerSecondInSubscribeCalls", round(total * 1000.0 / placeMillis))
                     .put("allSubscribedMillis", subscribed - s0).put("allRunningMillis", allRunning - s0)
                     .put("placementEndToEndPerSecond", round(total * 1000.0 / (allRunning - s0)));
@@ -192,8 +200,8 @@ public final class FleetBenchmark {
             say("fan-out latency " + fanout);
 
             result.put("simulatorErrors", fleet.errors()).put("simulatorLastError", fleet.lastError())
-                    .put("simulatorCpuSeconds", round(ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                            ? os.getProcessCpuTime() / 1e9 : -1));
+                    .put("simulatorCpuSeconds", round(ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean local
+                            ? local.getProcessCpuTime() / 1e9 : -1));
         } finally {
             Files.writeString(Path.of(args.get("out")), json.writerWithDefaultPrettyPrinter().writeValueAsString(result));
             connector.close();
