@@ -57,6 +57,13 @@ public final class HollowFleet implements AutoCloseable {
     });
     /** Registrations at once: a burst of thousands would only queue in the controller. */
     private final Semaphore registering = new Semaphore(32);
+    /**
+     * Status reports on their way at once. Each takes a connection besides the agent's long poll; unbounded, a slow
+     * controller had 10,000 of them open and both processes hit their 20,000 open files. Waiting ones queue here.
+     */
+    static final int REPORTS_IN_FLIGHT = 256;
+    private final Semaphore reportSlots = new Semaphore(REPORTS_IN_FLIGHT);
+    private final ConcurrentLinkedQueue<Agent> reportQueue = new ConcurrentLinkedQueue<>();
     private final Map<String, Agent> agents = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Delivery> deliveries = new ConcurrentLinkedQueue<>();
     private final AtomicLong registered = new AtomicLong();
@@ -279,6 +286,15 @@ public final class HollowFleet implements AutoCloseable {
                 }
                 reporting = true;
             }
+            if (reportSlots.tryAcquire()) {
+                send();
+            } else {
+                reportQueue.add(this);
+            }
+        }
+
+        /** Sends the report, holding one of the report slots. */
+        void send() {
             DesiredState state = desired;
             List<ProcessReport> processes = new ArrayList<>();
             List<String> images = new ArrayList<>();
@@ -298,6 +314,7 @@ public final class HollowFleet implements AutoCloseable {
             http.sendAsync(post(agentApi.resolve("agents/" + vmId + "/status"), credentials, report),
                     HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, failure) -> {
                         reports.incrementAndGet();
+                        passSlot();
                         if (failure != null || response.statusCode() >= 300) {
                             error("status " + vmId + ": " + (failure != null ? failure : response.statusCode() + " " + body(response)));
                         }
@@ -311,6 +328,25 @@ public final class HollowFleet implements AutoCloseable {
                             report();
                         }
                     });
+        }
+    }
+
+    /** A report finished: its slot goes to the next queued report, or back. */
+    private void passSlot() {
+        Agent next = reportQueue.poll();
+        if (next != null) {
+            next.send();
+            return;
+        }
+        reportSlots.release();
+        // one queued between the poll and the release would wait for the next report's end: take it now
+        if (!reportQueue.isEmpty() && reportSlots.tryAcquire()) {
+            Agent late = reportQueue.poll();
+            if (late != null) {
+                late.send();
+            } else {
+                reportSlots.release();
+            }
         }
     }
 
