@@ -6,6 +6,7 @@
 #   DENSITY=1                    also: idle static-httpd processes per VM, agent vs plain lxc-start (minutes;
 #                                QUICK=1 keeps it to 10 and 25 processes; see benchmarks/density.sh for its limits)
 #   BOOT_LEVERS=1                also: agent boot time and RSS under JVM and packaging levers (agent-boot-levers.sh)
+#   FLEET_SIZES="1000 10000"     the fleet benchmark's sizes (simulated VMs; QUICK=1: 1000); FLEET_SIZES=none skips it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -76,8 +77,21 @@ if [ -n "${BOOT_LEVERS:-}" ]; then
     || { say "agent boot levers failed: see $OUT/agent-boot-levers.log"; exit 1; }
 fi
 
+# 7. Store: upload and download of real cartridge images over the REST API on 127.0.0.1, beside cp of the same file.
+say "store upload/download vs cp"
+"$ROOT/benchmarks/store.sh" "$ROOT/karaf-assembly/target/stratos-lxc-controller-0.1.0-SNAPSHOT.tar.gz" "$OUT" \
+  > "$OUT/store.log" 2>&1 || { say "store benchmark failed: see $OUT/store.log"; exit 1; }
+
+# 8. Fleet: the controller distribution against 1,000 and 10,000 hollow agents (simulated VMs, real protocol),
+#    30 processes per VM: placement end to end, desired-state latency, heap, CPU, autoscaler pass time.
+if [ "${FLEET_SIZES:-}" != none ]; then
+  say "fleet: hollow agents against the controller distribution"
+  FLEET_JFR=1 "$ROOT/benchmarks/fleet.sh" "$ROOT/karaf-assembly/target/stratos-lxc-controller-0.1.0-SNAPSHOT.tar.gz" "$OUT" \
+    ${FLEET_SIZES:+"$FLEET_SIZES"} > "$OUT/fleet.log" 2>&1 || { say "fleet benchmark failed: see $OUT/fleet.log"; exit 1; }
+fi
+
 # Summary
-python3 - "$OUT" <<'PY'
+python3 - "$OUT" "$ROOT/benchmarks/fleet-summary.py" <<'PY'
 import json, sys, os
 out = sys.argv[1]
 lines = ["# Benchmarks " + os.path.basename(out), "", "```", open(os.path.join(out, "machine.txt")).read().strip(), "```", ""]
@@ -90,9 +104,11 @@ for b in jmh:
     else:
         rows.setdefault(vms, {})[name + "_p99"] = m["scorePercentiles"]["99.0"] * 1000  # ms -> us
 lines += ["## Placement (JMH, one decision)", "",
-          "| VMs (30 processes each) | decisions/s | p99 µs | baseline best-fit/s | ratio (placement/baseline) |", "|---|---|---|---|---|"]
+          "| VMs (30 processes each) | decisions/s | p99 µs | baseline best-fit/s | ratio (placement/baseline) | in a batch of 1,000 (placePending): decisions/s | ratio (batch/baseline) |", "|---|---|---|---|---|---|---|"]
 for vms, r in sorted(rows.items(), key=lambda kv: int(kv[0])):
-    lines.append(f"| {int(vms):,} | {r['placement_ops']:,.0f} | {r['placement_p99']:.1f} | {r['baselineBestFit_ops']:,.0f} | {r['placement_ops']/r['baselineBestFit_ops']:.2f} |")
+    batch = r.get("placementBatch_ops")
+    lines.append(f"| {int(vms):,} | {r['placement_ops']:,.0f} | {r['placement_p99']:.1f} | {r['baselineBestFit_ops']:,.0f} | {r['placement_ops']/r['baselineBestFit_ops']:.2f} | "
+                 + (f"{batch:,.0f} | {batch/r['baselineBestFit_ops']:.2f} |" if batch else "| |"))
 s = json.load(open(os.path.join(out, "start-latency.json")))
 lines += ["", "## Process start to first HTTP 200 (warm image, static-httpd)", "",
           "| runtime | through the agent: median / p90 ms | raw tool: median / p90 ms | ratio (agent/raw) |", "|---|---|---|---|"]
@@ -121,6 +137,21 @@ if os.path.exists(auto):
               f"| level 2: decision to the new VM (local agent) READY; load step to all 6 processes RUNNING | {r['vmStep']['vmReadyAfterPartitionDecisionMillis']} ms; {r['vmStep']['allRunningAfterLoadMillis']} ms | | |",
               f"| failed requests over the whole run | {r['load']['failed']} of {r['load']['sent']} | | |",
               "", "![load, processes and VMs over time](autoscaler.png)"]
+store = os.path.join(out, "store.json")
+if os.path.exists(store):
+    st = json.load(open(store))
+    lines += ["", "## Store: upload and download over the REST API (127.0.0.1, curl) vs cp of the same file", "",
+              f"load average at the end: {st['load']}", "",
+              "| image | size | upload median ms | download median ms | cp median ms (baseline) | cp + sync ms | upload/cp | download/cp | upload/(cp+sync) |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for i in st["images"]:
+        c = max(i["cpMedianMs"], 1); cs = max(i["cpSyncMedianMs"], 1)
+        lines.append(f"| {i['image']} | {i['bytes']/1048576:.1f} MiB | {i['uploadMedianMs']} | {i['downloadMedianMs']} | {i['cpMedianMs']} | {i['cpSyncMedianMs']} | "
+                     f"{i['uploadMedianMs']/c:.1f} | {i['downloadMedianMs']/c:.1f} | {i['uploadMedianMs']/cs:.1f} |")
+import subprocess
+fleet = subprocess.run([sys.executable, sys.argv[2], out], capture_output=True, text=True).stdout.strip()
+if fleet:
+    lines += ["", fleet]
 for extra in ("density.md", "agent-boot-levers.md"):
     path = os.path.join(out, extra)
     if os.path.exists(path):

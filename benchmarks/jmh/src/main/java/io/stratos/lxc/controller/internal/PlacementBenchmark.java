@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -27,6 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * processes each, exactly as {@code ControllerCore.placePending} calls it (spread counts from a per-pass
  * map). The baseline is the plainest best fit over the same VMs (least free memory among those with
  * room, no spread, no runtimes): what any bin-packing placement must at least do.
+ * {@code placementBatch}: what {@code placePending} does since the fleet benchmark's profile, 1,000 processes of
+ * one subscription through {@link Placement.Batch} (the same choices), per decision.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
@@ -59,6 +62,33 @@ public class PlacementBenchmark {
                 spread.put(vm.id, 1 + random.nextInt(3));
             }
         }
+    }
+
+    Resources[] initial;
+
+    @Setup(Level.Invocation)
+    public void resetAllocations() {
+        if (initial == null) {
+            initial = entries.stream().map(vm -> vm.allocated).toArray(Resources[]::new);
+        }
+        for (int i = 0; i < initial.length; i++) {
+            entries.get(i).allocated = initial[i];
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(1000)
+    public VmEntry placementBatch() {
+        Map<String, Integer> perVm = new HashMap<>(spread);
+        Placement.Batch batch = new Placement.Batch(entries, "web", request, runtimes, vm -> perVm.getOrDefault(vm.id, 0));
+        VmEntry last = null;
+        for (int i = 0; i < 1000; i++) {
+            last = batch.next();
+            last.allocated = last.allocated.plus(request);
+            perVm.merge(last.id, 1, Integer::sum);
+            batch.placed(last);
+        }
+        return last;
     }
 
     @Benchmark

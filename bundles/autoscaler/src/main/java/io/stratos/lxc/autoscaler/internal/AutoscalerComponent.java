@@ -138,7 +138,9 @@ public class AutoscalerComponent {
 
     private void evaluate() {
         try {
+            long start = System.nanoTime();
             core.evaluate();
+            core.evaluated(System.nanoTime() - start);
             lastLoopError = "";
         } catch (RuntimeException e) {
             // Never let the loop die; say what is wrong in the status.

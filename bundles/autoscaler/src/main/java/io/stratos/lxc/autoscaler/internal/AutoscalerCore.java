@@ -186,6 +186,26 @@ public final class AutoscalerCore implements Autoscaler {
 
     // ---- evaluation ------------------------------------------------------------------------------
 
+    private volatile long lastEvaluationNanos;
+    private volatile long maxEvaluationNanos;
+
+    /** How long the last pass took (for the MBean: the loop must stay well inside its interval). */
+    void evaluated(long nanos) {
+        lastEvaluationNanos = nanos;
+        maxEvaluationNanos = Math.max(maxEvaluationNanos, nanos);
+    }
+
+    long lastEvaluationNanos() {
+        return lastEvaluationNanos;
+    }
+
+    /** The longest pass since the last call; reading it starts a new period. */
+    long takeMaxEvaluationNanos() {
+        long max = maxEvaluationNanos;
+        maxEvaluationNanos = 0;
+        return max;
+    }
+
     /** One pass of both levels. Failures of one subscription or partition do not stop the others. */
     public synchronized void evaluate() {
         AutoscalerSettings s = settings.get();

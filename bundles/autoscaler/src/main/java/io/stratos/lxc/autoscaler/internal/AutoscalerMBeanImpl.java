@@ -52,6 +52,16 @@ final class AutoscalerMBeanImpl extends StandardMBean implements AutoscalerMBean
     }
 
     @Override
+    public double getLastEvaluationMillis() {
+        return core.lastEvaluationNanos() / 1e6;
+    }
+
+    @Override
+    public double getMaxEvaluationMillis() {
+        return core.takeMaxEvaluationNanos() / 1e6;
+    }
+
+    @Override
     public int getPending() {
         CloudController cc = controller.get();
         return cc == null ? 0 : cc.partitions().stream().mapToInt(Partition::pending).sum();

@@ -20,6 +20,12 @@ public interface AutoscalerMBean {
     /** Processes pending placement over all partitions (what level 2 acts on). */
     int getPending();
 
+    /** Milliseconds the last evaluation pass (both levels) took. */
+    double getLastEvaluationMillis();
+
+    /** The longest evaluation pass since this attribute was last read, in milliseconds. */
+    double getMaxEvaluationMillis();
+
     /** The newest decisions, one line each, newest first. */
     String[] decisions(int limit);
 

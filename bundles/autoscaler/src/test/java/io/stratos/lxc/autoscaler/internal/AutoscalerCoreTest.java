@@ -364,4 +364,15 @@ class AutoscalerCoreTest {
         tick(3);
         assertThat(controller.scaleCalls).isEmpty();
     }
+
+    @Test
+    void theLoopsPassTimesAreKeptForTheMBeanTheLongestUntilItIsRead() {
+        core.evaluated(3_000_000);
+        core.evaluated(9_000_000);
+        core.evaluated(2_000_000);
+
+        assertThat(core.lastEvaluationNanos()).isEqualTo(2_000_000);
+        assertThat(core.takeMaxEvaluationNanos()).isEqualTo(9_000_000);
+        assertThat(core.takeMaxEvaluationNanos()).isZero();
+    }
 }

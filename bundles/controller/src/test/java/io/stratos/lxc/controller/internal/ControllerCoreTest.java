@@ -566,6 +566,24 @@ class ControllerCoreTest {
     }
 
     @Test
+    void thePolicyIsAskedForWithoutHoldingTheControllerSoTheAutoscalerReadingSubscriptionsMeanwhileIsNotBlocked() {
+        readyVms(1);
+        // The autoscaler answers under its own lock, which its evaluation also holds while it reads subscriptions.
+        core.policyExists(name -> {
+            java.util.concurrent.CompletableFuture<Integer> evaluation =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> core.subscriptions().size());
+            try {
+                return evaluation.get(5, java.util.concurrent.TimeUnit.SECONDS) >= 0 && name.equals("web-policy");
+            } catch (Exception e) {
+                throw new IllegalStateException("the autoscaler could not read subscriptions while asked for a policy", e);
+            }
+        });
+
+        assertThat(core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, "web-policy", 1, 3, null)).policy())
+                .isEqualTo("web-policy");
+    }
+
+    @Test
     void aPartitionWhoseVmsCannotBeDestroyedIsNotForgotten() {
         readyVms(1);
         adapters.remove("local");

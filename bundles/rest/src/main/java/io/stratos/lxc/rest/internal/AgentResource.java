@@ -6,7 +6,7 @@ import io.stratos.lxc.api.agent.AgentRegistration;
 import io.stratos.lxc.api.agent.AgentRegistry;
 import io.stratos.lxc.api.agent.AgentReport;
 import io.stratos.lxc.api.agent.DesiredState;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.GET;
 import javax.ws.rs.HeaderParam;
@@ -15,6 +15,8 @@ import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
 import javax.ws.rs.QueryParam;
+import javax.ws.rs.container.AsyncResponse;
+import javax.ws.rs.container.Suspended;
 import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
@@ -45,16 +47,30 @@ public class AgentResource implements RestResource {
         return registry.register(registration);
     }
 
+    /**
+     * Suspended, not blocking: the request gives its thread back while the poll waits, so thousands of agents
+     * waiting for a change hold connections, not the web server's 200 threads (which a blocking poll per agent
+     * exhausted at a few hundred agents, and then status reports queued until agents counted as lost).
+     */
     @GET
     @Path("agents/{id}/desired")
-    public DesiredState desired(@PathParam("id") String id, @QueryParam("since") long since,
-                                @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) throws InterruptedException {
+    public void desired(@PathParam("id") String id, @QueryParam("since") long since,
+                        @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Suspended AsyncResponse response) {
+        java.util.concurrent.CompletionStage<DesiredState> poll;
         try {
-            // Blocks this request's thread for at most the long-poll time.
-            return registry.desiredState(id, secret(authorization), since).toCompletableFuture().get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+            poll = registry.desiredState(id, secret(authorization), since);
+        } catch (RuntimeException e) {
+            // thrown from a suspended method, it would leave the request hanging: answer it through the mappers
+            response.resume(e);
+            return;
         }
+        poll.whenComplete((state, failure) -> {
+            if (failure == null) {
+                response.resume(state);
+            } else {
+                response.resume(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
+            }
+        });
     }
 
     @POST

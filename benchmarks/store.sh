@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Store: upload and download of real cartridge images through the controller distribution's REST API over
+# 127.0.0.1 (curl, HTTP Basic as the admin), beside cp of the same file in the same run (warm page cache for
+# both; the store also hashes and fsyncs, so cp followed by a sync of the copy is a second baseline).
+#   store.sh <controller dist tar.gz> <out dir>
+# Env: STORE_IMAGES (image tarballs; default every cartridges/*/target/*.tar.gz), STORE_RUNS (5; QUICK=1: 3),
+#      STORE_PORT_BASE (31520: HTTP, +1 ssh, +2 RMI registry, +3 RMI server, +4 router). Writes store.json.
+set -euo pipefail
+DIST=${1:?controller distribution tar.gz}
+OUT=${2:?output directory}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+RUNS=${STORE_RUNS:-$([ -n "${QUICK:-}" ] && echo 3 || echo 5)}
+BASE=${STORE_PORT_BASE:-31520}
+IMAGES=${STORE_IMAGES:-$(ls "$ROOT"/cartridges/*/target/*.tar.gz)}
+: "${JAVA_HOME:=$(ls -d /usr/lib/jvm/java-17-openjdk-* | head -n1)}"; export JAVA_HOME
+mkdir -p "$OUT"
+WORK=$(mktemp -d /tmp/stratos-bench-store-XXXX)
+CTL="$WORK/controller"
+say() { printf '[store] %s\n' "$*" >&2; }
+cleanup() {
+  local rc=$?
+  set +e
+  [ -f "$CTL/karaf.pid" ] && kill -9 "$(cat "$CTL/karaf.pid")" 2>/dev/null
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+
+API="http://127.0.0.1:$BASE/stratos/api/v1"
+curl_api() { curl -s -u karaf:karaf "$@"; }
+setcfg() { local f="$CTL/etc/$1"; sed -i "/^\s*#\?\s*$2\s*=/d" "$f" 2>/dev/null || true; echo "$2 = $3" >> "$f"; }
+mkdir -p "$CTL"; tar xzf "$DIST" -C "$CTL" --strip-components=1
+setcfg org.ops4j.pax.web.cfg org.osgi.service.http.port "$BASE"
+setcfg org.apache.karaf.shell.cfg sshPort "$((BASE + 1))"
+setcfg org.apache.karaf.management.cfg rmiRegistryPort "$((BASE + 2))"
+setcfg org.apache.karaf.management.cfg rmiServerPort "$((BASE + 3))"
+setcfg io.stratos.lxc.router.cfg port "$((BASE + 4))"
+setcfg io.stratos.lxc.controller.cfg routerPort "$((BASE + 4))"
+setcfg io.stratos.lxc.autoscaler.cfg enabled false
+(cd "$CTL" && setsid bin/karaf daemon > console.log 2>&1 < /dev/null &)
+for _ in $(seq 1 600); do [ "$(curl_api -o /dev/null -w '%{http_code}' "$API/cartridges")" = 200 ] && break; sleep 0.5; done
+[ "$(curl_api -o /dev/null -w '%{http_code}' "$API/cartridges")" = 200 ] || { say "controller not ready: $(tail -3 "$CTL/console.log")"; exit 1; }
+
+ms() { awk -v s="$1" 'BEGIN{printf "%d", s * 1000}'; }
+median() { sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+rows=()
+for IMAGE in $IMAGES; do
+  file=$(basename "$IMAGE" .tar.gz)          # <name>-<version>
+  version=${file##*-}; name=${file%-*}
+  size=$(stat -c %s "$IMAGE")
+  cat "$IMAGE" > /dev/null                    # warm: every variant reads it from the page cache
+  up=(); down=(); cpm=(); cps=()
+  for i in $(seq 1 "$RUNS"); do
+    # the distribution may have preloaded this version: versions are immutable, so delete, then upload anew
+    curl_api -o /dev/null -X DELETE "$API/cartridges/$name/versions/$version"
+    read -r code t < <(curl_api -o "$WORK/answer" -w '%{http_code} %{time_total}\n' -X PUT -H 'Content-Type: application/gzip' \
+      --data-binary @"$IMAGE" "$API/cartridges/$name/versions/$version")
+    [ "$code" = 201 ] || { say "upload of $IMAGE: $code $(cat "$WORK/answer")"; exit 1; }
+    up+=("$(ms "$t")")
+    digest=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["digest"])' "$WORK/answer")
+    read -r code t < <(curl_api -o "$WORK/download" -w '%{http_code} %{time_total}\n' "$API/images/$digest")
+    [ "$code" = 200 ] && cmp -s "$WORK/download" "$IMAGE" || { say "download of $digest: $code, or not the uploaded bytes"; exit 1; }
+    down+=("$(ms "$t")"); rm -f "$WORK/download"
+    t0=$(date +%s%N); cp "$IMAGE" "$WORK/copy"; t1=$(date +%s%N); cpm+=("$(( (t1 - t0) / 1000000 ))"); rm -f "$WORK/copy"
+    t0=$(date +%s%N); cp "$IMAGE" "$WORK/copy"; sync "$WORK/copy"; t1=$(date +%s%N); cps+=("$(( (t1 - t0) / 1000000 ))"); rm -f "$WORK/copy"
+  done
+  u=$(printf '%s\n' "${up[@]}" | median); d=$(printf '%s\n' "${down[@]}" | median)
+  c=$(printf '%s\n' "${cpm[@]}" | median); cs=$(printf '%s\n' "${cps[@]}" | median)
+  say "$file ($size bytes): upload $u ms, download $d ms, cp $c ms, cp+sync $cs ms"
+  rows+=("{\"image\": \"$file\", \"bytes\": $size, \"runs\": $RUNS, \"uploadMedianMs\": $u, \"downloadMedianMs\": $d, \"cpMedianMs\": $c, \"cpSyncMedianMs\": $cs, \"uploadMs\": [$(IFS=,; echo "${up[*]}")], \"downloadMs\": [$(IFS=,; echo "${down[*]}")], \"cpMs\": [$(IFS=,; echo "${cpm[*]}")], \"cpSyncMs\": [$(IFS=,; echo "${cps[*]}")]}")
+done
+printf '{"load": "%s", "images": [%s]}\n' "$(cut -d' ' -f1-3 /proc/loadavg)" "$(IFS=,; echo "${rows[*]}")" > "$OUT/store.json"
+cat "$OUT/store.json"
