@@ -149,6 +149,14 @@ public class ControllerMBeans {
             return s().processes().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         }
         @Override public String getEndpoint() { return s().endpoint(); }
+        @Override public int getDeployedArtifact() { return controller.artifact(alias).deployed(); }
+        @Override public int getDesiredArtifact() { return controller.artifact(alias).desired(); }
+        @Override public String getRollout() { return controller.artifact(alias).rollout(); }
+        @Override public String[] getArtifactHistory() {
+            return controller.artifact(alias).history().stream().map(v -> v.number() + " " + v.state() + " " + v.source()
+                    + ("git".equals(v.source()) ? " " + v.git() + " " + v.ref() + "@" + v.commit() : "") + " " + v.digest()
+                    + (v.reason().isEmpty() ? "" : " " + v.reason())).toArray(String[]::new);
+        }
         @Override public void scale(int processes) { controller.scale(alias, processes); }
     }
 }

@@ -22,6 +22,18 @@ public interface SubscriptionMBean {
 
     String getEndpoint();
 
+    /** The application version serving on every process (0: the cartridge image's own content). */
+    int getDeployedArtifact();
+
+    /** The application version wanted; differs from the deployed one while a rollout runs. */
+    int getDesiredArtifact();
+
+    /** IDLE, ROLLING_OUT or FAILED (the last rollout stopped and the previous version came back). */
+    String getRollout();
+
+    /** Application versions, newest first: {@code <n> <state> <source> <digest> <reason>}, as {@code stratos:artifact-list}. */
+    String[] getArtifactHistory();
+
     /** Same as {@code stratos:scale}. */
     void scale(int processes);
 }
