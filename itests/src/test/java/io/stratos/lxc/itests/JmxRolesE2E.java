@@ -8,7 +8,11 @@ import static org.junit.Assert.fail;
 import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.ControllerProcess;
 import io.stratos.lxc.itests.support.TestUsers;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -145,6 +149,44 @@ public class JmxRolesE2E {
             assertRefused("a tenant reading the JVM's memory", () -> c.getAttribute(name("java.lang:type=Memory"), "HeapMemoryUsage"));
         }
         assertFalse(tags(), tags().contains("jmx-tenant"));
+    }
+
+    @Test
+    public void theRmiRegistryAndServerListenOn127001Only() throws Exception {
+        connect(TestUsers.ADMIN, TestUsers.ADMIN_PASSWORD).close();
+        String cfg = Files.readString(controller.distribution().home().resolve("etc/org.apache.karaf.management.cfg"));
+        int serverPort = Integer.parseInt(cfg.replaceAll("(?s).*\\n\\s*rmiServerPort\\s*=\\s*(\\d+).*", "$1"));
+        for (int port : new int[] {controller.jmxPort(), serverPort}) {
+            List<String> listening = listeners(port);
+            assertFalse("something listens on " + port, listening.isEmpty());
+            assertEquals("listeners on port " + port, List.of("127.0.0.1"), listening.stream().distinct().toList());
+        }
+    }
+
+    /** Local addresses of the sockets listening on a TCP port, from /proc/net/tcp and tcp6 (no traffic needed). */
+    private static List<String> listeners(int port) throws Exception {
+        List<String> addresses = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(table))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length < 4 || !f[3].equals("0A") || !f[1].contains(":")) {
+                    continue; // header, or not LISTEN
+                }
+                String[] local = f[1].split(":");
+                if (Integer.parseInt(local[1], 16) != port) {
+                    continue;
+                }
+                String hex = local[0];
+                if (hex.equals("0100007F") || hex.equals("0000000000000000FFFF00000100007F")) {
+                    addresses.add("127.0.0.1");
+                } else if (hex.equals("00000000000000000000000001000000")) {
+                    addresses.add("::1");
+                } else {
+                    addresses.add(hex); // a wildcard or another address: fails the test, showing what it is
+                }
+            }
+        }
+        return addresses;
     }
 
     @Test
