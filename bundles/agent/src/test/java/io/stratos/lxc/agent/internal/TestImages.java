@@ -1,6 +1,11 @@
 package io.stratos.lxc.agent.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.net.httpserver.HttpServer;
+import io.stratos.lxc.agent.runtime.ContainerRuntime;
+import io.stratos.lxc.agent.runtime.ContainerSpec;
+import io.stratos.lxc.agent.runtime.PortAllocator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -13,12 +18,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,6 +73,40 @@ public final class TestImages {
     }
 
     /** GETs the URL until it answers 200 (or the time is up), returning the body. */
+    /**
+     * Starts one process per id, each with its own application tree (an index.html naming the process) at /www, and
+     * checks that each serves its own and that the shared image is untouched. What both runtimes' ITs specify.
+     */
+    public static void assertEachServesItsOwnApplication(ContainerRuntime runtime,
+            PortAllocator ports, BiFunction<String, Integer, ContainerSpec> spec,
+            Path work, Path imageRootfs, List<String> ids) throws Exception {
+        Path apps = Files.createTempDirectory(work, "apps");
+        List<Integer> used = new ArrayList<>();
+        try {
+            for (String id : ids) {
+                Path tree = Files.createDirectories(apps.resolve(id).resolve("app"));
+                Files.writeString(tree.resolve("index.html"), "application of " + id);
+                int port = ports.allocate(id);
+                used.add(port);
+                ContainerSpec base = spec.apply(id, port);
+                runtime.start(new ContainerSpec(base.processId(), base.imageName(), base.imageDigest(),
+                        base.imageRootfs(), base.argv(), base.env(), base.containerPort(), base.hostPort(), base.cpuMillis(),
+                        base.memoryMiB(), base.pidsMax(),
+                        new ContainerSpec.Application("sha256:" + "e".repeat(64), tree, "/www")));
+            }
+            for (int i = 0; i < ids.size(); i++) {
+                assertThat(getUntilOk("http://127.0.0.1:" + used.get(i) + "/index.html", Duration.ofSeconds(10)))
+                        .isEqualTo("application of " + ids.get(i));
+            }
+            assertThat(Files.readString(imageRootfs.resolve("www/index.html"))).doesNotContain("application of");
+        } finally {
+            for (String id : ids) {
+                runtime.remove(id);
+                ports.release(id);
+            }
+        }
+    }
+
     public static String getUntilOk(String url, Duration within) throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + within.toNanos();

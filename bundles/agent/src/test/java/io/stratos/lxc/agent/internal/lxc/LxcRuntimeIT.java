@@ -276,30 +276,7 @@ class LxcRuntimeIT {
     /** Two processes of one image, each with its own application in its own writable layer; the image is untouched. */
     @Test
     void eachProcessServesTheApplicationPlacedIntoItsOwnLayer() throws Exception {
-        Path apps = Files.createTempDirectory(work, "apps");
-        List<String> ids = List.of("stratos-test-lapp1", "stratos-test-lapp2");
-        List<Integer> used = new java.util.ArrayList<>();
-        try {
-            for (String id : ids) {
-                Path tree = Files.createDirectories(apps.resolve(id).resolve("app"));
-                Files.writeString(tree.resolve("index.html"), "application of " + id);
-                int port = ports.allocate(id);
-                used.add(port);
-                ContainerSpec base = spec(id, HTTPD, port, 32);
-                lxc.start(new ContainerSpec(base.processId(), base.imageName(), base.imageDigest(), base.imageRootfs(), base.argv(),
-                        base.env(), base.containerPort(), base.hostPort(), base.cpuMillis(), base.memoryMiB(), base.pidsMax(),
-                        new ContainerSpec.Application("sha256:" + "e".repeat(64), tree, "/www")));
-            }
-            for (int i = 0; i < ids.size(); i++) {
-                assertThat(TestImages.getUntilOk("http://127.0.0.1:" + used.get(i) + "/index.html", Duration.ofSeconds(10)))
-                        .isEqualTo("application of " + ids.get(i));
-            }
-            assertThat(Files.readString(image.rootfs().resolve("www/index.html"))).doesNotContain("application of");
-        } finally {
-            for (String id : ids) {
-                lxc.remove(id);
-                ports.release(id);
-            }
-        }
+        TestImages.assertEachServesItsOwnApplication(lxc, ports, (id, port) -> spec(id, HTTPD, port, 32), work, image.rootfs(),
+                List.of("stratos-test-lapp1", "stratos-test-lapp2"));
     }
 }
