@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares this Debian host for Stratos LXC: JDK 17, Maven, LXC, Docker, busybox-static; starts dockerd.
-# With --test it also starts the PostgreSQL the persistence tests run against (127.0.0.1:55432);
+# With --test it also starts the PostgreSQL the persistence tests run against (127.0.0.1:15432);
 # with --bench it also installs gnuplot (the benchmarks' plots).
 # Idempotent: installs only what is missing and starts services only when they do not answer.
 set -euo pipefail
@@ -54,19 +54,20 @@ for f in /etc/subuid /etc/subgid; do
 done
 
 if $WITH_TEST; then
-  # PostgreSQL for the persistence tests: our own cluster on 127.0.0.1:55432, never the system one.
+  # PostgreSQL for the persistence tests: our own cluster on 127.0.0.1:15432, never the system one. The port is
+  # below the kernel's ephemeral range (32768-60999): there an outgoing connection could hold it (seen).
   PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
   PG_DIR=/var/lib/stratos-test-postgres
-  if ! "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p 55432; then
-    say "starting PostgreSQL for the tests on 127.0.0.1:55432"
+  if ! "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p 15432; then
+    say "starting PostgreSQL for the tests on 127.0.0.1:15432"
     mkdir -p "$PG_DIR" && chown postgres:postgres "$PG_DIR"
     [ -f "$PG_DIR/data/PG_VERSION" ] || runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust >/dev/null
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w start \
-      -o "-c listen_addresses=127.0.0.1 -c port=55432 -c unix_socket_directories=$PG_DIR" >/dev/null
+      -o "-c listen_addresses=127.0.0.1 -c port=15432 -c unix_socket_directories=$PG_DIR" >/dev/null
   fi
-  runuser -u postgres -- psql -q -h "$PG_DIR" -p 55432 -d postgres -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
+  runuser -u postgres -- psql -q -h "$PG_DIR" -p 15432 -d postgres -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
 SELECT 'CREATE ROLE stratos LOGIN PASSWORD ''stratos''' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'stratos')\gexec
 SELECT 'CREATE DATABASE stratos_test OWNER stratos' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'stratos_test')\gexec
 SQL
-  say "PostgreSQL answers on 127.0.0.1:55432 (database stratos_test)"
+  say "PostgreSQL answers on 127.0.0.1:15432 (database stratos_test)"
 fi

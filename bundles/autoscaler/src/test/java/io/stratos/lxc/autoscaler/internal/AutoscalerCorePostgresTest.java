@@ -9,7 +9,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Every autoscaler behaviour again, with the policies in PostgreSQL: the database named by
- * {@code STRATOS_TEST_POSTGRES_URL} ({@code ./stratos test} starts one on 127.0.0.1:55432). Each test
+ * {@code STRATOS_TEST_POSTGRES_URL} ({@code ./stratos test} starts one on 127.0.0.1:15432). Each test
  * gets a schema of its own, so it neither disturbs nor is disturbed by other tests of that database.
  */
 class AutoscalerCorePostgresTest extends AutoscalerCoreTest {

@@ -8,7 +8,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Every controller behaviour again, persisted in PostgreSQL: the database named by
- * {@code STRATOS_TEST_POSTGRES_URL} ({@code ./stratos test} starts one on 127.0.0.1:55432).
+ * {@code STRATOS_TEST_POSTGRES_URL} ({@code ./stratos test} starts one on 127.0.0.1:15432).
  */
 class ControllerCorePostgresTest extends ControllerCoreTest {
 
