@@ -124,10 +124,20 @@ export function create(root, [alias], shell) {
       item('Cartridge', `${s.cartridge}:${s.version}`),
       item('Endpoint', endpointLinks(s, router)),
       item('Processes', stateCounts(s.processes || {}, PROCESS_STATES)),
+      item('Application', applicationSummary(s.artifact)),
       item('Policy', s.policy || 'none: manual scale'),
       item('Tenant', s.tenant),
       item('Created', dateTime(s.createdAt)),
       Object.keys(s.env || {}).length ? item('Environment', Object.entries(s.env).map(([k, v]) => `${k}=${v}`).join(' ')) : null));
+  }
+
+  // What serves and whether a rollout runs (details: GET .../artifact, stratos:artifact-list).
+  function applicationSummary(a) {
+    if (!a) return 'the cartridge image\'s own content (deploy with PUT .../artifact or stratos:deploy)';
+    const serving = a.deployed === 0 ? 'image content' : `version ${a.deployed}`;
+    if (a.rollout === 'ROLLING_OUT') return `${serving}, rolling out version ${a.desired}`;
+    if (a.rollout === 'FAILED') return `${serving}; the last rollout failed and was rolled back`;
+    return serving;
   }
 
   function renderProcesses(list) {
