@@ -48,7 +48,8 @@ public class ArtifactsE2E {
         controller.distribution()
                 .configure("io.stratos.lxc.controller.cfg", "rolloutHealthTimeoutSeconds", "15")
                 .configure("io.stratos.lxc.store.cfg", "maxArtifactBytes", String.valueOf(1024 * 1024))
-                .configure("io.stratos.lxc.git.cfg", "timeoutSeconds", "10");
+                .configure("io.stratos.lxc.git.cfg", "timeoutSeconds", "10")
+                .configure("io.stratos.lxc.git.cfg", "allowedHosts", "127.0.0.1");
         controller.start();
         HttpResponse<String> uploaded = Http.send(Http.asAdmin(Http.request(controller.api("/cartridges/php/versions/8.2.0")))
                 .header("Content-Type", "application/gzip").timeout(Duration.ofMinutes(2))
@@ -266,14 +267,18 @@ public class ArtifactsE2E {
         assertEquals(url, newest.get("git"));
         assertEquals(40, newest.get("commit").toString().length());
 
-        // bad input: an unknown ref, an unreachable repository: clear errors, version 2 untouched
+        // bad input: an unknown ref, an unreachable repository, a host not allowed: clear errors, version 2 untouched
         HttpResponse<String> unknownRef = controller.send("POST", "/subscriptions/shop/artifact", "{\"git\":\"" + url + "\",\"ref\":\"no-such-branch\"}");
         assertEquals(unknownRef.body(), 400, unknownRef.statusCode());
         assertTrue(unknownRef.body(), unknownRef.body().contains("no-such-branch"));
         int closed = FreePorts.next();
         HttpResponse<String> unreachable = controller.send("POST", "/subscriptions/shop/artifact",
                 "{\"git\":\"git://127.0.0.1:" + closed + "/app.git\",\"ref\":\"main\"}");
-        assertEquals(unreachable.body(), 503, unreachable.statusCode());
+        assertEquals(unreachable.body(), 400, unreachable.statusCode());
+        assertTrue(unreachable.body(), unreachable.body().contains("connection refused"));
+        HttpResponse<String> otherHost = controller.send("POST", "/subscriptions/shop/artifact", "{\"git\":\"https://git.example.org/app.git\"}");
+        assertEquals(otherHost.body(), 400, otherHost.statusCode());
+        assertTrue(otherHost.body(), otherHost.body().contains("not allowed here"));
         HttpResponse<String> fileUrl = controller.send("POST", "/subscriptions/shop/artifact", "{\"git\":\"file://" + repo + "\"}");
         assertEquals(fileUrl.body(), 400, fileUrl.statusCode());
         assertEquals(2, ((List<?>) artifact().get("history")).size());

@@ -42,7 +42,9 @@ public class HostileInputE2E {
                 // written before the first start, so the feature's own file is not installed: name what it would set
                 .configure("io.stratos.lxc.store.cfg", "preloadDirectory", "${karaf.home}/cartridges")
                 .configure("io.stratos.lxc.store.cfg", "maxImageBytes", String.valueOf(MAX_IMAGE_BYTES))
-                .configure("io.stratos.lxc.store.cfg", "maxUnpackedBytes", String.valueOf(MAX_UNPACKED_BYTES));
+                .configure("io.stratos.lxc.store.cfg", "maxUnpackedBytes", String.valueOf(MAX_UNPACKED_BYTES))
+                // generated git URLs (the OpenAPI example's host too) must never leave this machine
+                .configure("io.stratos.lxc.git.cfg", "allowedHosts", "127.0.0.1");
         controller.start();
         controller.awaitCartridge("static-httpd");
     }

@@ -15,7 +15,8 @@ public interface GitFetcher {
      *
      * @return the commit id (40 hex digits) that was written
      * @throws io.stratos.lxc.api.StratosException INVALID_INPUT for a URL that is malformed or not allowed, or a ref
-     *         the repository does not have; UNAVAILABLE when the repository cannot be reached (with the reason);
+     *         the repository does not have, or a repository that cannot be reached (with the reason: the URL is the
+     *         user's to fix); UNAVAILABLE when the controller itself fails (no room for the temporary repository);
      *         TOO_LARGE past {@code maxBytes} of tree content
      */
     String snapshot(String url, String ref, OutputStream tar, long maxBytes);

@@ -14,8 +14,13 @@ import java.util.Set;
  * @param allowedSchemes URL schemes a repository may be fetched over ({@code file} for local paths too)
  * @param timeoutSeconds how long a connection or a read may stall before the fetch gives up
  * @param workDir        where the bare clones of fetches in progress live (each deleted when its fetch ends)
+ * @param allowedHosts   the only hosts a repository may be on (names or addresses, lower case); empty: any host
  */
-public record GitSettings(Set<String> allowedSchemes, int timeoutSeconds, Path workDir) {
+public record GitSettings(Set<String> allowedSchemes, int timeoutSeconds, Path workDir, Set<String> allowedHosts) {
+
+    public GitSettings(Set<String> allowedSchemes, int timeoutSeconds, Path workDir) {
+        this(allowedSchemes, timeoutSeconds, workDir, Set.of());
+    }
 
     static final String PID = "io.stratos.lxc.git";
 
@@ -25,6 +30,7 @@ public record GitSettings(Set<String> allowedSchemes, int timeoutSeconds, Path w
 
     public GitSettings {
         allowedSchemes = Set.copyOf(allowedSchemes);
+        allowedHosts = Set.copyOf(allowedHosts);
     }
 
     static ConfigValues read(Map<String, ?> properties) {
@@ -64,6 +70,13 @@ public record GitSettings(Set<String> allowedSchemes, int timeoutSeconds, Path w
         } catch (RuntimeException e) {
             workDir = values.problem("workDir", dir, "a directory path", Path.of(defaultWorkDir()).toAbsolutePath());
         }
-        return new GitSettings(schemes, timeout, workDir);
+        Set<String> hosts = new LinkedHashSet<>();
+        String rawHosts = values.string("allowedHosts", "");
+        for (String part : rawHosts.split("[,\\s]+")) {
+            if (!part.isBlank()) {
+                hosts.add(part.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        return new GitSettings(schemes, timeout, workDir, hosts);
     }
 }

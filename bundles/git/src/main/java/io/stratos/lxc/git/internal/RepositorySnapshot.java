@@ -144,6 +144,12 @@ final class RepositorySnapshot implements GitFetcher {
         if (!"file".equals(scheme) && (uri.getHost() == null || uri.getHost().isEmpty())) {
             throw StratosException.invalid("git", "'" + display + "' names no host", "e.g. https://example.org/team/app.git");
         }
+        if (!"file".equals(scheme) && !settings.allowedHosts().isEmpty()
+                && !settings.allowedHosts().contains(uri.getHost().toLowerCase(Locale.ROOT))) {
+            // refused before any name lookup or connection
+            throw StratosException.invalid("git", "repositories on " + uri.getHost() + " are not allowed here: " + display,
+                    "allowed hosts: " + new TreeSet<>(settings.allowedHosts()) + " (io.stratos.lxc.git allowedHosts)");
+        }
         return new Remote(text, display, scheme);
     }
 
@@ -168,7 +174,7 @@ final class RepositorySnapshot implements GitFetcher {
     /** Fetches what {@code ref} names into {@link #TARGET} and returns the commit id it points at. */
     private ObjectId fetch(Git git, Remote remote, String ref, long maxBytes) throws GitAPIException, IOException {
         if ("ssh".equals(remote.scheme) && SshSessionFactory.getInstance() == null) {
-            throw StratosException.unavailable("cannot reach " + remote.display + ": this controller has no ssh transport for git",
+            throw StratosException.invalid("git", "cannot reach " + remote.display + ": this controller has no ssh transport for git",
                     "use an https:// or git:// URL");
         }
         Map<String, Ref> advertised = git.lsRemote().setRemote(remote.url).setTimeout(settings.timeoutSeconds())
@@ -444,8 +450,9 @@ final class RepositorySnapshot implements GitFetcher {
         String reason = reason(remote, e);
         if (e instanceof GitAPIException || has(e, org.eclipse.jgit.errors.TransportException.class)) {
             LOG.info("Cannot fetch {}: {}", remote.display, e.toString());
-            return new StratosException(StratosException.Kind.UNAVAILABLE, "cannot reach " + remote.display + ": " + reason,
-                    null, "check that the repository is reachable from the controller and public", null);
+            // The user's URL does not lead to a repository the controller can read: a 400 to fix, not a server fault.
+            return new StratosException(StratosException.Kind.INVALID_INPUT, "cannot reach " + remote.display + ": " + reason,
+                    "git", "check that the repository is reachable from the controller and public, then retry", null);
         }
         if (e instanceof IOException && !(e instanceof InterruptedIOException)) {
             // the caller's stream or the work directory failed

@@ -184,7 +184,7 @@ class RepositorySnapshotTest {
     }
 
     @Test
-    void anUnreachableRepositoryIsUnavailableWithTheReason() throws Exception {
+    void anUnreachableRepositoryIsRefusedWithTheReason() throws Exception {
         int closed;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closed = socket.getLocalPort();
@@ -193,7 +193,7 @@ class RepositorySnapshotTest {
         assertThatThrownBy(() -> fetcher.snapshot("git://127.0.0.1:" + closed + "/x", "main",
                 new ByteArrayOutputStream(), 1_000_000))
                 .isInstanceOfSatisfying(StratosException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+                    assertThat(e.kind()).isEqualTo(Kind.INVALID_INPUT);
                     assertThat(e.getMessage()).contains("127.0.0.1:" + closed).contains("connection refused");
                 });
         // quickly: long before the 10 s timeout, so refused connections are not retried
@@ -217,7 +217,7 @@ class RepositorySnapshotTest {
             assertThatThrownBy(() -> impatient.snapshot("git://127.0.0.1:" + silent.getLocalPort() + "/x", "main",
                     new ByteArrayOutputStream(), 1_000_000))
                     .isInstanceOfSatisfying(StratosException.class, e -> {
-                        assertThat(e.kind()).as(e.getMessage()).isEqualTo(Kind.UNAVAILABLE);
+                        assertThat(e.kind()).as(e.getMessage()).isEqualTo(Kind.INVALID_INPUT);
                         assertThat(e.getMessage()).contains("no answer within 1 s");
                     });
             acceptor.interrupt();
@@ -241,7 +241,7 @@ class RepositorySnapshotTest {
             assertThatThrownBy(() -> impatient.snapshot("http://127.0.0.1:" + silent.getLocalPort() + "/x.git", "main",
                     new ByteArrayOutputStream(), 1_000_000))
                     .isInstanceOfSatisfying(StratosException.class, e -> {
-                        assertThat(e.kind()).as(e.getMessage()).isEqualTo(Kind.UNAVAILABLE);
+                        assertThat(e.kind()).as(e.getMessage()).isEqualTo(Kind.INVALID_INPUT);
                         assertThat(e.getMessage()).contains("no answer within 1 s");
                     });
             acceptor.interrupt();
@@ -264,7 +264,7 @@ class RepositorySnapshotTest {
             assertThatThrownBy(() -> http.snapshot("http://127.0.0.1:" + server.getAddress().getPort() + "/private.git",
                     "main", new ByteArrayOutputStream(), 1_000_000))
                     .isInstanceOfSatisfying(StratosException.class, e -> {
-                        assertThat(e.kind()).as(e.getMessage()).isEqualTo(Kind.UNAVAILABLE);
+                        assertThat(e.kind()).as(e.getMessage()).isEqualTo(Kind.INVALID_INPUT);
                         assertThat(e.getMessage()).contains("authentication required");
                     });
         } finally {
@@ -274,13 +274,25 @@ class RepositorySnapshotTest {
     }
 
     @Test
-    void sshUrlsAreUnavailableWithoutAnSshTransport() {
+    void aHostNotAllowedIsRefusedBeforeAnyLookup() {
+        RepositorySnapshot local = new RepositorySnapshot(new GitSettings(GitSettings.DEFAULT_SCHEMES, 10, workDir, java.util.Set.of("127.0.0.1")));
+        assertThatThrownBy(() -> local.snapshot("https://git.example.org/app.git", "main", new ByteArrayOutputStream(), 1_000_000))
+                .isInstanceOfSatisfying(StratosException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.INVALID_INPUT);
+                    assertThat(e.getMessage()).isEqualTo("repositories on git.example.org are not allowed here: https://git.example.org/app.git");
+                    assertThat(e.hint()).contains("[127.0.0.1]");
+                });
+        assertThat(workDir).isEmptyDirectory();
+    }
+
+    @Test
+    void sshUrlsAreRefusedWithoutAnSshTransport() {
         RepositorySnapshot defaults = new RepositorySnapshot(new GitSettings(GitSettings.DEFAULT_SCHEMES, 10, workDir));
         for (String url : new String[] {"ssh://git@127.0.0.1:1/x.git", "git@127.0.0.1:x.git"}) {
             assertThatThrownBy(() -> defaults.snapshot(url, "main", new ByteArrayOutputStream(), 1_000_000))
                     .as(url)
                     .isInstanceOfSatisfying(StratosException.class, e -> {
-                        assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+                        assertThat(e.kind()).isEqualTo(Kind.INVALID_INPUT);
                         assertThat(e.getMessage()).contains("no ssh transport");
                     });
         }
@@ -361,7 +373,7 @@ class RepositorySnapshotTest {
                     new ByteArrayOutputStream(), 1_000_000))
                     .isInstanceOfSatisfying(StratosException.class, e -> {
                         // git daemon does not tell a missing repository from a forbidden one: it passes on its words
-                        assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+                        assertThat(e.kind()).isEqualTo(Kind.INVALID_INPUT);
                         assertThat(e.getMessage()).isEqualTo("cannot reach git://127.0.0.1:" + port
                                 + "/missing: access denied or repository not exported: /missing");
                     });
