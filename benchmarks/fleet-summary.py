@@ -71,7 +71,7 @@ row("controller heap after full GC, steady", lambda v, r: f"{r['steady']['heapAf
     "target < 4,096 MiB")
 row("controller CPU, steady (% of one core)", lambda v, r: f"{r['steady']['cpuPercentOfOneCore']}% (idle {r['controllerIdle']['cpuPercentOfOneCore']}%)")
 row("status reports/s handled, steady", lambda v, r: f"{r['steady']['statusReportsPerSecond']:,.0f}/s")
-row("autoscaler pass (p50 / max ms)", lambda v, r: f"{r['steady']['autoscalerPassMillis']['p50']} / {r['steady']['autoscalerPassMillis']['maxMillis']:.0f}; p50/interval {ratio(r['steady']['autoscalerPassMillis']['p50'], INTERVAL)}",
+row("autoscaler pass, sampled each second (p50 / p99 / max ms)", lambda v, r: f"{r['steady']['autoscalerPassMillis']['p50']} / {r['steady']['autoscalerPassMillis']['p99']} / {r['steady']['autoscalerPassMillis']['maxMillis']:.0f}; p50/interval {ratio(r['steady']['autoscalerPassMillis']['p50'], INTERVAL)}, p99/interval {ratio(r['steady']['autoscalerPassMillis']['p99'], INTERVAL)}",
     f"evaluation interval {INTERVAL} ms")
 row("controller threads, steady", lambda v, r: f"{r['steady']['threads']}")
 row("simulator errors (last)", lambda v, r: f"{r['simulatorErrors']}" + (f" ({r['simulatorLastError'][:80]})" if r['simulatorErrors'] else ""))

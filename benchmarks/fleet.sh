@@ -75,8 +75,9 @@ for VMS in $SIZES; do
   grep -q 'Hollow IaaS adapter ready' "$CTL/data/log/karaf.log" || { sleep 5; grep -q 'Hollow IaaS adapter ready' "$CTL/data/log/karaf.log"; } \
     || { say "hollow adapter not started: $(tail -5 "$CTL/data/log/karaf.log")"; exit 1; }
   load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-  # idle pooled connections close after 5 s: the open files of both processes are 20,000 at most here
-  "$JAVA_HOME/bin/java" -Xmx2g -XX:+UseParallelGC -Djdk.httpclient.keepalive.timeout=5 -cp "$CP" io.stratos.lxc.hollow.FleetBenchmark \
+  # idle pooled connections close after 5 s: the open files of both processes are 20,000 at most here; a common
+  # pool of 4 (on 2 cores it would be 1, and CompletableFuture would start a thread per asynchronous task)
+  "$JAVA_HOME/bin/java" -Xmx2g -XX:+UseParallelGC -Djdk.httpclient.keepalive.timeout=5 -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 -cp "$CP" io.stratos.lxc.hollow.FleetBenchmark \
     api="http://127.0.0.1:$HTTP/stratos" user=karaf:karaf spool="$WORK/vms-$VMS.spool" vms="$VMS" processesPerVm="$PER_VM" \
     jmx="service:jmx:rmi://127.0.0.1:$RMISRV/jndi/rmi://127.0.0.1:$RMIREG/karaf-root" \
     steadySeconds="$([ -n "${QUICK:-}" ] && echo 15 || echo 30)" probes="$([ -n "${QUICK:-}" ] && echo 15 || echo 40)" \

@@ -20,7 +20,11 @@ say() { printf '[store] %s\n' "$*" >&2; }
 cleanup() {
   local rc=$?
   set +e
-  [ -f "$CTL/karaf.pid" ] && kill -9 "$(cat "$CTL/karaf.pid")" 2>/dev/null
+  if [ -f "$CTL/karaf.pid" ]; then
+    pid=$(cat "$CTL/karaf.pid"); kill "$pid" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null
+  fi
   rm -rf "$WORK"
   exit "$rc"
 }

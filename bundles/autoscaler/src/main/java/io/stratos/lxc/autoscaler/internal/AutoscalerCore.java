@@ -276,17 +276,19 @@ public final class AutoscalerCore implements Autoscaler {
             return;
         }
         List<PartitionVm> vms = cc.vms();
-        List<CartridgeProcess> processes = cc.processes();
+        // Every process only when a partition needs them (pending ones, or a VM to drain): at 300,000 processes,
+        // copying them all in every pass held the controller's lock for much of the interval (JFR, fleet benchmark).
+        Supplier<List<CartridgeProcess>> processes = memoized(cc::processes);
         for (Partition partition : partitions) {
             seen.add(partition.name());
             PartitionScaler scaler = partitionScalers.computeIfAbsent(partition.name(), PartitionScaler::new);
             List<PartitionVm> own = vms.stream().filter(vm -> partition.name().equals(vm.partition())).toList();
             Set<String> vmIds = new HashSet<>();
             own.forEach(vm -> vmIds.add(vm.id()));
-            List<CartridgeProcess> relevant = processes.stream()
+            Supplier<List<CartridgeProcess>> relevant = memoized(() -> processes.get().stream()
                     .filter(p -> (p.state() == ProcessState.PENDING && partition.cartridge().equals(p.cartridge()))
                             || (p.vmId() != null && vmIds.contains(p.vmId())))
-                    .toList();
+                    .toList());
             Outcome outcome = scaler.evaluate(now, partition, own, relevant, s.vmScaleInUtilisation(),
                     s.vmScaleInWindowSeconds() * 1000L);
             if (outcome.changes()) {
@@ -295,6 +297,20 @@ public final class AutoscalerCore implements Autoscaler {
             }
         }
         partitionScalers.keySet().retainAll(seen);
+    }
+
+    private static <T> Supplier<T> memoized(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public T get() {
+                if (value == null) {
+                    value = supplier.get();
+                }
+                return value;
+            }
+        };
     }
 
     /** Asks the controller for the change; true if it took it. */

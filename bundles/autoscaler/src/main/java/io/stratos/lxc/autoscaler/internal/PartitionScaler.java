@@ -44,6 +44,12 @@ final class PartitionScaler {
      */
     Outcome evaluate(long now, Partition p, List<PartitionVm> vms, List<CartridgeProcess> processes,
                      double scaleInUtilisation, long scaleInWindowMillis) {
+        return evaluate(now, p, vms, () -> processes, scaleInUtilisation, scaleInWindowMillis);
+    }
+
+    /** The same, asking for the processes only when it needs them (pending ones to pack, or a VM to drain). */
+    Outcome evaluate(long now, Partition p, List<PartitionVm> vms, java.util.function.Supplier<List<CartridgeProcess>> processes,
+                     double scaleInUtilisation, long scaleInWindowMillis) {
         int current = p.desiredVms();
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("pending", (double) p.pending());
@@ -51,7 +57,7 @@ final class PartitionScaler {
         metrics.put("readyVms", (double) p.readyVms());
         if (p.pending() > 0) {
             underUsedSince = Long.MIN_VALUE;
-            return scaleOut(p, vms, processes, current, metrics);
+            return scaleOut(p, vms, processes.get(), current, metrics);
         }
         if (!"ACTIVE".equals(p.state())) {
             underUsedSince = Long.MIN_VALUE;
@@ -81,11 +87,12 @@ final class PartitionScaler {
         }
         // The controller drains the least allocated VM; every VM tied for that place must be drainable.
         int least = ready.stream().mapToInt(PartitionScaler::weight).min().orElse(0);
+        List<CartridgeProcess> all = processes.get();
         for (PartitionVm candidate : ready) {
             if (weight(candidate) != least) {
                 continue;
             }
-            List<Resources> moving = processes.stream()
+            List<Resources> moving = all.stream()
                     .filter(proc -> candidate.id().equals(proc.vmId()) && proc.state().holdsResources())
                     .map(CartridgeProcess::request).toList();
             List<Resources> room = new ArrayList<>();

@@ -375,4 +375,16 @@ class AutoscalerCoreTest {
         assertThat(core.takeMaxEvaluationNanos()).isEqualTo(9_000_000);
         assertThat(core.takeMaxEvaluationNanos()).isZero();
     }
+
+    @Test
+    void aPartitionWithNothingPendingAndBusyVmsCostsNoCopyOfEveryProcess() {
+        Resources capacity = new Resources(2000, 2048);
+        controller.partitions.put("php", new Partition("php", "php", "local", 1, 4, capacity, Map.of(), "ACTIVE", 2, 2, 2, 0,
+                Resources.ZERO));
+        controller.vms.add(vm("php-1", "php", VmState.READY, capacity, capacity));
+        controller.vms.add(vm("php-2", "php", VmState.READY, capacity, capacity));
+        tick(3);
+        assertThat(controller.scaleCalls).isEmpty();
+        assertThat(controller.allProcessesCalls).isZero();
+    }
 }

@@ -131,8 +131,12 @@ class FakeCloudController implements CloudController {
         return List.copyOf(processes.get(alias));
     }
 
+    /** How often every process was asked for (a full copy in the real controller). */
+    int allProcessesCalls;
+
     @Override
     public List<CartridgeProcess> processes() {
+        allProcessesCalls++;
         return processes.values().stream().flatMap(List::stream).toList();
     }
 
