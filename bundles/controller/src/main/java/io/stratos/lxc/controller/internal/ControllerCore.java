@@ -1197,6 +1197,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
             ProcessEntry p = newProcess(s);
             putProcess(p);
             write(tx -> tx.insertProcess(p));
+            insertPending.add(p);
             progress(s, fresh.size(), live.size());
         }
     }
