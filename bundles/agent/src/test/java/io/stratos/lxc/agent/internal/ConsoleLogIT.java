@@ -113,6 +113,25 @@ class ConsoleLogIT {
         assertThat(tail.orElseThrow().source()).endsWith("stratos-stratos-test-log-l/console.log");
     }
 
+    /** A process that writes 3 MiB to its console leaves at most 1 MiB in console.log and 1 MiB in console.log.1. */
+    @Test
+    void lxcBoundsTheConsoleLog() throws Exception {
+        assumeTrue(Exec.onPath("lxc-start") && "root".equals(System.getProperty("user.name")), "needs lxc and root");
+        List<String> flood = List.of("/bin/sh", "-c",
+                "i=0; while [ $i -lt 3072 ]; do printf '%1023s\\n' $i; i=$((i+1)); done; exec httpd -f -p $PORT -h /www");
+        lxc.start(new ContainerSpec("stratos-test-log-big", "static-httpd", image.digest(), image.rootfs(), flood, Map.of(), 8080,
+                24902, 500, 32, 64));
+        try {
+            TestImages.getUntilOk("http://127.0.0.1:24902/", Duration.ofSeconds(60));
+            Path log = Path.of(lxc.logTail("stratos-test-log-big", 1).orElseThrow().source());
+            assertThat(Files.size(log)).isLessThanOrEqualTo(1024 * 1024);
+            assertThat(log.resolveSibling("console.log.1")).exists();
+            assertThat(Files.size(log.resolveSibling("console.log.1"))).isLessThanOrEqualTo(1024 * 1024);
+        } finally {
+            lxc.remove("stratos-test-log-big");
+        }
+    }
+
     @Test
     void dockerServesItsLogs() throws Exception {
         assumeTrue(Files.exists(Path.of("/var/run/docker.sock")) && docker.available().available(), "needs a running dockerd");

@@ -256,6 +256,9 @@ public final class LxcRuntime implements ContainerRuntime {
         lines.add("lxc.signal.halt = SIGKILL");
         // what the process writes to its console (stdout, stderr), kept beside the container for diagnosis
         lines.add("lxc.console.logfile = " + dir.resolve("console.log"));
+        // bounded: at 1 MiB the log moves to console.log.1 and starts again, so a chatty process cannot fill the disk
+        lines.add("lxc.console.size = 1048576");
+        lines.add("lxc.console.rotate = 1");
         lines.add("lxc.signal.stop = SIGKILL");
         lines.add("lxc.init.cmd = " + (usesLauncher(spec) ? "/bin/sh /" + LAUNCHER : String.join(" ", spec.argv())));
         lines.add("lxc.init.cwd = /");

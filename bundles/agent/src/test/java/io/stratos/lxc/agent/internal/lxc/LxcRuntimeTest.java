@@ -37,6 +37,7 @@ class LxcRuntimeTest {
         String config = lxc.config(spec(List.of("/bin/httpd", "-f", "-p", "8080")), dir.resolve("stratos-p1"), "/img/rootfs",
                 "10.213.78.39", 8080);
 
+        assertThat(config).contains("lxc.console.size = 1048576", "lxc.console.rotate = 1");
         assertThat(config).contains("lxc.rootfs.path = overlay:/img/rootfs:" + dir.resolve("stratos-p1/upper"))
                 .contains("lxc.init.cmd = /bin/httpd -f -p 8080")
                 .contains("lxc.environment = PORT=8080").contains("lxc.environment = GREETING=hello")
