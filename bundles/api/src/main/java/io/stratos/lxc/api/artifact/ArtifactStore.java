@@ -18,4 +18,10 @@ public interface ArtifactStore {
 
     /** The stored tarball by {@code sha256:<hex>}, for agents' downloads. */
     Optional<ImageBlob> open(String digest);
+
+    /**
+     * Garbage collection: deletes every stored artifact not in {@code keep} that is older than {@code minAge} (so one
+     * just uploaded, not yet entered in a subscription's history, stays). Returns how many were deleted.
+     */
+    int retainOnly(java.util.Set<String> keep, java.time.Duration minAge);
 }

@@ -123,7 +123,26 @@ public class CloudControllerComponent {
         loop.shutdownNow();
     }
 
+    /** When the store last dropped artifacts no subscription keeps. */
+    private long lastArtifactCollectionMillis = System.currentTimeMillis();
+
+    /** Every ten minutes: the store deletes artifacts older than an hour that no subscription's history keeps. */
+    private void collectArtifacts() {
+        ArtifactStore store = artifactStore;
+        long now = System.currentTimeMillis();
+        if (store == null || now - lastArtifactCollectionMillis < java.util.concurrent.TimeUnit.MINUTES.toMillis(10)) {
+            return;
+        }
+        lastArtifactCollectionMillis = now;
+        try {
+            store.retainOnly(core.referencedArtifacts(), java.time.Duration.ofHours(1));
+        } catch (RuntimeException e) {
+            LOG.warn("Artifact garbage collection failed: {}", e.toString());
+        }
+    }
+
     private void reconcile() {
+        collectArtifacts();
         try {
             core.reconcile();
             lastLoopError = "";

@@ -1129,18 +1129,45 @@ final class ControllerCore implements CloudController, AgentRegistry {
             current.reason = "a newer version was deployed before its rollout finished";
             write(tx -> tx.updateArtifact(alias, current));
         }
-        ArtifactEntry added = new ArtifactEntry(s.artifacts.size() + 1, stored.digest(), stored.size(), source, git, ref, commit,
+        ArtifactEntry added = new ArtifactEntry(s.nextArtifactNumber(), stored.digest(), stored.size(), source, git, ref, commit,
                 Instant.now(clock).toString(), ArtifactVersion.ROLLING_OUT);
         s.artifacts.add(added);
         s.desiredArtifact = added.number;
         write(tx -> tx.insertArtifact(alias, added));
         write(tx -> tx.updateArtifactVersions(s));
+        pruneArtifactHistory(s);
         rollOut(s);
         placePending();
         commit();
         LOG.info("Subscription {}: artifact version {} ({}, {}) rolling out", alias, added.number, stored.digest(),
                 git == null ? "upload" : git + " " + ref + " at " + commit);
         return artifactStatus(s);
+    }
+
+    /**
+     * Keeps the newest artifactVersionsKept versions of the history, and always the deployed and desired ones and any a
+     * process still runs; the store drops blobs no subscription keeps (see {@link #referencedArtifacts}).
+     */
+    private void pruneArtifactHistory(SubscriptionEntry s) {
+        int kept = settings.get().artifactVersionsKept();
+        java.util.Set<Integer> inUse = new java.util.HashSet<>(List.of(s.deployedArtifact, s.desiredArtifact));
+        processesOf(s.alias).forEach(p -> inUse.add(p.artifact));
+        int surplus = s.artifacts.size() - kept;
+        for (java.util.Iterator<ArtifactEntry> it = s.artifacts.iterator(); it.hasNext() && surplus > 0; ) {
+            ArtifactEntry oldest = it.next();
+            if (!inUse.contains(oldest.number)) {
+                it.remove();
+                surplus--;
+                write(tx -> tx.deleteArtifact(s.alias, oldest.number));
+            }
+        }
+    }
+
+    /** Every artifact digest a subscription keeps in its history: what the store must not drop. */
+    synchronized java.util.Set<String> referencedArtifacts() {
+        java.util.Set<String> digests = new java.util.HashSet<>();
+        subscriptions.values().forEach(s -> s.artifacts.forEach(a -> digests.add(a.digest)));
+        return digests;
     }
 
     private ProcessEntry newProcess(SubscriptionEntry s) {

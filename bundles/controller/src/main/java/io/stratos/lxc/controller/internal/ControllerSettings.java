@@ -6,18 +6,20 @@ import java.util.Map;
 /** The controller's settings from PID {@code io.stratos.lxc.controller}, read without ever throwing. */
 record ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollSeconds, String routerDomain,
                           int routerPort, int reconcileIntervalMillis, String controllerUrl, int drainTimeoutSeconds,
-                          int rolloutHealthTimeoutSeconds, long maxArtifactBytes) {
+                          int rolloutHealthTimeoutSeconds, long maxArtifactBytes, int artifactVersionsKept) {
 
     /** The settings before {@code drainTimeoutSeconds} and the rollout settings existed, with their defaults. */
     ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollSeconds, String routerDomain, int routerPort,
                        int reconcileIntervalMillis, String controllerUrl) {
         this(agentGracePeriodSeconds, desiredStateLongPollSeconds, routerDomain, routerPort, reconcileIntervalMillis,
-                controllerUrl, DEFAULT_DRAIN_TIMEOUT_SECONDS, DEFAULT_ROLLOUT_HEALTH_TIMEOUT_SECONDS, DEFAULT_MAX_ARTIFACT_BYTES);
+                controllerUrl, DEFAULT_DRAIN_TIMEOUT_SECONDS, DEFAULT_ROLLOUT_HEALTH_TIMEOUT_SECONDS, DEFAULT_MAX_ARTIFACT_BYTES,
+                DEFAULT_ARTIFACT_VERSIONS_KEPT);
     }
 
     static final int DEFAULT_DRAIN_TIMEOUT_SECONDS = 30;
     static final int DEFAULT_ROLLOUT_HEALTH_TIMEOUT_SECONDS = 60;
     static final long DEFAULT_MAX_ARTIFACT_BYTES = 256L * 1024 * 1024;
+    static final int DEFAULT_ARTIFACT_VERSIONS_KEPT = 20;
 
     static final String PID = "io.stratos.lxc.controller";
 
@@ -46,6 +48,7 @@ record ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollS
         int drain = values.integer("drainTimeoutSeconds", DEFAULT_DRAIN_TIMEOUT_SECONDS, 0, 3600);
         int rollout = values.integer("rolloutHealthTimeoutSeconds", DEFAULT_ROLLOUT_HEALTH_TIMEOUT_SECONDS, 1, 3600);
         long maxArtifact = values.longValue("maxGitArtifactBytes", DEFAULT_MAX_ARTIFACT_BYTES, 1024, 64L * 1024 * 1024 * 1024);
-        return new ControllerSettings(grace, longPoll, domain, routerPort, interval, url, drain, rollout, maxArtifact);
+        int kept = values.integer("artifactVersionsKept", DEFAULT_ARTIFACT_VERSIONS_KEPT, 2, 10_000);
+        return new ControllerSettings(grace, longPoll, domain, routerPort, interval, url, drain, rollout, maxArtifact, kept);
     }
 }

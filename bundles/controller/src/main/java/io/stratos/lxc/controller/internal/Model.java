@@ -88,10 +88,19 @@ final class Model {
         final String createdAt;         // persisted
         int desiredArtifact;            // persisted: version number wanted (0: the image's own content)
         int deployedArtifact;           // persisted: version number serving everywhere
-        final List<ArtifactEntry> artifacts = new ArrayList<>(); // persisted: version n at index n - 1
+        final List<ArtifactEntry> artifacts = new ArrayList<>(); // persisted: oldest first; old ones are pruned
 
         ArtifactEntry artifact(int number) {
-            return number <= 0 || number > artifacts.size() ? null : artifacts.get(number - 1);
+            for (ArtifactEntry a : artifacts) {
+                if (a.number == number) {
+                    return a;
+                }
+            }
+            return null;
+        }
+
+        int nextArtifactNumber() {
+            return artifacts.isEmpty() ? 1 : artifacts.get(artifacts.size() - 1).number + 1;
         }
 
         String artifactDigest(int number) {

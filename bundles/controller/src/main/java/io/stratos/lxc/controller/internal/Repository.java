@@ -197,6 +197,10 @@ final class Repository {
             update("UPDATE artifact_versions SET state = ?, reason = ? WHERE alias = ? AND number = ?", a.state, cut(a.reason), alias, a.number);
         }
 
+        void deleteArtifact(String alias, int number) throws SQLException {
+            update("DELETE FROM artifact_versions WHERE alias = ? AND number = ?", alias, number);
+        }
+
         void updateArtifactVersions(SubscriptionEntry s) throws SQLException {
             update("UPDATE subscriptions SET desired_artifact = ?, deployed_artifact = ? WHERE alias = ?", s.desiredArtifact,
                     s.deployedArtifact, s.alias);

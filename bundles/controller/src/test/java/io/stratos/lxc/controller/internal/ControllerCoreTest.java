@@ -124,6 +124,13 @@ class ControllerCoreTest {
         public java.util.Optional<io.stratos.lxc.api.store.ImageBlob> open(String digest) {
             return java.util.Optional.empty();
         }
+
+        @Override
+        public int retainOnly(java.util.Set<String> keep, java.time.Duration minAge) {
+            int before = stored.size();
+            stored.keySet().retainAll(keep);
+            return before - stored.size();
+        }
     }
 
     final MemoryArtifacts artifacts = new MemoryArtifacts();
@@ -797,5 +804,33 @@ class ControllerCoreTest {
         assertThat(core.artifact("hello").history()).isEmpty();
         assertThat(core.subscription("hello").artifact()).isNull();
         assertThat(artifacts.stored).isEmpty();
+    }
+
+    @Test
+    void theHistoryKeepsTheNewestVersionsAndTheStoreDropsWhatNoSubscriptionKeeps() {
+        readyVms(1);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 5, null));
+        for (int i = 1; i <= ControllerSettings.DEFAULT_ARTIFACT_VERSIONS_KEPT + 5; i++) {
+            core.deployArtifact("hello", bytes("version " + i));
+        }
+
+        ArtifactStatus status = core.artifact("hello");
+        assertThat(status.history()).hasSize(ControllerSettings.DEFAULT_ARTIFACT_VERSIONS_KEPT);
+        assertThat(status.history().get(0).number()).isEqualTo(ControllerSettings.DEFAULT_ARTIFACT_VERSIONS_KEPT + 5);
+        // the oldest go first, except versions a (leaving) process still runs
+        java.util.Set<Integer> running = new java.util.HashSet<>();
+        core.processes("hello").forEach(p -> running.add(p.artifact()));
+        for (ArtifactVersion v : status.history()) {
+            assertThat(v.number() > 5 || running.contains(v.number())).as("version " + v.number() + " kept").isTrue();
+        }
+        java.util.Set<String> kept = core.referencedArtifacts();
+        assertThat(kept).hasSize(status.history().size());
+
+        assertThat(artifacts.retainOnly(kept, java.time.Duration.ZERO)).isGreaterThanOrEqualTo(3);
+        assertThat(artifacts.stored.keySet()).isEqualTo(kept);
+        // the pruned rows are gone from the database too
+        assertThat(newCore().artifact("hello").history()).isEqualTo(status.history());
+        core.unsubscribe("hello");
+        assertThat(core.referencedArtifacts()).isEmpty();
     }
 }

@@ -136,6 +136,27 @@ final class FileArtifactStore implements ArtifactStore {
         }
     }
 
+    @Override
+    public int retainOnly(java.util.Set<String> keep, java.time.Duration minAge) {
+        long cutoff = System.currentTimeMillis() - minAge.toMillis();
+        int deleted = 0;
+        try (DirectoryStream<Path> blobFiles = Files.newDirectoryStream(blobs)) {
+            for (Path blob : blobFiles) {
+                String digest = "sha256:" + blob.getFileName();
+                if (!keep.contains(digest) && Files.getLastModifiedTime(blob).toMillis() < cutoff) {
+                    Files.deleteIfExists(blob);
+                    deleted++;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Artifact garbage collection in {} stopped: {}", blobs, e.toString());
+        }
+        if (deleted > 0) {
+            LOG.info("Deleted {} artifacts no subscription keeps any more", deleted);
+        }
+        return deleted;
+    }
+
     /** Copies the body to the file, refusing it as soon as it passes maxBytes (nothing more is read). */
     private void receive(InputStream body, Path file) throws IOException {
         byte[] buffer = new byte[1 << 16];

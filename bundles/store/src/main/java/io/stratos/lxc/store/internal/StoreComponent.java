@@ -170,6 +170,12 @@ public class StoreComponent implements CartridgeStore, ArtifactStore, StatusCont
     }
 
     @Override
+    public int retainOnly(java.util.Set<String> keep, java.time.Duration minAge) {
+        store();
+        return artifacts.retainOnly(keep, minAge);
+    }
+
+    @Override
     public long maxImageBytes() {
         return store().maxImageBytes();
     }

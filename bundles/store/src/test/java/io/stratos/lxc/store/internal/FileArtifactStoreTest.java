@@ -162,4 +162,21 @@ class FileArtifactStoreTest {
         assertThat(store.open("sha256:" + "0".repeat(64))).isEmpty();
         assertThatThrownBy(() -> store.open("sha256:../../etc/passwd")).isInstanceOf(StratosException.class);
     }
+
+    @Test
+    void garbageCollectionDeletesOnlyOldArtifactsNobodyKeeps() throws IOException {
+        StoredArtifact kept = store.put(new ByteArrayInputStream(app("kept")));
+        StoredArtifact dropped = store.put(new ByteArrayInputStream(app("dropped")));
+        StoredArtifact young = store.put(new ByteArrayInputStream(app("young")));
+        for (StoredArtifact old : java.util.List.of(kept, dropped)) {
+            Files.setLastModifiedTime(store.open(old.digest()).orElseThrow().path(),
+                    java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 7_200_000));
+        }
+
+        assertThat(store.retainOnly(java.util.Set.of(kept.digest()), java.time.Duration.ofHours(1))).isEqualTo(1);
+
+        assertThat(store.open(kept.digest())).isPresent();
+        assertThat(store.open(dropped.digest())).isEmpty();
+        assertThat(store.open(young.digest())).as("uploaded a moment ago, maybe not in a history yet").isPresent();
+    }
 }
