@@ -73,7 +73,11 @@ final class TenantScopedCloudController implements CloudController {
         if (!caller.has(Role.TENANT)) {
             throw StratosException.forbidden("subscribing needs the " + Role.TENANT + " or " + Role.ADMIN + " role", null);
         }
-        // A tenant always subscribes for itself, whatever it asks for.
+        if (spec != null && spec.tenant() != null && !spec.tenant().equals(caller.name())) {
+            throw StratosException.forbidden("subscribing for another tenant ('" + spec.tenant() + "') is for the "
+                    + Role.ADMIN + " role", "leave tenant out: a tenant's subscriptions are its own");
+        }
+        // A tenant always subscribes for itself.
         return controller.subscribe(caller.name(), spec);
     }
 

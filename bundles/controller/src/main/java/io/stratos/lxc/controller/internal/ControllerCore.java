@@ -432,7 +432,9 @@ final class ControllerCore implements CloudController, AgentRegistry {
             throw StratosException.unavailable("the cartridge store is not available", "check stratos:status and retry");
         }
         ResolvedCartridge resolved = cartridges.resolve(cartridge, spec.version());
-        SubscriptionEntry entry = new SubscriptionEntry(alias, tenant == null ? "default" : tenant, resolved.name(),
+        // an admin may subscribe on a tenant's behalf (the tenant-scoped view lets a tenant name only itself)
+        String owner = spec.tenant() != null ? Inputs.tenant(spec.tenant()) : tenant == null ? "default" : tenant;
+        SubscriptionEntry entry = new SubscriptionEntry(alias, owner, resolved.name(),
                 resolved.version(), resolved.digest(), spec.policy(), min, max, min,
                 Inputs.env(spec.env()), resolved.request(), resolved.runtimes(), Instant.now(clock).toString());
         subscriptions.put(alias, entry);

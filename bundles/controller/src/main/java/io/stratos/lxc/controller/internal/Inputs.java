@@ -23,6 +23,17 @@ final class Inputs {
     }
 
     /** Environment variables: POSIX names, values without NUL, CR or LF. */
+    static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,62}");
+
+    /** A tenant named by an admin subscribing on its behalf: a user name of the realm (the column holds 63 characters). */
+    static String tenant(String tenant) {
+        if (!TENANT.matcher(tenant).matches()) {
+            throw StratosException.invalid("tenant", "tenant '" + printable(tenant) + "' is not a user name",
+                    "1 to 63 letters, digits and . _ @ -, as in etc/users.properties");
+        }
+        return tenant;
+    }
+
     static Map<String, String> env(Map<String, String> env) {
         if (env == null) {
             return Map.of();
