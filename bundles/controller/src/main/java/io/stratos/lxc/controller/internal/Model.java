@@ -89,6 +89,8 @@ final class Model {
         int desiredArtifact;            // persisted: version number wanted (0: the image's own content)
         int deployedArtifact;           // persisted: version number serving everywhere
         final List<ArtifactEntry> artifacts = new ArrayList<>(); // persisted: version n at index n - 1
+        /** Its processes per state (index: ProcessState ordinal), kept up to date, so listing subscriptions counts nothing. */
+        final int[] stateCounts = new int[ProcessState.values().length];
 
         ArtifactEntry artifact(int number) {
             return number <= 0 || number > artifacts.size() ? null : artifacts.get(number - 1);
@@ -161,6 +163,8 @@ final class Model {
         /** Since when a stopping process drains (still running, out of the router); -1: not draining. Not persisted:
          *  after a controller restart a stopping process stops at once. */
         long drainingSinceMillis = -1;
+        /** Order of creation (or loading): placement takes PENDING processes in this order. */
+        long sequence;
 
         ProcessEntry(String id, String alias, String vmId, String runtime, boolean stopping, ProcessState state) {
             this.id = id;
