@@ -92,8 +92,11 @@ final class ControllerCore implements CloudController, AgentRegistry {
 
     private final Map<String, PartitionEntry> partitions = new TreeMap<>();
     private final Map<String, VmEntry> vms = new TreeMap<>();
-    /** The same VMs by id in a hash map: looked up for every process in a pass, where the TreeMap's string compares showed. */
-    private final Map<String, VmEntry> vmsById = new HashMap<>();
+    /**
+     * The same VMs by id in a hash map: looked up for every process in a pass, where the TreeMap's string compares showed.
+     * Concurrent, so that authenticating an agent's request (every status report and long poll) needs no lock.
+     */
+    private final Map<String, VmEntry> vmsById = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, SubscriptionEntry> subscriptions = new TreeMap<>();
     private final Map<String, ProcessEntry> processes = new LinkedHashMap<>();
     /** The same processes indexed by alias: per-subscription work must not scan every process. */
@@ -144,14 +147,19 @@ final class ControllerCore implements CloudController, AgentRegistry {
     synchronized void load() {
         partitions.clear();
         vms.clear();
-        vmsById.clear();
         subscriptions.clear();
         processes.clear();
         processesByAlias.clear();
         processesByVm.clear();
         pending.clear();
         draining.clear();
-        Repository.Loaded loaded = repository.load();
+        Repository.Loaded loaded;
+        try {
+            loaded = repository.load();
+        } catch (RuntimeException e) {
+            vmsById.clear();
+            throw e;
+        }
         long now = clock.millis();
         loaded.partitions().forEach(p -> partitions.put(p.name, p));
         loaded.subscriptions().forEach(s -> subscriptions.put(s.alias, s));
@@ -160,6 +168,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
             vm.revision = ++revisionCounter;
             putVm(vm);
         }
+        // not cleared before: agents authenticating meanwhile (without the lock) keep finding their VM
+        vmsById.keySet().retainAll(vms.keySet());
         for (ProcessEntry p : loaded.processes()) {
             p.createdMillis = now;
             putProcess(p);
@@ -1093,10 +1103,12 @@ final class ControllerCore implements CloudController, AgentRegistry {
         commit();
     }
 
+    /** Without the lock (the REST layer asks for every agent request): a concurrent map and a volatile secret. */
     @Override
-    public synchronized boolean authenticates(String agentId, String secret) {
+    public boolean authenticates(String agentId, String secret) {
         VmEntry vm = agentId == null ? null : vmsById.get(agentId);
-        return vm != null && vm.agentSecret != null && secret != null && constantTimeEquals(vm.agentSecret, secret);
+        String expected = vm == null ? null : vm.agentSecret;
+        return expected != null && secret != null && constantTimeEquals(expected, secret);
     }
 
     private VmEntry authenticate(String agentId, String secret) {

@@ -49,7 +49,7 @@ final class Model {
         String adapterRef;              // persisted
         VmState state;                  // persisted
         Resources capacity;             // persisted
-        String agentSecret;             // persisted
+        volatile String agentSecret;    // persisted; volatile: read without the controller's lock to authenticate
         List<String> runtimes = List.of(); // persisted
         Resources allocated = Resources.ZERO;
         long lastHeartbeatMillis;

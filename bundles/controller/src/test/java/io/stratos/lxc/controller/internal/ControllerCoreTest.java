@@ -647,6 +647,48 @@ class ControllerCoreTest {
     }
 
     @Test
+    void anAgentIsAuthenticatedByItsSecretWithoutWaitingForTheControllersLock() throws Exception {
+        core.createPartition(partition(1));
+        String unregistered = core.vms().get(0).id();
+        assertThat(core.authenticates(unregistered, "")).isFalse();
+        core.reconcile();
+        VmSpec spec = adapter.created.values().iterator().next();
+        AgentCredentials agent = core.register(new AgentRegistration(spec.joinToken(), spec.vmId(), "web", new Resources(1000, 1024),
+                List.of("lxc"), List.of(), "test"));
+
+        assertThat(core.authenticates(agent.agentId(), agent.secret())).isTrue();
+        assertThat(core.authenticates(agent.agentId(), "0".repeat(32))).isFalse();
+        assertThat(core.authenticates("nope", agent.secret())).isFalse();
+        assertThat(core.authenticates(null, agent.secret())).isFalse();
+        assertThat(core.authenticates(agent.agentId(), null)).isFalse();
+
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            synchronized (core) {
+                held.countDown();
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        holder.start();
+        try {
+            held.await(5, TimeUnit.SECONDS);
+            assertThat(CompletableFuture.supplyAsync(() -> core.authenticates(agent.agentId(), agent.secret()))
+                    .get(2, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+
+        core = newCore(); // the secret survives a restart
+        assertThat(core.authenticates(agent.agentId(), agent.secret())).isTrue();
+    }
+
+    @Test
     void aSubscriptionNamingAnUnknownPolicyIsRefusedWhileTheAutoscalerCanTell() {
         readyVms(1);
         core.policyExists(name -> name.equals("web-policy"));
