@@ -97,7 +97,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
      * Concurrent, so that authenticating an agent's request (every status report and long poll) needs no lock.
      */
     private final Map<String, VmEntry> vmsById = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, SubscriptionEntry> subscriptions = new TreeMap<>();
+    private final java.util.NavigableMap<String, SubscriptionEntry> subscriptions = new TreeMap<>();
     private final Map<String, ProcessEntry> processes = new LinkedHashMap<>();
     /** The same processes indexed by alias: per-subscription work must not scan every process. */
     private final Map<String, Map<String, ProcessEntry>> processesByAlias = new HashMap<>();
@@ -526,25 +526,46 @@ final class ControllerCore implements CloudController, AgentRegistry {
         return processes.values().stream().map(this::toProcess).toList();
     }
 
-    /** One hold of the lock for the whole view (the autoscaler's pass asked once per subscription before). */
+    /** Processes copied per hold of the lock in {@link #subscriptionsWithProcesses} (a field for the tests). */
+    int viewProcessesPerHold = 5_000;
+
+    /**
+     * One call for the whole view (the autoscaler's pass asked once per subscription before, ~300 holds of the lock
+     * at 10,000 VMs). The lock is released after every viewProcessesPerHold (5,000) processes copied, so a change
+     * or a status report never waits for all 300,000 to be copied; each subscription is seen at one moment.
+     */
     @Override
-    public synchronized List<SubscriptionProcesses> subscriptionsWithProcesses(Predicate<Subscription> which) {
+    public List<SubscriptionProcesses> subscriptionsWithProcesses(Predicate<Subscription> which) {
         List<SubscriptionProcesses> all = new ArrayList<>();
-        for (SubscriptionEntry s : subscriptions.values()) {
-            Subscription subscription = toSubscription(s);
-            if (!which.test(subscription)) {
-                continue;
-            }
-            Map<String, ProcessEntry> own = processesByAlias.get(s.alias);
-            List<CartridgeProcess> list = new ArrayList<>(own == null ? 0 : own.size());
-            if (own != null) {
-                for (ProcessEntry p : own.values()) {
-                    list.add(toProcess(p, s));
+        String after = null;
+        while (true) {
+            synchronized (this) {
+                Map<String, SubscriptionEntry> rest = after == null ? subscriptions : subscriptions.tailMap(after, false);
+                int copied = 0;
+                for (SubscriptionEntry s : rest.values()) {
+                    if (copied >= viewProcessesPerHold) {
+                        break;
+                    }
+                    after = s.alias;
+                    Subscription subscription = toSubscription(s);
+                    if (!which.test(subscription)) {
+                        continue;
+                    }
+                    Map<String, ProcessEntry> own = processesByAlias.get(s.alias);
+                    List<CartridgeProcess> list = new ArrayList<>(own == null ? 0 : own.size());
+                    if (own != null) {
+                        for (ProcessEntry p : own.values()) {
+                            list.add(toProcess(p, s));
+                        }
+                    }
+                    copied += list.size() + 1;
+                    all.add(new SubscriptionProcesses(subscription, list));
+                }
+                if (copied < viewProcessesPerHold) {
+                    return all;
                 }
             }
-            all.add(new SubscriptionProcesses(subscription, list));
         }
-        return all;
     }
 
     private SubscriptionEntry subscriptionEntry(String alias) {

@@ -634,6 +634,12 @@ class ControllerCoreTest {
         }
         assertThat(core.subscriptionsWithProcesses(s -> s.policy() != null)).extracting(v -> v.subscription().alias())
                 .containsExactly("hello");
+        // copied a few processes per hold of the lock: the same view
+        core.viewProcessesPerHold = 2;
+        assertThat(core.subscriptionsWithProcesses(s -> true)).isEqualTo(all);
+        core.viewProcessesPerHold = 1;
+        assertThat(core.subscriptionsWithProcesses(s -> s.policy() != null)).extracting(v -> v.subscription().alias())
+                .containsExactly("hello");
 
         // the API's default (for controllers without their own) gives the same
         io.stratos.lxc.api.controller.CloudController plain = (io.stratos.lxc.api.controller.CloudController)
