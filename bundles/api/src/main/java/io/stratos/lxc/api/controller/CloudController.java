@@ -5,7 +5,9 @@ import io.stratos.lxc.api.artifact.ArtifactStatus;
 import io.stratos.lxc.api.artifact.GitArtifactSpec;
 import io.stratos.lxc.api.security.Caller;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The cloud controller: partitions, their VMs, subscriptions and their processes. Every change is
@@ -50,6 +52,30 @@ public interface CloudController {
     List<CartridgeProcess> processes(String alias);
 
     List<CartridgeProcess> processes();
+
+    /**
+     * The subscriptions that {@code which} selects, each with its processes, in one call: for a caller that looks at
+     * many subscriptions in one pass (the autoscaler), so the controller answers once instead of once per subscription.
+     * The controller may test {@code which} under its lock: it must be quick and must not call this controller.
+     * This default asks {@link #subscriptions()} and then {@link #processes(String)} per selected subscription,
+     * leaving out one removed in between.
+     */
+    default List<SubscriptionProcesses> subscriptionsWithProcesses(Predicate<Subscription> which) {
+        List<SubscriptionProcesses> all = new ArrayList<>();
+        for (Subscription subscription : subscriptions()) {
+            if (!which.test(subscription)) {
+                continue;
+            }
+            try {
+                all.add(new SubscriptionProcesses(subscription, processes(subscription.alias())));
+            } catch (StratosException e) {
+                if (e.kind() != StratosException.Kind.NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
+        return all;
+    }
 
     /**
      * Deploys an uploaded application artifact (tar, tar.gz or zip) into the subscription: stored content-addressed,

@@ -23,6 +23,7 @@ import io.stratos.lxc.api.controller.ProcessDrain;
 import io.stratos.lxc.api.controller.ProcessState;
 import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.controller.Subscription;
+import io.stratos.lxc.api.controller.SubscriptionProcesses;
 import io.stratos.lxc.api.controller.SubscriptionSpec;
 import io.stratos.lxc.api.controller.VmState;
 import io.stratos.lxc.api.iaas.IaasAdapter;
@@ -57,6 +58,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -90,7 +92,12 @@ final class ControllerCore implements CloudController, AgentRegistry {
 
     private final Map<String, PartitionEntry> partitions = new TreeMap<>();
     private final Map<String, VmEntry> vms = new TreeMap<>();
-    private final Map<String, SubscriptionEntry> subscriptions = new TreeMap<>();
+    /**
+     * The same VMs by id in a hash map: looked up for every process in a pass, where the TreeMap's string compares showed.
+     * Concurrent, so that authenticating an agent's request (every status report and long poll) needs no lock.
+     */
+    private final Map<String, VmEntry> vmsById = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.NavigableMap<String, SubscriptionEntry> subscriptions = new TreeMap<>();
     private final Map<String, ProcessEntry> processes = new LinkedHashMap<>();
     /** The same processes indexed by alias: per-subscription work must not scan every process. */
     private final Map<String, Map<String, ProcessEntry>> processesByAlias = new HashMap<>();
@@ -101,6 +108,11 @@ final class ControllerCore implements CloudController, AgentRegistry {
     private final java.util.Set<VmEntry> changedVms = new java.util.LinkedHashSet<>();
     /** Processes whose INSERT is among the pending writes: it writes their fields as they are at the commit. */
     private final java.util.Set<ProcessEntry> insertPending = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** The PENDING processes, kept up to date (see setState), so placement does not scan every process. */
+    private final java.util.Set<ProcessEntry> pending = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** The stopping processes still draining (drainingSinceMillis set), so finishDrains does not scan every process. */
+    private final java.util.Set<ProcessEntry> draining = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private long processSequence;
     private long revisionCounter;
 
     private record Waiter(long since, CompletableFuture<DesiredState> future) {
@@ -139,19 +151,29 @@ final class ControllerCore implements CloudController, AgentRegistry {
         processes.clear();
         processesByAlias.clear();
         processesByVm.clear();
-        Repository.Loaded loaded = repository.load();
+        pending.clear();
+        draining.clear();
+        Repository.Loaded loaded;
+        try {
+            loaded = repository.load();
+        } catch (RuntimeException e) {
+            vmsById.clear();
+            throw e;
+        }
         long now = clock.millis();
         loaded.partitions().forEach(p -> partitions.put(p.name, p));
         loaded.subscriptions().forEach(s -> subscriptions.put(s.alias, s));
         for (VmEntry vm : loaded.vms()) {
             vm.lastHeartbeatMillis = now;
             vm.revision = ++revisionCounter;
-            vms.put(vm.id, vm);
+            putVm(vm);
         }
+        // not cleared before: agents authenticating meanwhile (without the lock) keep finding their VM
+        vmsById.keySet().retainAll(vms.keySet());
         for (ProcessEntry p : loaded.processes()) {
             p.createdMillis = now;
             putProcess(p);
-            VmEntry vm = p.vmId == null ? null : vms.get(p.vmId);
+            VmEntry vm = p.vmId == null ? null : vmsById.get(p.vmId);
             SubscriptionEntry s = subscriptions.get(p.alias);
             if (vm != null && s != null) {
                 vm.allocated = vm.allocated.plus(s.request);
@@ -175,7 +197,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
         // Agents only ever see committed state.
         for (VmEntry vm : changedVms) {
             List<Waiter> list = waiters.remove(vm.id);
-            if (list != null && vms.get(vm.id) == vm) {
+            if (list != null && vmsById.get(vm.id) == vm) {
                 DesiredState state = desiredOf(vm);
                 list.forEach(w -> w.future.complete(state));
             }
@@ -281,7 +303,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
                 throw StratosException.conflict("adapter", "partition '" + name + "' has VMs and its IaaS adapter '"
                         + partition.adapter + "' is unavailable to destroy them", "start the adapter's bundle, then delete");
             }
-            toDestroy.forEach(vm -> vms.remove(vm.id));
+            toDestroy.forEach(this::removeVm);
             partitions.remove(name);
             write(tx -> tx.deletePartition(name));
             commit();
@@ -369,7 +391,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
     }
 
     private boolean onDrainingVm(ProcessEntry p) {
-        VmEntry vm = p.vmId == null ? null : vms.get(p.vmId);
+        VmEntry vm = p.vmId == null ? null : vmsById.get(p.vmId);
         return vm != null && vm.state == VmState.DRAINING;
     }
 
@@ -384,8 +406,18 @@ final class ControllerCore implements CloudController, AgentRegistry {
     private void requestVm(PartitionEntry partition) {
         VmEntry vm = new VmEntry(childId(partition.name), partition.name, partition.adapter, randomHex(16),
                 VmState.REQUESTED, partition.vmCapacity);
-        vms.put(vm.id, vm);
+        putVm(vm);
         write(tx -> tx.insertVm(vm));
+    }
+
+    private void putVm(VmEntry vm) {
+        vms.put(vm.id, vm);
+        vmsById.put(vm.id, vm);
+    }
+
+    private void removeVm(VmEntry vm) {
+        vms.remove(vm.id);
+        vmsById.remove(vm.id);
     }
 
     @Override
@@ -496,6 +528,48 @@ final class ControllerCore implements CloudController, AgentRegistry {
         return processes.values().stream().map(this::toProcess).toList();
     }
 
+    /** Processes copied per hold of the lock in {@link #subscriptionsWithProcesses} (a field for the tests). */
+    int viewProcessesPerHold = 5_000;
+
+    /**
+     * One call for the whole view (the autoscaler's pass asked once per subscription before, ~300 holds of the lock
+     * at 10,000 VMs). The lock is released after every viewProcessesPerHold (5,000) processes copied, so a change
+     * or a status report never waits for all 300,000 to be copied; each subscription is seen at one moment.
+     */
+    @Override
+    public List<SubscriptionProcesses> subscriptionsWithProcesses(Predicate<Subscription> which) {
+        List<SubscriptionProcesses> all = new ArrayList<>();
+        String after = null;
+        while (true) {
+            synchronized (this) {
+                Map<String, SubscriptionEntry> rest = after == null ? subscriptions : subscriptions.tailMap(after, false);
+                int copied = 0;
+                for (SubscriptionEntry s : rest.values()) {
+                    if (copied >= viewProcessesPerHold) {
+                        break;
+                    }
+                    after = s.alias;
+                    Subscription subscription = toSubscription(s);
+                    if (!which.test(subscription)) {
+                        continue;
+                    }
+                    Map<String, ProcessEntry> own = processesByAlias.get(s.alias);
+                    List<CartridgeProcess> list = new ArrayList<>(own == null ? 0 : own.size());
+                    if (own != null) {
+                        for (ProcessEntry p : own.values()) {
+                            list.add(toProcess(p, s));
+                        }
+                    }
+                    copied += list.size() + 1;
+                    all.add(new SubscriptionProcesses(subscription, list));
+                }
+                if (copied < viewProcessesPerHold) {
+                    return all;
+                }
+            }
+        }
+    }
+
     private SubscriptionEntry subscriptionEntry(String alias) {
         SubscriptionEntry entry = subscriptions.get(alias);
         if (entry == null) {
@@ -505,18 +579,58 @@ final class ControllerCore implements CloudController, AgentRegistry {
     }
 
     private void putProcess(ProcessEntry p) {
+        p.sequence = ++processSequence;
         processes.put(p.id, p);
         index(processesByAlias, p.alias, p);
         if (p.vmId != null) {
             index(processesByVm, p.vmId, p);
         }
+        count(p, 1);
     }
 
     private void removeProcess(ProcessEntry p) {
-        processes.remove(p.id);
+        if (processes.remove(p.id) == null) {
+            return;
+        }
         unindex(processesByAlias, p.alias, p);
         if (p.vmId != null) {
             unindex(processesByVm, p.vmId, p);
+        }
+        count(p, -1);
+        draining.remove(p);
+    }
+
+    /** Every change of a process's state goes through here, to keep the per-subscription counts and PENDING set right. */
+    private void setState(ProcessEntry p, ProcessState state) {
+        if (p.state == state) {
+            return;
+        }
+        count(p, -1);
+        p.state = state;
+        count(p, 1);
+    }
+
+    private void count(ProcessEntry p, int delta) {
+        SubscriptionEntry s = subscriptions.get(p.alias);
+        if (s != null) {
+            s.stateCounts[p.state.ordinal()] += delta;
+        }
+        if (p.state == ProcessState.PENDING) {
+            if (delta > 0) {
+                pending.add(p);
+            } else {
+                pending.remove(p);
+            }
+        }
+    }
+
+    /** A stopping process starts or stops draining: kept in the draining set for finishDrains. */
+    private void setDrainingSince(ProcessEntry p, long millis) {
+        p.drainingSinceMillis = millis;
+        if (millis >= 0) {
+            draining.add(p);
+        } else {
+            draining.remove(p);
         }
     }
 
@@ -558,16 +672,29 @@ final class ControllerCore implements CloudController, AgentRegistry {
     /** Creates PENDING processes or marks surplus ones STOPPING until the count matches the desired one. */
     private void adjustProcessCount(SubscriptionEntry s) {
         // Processes on a draining VM are leaving: replacements are made for them elsewhere.
-        List<ProcessEntry> live = processesOf(s.alias).stream().filter(p -> !p.stopping && !onDrainingVm(p)).toList();
-        for (int i = live.size(); i < s.desiredProcesses; i++) {
+        // Counted without copying: this runs for every subscription in every pass.
+        Map<String, ProcessEntry> own = processesByAlias.get(s.alias);
+        int liveCount = 0;
+        boolean olderArtifact = false;
+        if (own != null) {
+            for (ProcessEntry p : own.values()) {
+                if (!p.stopping && !onDrainingVm(p)) {
+                    liveCount++;
+                    olderArtifact |= p.artifact != s.desiredArtifact;
+                }
+            }
+        }
+        for (int i = liveCount; i < s.desiredProcesses; i++) {
             ProcessEntry p = newProcess(s);
             putProcess(p);
             write(tx -> tx.insertProcess(p));
             insertPending.add(p);
         }
         // A rollout runs one process more than desired while the new one proves healthy (see rollOut).
-        int surplus = live.size() - s.desiredProcesses - (rollingOut(s, live) ? 1 : 0);
+        boolean rolling = s.desiredArtifact != s.deployedArtifact || olderArtifact;
+        int surplus = liveCount - s.desiredProcesses - (rolling ? 1 : 0);
         if (surplus > 0) {
+            List<ProcessEntry> live = own.values().stream().filter(p -> !p.stopping && !onDrainingVm(p)).toList();
             // Stop what is not running yet first, then what runs an older artifact, then the newest.
             List<ProcessEntry> order = new ArrayList<>(live);
             order.sort(Comparator.comparing((ProcessEntry p) -> p.state == ProcessState.RUNNING)
@@ -579,7 +706,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
     }
 
     private void stop(ProcessEntry p, String reason) {
-        VmEntry host = p.vmId == null ? null : vms.get(p.vmId);
+        VmEntry host = p.vmId == null ? null : vmsById.get(p.vmId);
         if (host == null || (host.state != VmState.READY && host.state != VmState.DRAINING)) {
             // Nothing runs it (or its VM is gone): forget it at once.
             release(p);
@@ -589,17 +716,17 @@ final class ControllerCore implements CloudController, AgentRegistry {
         }
         boolean serving = p.state == ProcessState.RUNNING;
         p.stopping = true;
-        p.state = ProcessState.STOPPING;
+        setState(p, ProcessState.STOPPING);
         p.reason = reason;
         write(tx -> tx.updateProcess(p));
         if (serving && !drains.get().isEmpty() && settings.get().drainTimeoutSeconds() > 0) {
             // STOPPING takes it out of the router at once; its agent keeps it running until the requests
             // sent to it have finished (see finishDrains), so scaling in loses none.
-            p.drainingSinceMillis = clock.millis();
+            setDrainingSince(p, clock.millis());
             p.reason = reason + "; draining: out of the router, finishing its requests";
             return;
         }
-        bump(vms.get(p.vmId));
+        bump(vmsById.get(p.vmId));
     }
 
     /**
@@ -610,7 +737,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
     void finishDrains() {
         Map<String, String> draining = new LinkedHashMap<>();
         synchronized (this) {
-            for (ProcessEntry p : processes.values()) {
+            for (ProcessEntry p : this.draining) {
                 if (p.stopping && p.drainingSinceMillis >= 0) {
                     draining.put(p.id, p.alias);
                 }
@@ -651,9 +778,9 @@ final class ControllerCore implements CloudController, AgentRegistry {
                     continue;
                 }
                 long took = now - p.drainingSinceMillis;
-                p.drainingSinceMillis = -1;
+                setDrainingSince(p, -1);
                 p.reason = p.reason.replace("; draining: out of the router, finishing its requests", "");
-                VmEntry vm = p.vmId == null ? null : vms.get(p.vmId);
+                VmEntry vm = p.vmId == null ? null : vmsById.get(p.vmId);
                 if (vm != null) {
                     bump(vm);
                 }
@@ -685,12 +812,20 @@ final class ControllerCore implements CloudController, AgentRegistry {
         // looking at every VM for each process made placement O(VMs) per process (JFR, 10,000 VMs).
         Placement.Batch batch = null;
         String batchAlias = null;
-        for (ProcessEntry p : processes.values()) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        // The PENDING ones in the order of the process table (creation), as a scan of every process took them.
+        List<ProcessEntry> queue = new ArrayList<>(pending);
+        queue.sort(Comparator.comparingLong(p -> p.sequence));
+        Map<String, PartitionEntry> partitionOf = new HashMap<>();
+        for (ProcessEntry p : queue) {
             if (p.state != ProcessState.PENDING || p.stopping) {
                 continue;
             }
             SubscriptionEntry s = subscriptions.get(p.alias);
-            PartitionEntry partition = partitions.values().stream().filter(x -> x.cartridge.equals(s.cartridge)).findFirst().orElse(null);
+            PartitionEntry partition = partitionOf.computeIfAbsent(s.cartridge, c -> partitions.values().stream()
+                    .filter(x -> x.cartridge.equals(c)).findFirst().orElse(null));
             if (partition == null) {
                 p.reason = "no partition serves cartridge '" + s.cartridge + "'";
                 continue;
@@ -711,7 +846,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
             }
             setVm(p, best.id);
             p.runtime = Placement.runtimeFor(best, s.runtimes);
-            p.state = ProcessState.STARTING;
+            setState(p, ProcessState.STARTING);
             p.reason = "";
             best.allocated = best.allocated.plus(s.request);
             perVm.merge(best.id, 1, Integer::sum);
@@ -735,7 +870,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
     }
 
     private void release(ProcessEntry p) {
-        VmEntry vm = p.vmId == null ? null : vms.get(p.vmId);
+        VmEntry vm = p.vmId == null ? null : vmsById.get(p.vmId);
         SubscriptionEntry s = subscriptions.get(p.alias);
         if (vm != null && s != null) {
             vm.allocated = vm.allocated.minus(s.request);
@@ -780,8 +915,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
         for (VmEntry vm : toDestroy) {
             destroy(vm);
             synchronized (this) {
-                if (vms.get(vm.id) == vm && vm.state == VmState.TERMINATING) {
-                    vms.remove(vm.id);
+                if (vmsById.get(vm.id) == vm && vm.state == VmState.TERMINATING) {
+                    removeVm(vm);
                     write(tx -> tx.deleteVm(vm.id));
                     commit();
                 }
@@ -802,7 +937,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
             }
             setVm(p, null);
             p.runtime = null;
-            p.state = ProcessState.PENDING;
+            setState(p, ProcessState.PENDING);
             p.hostPort = 0;
             p.reason = "VM " + vm.id + " lost";
             write(tx -> tx.updateProcess(p));
@@ -828,7 +963,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
             VmRef ref = adapter.createVm(new VmSpec(vm.id, vm.partition, vm.capacity, partition.template,
                     controllerUrl.get(), vm.joinToken));
             synchronized (this) {
-                if (vms.get(vm.id) == vm && vm.state == VmState.REQUESTED) {
+                if (vmsById.get(vm.id) == vm && vm.state == VmState.REQUESTED) {
                     vm.adapterRef = ref.adapterRef();
                     vm.state = VmState.BOOTING;
                     vm.detail = "waiting for its agent to register";
@@ -867,7 +1002,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
         if (registration == null || registration.vmId() == null || registration.joinToken() == null) {
             throw StratosException.invalid("joinToken", "a registration needs vmId and joinToken", null);
         }
-        VmEntry vm = vms.get(registration.vmId());
+        VmEntry vm = vmsById.get(registration.vmId());
         if (vm == null || !constantTimeEquals(vm.joinToken, registration.joinToken())) {
             // The same answer for an unknown VM and a wrong token: tells an attacker nothing.
             throw StratosException.notFound("unknown VM or wrong join token", "start the agent with the VM's join token");
@@ -912,7 +1047,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
                 if (list != null) {
                     list.removeIf(w -> w.future == future);
                 }
-                VmEntry vm = vms.get(agentId);
+                VmEntry vm = vmsById.get(agentId);
                 return vm == null ? new DesiredState(since, List.of()) : desiredOf(vm);
             }
         });
@@ -933,32 +1068,52 @@ final class ControllerCore implements CloudController, AgentRegistry {
             write(tx -> tx.updateVm(vm));
             bump(vm);
         }
-        java.util.Set<String> touched = new java.util.HashSet<>();
-        Map<String, ProcessReport> reported = new HashMap<>();
-        for (ProcessReport r : report.processes()) {
-            reported.put(r.processId(), r);
+        Map<String, ProcessEntry> on = processesByVm.get(vm.id);
+        if (on == null) {
+            commit();
+            return;
         }
-        for (ProcessEntry p : processesOnVm(vm.id)) {
-            ProcessReport r = reported.get(p.id);
-            if (p.stopping) {
-                if (r == null || r.state() == ProcessState.STOPPED) {
+        java.util.Set<String> touched = null;
+        // Most reports change nothing but metrics: the VM's own processes are looked up by id, nothing is copied.
+        for (ProcessReport r : report.processes()) {
+            ProcessEntry p = on.get(r.processId());
+            if (p == null || p.stopping) {
+                continue;
+            }
+            if (p.state != r.state() && p.artifact != 0) {
+                if (touched == null) {
+                    touched = new java.util.HashSet<>();
+                }
+                touched.add(p.alias);
+            }
+            setState(p, r.state());
+            p.hostPort = r.hostPort();
+            p.reason = r.reason() == null ? "" : r.reason();
+            if (r.metrics() != null) {
+                p.metrics = r.metrics();
+            }
+        }
+        boolean anyStopping = false;
+        for (ProcessEntry p : on.values()) {
+            anyStopping |= p.stopping;
+        }
+        if (anyStopping) {
+            Map<String, ProcessReport> reported = new HashMap<>();
+            for (ProcessReport r : report.processes()) {
+                reported.put(r.processId(), r);
+            }
+            for (ProcessEntry p : new ArrayList<>(on.values())) {
+                ProcessReport r = reported.get(p.id);
+                if (p.stopping && (r == null || r.state() == ProcessState.STOPPED)) {
                     release(p);
                     removeProcess(p);
                     write(tx -> tx.deleteProcess(p.id));
                 }
-                continue;
             }
-            if (r != null) {
-                if (p.state != r.state() && p.artifact != 0) {
-                    touched.add(p.alias);
-                }
-                p.state = r.state();
-                p.hostPort = r.hostPort();
-                p.reason = r.reason() == null ? "" : r.reason();
-                if (r.metrics() != null) {
-                    p.metrics = r.metrics();
-                }
-            }
+        }
+        if (touched == null) {
+            commit();
+            return;
         }
         for (String alias : touched) {
             // a rollout's next step need not wait for the next reconciliation pass
@@ -967,23 +1122,23 @@ final class ControllerCore implements CloudController, AgentRegistry {
                 rollOut(s);
             }
         }
-        if (!touched.isEmpty()) {
-            placePending();
-        }
+        placePending();
         commit();
     }
 
+    /** Without the lock (the REST layer asks for every agent request): a concurrent map and a volatile secret. */
     @Override
-    public synchronized boolean authenticates(String agentId, String secret) {
-        VmEntry vm = agentId == null ? null : vms.get(agentId);
-        return vm != null && vm.agentSecret != null && secret != null && constantTimeEquals(vm.agentSecret, secret);
+    public boolean authenticates(String agentId, String secret) {
+        VmEntry vm = agentId == null ? null : vmsById.get(agentId);
+        String expected = vm == null ? null : vm.agentSecret;
+        return expected != null && secret != null && constantTimeEquals(expected, secret);
     }
 
     private VmEntry authenticate(String agentId, String secret) {
         if (!authenticates(agentId, secret)) {
             throw StratosException.notFound("unknown agent or wrong credentials", "register again with the VM's join token");
         }
-        return vms.get(agentId);
+        return vmsById.get(agentId);
     }
 
     private DesiredState desiredOf(VmEntry vm) {
@@ -1184,6 +1339,22 @@ final class ControllerCore implements CloudController, AgentRegistry {
         return s.desiredArtifact != s.deployedArtifact || live.stream().anyMatch(p -> p.artifact != s.desiredArtifact);
     }
 
+    /** The same question without copying the live processes: asked for every subscription in every pass. */
+    private boolean rollingOut(SubscriptionEntry s) {
+        if (s.desiredArtifact != s.deployedArtifact) {
+            return true;
+        }
+        Map<String, ProcessEntry> own = processesByAlias.get(s.alias);
+        if (own != null) {
+            for (ProcessEntry p : own.values()) {
+                if (p.artifact != s.desiredArtifact && !p.stopping && !onDrainingVm(p)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /**
      * One step of a rolling update, at most: while a process of the desired version is on its way up, wait (or stop
      * the rollout if it failed or took longer than rolloutHealthTimeoutSeconds); once it serves, take one process of
@@ -1191,6 +1362,9 @@ final class ControllerCore implements CloudController, AgentRegistry {
      * subscription never serves with fewer than its desired processes, and at most one more.
      */
     private void rollOut(SubscriptionEntry s) {
+        if (!rollingOut(s)) {
+            return;
+        }
         List<ProcessEntry> live = processesOf(s.alias).stream().filter(p -> !p.stopping && !onDrainingVm(p)).toList();
         if (!rollingOut(s, live)) {
             return;
@@ -1309,7 +1483,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
         counts.put("readyVms", (int) vms.values().stream().filter(ControllerCore::isReady).count());
         counts.put("subscriptions", subscriptions.size());
         counts.put("processes", processes.size());
-        counts.put("pending", (int) processes.values().stream().filter(p -> p.state == ProcessState.PENDING).count());
+        counts.put("pending", pending.size());
         return counts;
     }
 
@@ -1341,8 +1515,10 @@ final class ControllerCore implements CloudController, AgentRegistry {
 
     private Subscription toSubscription(SubscriptionEntry s) {
         Map<ProcessState, Integer> counts = new EnumMap<>(ProcessState.class);
-        for (ProcessEntry p : processesOf(s.alias)) {
-            counts.merge(p.state, 1, Integer::sum);
+        for (ProcessState state : ProcessState.values()) {
+            if (s.stateCounts[state.ordinal()] > 0) {
+                counts.put(state, s.stateCounts[state.ordinal()]);
+            }
         }
         String endpoint = "http://" + s.alias + "." + settings.get().routerDomain() + ":" + settings.get().routerPort() + "/";
         Subscription.Artifact artifact = s.artifacts.isEmpty() ? null : new Subscription.Artifact(s.deployedArtifact,
@@ -1352,7 +1528,10 @@ final class ControllerCore implements CloudController, AgentRegistry {
     }
 
     private CartridgeProcess toProcess(ProcessEntry p) {
-        SubscriptionEntry s = subscriptions.get(p.alias);
+        return toProcess(p, subscriptions.get(p.alias));
+    }
+
+    private static CartridgeProcess toProcess(ProcessEntry p, SubscriptionEntry s) {
         return new CartridgeProcess(p.id, p.alias, s.cartridge, s.version, p.vmId, p.runtime, p.state, p.hostPort,
                 p.reason, s.request, p.metrics, p.artifact);
     }

@@ -49,7 +49,7 @@ final class Model {
         String adapterRef;              // persisted
         VmState state;                  // persisted
         Resources capacity;             // persisted
-        String agentSecret;             // persisted
+        volatile String agentSecret;    // persisted; volatile: read without the controller's lock to authenticate
         List<String> runtimes = List.of(); // persisted
         Resources allocated = Resources.ZERO;
         long lastHeartbeatMillis;
@@ -89,6 +89,8 @@ final class Model {
         int desiredArtifact;            // persisted: version number wanted (0: the image's own content)
         int deployedArtifact;           // persisted: version number serving everywhere
         final List<ArtifactEntry> artifacts = new ArrayList<>(); // persisted: oldest first; old ones are pruned
+        /** Its processes per state (index: ProcessState ordinal), kept up to date, so listing subscriptions counts nothing. */
+        final int[] stateCounts = new int[ProcessState.values().length];
 
         ArtifactEntry artifact(int number) {
             for (ArtifactEntry a : artifacts) {
@@ -170,6 +172,8 @@ final class Model {
         /** Since when a stopping process drains (still running, out of the router); -1: not draining. Not persisted:
          *  after a controller restart a stopping process stops at once. */
         long drainingSinceMillis = -1;
+        /** Order of creation (or loading): placement takes PENDING processes in this order. */
+        long sequence;
 
         ProcessEntry(String id, String alias, String vmId, String runtime, boolean stopping, ProcessState state) {
             this.id = id;

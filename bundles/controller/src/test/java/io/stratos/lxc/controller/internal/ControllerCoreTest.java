@@ -560,6 +560,147 @@ class ControllerCoreTest {
         assertThat(core.processes("hello")).extracting(CartridgeProcess::vmId).containsOnly(survivor.agentId());
     }
 
+    /** What a subscription shows per state is what its processes say, through every kind of change. */
+    private void countsMatchProcesses() {
+        for (io.stratos.lxc.api.controller.Subscription s : core.subscriptions()) {
+            Map<ProcessState, Integer> counted = new java.util.EnumMap<>(ProcessState.class);
+            core.processes(s.alias()).forEach(p -> counted.merge(p.state(), 1, Integer::sum));
+            assertThat(s.processes()).as("counts of %s", s.alias()).isEqualTo(counted);
+        }
+        assertThat(core.counts().get("pending")).isEqualTo((int) core.processes().stream()
+                .filter(p -> p.state() == ProcessState.PENDING).count());
+    }
+
+    @Test
+    void aSubscriptionsCountsPerStateFollowPlacementReportsScalingLostVmsAndARestart() {
+        List<AgentCredentials> agents = readyVms(2);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 10, null));
+        core.scale("hello", 3);
+        core.subscribe("alice", new SubscriptionSpec("big", "static-httpd", null, null, 6, 10, null)); // 9 x 250m on 2 x 1000m
+        countsMatchProcesses();
+        assertThat(core.subscription("big").processes()).containsEntry(ProcessState.PENDING, 1);
+
+        reportAllRunning(agents);
+        countsMatchProcesses();
+        CartridgeProcess one = core.processes("hello").get(0);
+        AgentCredentials itsAgent = agents.stream().filter(a -> a.agentId().equals(one.vmId())).findFirst().orElseThrow();
+        core.report(itsAgent.agentId(), itsAgent.secret(), new AgentReport(0, List.of(
+                new ProcessReport(one.id(), ProcessState.FAILED, 0, "exited 1", ProcessMetrics.NONE)), List.of()));
+        countsMatchProcesses();
+        assertThat(core.subscription("hello").processes()).containsEntry(ProcessState.FAILED, 1);
+
+        core.scale("hello", 1);
+        countsMatchProcesses();
+        assertThat(core.subscription("hello").processes()).containsKey(ProcessState.STOPPING);
+
+        AgentCredentials survivor = agents.get(0);
+        clock.millis += 31_000;
+        reportAllRunning(List.of(survivor));
+        core.reconcile();
+        countsMatchProcesses();
+
+        core = newCore(); // a restart counts what it loads
+        countsMatchProcesses();
+        core.unsubscribe("big");
+        countsMatchProcesses();
+        assertThat(core.counts().get("pending")).isZero();
+    }
+
+    @Test
+    void aReportThatChangesNothingAnswersNoLongPollAndKeepsTheRevision() throws Exception {
+        AgentCredentials agent = readyVms(1).get(0);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 5, null));
+        core.scale("hello", 2);
+        reportAllRunning(List.of(agent));
+        DesiredState now = core.desiredState(agent.agentId(), agent.secret(), 0).toCompletableFuture().get(1, TimeUnit.SECONDS);
+        CompletableFuture<DesiredState> poll = core.desiredState(agent.agentId(), agent.secret(), now.revision()).toCompletableFuture();
+
+        reportAllRunning(List.of(agent));
+        reportAllRunning(List.of(agent));
+
+        assertThat(poll).isNotDone();
+        assertThat(core.processes("hello")).extracting(CartridgeProcess::state).containsOnly(ProcessState.RUNNING);
+        // a report that does change something (here: a process stopped by the agent) is still seen
+        core.scale("hello", 1);
+        assertThat(poll.get(1, TimeUnit.SECONDS).processes()).hasSize(1);
+    }
+
+    @Test
+    void subscriptionsWithProcessesIsTheSelectedSubscriptionsWithTheirProcessesAsTheSingleCallsShowThem() throws Exception {
+        List<AgentCredentials> agents = readyVms(2);
+        core.policyExists(name -> true);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, "cpu", 3, 10, null));
+        core.subscribe("bob", new SubscriptionSpec("manual", "static-httpd", null, null, 2, 10, null));
+        reportAllRunning(agents);
+
+        List<io.stratos.lxc.api.controller.SubscriptionProcesses> all = core.subscriptionsWithProcesses(s -> true);
+        assertThat(all).extracting(v -> v.subscription().alias()).containsExactly("hello", "manual");
+        for (io.stratos.lxc.api.controller.SubscriptionProcesses view : all) {
+            assertThat(view.subscription()).isEqualTo(core.subscription(view.subscription().alias()));
+            assertThat(view.processes()).isEqualTo(core.processes(view.subscription().alias()));
+        }
+        assertThat(core.subscriptionsWithProcesses(s -> s.policy() != null)).extracting(v -> v.subscription().alias())
+                .containsExactly("hello");
+        // copied a few processes per hold of the lock: the same view
+        core.viewProcessesPerHold = 2;
+        assertThat(core.subscriptionsWithProcesses(s -> true)).isEqualTo(all);
+        core.viewProcessesPerHold = 1;
+        assertThat(core.subscriptionsWithProcesses(s -> s.policy() != null)).extracting(v -> v.subscription().alias())
+                .containsExactly("hello");
+
+        // the API's default (for controllers without their own) gives the same
+        io.stratos.lxc.api.controller.CloudController plain = (io.stratos.lxc.api.controller.CloudController)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {io.stratos.lxc.api.controller.CloudController.class}, (proxy, method, args) ->
+                                method.getName().equals("subscriptionsWithProcesses")
+                                        ? java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args)
+                                        : method.invoke(core, args));
+        assertThat(plain.subscriptionsWithProcesses(s -> true)).isEqualTo(all);
+        assertThat(plain.subscriptionsWithProcesses(s -> s.policy() != null)).hasSize(1);
+    }
+
+    @Test
+    void anAgentIsAuthenticatedByItsSecretWithoutWaitingForTheControllersLock() throws Exception {
+        core.createPartition(partition(1));
+        String unregistered = core.vms().get(0).id();
+        assertThat(core.authenticates(unregistered, "")).isFalse();
+        core.reconcile();
+        VmSpec spec = adapter.created.values().iterator().next();
+        AgentCredentials agent = core.register(new AgentRegistration(spec.joinToken(), spec.vmId(), "web", new Resources(1000, 1024),
+                List.of("lxc"), List.of(), "test"));
+
+        assertThat(core.authenticates(agent.agentId(), agent.secret())).isTrue();
+        assertThat(core.authenticates(agent.agentId(), "0".repeat(32))).isFalse();
+        assertThat(core.authenticates("nope", agent.secret())).isFalse();
+        assertThat(core.authenticates(null, agent.secret())).isFalse();
+        assertThat(core.authenticates(agent.agentId(), null)).isFalse();
+
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            synchronized (core) {
+                held.countDown();
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        holder.start();
+        try {
+            held.await(5, TimeUnit.SECONDS);
+            assertThat(CompletableFuture.supplyAsync(() -> core.authenticates(agent.agentId(), agent.secret()))
+                    .get(2, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+
+        core = newCore(); // the secret survives a restart
+        assertThat(core.authenticates(agent.agentId(), agent.secret())).isTrue();
+    }
+
     @Test
     void aSubscriptionNamingAnUnknownPolicyIsRefusedWhileTheAutoscalerCanTell() {
         readyVms(1);
