@@ -1341,13 +1341,15 @@ final class ControllerCore implements CloudController, AgentRegistry {
 
     /** The same question without copying the live processes: asked for every subscription in every pass. */
     private boolean rollingOut(SubscriptionEntry s) {
-        if (s.desiredArtifact != s.deployedArtifact) {
-            return true;
-        }
+        return s.desiredArtifact != s.deployedArtifact || runsAnotherArtifact(s, false);
+    }
+
+    /** Whether a process that is not stopping runs another artifact than the desired one (those on draining VMs too, or not). */
+    private boolean runsAnotherArtifact(SubscriptionEntry s, boolean onDrainingVms) {
         Map<String, ProcessEntry> own = processesByAlias.get(s.alias);
         if (own != null) {
             for (ProcessEntry p : own.values()) {
-                if (p.artifact != s.desiredArtifact && !p.stopping && !onDrainingVm(p)) {
+                if (p.artifact != s.desiredArtifact && !p.stopping && (onDrainingVms || !onDrainingVm(p))) {
                     return true;
                 }
             }
@@ -1455,7 +1457,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
     }
 
     private String rolloutState(SubscriptionEntry s) {
-        if (s.desiredArtifact != s.deployedArtifact || processesOf(s.alias).stream().anyMatch(p -> !p.stopping && p.artifact != s.desiredArtifact)) {
+        if (s.desiredArtifact != s.deployedArtifact || runsAnotherArtifact(s, true)) {
             return "ROLLING_OUT";
         }
         ArtifactEntry latest = s.artifacts.isEmpty() ? null : s.artifacts.get(s.artifacts.size() - 1);
