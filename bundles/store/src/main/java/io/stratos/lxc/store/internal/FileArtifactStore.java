@@ -183,7 +183,7 @@ final class FileArtifactStore implements ArtifactStore {
         in.reset();
         boolean zip = magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
         boolean gzip = magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
-        InputStream counted = new CountingLimit(gzip ? new GzipCompressorInputStream(in) : in, maxUnpackedBytes);
+        InputStream counted = new CountingLimit(gzip ? gunzip(in) : in, maxUnpackedBytes);
         ArchiveInputStream<? extends ArchiveEntry> archive = zip
                 ? new ZipArchiveInputStream(counted, StandardCharsets.UTF_8.name(), true, true)
                 : new TarArchiveInputStream(counted, StandardCharsets.UTF_8.name());
@@ -191,6 +191,8 @@ final class FileArtifactStore implements ArtifactStore {
         Set<String> links = new HashSet<>();
         int entries = 0;
         int files = 0;
+        // Reading the upload fails only on what the user sent (truncated, corrupt): a 400, never the store's 503.
+        InputStream body = new ReadsAsInvalid(archive);
         try (archive; TarArchiveOutputStream tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name())) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -222,7 +224,7 @@ final class FileArtifactStore implements ArtifactStore {
                 if (entry.isDirectory()) {
                     tar.putArchiveEntry(directory(TOP + name + "/", mode | 0700));
                     tar.closeArchiveEntry();
-                } else if ((target = symlinkTarget(archive, entry)) != null) {
+                } else if ((target = symlinkTarget(body, entry)) != null) {
                     checkLinkTarget(entry, name, target);
                     links.add(name);
                     TarArchiveEntry link = new TarArchiveEntry(TOP + name, TarArchiveEntry.LF_SYMLINK);
@@ -238,7 +240,7 @@ final class FileArtifactStore implements ArtifactStore {
                     if (size < 0) {
                         spool = Files.createTempFile(tmp, "entry-", ".part");
                         try (OutputStream s = Files.newOutputStream(spool)) {
-                            archive.transferTo(s);
+                            body.transferTo(s);
                         }
                         size = Files.size(spool);
                     }
@@ -246,8 +248,8 @@ final class FileArtifactStore implements ArtifactStore {
                     normalise(file, mode | 0400);
                     file.setSize(size);
                     tar.putArchiveEntry(file);
-                    try (InputStream body = spool == null ? null : Files.newInputStream(spool)) {
-                        InputStream source = body == null ? archive : body;
+                    try (InputStream spooled = spool == null ? null : Files.newInputStream(spool)) {
+                        InputStream source = spooled == null ? body : spooled;
                         long left = size;
                         for (int n; left > 0 && (n = source.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) {
                             tar.write(buffer, 0, n);
@@ -273,6 +275,19 @@ final class FileArtifactStore implements ArtifactStore {
         return files;
     }
 
+    private static InputStream gunzip(InputStream in) {
+        try {
+            return new ReadsAsInvalid(new GzipCompressorInputStream(in));
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+    }
+
+    private static StratosException unreadable(Exception e) {
+        return StratosException.invalid("artifact", "the artifact is not a readable tar, tar.gz or zip: "
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), "send a tar, tar.gz or zip file as the body");
+    }
+
     private static ArchiveEntry nextEntry(ArchiveInputStream<? extends ArchiveEntry> archive) {
         try {
             return archive.getNextEntry();
@@ -280,8 +295,7 @@ final class FileArtifactStore implements ArtifactStore {
             if (e instanceof StratosException stratos) {
                 throw stratos;
             }
-            throw StratosException.invalid("artifact", "the artifact is not a readable tar, tar.gz or zip: " + e.getMessage(),
-                    "send a tar, tar.gz or zip file as the body");
+            throw unreadable(e);
         }
     }
 
@@ -325,7 +339,7 @@ final class FileArtifactStore implements ArtifactStore {
         }
     }
 
-    private static String symlinkTarget(ArchiveInputStream<? extends ArchiveEntry> archive, ArchiveEntry entry) throws IOException {
+    private static String symlinkTarget(InputStream archive, ArchiveEntry entry) throws IOException {
         if (entry instanceof TarArchiveEntry tar && tar.isSymbolicLink()) {
             return tar.getLinkName();
         }
@@ -430,6 +444,35 @@ final class FileArtifactStore implements ArtifactStore {
                 throw StratosException.tooLarge("artifact", "the artifact unpacks to more than " + limit + " bytes",
                         "make it smaller, or raise maxArtifactBytes in etc/io.stratos.lxc.store.cfg");
             }
+        }
+    }
+
+    /** Turns a read failure of the uploaded archive into the user's error (the store's own writes stay IOExceptions). */
+    private static final class ReadsAsInvalid extends java.io.FilterInputStream {
+        ReadsAsInvalid(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() {
+            try {
+                return super.read();
+            } catch (IOException | RuntimeException e) {
+                throw translated(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException | RuntimeException e) {
+                throw translated(e);
+            }
+        }
+
+        private static RuntimeException translated(Exception e) {
+            return e instanceof StratosException stratos ? stratos : unreadable(e);
         }
     }
 }

@@ -145,6 +145,19 @@ class FileArtifactStoreTest {
     }
 
     @Test
+    void aTruncatedOrCorruptArchiveIsTheSendersErrorNotTheStores() throws IOException {
+        byte[] tar = TestImages.empty().file("index.php", new byte[5000]).compression("none").bytes();
+        assertRefused(java.util.Arrays.copyOf(tar, 1024 + 512), "artifact", "not a readable tar, tar.gz or zip");
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(tar);
+        }
+        byte[] gzip = gz.toByteArray();
+        assertRefused(java.util.Arrays.copyOf(gzip, gzip.length / 2), "artifact", "not a readable tar, tar.gz or zip");
+        assertRefused(java.util.Arrays.copyOf(gzip, 6), "artifact", "not a readable tar, tar.gz or zip");
+    }
+
+    @Test
     void refusesADecompressionBomb() throws IOException {
         byte[] gz = TestImages.empty().file("zeros", new byte[1024 * 1024]).bytes(); // gzip
         assertThat(gz.length).isLessThan(64 * 1024);
