@@ -66,7 +66,7 @@ public class AgentResource implements RestResource {
         }
         poll.whenComplete((state, failure) -> {
             if (failure == null) {
-                response.resume(state);
+                response.resume(Response.ok(state).header(HttpHeaders.DATE, HttpDate.now()).build());
             } else {
                 response.resume(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
             }
@@ -81,7 +81,7 @@ public class AgentResource implements RestResource {
             throw StratosException.invalid(null, "a status report needs a JSON body", null);
         }
         registry.report(id, secret(authorization), report);
-        return Response.noContent().build();
+        return Response.noContent().header(HttpHeaders.DATE, HttpDate.now()).build();
     }
 
     private static String secret(String authorization) {

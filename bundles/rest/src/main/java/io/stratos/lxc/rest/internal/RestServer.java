@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxrs.JAXRSServerFactoryBean;
@@ -80,7 +81,19 @@ public class RestServer {
     }
 
     static List<Object> providers() {
-        return List.of(new BodyLimit(), new JacksonJsonProvider(objectMapper()), new ErrorMappers.Domain(), new ErrorMappers.Json(),
+        return providers(objectMapper());
+    }
+
+    /**
+     * The agent API answers thousands of agents a second at fleet size: compact JSON (indenting was 0.7 % of the
+     * controller's CPU at 10,000 VMs); people read the user API, which stays indented.
+     */
+    static List<Object> agentProviders() {
+        return providers(objectMapper().disable(SerializationFeature.INDENT_OUTPUT));
+    }
+
+    private static List<Object> providers(ObjectMapper mapper) {
+        return List.of(new BodyLimit(), new JacksonJsonProvider(mapper), new ErrorMappers.Domain(), new ErrorMappers.Json(),
                 new ErrorMappers.Web(), new ErrorMappers.Unexpected());
     }
 
@@ -128,13 +141,20 @@ public class RestServer {
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         // CXF looks up some providers through the context class loader; ours sees the right ones.
         Thread.currentThread().setContextClassLoader(RestServer.class.getClassLoader());
+        Bus bus = BusFactory.getDefaultBus();
+        if (bus.getExtension(ClassLoader.class) == null) {
+            // Without it CXF's servlet asks its ResourceManager for a class loader on every request, a classpath
+            // search through jar files that was 6 % of the controller's CPU at 10,000 VMs. With it, requests run
+            // with our loader as context class loader, as the publishing here does.
+            bus.setExtension(RestServer.class.getClassLoader(), ClassLoader.class);
+        }
         try {
             for (Map.Entry<String, List<Object>> entry : byAddress.entrySet()) {
                 JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
-                factory.setBus(BusFactory.getDefaultBus());
+                factory.setBus(bus);
                 factory.setAddress(entry.getKey());
                 factory.setServiceBeans(entry.getValue());
-                List<Object> providers = new ArrayList<>(providers());
+                List<Object> providers = new ArrayList<>(RestResource.AGENT_API.equals(entry.getKey()) ? agentProviders() : providers());
                 if (RestResource.API.equals(entry.getKey())) {
                     // Agents authenticate on their own API with their per-VM secret, per call.
                     providers.add(new AuthenticationFilter(authentication));
