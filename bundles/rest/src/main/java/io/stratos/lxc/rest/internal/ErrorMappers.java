@@ -21,9 +21,31 @@ final class ErrorMappers {
     private ErrorMappers() {
     }
 
+    /** An error answer without JAX-RS: the agent API's servlet writes the same answers as the mappers. */
+    record Answer(int status, ApiError body) {
+    }
+
     static Response error(int status, String error, String field, String hint) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new ApiError(error, field, hint)).build();
+        return error(new Answer(status, new ApiError(error, field, hint)));
+    }
+
+    static Response error(Answer answer) {
+        return Response.status(answer.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(answer.body()).build();
+    }
+
+    /** What the mappers answer for any failure of a call. */
+    static Answer answer(Throwable e) {
+        if (e instanceof StratosException domain) {
+            return domain(domain);
+        }
+        if (e instanceof JsonProcessingException json) {
+            return json(json);
+        }
+        return unexpected(e);
+    }
+
+    static Answer domain(StratosException e) {
+        return new Answer(statusOf(e.kind()), new ApiError(e.getMessage(), e.field(), e.hint()));
     }
 
     static int statusOf(StratosException.Kind kind) {
@@ -41,7 +63,7 @@ final class ErrorMappers {
     static final class Domain implements ExceptionMapper<StratosException> {
         @Override
         public Response toResponse(StratosException e) {
-            return error(statusOf(e.kind()), e.getMessage(), e.field(), e.hint());
+            return error(domain(e));
         }
     }
 
@@ -49,37 +71,42 @@ final class ErrorMappers {
     static final class Json implements ExceptionMapper<JsonProcessingException> {
         @Override
         public Response toResponse(JsonProcessingException e) {
-            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-                if (cause instanceof StratosException refusal) {
-                    // e.g. the body limit, thrown by the stream Jackson was reading and wrapped by it
-                    return new Domain().toResponse(refusal);
-                }
-            }
-            String field = null;
-            if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-                StringBuilder path = new StringBuilder();
-                for (JsonMappingException.Reference ref : mapping.getPath()) {
-                    if (ref.getFieldName() != null) {
-                        path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
-                    } else if (ref.getIndex() >= 0) {
-                        path.append('[').append(ref.getIndex()).append(']');
-                    }
-                }
-                field = path.toString();
-            }
-            String message;
-            if (e instanceof UnrecognizedPropertyException unknown) {
-                message = "unknown field '" + unknown.getPropertyName() + "'";
-            } else if (e instanceof InvalidFormatException format) {
-                message = "field '" + field + "' has value " + format.getValue() + " of the wrong type, expected "
-                        + format.getTargetType().getSimpleName().toLowerCase();
-            } else if (e instanceof JsonMappingException) {
-                message = "the request body does not match the expected JSON: " + e.getOriginalMessage();
-            } else {
-                message = "the request body is not valid JSON: " + e.getOriginalMessage();
-            }
-            return error(400, message, field, "send a JSON object as described in the API reference");
+            return error(json(e));
         }
+    }
+
+    /** Malformed JSON and wrong types: 400 naming the field. */
+    static Answer json(JsonProcessingException e) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof StratosException refusal) {
+                // e.g. the body limit, thrown by the stream Jackson was reading and wrapped by it
+                return domain(refusal);
+            }
+        }
+        String field = null;
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            StringBuilder path = new StringBuilder();
+            for (JsonMappingException.Reference ref : mapping.getPath()) {
+                if (ref.getFieldName() != null) {
+                    path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+                } else if (ref.getIndex() >= 0) {
+                    path.append('[').append(ref.getIndex()).append(']');
+                }
+            }
+            field = path.toString();
+        }
+        String message;
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            message = "unknown field '" + unknown.getPropertyName() + "'";
+        } else if (e instanceof InvalidFormatException format) {
+            message = "field '" + field + "' has value " + format.getValue() + " of the wrong type, expected "
+                    + format.getTargetType().getSimpleName().toLowerCase();
+        } else if (e instanceof JsonMappingException) {
+            message = "the request body does not match the expected JSON: " + e.getOriginalMessage();
+        } else {
+            message = "the request body is not valid JSON: " + e.getOriginalMessage();
+        }
+        return new Answer(400, new ApiError(message, field, "send a JSON object as described in the API reference"));
     }
 
     /** 404 for unknown paths, 405, 415 and the like keep their status but speak JSON. */
@@ -119,18 +146,22 @@ final class ErrorMappers {
     static final class Unexpected implements ExceptionMapper<Exception> {
         @Override
         public Response toResponse(Exception e) {
-            String id = UUID.randomUUID().toString().substring(0, 8);
-            if (badUrlEncoding(e)) {
-                return error(400, "the request URL is not validly percent-encoded: " + e.getMessage(), "url",
-                        "encode '%' as %25 in paths and query strings");
-            }
-            if (clientWentAway(e)) {
-                // The client closed the connection (a timeout on its side): nothing to answer, nothing broken here.
-                LOG.debug("Client went away during a REST call: {}", e.toString());
-                return error(500, "client went away", null, null);
-            }
-            LOG.error("Unexpected error {} in a REST call", id, e);
-            return error(500, "internal error " + id, null, "the controller log has the details under this id");
+            return error(unexpected(e));
         }
+    }
+
+    static Answer unexpected(Throwable e) {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        if (badUrlEncoding(e)) {
+            return new Answer(400, new ApiError("the request URL is not validly percent-encoded: " + e.getMessage(), "url",
+                    "encode '%' as %25 in paths and query strings"));
+        }
+        if (clientWentAway(e)) {
+            // The client closed the connection (a timeout on its side): nothing to answer, nothing broken here.
+            LOG.debug("Client went away during a REST call: {}", e.toString());
+            return new Answer(500, new ApiError("client went away", null, null));
+        }
+        LOG.error("Unexpected error {} in a REST call", id, e);
+        return new Answer(500, new ApiError("internal error " + id, null, "the controller log has the details under this id"));
     }
 }

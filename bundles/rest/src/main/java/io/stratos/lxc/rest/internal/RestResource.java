@@ -6,9 +6,8 @@ package io.stratos.lxc.rest.internal;
  */
 public interface RestResource {
 
-    /** The user API; agents have their own. */
+    /** The user API; agents have their own, outside CXF ({@link AgentApiServlet}). */
     String API = "/api/v1";
-    String AGENT_API = "/agent/v1";
 
     /** Where under CXF's servlet (/stratos) this resource is published. */
     default String address() {

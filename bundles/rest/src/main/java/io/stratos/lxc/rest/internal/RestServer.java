@@ -34,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes every registered {@link RestResource} at its address ({@code /api/v1}, {@code /agent/v1}) under CXF's servlet (whose
+ * Publishes every registered {@link RestResource} at its address ({@code /api/v1}) under CXF's servlet (whose
  * context {@code /stratos} comes from PID {@code org.apache.cxf.osgi}). Resources come and go with the
  * services they adapt: a resource that goes is taken out at once; new ones are published together once
  * none has arrived for a moment, so a starting suite rebuilds the API once, not once per bundle (each
@@ -81,19 +81,7 @@ public class RestServer {
     }
 
     static List<Object> providers() {
-        return providers(objectMapper());
-    }
-
-    /**
-     * The agent API answers thousands of agents a second at fleet size: compact JSON (indenting was 0.7 % of the
-     * controller's CPU at 10,000 VMs); people read the user API, which stays indented.
-     */
-    static List<Object> agentProviders() {
-        return providers(objectMapper().disable(SerializationFeature.INDENT_OUTPUT));
-    }
-
-    private static List<Object> providers(ObjectMapper mapper) {
-        return List.of(new BodyLimit(), new JacksonJsonProvider(mapper), new ErrorMappers.Domain(), new ErrorMappers.Json(),
+        return List.of(new BodyLimit(), new JacksonJsonProvider(objectMapper()), new ErrorMappers.Domain(), new ErrorMappers.Json(),
                 new ErrorMappers.Web(), new ErrorMappers.Unexpected());
     }
 
@@ -133,7 +121,7 @@ public class RestServer {
         if (resources.isEmpty()) {
             return;
         }
-        // One JAX-RS server per address: the user API and the agent API.
+        // One JAX-RS server per address (today only the user API: the agent API is AgentApiServlet).
         Map<String, List<Object>> byAddress = new TreeMap<>();
         for (RestResource resource : resources) {
             byAddress.computeIfAbsent(resource.address(), a -> new ArrayList<>()).add(resource);
@@ -154,7 +142,7 @@ public class RestServer {
                 factory.setBus(bus);
                 factory.setAddress(entry.getKey());
                 factory.setServiceBeans(entry.getValue());
-                List<Object> providers = new ArrayList<>(RestResource.AGENT_API.equals(entry.getKey()) ? agentProviders() : providers());
+                List<Object> providers = new ArrayList<>(providers());
                 if (RestResource.API.equals(entry.getKey())) {
                     // Agents authenticate on their own API with their per-VM secret, per call.
                     providers.add(new AuthenticationFilter(authentication));

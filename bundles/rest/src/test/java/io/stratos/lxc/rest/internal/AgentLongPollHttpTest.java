@@ -20,11 +20,16 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.servlet.ServletHolder;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The agent protocol's long poll over real HTTP (CXF on Jetty): waiting polls hold no request threads. */
+/** The agent protocol over real HTTP (the servlet on Jetty): waiting polls hold no request threads; bad input gets JSON. */
 class AgentLongPollHttpTest {
 
     /** More than the web server's request threads (200): blocking polls would leave none for anything else. */
@@ -34,15 +39,19 @@ class AgentLongPollHttpTest {
     final List<CompletableFuture<DesiredState>> waiting = new CopyOnWriteArrayList<>();
     final AtomicInteger reports = new AtomicInteger();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    TestApiServer server;
+    Server jetty;
+    String base;
 
     @BeforeEach
     void start() throws Exception {
-        AgentResource resource = new AgentResource();
-        resource.registry = new AgentRegistry() {
+        AgentApiServlet servlet = new AgentApiServlet();
+        servlet.registry = new AgentRegistry() {
             @Override
             public AgentCredentials register(AgentRegistration registration) {
-                throw new UnsupportedOperationException();
+                if (!"join".equals(registration.joinToken())) {
+                    throw StratosException.notFound("unknown join token", null);
+                }
+                return new AgentCredentials("vm-1", "s3cret", 5, 20);
             }
 
             @Override
@@ -65,16 +74,29 @@ class AgentLongPollHttpTest {
                 return true;
             }
         };
-        server = new TestApiServer(List.of(resource));
+        // fewer request threads than waiting polls (the production server has 200, the test sends 300 polls)
+        jetty = new Server(new QueuedThreadPool(40, 8));
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        ServletHolder holder = new ServletHolder(servlet);
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, AgentApiServlet.PATTERN);
+        jetty.setHandler(context);
+        jetty.start();
+        base = "http://127.0.0.1:" + connector.getLocalPort() + "/stratos/agent/v1";
     }
 
     @AfterEach
-    void stop() {
-        server.close();
+    void stop() throws Exception {
+        jetty.stop();
     }
 
     HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(server.base + path)).timeout(Duration.ofSeconds(30))
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer s3cret");
     }
 
@@ -101,7 +123,7 @@ class AgentLongPollHttpTest {
         for (CompletableFuture<HttpResponse<String>> poll : polls) {
             HttpResponse<String> answer = poll.get(20, TimeUnit.SECONDS);
             assertThat(answer.statusCode()).isEqualTo(200);
-            assertThat(answer.body()).contains("\"revision\" : 2");
+            assertThat(answer.body()).contains("\"revision\":2");
         }
     }
 
@@ -125,5 +147,46 @@ class AgentLongPollHttpTest {
         HttpResponse<String> answer = poll.get(10, TimeUnit.SECONDS);
         assertThat(answer.statusCode()).isEqualTo(404);
         assertThat(answer.body()).contains("unknown agent");
+    }
+
+    @Test
+    void registersAndAnswersCompactJson() throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base + "/register")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"joinToken\":\"join\",\"runtimes\":[],\"capacity\":{\"cpuMillis\":1000,\"memoryMiB\":512}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(answer.body()).startsWith("{\"").contains("\"agentId\":\"vm-1\"").doesNotContain("\n");
+    }
+
+    @Test
+    void badRequestsGetTheApisJsonErrorsAndReachNoService() throws Exception {
+        record Case(HttpRequest request, int status, String says) {
+        }
+        List<Case> cases = List.of(
+                new Case(request("/agents/vm-0/status").header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"revision\":")).build(), 400, "not valid JSON"),
+                new Case(request("/agents/vm-0/status").header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"revision\":1,\"colour\":\"red\"}")).build(), 400, "unknown field 'colour'"),
+                new Case(request("/agents/vm-0/status").header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), 400, "needs a JSON body"),
+                new Case(request("/agents/vm-0/status").header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), 415, "is not JSON"),
+                new Case(request("/agents/vm-0/status").header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("[" + "1,".repeat(600_000) + "1]")).build(), 413, "limit"),
+                new Case(request("/agents/vm-0/status").GET().build(), 405, "method not allowed"),
+                new Case(request("/agents/vm-0/desired?since=abc").GET().build(), 400, "revision number"),
+                new Case(request("/agents/vm-0/elsewhere").GET().build(), 404, "no agent API"),
+                new Case(request("/agents/vm-0/status").setHeader("Authorization", "Basic eDp5").header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"revision\":1,\"processes\":[],\"cachedImages\":[]}")).build(), 404,
+                        "wrong credentials"));
+        for (Case c : cases) {
+            HttpResponse<String> answer = http.send(c.request, HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(c.request + ": " + answer.body()).isEqualTo(c.status);
+            ApiError error = RestServer.objectMapper().readValue(answer.body(), ApiError.class);
+            assertThat(error.error()).as(c.request.toString()).contains(c.says);
+        }
+        assertThat(reports).hasValue(0);
+        assertThat(waiting).isEmpty();
     }
 }
