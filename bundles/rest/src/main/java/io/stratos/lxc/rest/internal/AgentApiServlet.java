@@ -194,8 +194,7 @@ public class AgentApiServlet extends HttpServlet {
         long max = BodyLimit.MAX_JSON_BYTES.get();
         long declared = request.getContentLengthLong();
         if (declared > max) {
-            throw StratosException.tooLarge("body", "the request body has " + declared + " bytes, more than the limit of " + max
-                    + " bytes for JSON", "send a smaller body; maxJsonBytes in io.stratos.lxc.rest.cfg sets the limit");
+            throw BodyLimit.declaredTooLarge(declared, max);
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(declared > 0 ? (int) declared : 4096);
         try (InputStream in = new BodyLimit.Limited(request.getInputStream(), max)) {

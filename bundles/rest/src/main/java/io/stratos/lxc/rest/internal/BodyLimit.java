@@ -53,12 +53,16 @@ final class BodyLimit implements ContainerRequestFilter {
         long max = MAX_JSON_BYTES.get();
         if (request.getLength() > max) {
             CartridgeResource.leaveBodyUnread();
-            request.abortWith(ErrorMappers.error(413, "the request body has " + request.getLength()
-                    + " bytes, more than the limit of " + max + " bytes for JSON", "body",
-                    "send a smaller body; maxJsonBytes in io.stratos.lxc.rest.cfg sets the limit"));
+            request.abortWith(ErrorMappers.error(ErrorMappers.domain(declaredTooLarge(request.getLength(), max))));
             return;
         }
         request.setEntityStream(new Limited(request.getEntityStream(), max));
+    }
+
+    /** A body whose Content-Length is over the limit: refused before a byte of it is read. */
+    static StratosException declaredTooLarge(long declared, long max) {
+        return StratosException.tooLarge("body", "the request body has " + declared + " bytes, more than the limit of " + max
+                + " bytes for JSON", "send a smaller body; maxJsonBytes in io.stratos.lxc.rest.cfg sets the limit");
     }
 
     static boolean isJson(String contentType) {

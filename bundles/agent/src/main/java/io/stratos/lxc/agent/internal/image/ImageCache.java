@@ -222,7 +222,7 @@ public final class ImageCache {
     public synchronized Optional<CachedImage> lookup(String digest) {
         String hex = hex(digest);
         Path dir = imagesDir.resolve(hex);
-        if (!Files.isDirectory(dir.resolve(kind == Kind.IMAGE ? "rootfs" : "app"))) {
+        if (!kind.laidOut(dir)) {
             return Optional.empty();
         }
         return Optional.of(new CachedImage("sha256:" + hex, dir, sizeOf(dir)));
