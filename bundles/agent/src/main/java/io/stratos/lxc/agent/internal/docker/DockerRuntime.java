@@ -44,8 +44,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,14 +77,31 @@ public final class DockerRuntime implements ContainerRuntime {
     private volatile DockerClient client;
     private volatile DockerHttpClient http;
 
+    /** How long the availability probe waits for dockerd's answer. */
+    public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+    /** Probes run here, so that the agent's pass can stop waiting for one. */
+    private static final ExecutorService PROBES = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "stratos-docker-probe");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Duration probeTimeout;
+    /** The probe dockerd has not answered yet, if any: a hung dockerd gets one waiting probe, not one per pass. */
+    private CompletableFuture<String> probe;
+
     /**
      * @param dockerHost e.g. {@code unix:///var/run/docker.sock}
      * @param owner      this agent's identity (its VM id): only containers labelled with it are listed
      */
     public DockerRuntime(String dockerHost, String owner, CgroupReader cgroups) {
+        this(dockerHost, owner, cgroups, PROBE_TIMEOUT);
+    }
+
+    public DockerRuntime(String dockerHost, String owner, CgroupReader cgroups, Duration probeTimeout) {
         this.dockerHost = dockerHost;
         this.owner = owner;
         this.cgroups = cgroups;
+        this.probeTimeout = probeTimeout;
     }
 
     @Override
@@ -95,11 +117,28 @@ public final class DockerRuntime implements ContainerRuntime {
                 return RuntimeAvailability.no("no Docker socket at " + socket + ": is dockerd running?");
             }
         }
+        // Asked at the start of every pass of the agent, which also serves its LXC processes: a dockerd that is alive
+        // but hung must make Docker unavailable for the pass, not stall it. The client's response timeout does not
+        // help there: over the unix socket a read waits for as long as dockerd does.
+        CompletableFuture<String> asked;
+        synchronized (this) {
+            if (probe == null || probe.isDone()) {
+                probe = CompletableFuture.supplyAsync(() -> client().versionCmd().exec().getApiVersion(), PROBES);
+            }
+            asked = probe;
+        }
         try {
-            String version = client().versionCmd().exec().getApiVersion();
+            String version = asked.get(probeTimeout.toMillis(), TimeUnit.MILLISECONDS);
             return RuntimeAvailability.yes("dockerd at " + dockerHost + ", API " + version);
-        } catch (RuntimeException e) {
-            return RuntimeAvailability.no("dockerd at " + dockerHost + " does not answer: " + e.getMessage());
+        } catch (TimeoutException e) {
+            return RuntimeAvailability.no("dockerd at " + dockerHost + " does not answer within " + probeTimeout.toSeconds()
+                    + " s (hung?)");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return RuntimeAvailability.no("dockerd at " + dockerHost + " does not answer: " + cause.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return RuntimeAvailability.no("interrupted while asking dockerd at " + dockerHost);
         }
     }
 
