@@ -129,7 +129,7 @@ public class SecurityE2E {
         String wrongPassword = as(TestUsers.ALICE, "wrong", "GET", "/subscriptions", null).body();
         String[] parts = token.split("\\.");
         String adminRole = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("admin".getBytes(StandardCharsets.UTF_8));
-        for (String bad : java.util.List.of(String.join(".", parts[0], parts[1], adminRole, parts[3], parts[4]),
+        for (String bad : java.util.List.of(String.join(".", parts[0], parts[1], adminRole, parts[3], parts[4], parts[5]),
                 token.substring(0, token.length() - 3) + "abc", "not-a-token")) {
             RawHttp.Response denied = withToken(bad, "GET", "/subscriptions", null);
             assertEquals(bad, 401, denied.status());
@@ -143,6 +143,17 @@ public class SecurityE2E {
         controller.start();
         assertEquals(java.util.List.of("alice-token"), Json.strings(withToken(token, "GET", "/subscriptions", null).text(), "alias"));
         assertTrue(controller.get("/openapi.json").contains("\"/tokens\""));
+
+        // after a password change: alice ends her tokens; the revocation is kept across a restart, new tokens work
+        RawHttp.Response revoked = withToken(token, "DELETE", "/tokens", null);
+        assertEquals(revoked.text(), 200, revoked.status());
+        assertEquals(401, withToken(token, "GET", "/subscriptions", null).status());
+        controller.distribution().close();
+        controller.start();
+        assertEquals(401, withToken(token, "GET", "/subscriptions", null).status());
+        HttpResponse<String> fresh = alice("POST", "/tokens", null);
+        assertEquals(fresh.body(), 200, fresh.statusCode());
+        assertEquals(200, withToken(Json.strings(fresh.body(), "token").get(0), "GET", "/subscriptions", null).status());
     }
 
     @Test

@@ -90,6 +90,8 @@ public class ApiAuthentication implements StatusContributor {
     private volatile String realmName = "karaf";
     private volatile long cacheMillis = 30_000;
     private volatile String configProblems = "";
+    /** Beside the token key: per user, when its tokens were last revoked. */
+    static final String REVOCATIONS_FILE = "api-token-revocations.properties";
     private volatile ApiTokens tokens;
     private volatile Path tokenKeyFile;
     private volatile long tokenSeconds = 3600;
@@ -138,10 +140,10 @@ public class ApiAuthentication implements StatusContributor {
         Path keyFile = Path.of(values.string("tokenKeyFile", Path.of(dataDir, "security", "api-token.key").toString()));
         if (tokens == null || !keyFile.equals(tokenKeyFile)) {
             try {
-                tokens = new ApiTokens(ApiTokens.loadOrCreateKey(keyFile), clock);
+                tokens = new ApiTokens(ApiTokens.loadOrCreateKey(keyFile), clock, keyFile.resolveSibling(REVOCATIONS_FILE));
                 tokenKeyFile = keyFile;
             } catch (IOException | RuntimeException e) {
-                // tokens then last only as long as this run; Basic is unaffected
+                // tokens then last only as long as this run (and so do revocations); Basic is unaffected
                 LOG.warn("Cannot read or create the API token key {}: {}; tokens will not survive a restart", keyFile, e.toString());
                 tokens = new ApiTokens(ApiTokens.randomKey(), clock);
                 tokenKeyFile = keyFile;
@@ -229,6 +231,11 @@ public class ApiAuthentication implements StatusContributor {
     static boolean isLoopback(String address) {
         return address == null || address.startsWith("127.") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1")
                 || address.equals("[::1]") || address.equals("[0:0:0:0:0:0:0:1]");
+    }
+
+    /** Ends the bearer tokens issued to {@code user} so far; returns when later ones start working (epoch millis). */
+    long revokeTokens(String user) {
+        return tokens.revoke(user);
     }
 
     /** A bearer token for this caller (a realm user, authenticated with Basic), valid for {@code tokenSeconds}. */

@@ -125,6 +125,30 @@ class ApiSecurityHttpTest {
     }
 
     @Test
+    void revokingEndsTheTokensIssuedSoFarToThatUserOnlyAndOnlyAnAdminRevokesAnothers() throws Exception {
+        String alice = tokenOf("alice:a-pass");
+        String bob = tokenOf("bob:b-pass");
+        Thread.sleep(5); // a revocation ends tokens issued before its millisecond
+
+        HttpResponse<String> others = call("alice:a-pass", "DELETE", "/tokens?user=bob", null);
+        assertThat(others.statusCode()).as(others.body()).isEqualTo(403);
+        assertThat(others.body()).contains("only an admin");
+        HttpResponse<String> own = callWithToken(alice, "DELETE", "/tokens", null);
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(own.body()).contains("\"user\" : \"alice\"").contains("\"revokedBefore\"");
+
+        assertThat(callWithToken(alice, "GET", "/subscriptions", null).statusCode()).isEqualTo(401);
+        assertThat(callWithToken(bob, "GET", "/subscriptions", null).statusCode()).as("another user's token").isEqualTo(200);
+        assertThat(callWithToken(tokenOf("alice:a-pass"), "GET", "/subscriptions", null).statusCode()).as("a new one").isEqualTo(200);
+        assertThat(call("alice:a-pass", "GET", "/subscriptions", null).statusCode()).as("Basic is unaffected").isEqualTo(200);
+
+        Thread.sleep(5);
+        assertThat(call("root:secret", "DELETE", "/tokens?user=bob", null).statusCode()).isEqualTo(200);
+        assertThat(callWithToken(bob, "GET", "/subscriptions", null).statusCode()).isEqualTo(401);
+        assertThat(call("root:secret", "DELETE", "/tokens?user=%0Abob", null).statusCode()).as("not a user name").isEqualTo(400);
+    }
+
+    @Test
     void aTamperedOrForeignTokenGetsTheSame401AsAWrongPassword() throws Exception {
         String token = tokenOf("alice:a-pass");
         String wrongPassword = call("alice:wrong", "GET", "/subscriptions", null).body();

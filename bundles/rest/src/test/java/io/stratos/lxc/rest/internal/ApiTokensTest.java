@@ -40,14 +40,16 @@ class ApiTokensTest {
         String[] parts = token.split("\\.");
         String admin = Base64.getUrlEncoder().withoutPadding().encodeToString("admin".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(tokens.verify(String.join(".", parts[0], parts[1], admin, parts[3], parts[4]))).as("roles raised").isEmpty();
-        assertThat(tokens.verify(String.join(".", parts[0], admin, parts[2], parts[3], parts[4]))).as("another user").isEmpty();
-        assertThat(tokens.verify(String.join(".", parts[0], parts[1], parts[2], "9999999999", parts[4]))).as("expiry pushed").isEmpty();
-        assertThat(tokens.verify(String.join(".", parts[0], parts[1], parts[2], parts[3], parts[4].substring(1) + "A")))
+        assertThat(tokens.verify(String.join(".", parts[0], parts[1], admin, parts[3], parts[4], parts[5]))).as("roles raised").isEmpty();
+        assertThat(tokens.verify(String.join(".", parts[0], admin, parts[2], parts[3], parts[4], parts[5]))).as("another user").isEmpty();
+        assertThat(tokens.verify(String.join(".", parts[0], parts[1], parts[2], "9999999999999", parts[4], parts[5]))).as("issue time moved").isEmpty();
+        assertThat(tokens.verify(String.join(".", parts[0], parts[1], parts[2], parts[3], "9999999999", parts[5]))).as("expiry pushed").isEmpty();
+        assertThat(tokens.verify(String.join(".", parts[0], parts[1], parts[2], parts[3], parts[4], parts[5].substring(1) + "A")))
                 .as("signature changed").isEmpty();
-        assertThat(tokens.verify(String.join(".", "st2", parts[1], parts[2], parts[3], parts[4]))).as("version").isEmpty();
+        assertThat(tokens.verify(String.join(".", "st1", parts[1], parts[2], parts[4], parts[5]))).as("the old format").isEmpty();
+        assertThat(tokens.verify(String.join(".", "st3", parts[1], parts[2], parts[3], parts[4], parts[5]))).as("version").isEmpty();
         assertThat(new ApiTokens(ApiTokens.randomKey(), now::get).verify(token)).as("another key").isEmpty();
-        for (String junk : new String[] {"", ".", "....", "st1....", "st1.a.b.c.d", "x".repeat(5000), token + ".", token.replace('.', ',')}) {
+        for (String junk : new String[] {"", ".", "....", "st2.....", "st2.a.b.c.d.e", "x".repeat(5000), token + ".", token.replace('.', ',')}) {
             assertThat(tokens.verify(junk)).as(junk).isEmpty();
         }
     }
@@ -75,5 +77,53 @@ class ApiTokensTest {
         byte[] replaced = ApiTokens.loadOrCreateKey(file);
         assertThat(replaced).hasSize(ApiTokens.KEY_BYTES).isNotEqualTo(first);
         assertThat(new ApiTokens(replaced, now::get).verify(token)).isEmpty();
+    }
+
+    @Test
+    void revokingAUsersTokensEndsThoseIssuedBeforeAndNotLaterOnesOrOtherUsers() {
+        Caller bob = new Caller("bob", Set.of(Role.TENANT));
+        String aliceBefore = tokens.issue(alice, 600).token();
+        String bobBefore = tokens.issue(bob, 600).token();
+        now.addAndGet(1);
+
+        long from = tokens.revoke("alice");
+
+        assertThat(from).isEqualTo(now.get());
+        assertThat(tokens.verify(aliceBefore)).as("issued before the revocation").isEmpty();
+        assertThat(tokens.verify(bobBefore)).as("another user's").contains(bob);
+        assertThat(tokens.verify(tokens.issue(alice, 600).token())).as("issued after it").contains(alice);
+    }
+
+    @Test
+    void revocationsAreKeptPrivateAndSurviveARestart(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("security/api-token-revocations.properties");
+        ApiTokens first = new ApiTokens(key, now::get, file);
+        String before = first.issue(alice, 600).token();
+        now.addAndGet(1);
+        first.revoke("alice");
+        now.addAndGet(1);
+        String after = first.issue(alice, 600).token();
+
+        ApiTokens restarted = new ApiTokens(key, now::get, file);
+
+        assertThat(restarted.verify(before)).isEmpty();
+        assertThat(restarted.verify(after)).contains(alice);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        try (var files = Files.list(file.getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("api-token-revocations.properties");
+        }
+    }
+
+    @Test
+    void aRevocationThatCannotBeKeptIsRefusedAndChangesNothing(@TempDir Path dir) throws Exception {
+        Path blocker = dir.resolve("not-a-directory");
+        Files.writeString(blocker, "a file where the directory should be");
+        ApiTokens tokens = new ApiTokens(key, now::get, blocker.resolve("api-token-revocations.properties"));
+        String token = tokens.issue(alice, 600).token();
+        now.addAndGet(1);
+
+        assertThatThrownBy(() -> tokens.revoke("alice")).isInstanceOf(io.stratos.lxc.api.StratosException.class)
+                .hasMessageContaining("cannot record the revocation");
+        assertThat(tokens.verify(token)).as("not revoked in memory either: a restart would disagree").contains(alice);
     }
 }
