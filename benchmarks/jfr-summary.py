@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Hot frames of a JFR recording: jfr print --stack-depth 200 --events jdk.ExecutionSample fleet-N.jfr | python3 jfr-summary.py 25
+# Hot frames of a JFR recording: jfr print --stack-depth 200 --events jdk.ExecutionSample fleet-N.jfr | python3 benchmarks/jfr-summary.py 25
 import sys, re, collections
 # reads `jfr print --stack-depth 200 --events jdk.ExecutionSample` output on stdin
 self_c = collections.Counter(); incl = collections.Counter(); n = 0

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # Controller CPU by layer: each JFR execution sample goes to the first layer one of its frames names.
-# Usage: jfr print --stack-depth 200 --events jdk.ExecutionSample fleet.jfr > s.txt; jfr-layers.py s.txt
+# Usage: jfr print --stack-depth 200 --events jdk.ExecutionSample fleet.jfr > s.txt; python3 benchmarks/jfr-layers.py s.txt
 import sys, collections
 path=sys.argv[1]
 cats=[('controller','io.stratos.lxc.controller'),('autoscaler','io.stratos.lxc.autoscaler'),('jackson-read','ProviderBase.readFrom'),('jackson-write','ProviderBase.writeTo'),
