@@ -127,19 +127,19 @@ public class AgentApiServlet extends HttpServlet {
             public void onStartAsync(AsyncEvent event) {
             }
         });
-        // completed on the controller's thread, inside its lock: the answer is written on one of the container's
+        // completed on the controller's thread, inside its lock: the answer is written on one of the container's threads
         poll.whenComplete((state, failure) -> {
             if (answered.get()) {
                 return; // timed out or broken meanwhile
             }
             async.start(() -> answer(async, answered, () -> {
-            HttpServletResponse response = (HttpServletResponse) async.getResponse();
-            if (failure == null) {
-                write(response, 200, state);
-            } else {
-                writeError(response, ErrorMappers.answer(failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure));
-            }
+                HttpServletResponse response = (HttpServletResponse) async.getResponse();
+                if (failure == null) {
+                    write(response, 200, state);
+                } else {
+                    writeError(response, ErrorMappers.answer(failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure));
+                }
             }));
         });
     }
