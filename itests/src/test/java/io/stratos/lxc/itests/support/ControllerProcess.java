@@ -222,9 +222,16 @@ public final class ControllerProcess implements AutoCloseable {
             // the controller may be down if the test failed midway
         }
         distribution.close();
-        // Anything left (a test that killed the controller for good): kill agents and remove their containers.
-        for (ProcessHandle agent : agents()) {
-            agent.destroyForcibly();
+        // Anything left (a test that killed the controller for good): kill agents and remove their containers. A VM
+        // the controller was booting may start its agent a moment after the controller is gone: sweep until two
+        // sweeps half a second apart find none.
+        for (int quiet = 0, sweeps = 0; quiet < 2 && sweeps < 20; sweeps++) {
+            List<ProcessHandle> left = agents();
+            left.forEach(ProcessHandle::destroyForcibly);
+            quiet = left.isEmpty() ? quiet + 1 : 0;
+            if (quiet < 2) {
+                Thread.sleep(500);
+            }
         }
         Path vms = vmsDirectory();
         if (java.nio.file.Files.isDirectory(vms)) {
