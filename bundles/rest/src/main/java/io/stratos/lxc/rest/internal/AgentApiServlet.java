@@ -102,7 +102,14 @@ public class AgentApiServlet extends HttpServlet {
     }
 
     private void desired(HttpServletRequest request, String id) {
-        long since = since(request.getParameter("since"));
+        String sinceParameter;
+        try {
+            sinceParameter = request.getParameter("since");
+        } catch (RuntimeException e) {
+            // Jetty decodes the query only now, and says so with its BadMessageException
+            throw StratosException.invalid("url", "the request's query is not validly percent-encoded", "encode '%' as %25");
+        }
+        long since = since(sinceParameter);
         CompletionStage<DesiredState> poll = registry.desiredState(id, secret(request), since);
         AsyncContext async = request.startAsync();
         async.setTimeout(POLL_TIMEOUT_MILLIS);

@@ -186,6 +186,13 @@ class AgentLongPollHttpTest {
             ApiError error = RestServer.objectMapper().readValue(answer.body(), ApiError.class);
             assertThat(error.error()).as(c.request.toString()).contains(c.says);
         }
+        // what java.net.URI refuses to build, sent as bytes: a query that is not validly percent-encoded
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort())) {
+            socket.getOutputStream().write(("GET /stratos/agent/v1/agents/vm-0/desired?since=1&%=% HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer s3cret\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("not validly percent-encoded");
+        }
         assertThat(reports).hasValue(0);
         assertThat(waiting).isEmpty();
     }
