@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,8 +29,6 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,24 +41,22 @@ import org.slf4j.LoggerFactory;
  * running as init ignores SIGTERM.
  *
  * <p>With {@code unprivileged=true} containers run in a user namespace mapped onto root's subordinate ids
- * ({@code lxc.idmap}). Idmapped mounts do not work with an overlay rootfs here, so the image's rootfs is copied
- * once per image with its owners shifted ({@code rootfs-idmap-<first>} beside it, setuid bits kept) and serves as
- * the shared lower layer of all its unprivileged containers; each container's directory is owned by the mapped root.
+ * ({@code lxc.idmap}), over a lower layer with shifted owners ({@link ShiftedRootfs}); each container's directory is
+ * owned by the mapped root. The config itself is {@link LxcConfig}'s, the bridge {@link HostBridge}'s, and why a
+ * container ended {@link ExitCause}'s.
  */
 public final class LxcRuntime implements ContainerRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(LxcRuntime.class);
     private static final String META = "stratos.properties";
-    /** In the container's upper layer when the start command needs quoting. */
-    private static final String LAUNCHER = ".stratos-start";
-    private static final Pattern CHILD_SIGNAL = Pattern.compile("Child <(\\d+)> ended on signal [^(]*\\((\\d+)\\)");
-    private static final Pattern CHILD_ERROR = Pattern.compile("Child <(\\d+)> ended on error \\((\\d+)\\)");
-    private static final Pattern DMESG_TIME = Pattern.compile("^\\[\\s*(\\d+\\.\\d+)\\]");
     private static final long TOOL_TIMEOUT_MS = 30_000;
 
     private final LxcOptions options;
     private final Exec exec;
     private final CgroupReader cgroups;
+    private final LxcConfig config;
+    private final ShiftedRootfs shiftedRootfs;
+    private final HostBridge bridge;
     private final ExecutorService proxyPool;
     private final Map<String, TcpProxy> proxies = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
@@ -70,6 +65,9 @@ public final class LxcRuntime implements ContainerRuntime {
         this.options = options;
         this.exec = exec;
         this.cgroups = cgroups;
+        this.config = new LxcConfig(options, cgroups);
+        this.shiftedRootfs = new ShiftedRootfs(exec);
+        this.bridge = new HostBridge(options, exec);
         this.proxyPool = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "stratos-lxc-proxy");
             thread.setDaemon(true);
@@ -134,7 +132,7 @@ public final class LxcRuntime implements ContainerRuntime {
         String name = spec.containerName();
         Optional<IdMap> ids = options.unprivileged() ? idMap() : Optional.empty();
         if (ids.isPresent()) {
-            rootfs = shiftedLower(spec.imageRootfs(), ids.get()).toString();
+            rootfs = shiftedRootfs.lowerFor(spec.imageRootfs(), ids.get()).toString();
         }
         synchronized (lock(spec.processId())) {
             Path dir = containerDir(spec.processId());
@@ -144,9 +142,9 @@ public final class LxcRuntime implements ContainerRuntime {
                 }
                 FileTree.delete(dir);
             }
-            boolean bridge = options.network() == LxcOptions.Network.BRIDGE;
-            String address = bridge ? options.subnet().addressFor(spec.hostPort()) : "127.0.0.1";
-            int listenPort = bridge ? spec.containerPort() : spec.hostPort();
+            boolean bridged = options.network() == LxcOptions.Network.BRIDGE;
+            String address = bridged ? options.subnet().addressFor(spec.hostPort()) : "127.0.0.1";
+            int listenPort = bridged ? spec.containerPort() : spec.hostPort();
             try {
                 createContainersDir();
                 Files.createDirectories(dir.resolve("upper"));
@@ -157,19 +155,19 @@ public final class LxcRuntime implements ContainerRuntime {
                 if (spec.application() != null) {
                     placeApplication(spec.application(), dir.resolve("upper"), ids);
                 }
-                if (usesLauncher(spec)) {
-                    if (!hasShell(spec.imageRootfs())) {
+                if (LxcConfig.usesLauncher(spec)) {
+                    if (!LxcConfig.hasShell(spec.imageRootfs())) {
                         throw StratosException.invalid("start", "the start command has arguments with blanks or quotes, which LXC can "
                                 + "only pass through a shell, and the image has no /bin/sh", "add /bin/sh or a start script to the image");
                     }
-                    Path launcher = dir.resolve("upper").resolve(LAUNCHER);
-                    Files.writeString(launcher, launcher(spec.argv()), StandardCharsets.UTF_8);
+                    Path launcher = dir.resolve("upper").resolve(LxcConfig.LAUNCHER);
+                    Files.writeString(launcher, LxcConfig.launcher(spec.argv()), StandardCharsets.UTF_8);
                     Files.setPosixFilePermissions(launcher, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
                     if (ids.isPresent()) {
                         chown(launcher, ids.get().host(0));
                     }
                 }
-                Files.writeString(dir.resolve("config"), config(spec, dir, rootfs, address, listenPort), StandardCharsets.UTF_8);
+                Files.writeString(dir.resolve("config"), config.render(spec, dir, rootfs, address, listenPort, ids), StandardCharsets.UTF_8);
                 Properties meta = new Properties();
                 meta.setProperty("processId", spec.processId());
                 meta.setProperty("imageName", spec.imageName());
@@ -177,7 +175,7 @@ public final class LxcRuntime implements ContainerRuntime {
                 meta.setProperty("hostPort", String.valueOf(spec.hostPort()));
                 meta.setProperty("address", address + ":" + listenPort);
                 meta.setProperty("network", options.network().name().toLowerCase());
-                meta.setProperty("startedUptime", String.valueOf(uptimeSeconds()));
+                meta.setProperty("startedUptime", String.valueOf(ExitCause.uptimeSeconds()));
                 writeMeta(dir, meta);
             } catch (IOException | RuntimeException e) {
                 FileTree.delete(dir);
@@ -186,18 +184,18 @@ public final class LxcRuntime implements ContainerRuntime {
                 }
                 throw StratosException.unavailable("cannot prepare container " + name + ": " + e.getMessage(), "check the agent's dataDir");
             }
-            if (bridge) {
-                ensureBridge();
+            if (bridged) {
+                bridge.ensure();
             }
             Exec.Result started = exec.run(TOOL_TIMEOUT_MS, "lxc-start", "-P", options.containersDir().toString(), "-n", name, "-d",
                     "-l", "INFO", "-o", dir.resolve("lxc.log").toString());
             if (!started.ok()) {
-                String why = started.output() + " " + logErrors(dir);
+                String why = started.output() + " " + ExitCause.logErrors(dir);
                 exec.run(TOOL_TIMEOUT_MS, "lxc-stop", "-P", options.containersDir().toString(), "-n", name, "-k");
                 FileTree.delete(dir);
                 throw StratosException.unavailable("lxc-start of " + name + " failed: " + why.trim(), null);
             }
-            if (bridge) {
+            if (bridged) {
                 try {
                     openProxy(spec.processId(), spec.hostPort(), new InetSocketAddress(address, listenPort));
                 } catch (IOException e) {
@@ -235,101 +233,6 @@ public final class LxcRuntime implements ContainerRuntime {
         if (!owned.ok()) {
             throw StratosException.unavailable("cannot hand the application to the container's root: " + owned.output().trim(), null);
         }
-    }
-
-    String config(ContainerSpec spec, Path dir, String rootfs, String address, int listenPort) {
-        List<String> lines = new ArrayList<>();
-        lines.add("# Written by the Stratos agent for process " + spec.processId() + " (" + spec.imageDigest() + ")");
-        lines.add("lxc.uts.name = " + spec.containerName());
-        lines.add("lxc.rootfs.path = overlay:" + rootfs + ":" + dir.toAbsolutePath().resolve("upper"));
-        lines.add("lxc.apparmor.profile = " + (hostHasAppArmor() ? "generated" : "unconfined"));
-        Optional<IdMap> ids = options.unprivileged() ? idMap() : Optional.empty();
-        if (ids.isPresent()) {
-            lines.add("lxc.idmap = u 0 " + ids.get().first() + " " + IdMap.SIZE);
-            lines.add("lxc.idmap = g 0 " + ids.get().first() + " " + IdMap.SIZE);
-        }
-        // without its own network namespace an unprivileged container cannot mount sysfs
-        boolean sysfs = ids.isEmpty() || options.network() == LxcOptions.Network.BRIDGE;
-        lines.add("lxc.mount.auto = proc:mixed " + (sysfs ? "sys:ro " : "") + "cgroup:mixed");
-        lines.add("lxc.autodev = 1");
-        lines.add("lxc.tty.max = 0");
-        lines.add("lxc.signal.halt = SIGKILL");
-        // what the process writes to its console (stdout, stderr), kept beside the container for diagnosis
-        lines.add("lxc.console.logfile = " + dir.resolve("console.log"));
-        // bounded: at 1 MiB the log moves to console.log.1 and starts again, so a chatty process cannot fill the disk
-        lines.add("lxc.console.size = 1048576");
-        lines.add("lxc.console.rotate = 1");
-        lines.add("lxc.signal.stop = SIGKILL");
-        lines.add("lxc.init.cmd = " + (usesLauncher(spec) ? "/bin/sh /" + LAUNCHER : String.join(" ", spec.argv())));
-        lines.add("lxc.init.cwd = /");
-        for (Map.Entry<String, String> e : spec.envWithPort(listenPort).entrySet()) {
-            lines.add("lxc.environment = " + e.getKey() + "=" + e.getValue());
-        }
-        if (options.network() == LxcOptions.Network.BRIDGE) {
-            lines.add("lxc.net.0.type = veth");
-            lines.add("lxc.net.0.link = " + options.bridge());
-            lines.add("lxc.net.0.flags = up");
-            lines.add("lxc.net.0.hwaddr = " + Subnet.macFor(address));
-            lines.add("lxc.net.0.ipv4.address = " + address + "/" + options.subnet().prefix());
-            lines.add("lxc.net.0.ipv4.gateway = " + options.subnet().gateway());
-        } else {
-            lines.add("lxc.net.0.type = none");
-        }
-        boolean v1 = cgroups.layout() == CgroupReader.Layout.V1;
-        if (spec.memoryMiB() > 0) {
-            if (v1) {
-                lines.add("lxc.cgroup.memory.limit_in_bytes = " + spec.memoryBytes());
-                if (Files.exists(cgroups.root().resolve("memory/memory.memsw.limit_in_bytes"))) {
-                    // with swap accounting, memory+swap too: the limit means OOM, not swapping
-                    lines.add("lxc.cgroup.memory.memsw.limit_in_bytes = " + spec.memoryBytes());
-                }
-            } else {
-                lines.add("lxc.cgroup2.memory.max = " + spec.memoryBytes());
-                lines.add("lxc.cgroup2.memory.swap.max = 0");
-            }
-        }
-        if (spec.cpuMillis() > 0) {
-            long quota = spec.cpuMillis() * 100L; // of a 100 ms period
-            if (v1) {
-                lines.add("lxc.cgroup.cpu.cfs_period_us = 100000");
-                lines.add("lxc.cgroup.cpu.cfs_quota_us = " + quota);
-            } else {
-                lines.add("lxc.cgroup2.cpu.max = " + quota + " 100000");
-            }
-        }
-        if (spec.pidsMax() > 0) {
-            lines.add((v1 ? "lxc.cgroup.pids.max = " : "lxc.cgroup2.pids.max = ") + spec.pidsMax());
-        }
-        return String.join("\n", lines) + "\n";
-    }
-
-    /** Whether LXC can take the argv as it is: it splits {@code lxc.init.cmd} on blanks and knows no quoting. */
-    static boolean plainArgv(List<String> argv) {
-        return argv.stream().noneMatch(arg -> arg.isEmpty()
-                || arg.chars().anyMatch(c -> Character.isWhitespace(c) || c == '"' || c == '\'' || c == '\\'));
-    }
-
-    /**
-     * Through the launcher whenever the image has a shell: a daemonized container's init writes to /dev/null, and
-     * only what goes to /dev/console reaches lxc.console.logfile (agent:logs). Without a shell, a plain argv runs
-     * as init directly and its output is lost.
-     */
-    static boolean usesLauncher(ContainerSpec spec) {
-        return !plainArgv(spec.argv()) || hasShell(spec.imageRootfs());
-    }
-
-    private static boolean hasShell(Path rootfs) {
-        return Files.exists(rootfs.resolve("bin/sh"), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-    }
-
-    /** A POSIX shell script that sends stdout and stderr to the console log and execs the argv, each argument single-quoted. */
-    static String launcher(List<String> argv) {
-        StringBuilder script = new StringBuilder("#!/bin/sh\n# Written by the Stratos agent: the start command, quoted\n"
-                + "[ -w /dev/console ] && exec </dev/null >/dev/console 2>&1\nexec");
-        for (String arg : argv) {
-            script.append(" '").append(arg.replace("'", "'\\''")).append('\'');
-        }
-        return script.append('\n').toString();
     }
 
     @Override
@@ -427,12 +330,12 @@ public final class LxcRuntime implements ContainerRuntime {
                 detail += "; a process in the container was OOM-killed";
             }
         } else if (state == ContainerState.STOPPED) {
-            exitCode = exitCode(dir);
+            exitCode = ExitCause.exitCode(dir);
             boolean byAgent = Files.exists(dir.resolve("stopped-by-agent"));
             if ("true".equals(meta.getProperty("oomKilled"))) {
                 oom = true;
             } else if (exitCode != null && exitCode == 137 && !byAgent && meta.getProperty("oomKilled") == null) {
-                oom = killedByOom(name, Double.parseDouble(meta.getProperty("startedUptime", "0")));
+                oom = ExitCause.killedByOom(exec, group(name), Double.parseDouble(meta.getProperty("startedUptime", "0")));
                 meta.setProperty("oomKilled", String.valueOf(oom));
                 try {
                     writeMeta(dir, meta);
@@ -452,7 +355,6 @@ public final class LxcRuntime implements ContainerRuntime {
         return cgroups.read(processId, group(name));
     }
 
-    /** Connections in flight through the process's published port, or -1 when it is not published by us. */
     /** The console log LXC keeps beside the container ({@code lxc.console.logfile}). */
     @Override
     public Optional<LogTail> logTail(String processId, int lines) {
@@ -468,6 +370,7 @@ public final class LxcRuntime implements ContainerRuntime {
         }
     }
 
+    /** Connections in flight through the process's published port, or -1 when it is not published by us. */
     public int connectionsInFlight(String processId) {
         TcpProxy proxy = proxies.get(processId);
         return proxy == null ? -1 : proxy.inFlight();
@@ -482,9 +385,8 @@ public final class LxcRuntime implements ContainerRuntime {
 
     /** Deletes the bridge if no container of ours uses it. */
     public void removeBridgeIfUnused() {
-        if (options.network() == LxcOptions.Network.BRIDGE && Files.exists(Path.of("/sys/class/net", options.bridge()))
-                && list().stream().noneMatch(ContainerInfo::running)) {
-            exec.run(TOOL_TIMEOUT_MS, "ip", "link", "del", options.bridge());
+        if (options.network() == LxcOptions.Network.BRIDGE && bridge.exists() && list().stream().noneMatch(ContainerInfo::running)) {
+            bridge.remove();
         }
     }
 
@@ -520,59 +422,6 @@ public final class LxcRuntime implements ContainerRuntime {
         return text.contains("STOPPING") || text.contains("ABORTING") ? ContainerState.STOPPED : ContainerState.UNKNOWN;
     }
 
-    /** From LXC's log of the last start: "ended on signal X(n)" is 128+n, "ended on error (n)" is n, nothing is 0. */
-    static Integer exitCode(Path dir) {
-        Path log = dir.resolve("lxc.log");
-        if (!Files.isRegularFile(log)) {
-            return null;
-        }
-        try {
-            String text = Files.readString(log);
-            Matcher signal = CHILD_SIGNAL.matcher(text);
-            if (signal.find()) {
-                return 128 + Integer.parseInt(signal.group(2));
-            }
-            Matcher error = CHILD_ERROR.matcher(text);
-            if (error.find()) {
-                return Integer.parseInt(error.group(2));
-            }
-            return 0;
-        } catch (IOException | NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static String logErrors(Path dir) {
-        try {
-            return Files.readAllLines(dir.resolve("lxc.log")).stream().filter(l -> l.contains("ERROR")).limit(5)
-                    .map(l -> l.replaceAll("^.*? - ", "")).reduce((a, b) -> a + "; " + b).orElse("");
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    /**
-     * Whether the kernel log has an OOM kill in this container's memory cgroup since it started: after the
-     * container's init is killed the cgroup (and its oom_kill counter) is gone, the kernel log stays.
-     */
-    private boolean killedByOom(String name, double startedUptime) {
-        Exec.Result dmesg = exec.run(5000, "dmesg");
-        if (!dmesg.ok()) {
-            return false;
-        }
-        String marker = "oom_memcg=/" + group(name) + ",";
-        String alt = "task_memcg=/" + group(name) + ",";
-        for (String line : dmesg.output().split("\n")) {
-            if (line.contains(marker) || line.contains(alt)) {
-                Matcher time = DMESG_TIME.matcher(line);
-                if (!time.find() || Double.parseDouble(time.group(1)) + 1 >= startedUptime) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     /** Root's subordinate id range, from /etc/subuid and /etc/subgid. */
     Optional<IdMap> idMap() {
         return IdMap.ofRoot(Path.of("/etc/subuid"), Path.of("/etc/subgid"));
@@ -592,122 +441,6 @@ public final class LxcRuntime implements ContainerRuntime {
     private static void chown(Path path, int id) throws IOException {
         Files.setAttribute(path, "unix:uid", id, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         Files.setAttribute(path, "unix:gid", id, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-    }
-
-    /**
-     * The image's rootfs with every owner shifted into the id map, made once per image beside the rootfs
-     * (through a temporary copy and an atomic rename) and shared by all unprivileged containers of the image.
-     */
-    Path shiftedLower(Path imageRootfs, IdMap ids) {
-        Path shifted = imageRootfs.resolveSibling(imageRootfs.getFileName() + "-idmap-" + ids.first());
-        synchronized (locks.computeIfAbsent("lower:" + shifted, k -> new Object())) {
-            if (Files.isDirectory(shifted)) {
-                return shifted;
-            }
-            long started = System.nanoTime();
-            Path temp = imageRootfs.resolveSibling("." + shifted.getFileName() + "-" + System.nanoTime());
-            try {
-                Exec.Result copy = exec.run(10 * 60_000L, "cp", "-a", imageRootfs.toString(), temp.toString());
-                if (!copy.ok()) {
-                    throw StratosException.unavailable("cannot copy " + imageRootfs + " for unprivileged containers: " + copy.output(),
-                            "free disk space");
-                }
-                List<String> special = new ArrayList<>();
-                // Hard links (Debian images have them) are one inode under several names: shift each inode once.
-                java.util.Set<Object> shiftedInodes = new java.util.HashSet<>();
-                try (Stream<Path> paths = Files.walk(temp)) {
-                    for (Path path : paths.toList()) {
-                        Object inode = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
-                                java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
-                        if (inode != null && !shiftedInodes.add(inode)) {
-                            continue;
-                        }
-                        Map<String, Object> attrs = Files.readAttributes(path, "unix:uid,gid,mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                        int mode = (Integer) attrs.get("mode");
-                        Files.setAttribute(path, "unix:uid", ids.host((Integer) attrs.get("uid")), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                        Files.setAttribute(path, "unix:gid", ids.host((Integer) attrs.get("gid")), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                        if ((mode & 0170000) != 0120000 && (mode & 06000) != 0) {
-                            special.add(Integer.toOctalString(mode & 07777) + " " + path);
-                        }
-                    }
-                }
-                for (String entry : special) {
-                    String[] modeAndPath = entry.split(" ", 2);
-                    exec.run(10_000, "chmod", modeAndPath[0], modeAndPath[1]); // chown cleared setuid/setgid
-                }
-                Files.move(temp, shifted, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                LOG.info("Shifted {} into {} for unprivileged containers in {} ms", imageRootfs, shifted,
-                        (System.nanoTime() - started) / 1_000_000);
-                return shifted;
-            } catch (IOException e) {
-                throw StratosException.unavailable("cannot prepare " + shifted + ": " + e.getMessage(), "free disk space");
-            } finally {
-                FileTree.delete(temp);
-            }
-        }
-    }
-
-    private static double uptimeSeconds() {
-        try {
-            return Double.parseDouble(Files.readString(Path.of("/proc/uptime")).trim().split("\\s+")[0]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
-
-    private static boolean hostHasAppArmor() {
-        try {
-            return Files.readString(Path.of("/sys/module/apparmor/parameters/enabled")).trim().startsWith("Y");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private synchronized void ensureBridge() {
-        String bridge = options.bridge();
-        if (Files.exists(Path.of("/sys/class/net", bridge))) {
-            pinBridgeAddress(bridge);
-            return;
-        }
-        String gateway = options.subnet().gateway() + "/" + options.subnet().prefix();
-        for (List<String> command : List.of(List.of("ip", "link", "add", bridge, "type", "bridge"),
-                bridgeAddressCommand(bridge),
-                List.of("ip", "addr", "add", gateway, "dev", bridge), List.of("ip", "link", "set", bridge, "up"))) {
-            Exec.Result result = exec.run(TOOL_TIMEOUT_MS, command);
-            if (!result.ok() && !result.output().contains("File exists")) {
-                throw StratosException.unavailable("cannot create bridge " + bridge + " (" + String.join(" ", command) + "): "
-                        + result.output(), "the agent must run as root; or set network=host");
-            }
-        }
-        LOG.info("Created bridge {} with {}", bridge, gateway);
-    }
-
-    /**
-     * A bridge without an address of its own takes the lowest MAC of its ports, so it changes whenever
-     * that container's veth goes: the other containers' ARP entries for the gateway then point at a MAC
-     * nobody has, and their answers to the host are lost until they look it up again (seen as requests
-     * stalled for a second or more right after a scale-in stopped other containers). A fixed address
-     * (locally administered, derived from the gateway like the containers' own) never changes.
-     */
-    private List<String> bridgeAddressCommand(String bridge) {
-        return List.of("ip", "link", "set", bridge, "address", Subnet.macFor(options.subnet().gateway()));
-    }
-
-    /** A bridge made by an agent before its address was pinned gets it now (addr_assign_type 3: set by user). */
-    private void pinBridgeAddress(String bridge) {
-        try {
-            if (Files.readString(Path.of("/sys/class/net", bridge, "addr_assign_type")).trim().equals("3")) {
-                return;
-            }
-        } catch (IOException e) {
-            return;
-        }
-        Exec.Result result = exec.run(TOOL_TIMEOUT_MS, bridgeAddressCommand(bridge));
-        if (result.ok()) {
-            LOG.info("Bridge {} given the fixed address {}", bridge, Subnet.macFor(options.subnet().gateway()));
-        } else {
-            LOG.warn("Could not give bridge {} a fixed address: {}", bridge, result.output());
-        }
     }
 
     private void openProxy(String processId, int hostPort, InetSocketAddress target) throws IOException {

@@ -11,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The LXC runtime's parts that need no container: config, launcher, exit codes, id maps, subnets, shifted lower layers. */
 class LxcRuntimeTest {
 
     @TempDir
@@ -24,8 +26,8 @@ class LxcRuntimeTest {
                 Map.of("GREETING", "hello"), 8080, 20007, 500, 16, 64);
     }
 
-    private LxcRuntime runtime(LxcOptions.Network network, CgroupReader.Layout layout) {
-        return new LxcRuntime(new LxcOptions(dir, network, "stratosbr0", Subnet.parse("10.213.0.0/16"), false), new Exec(),
+    private LxcConfig config(LxcOptions.Network network, CgroupReader.Layout layout) {
+        return new LxcConfig(new LxcOptions(dir, network, "stratosbr0", Subnet.parse("10.213.0.0/16"), false),
                 new CgroupReader(dir, layout));
     }
 
@@ -33,9 +35,8 @@ class LxcRuntimeTest {
     void bridgeConfigOnCgroupV1() throws Exception {
         Files.createDirectories(dir.resolve("memory"));
         Files.writeString(dir.resolve("memory/memory.memsw.limit_in_bytes"), "9223372036854771712\n");
-        LxcRuntime lxc = runtime(LxcOptions.Network.BRIDGE, CgroupReader.Layout.V1);
-        String config = lxc.config(spec(List.of("/bin/httpd", "-f", "-p", "8080")), dir.resolve("stratos-p1"), "/img/rootfs",
-                "10.213.78.39", 8080);
+        String config = config(LxcOptions.Network.BRIDGE, CgroupReader.Layout.V1).render(spec(List.of("/bin/httpd", "-f", "-p", "8080")),
+                dir.resolve("stratos-p1"), "/img/rootfs", "10.213.78.39", 8080, Optional.empty());
 
         assertThat(config).contains("lxc.console.size = 1048576", "lxc.console.rotate = 1");
         assertThat(config).contains("lxc.rootfs.path = overlay:/img/rootfs:" + dir.resolve("stratos-p1/upper"))
@@ -54,9 +55,8 @@ class LxcRuntimeTest {
 
     @Test
     void hostNetworkConfigOnCgroupV2() {
-        LxcRuntime lxc = runtime(LxcOptions.Network.HOST, CgroupReader.Layout.V2);
-        String config = lxc.config(spec(List.of("/bin/sh", "-c", "exec httpd -p $PORT")), dir.resolve("stratos-p1"), "/img/rootfs",
-                "127.0.0.1", 20007);
+        String config = config(LxcOptions.Network.HOST, CgroupReader.Layout.V2).render(spec(List.of("/bin/sh", "-c", "exec httpd -p $PORT")),
+                dir.resolve("stratos-p1"), "/img/rootfs", "127.0.0.1", 20007, Optional.empty());
 
         assertThat(config).contains("lxc.net.0.type = none").contains("lxc.environment = PORT=20007")
                 .contains("lxc.init.cmd = /bin/sh /.stratos-start")
@@ -67,9 +67,9 @@ class LxcRuntimeTest {
 
     @Test
     void argumentsWithBlanksGoThroughAQuotedLauncher() {
-        assertThat(LxcRuntime.plainArgv(List.of("/bin/httpd", "-f"))).isTrue();
-        assertThat(LxcRuntime.plainArgv(List.of("/bin/sh", "-c", "a b"))).isFalse();
-        assertThat(LxcRuntime.launcher(List.of("/bin/sh", "-c", "echo 'hi' $PORT")))
+        assertThat(LxcConfig.plainArgv(List.of("/bin/httpd", "-f"))).isTrue();
+        assertThat(LxcConfig.plainArgv(List.of("/bin/sh", "-c", "a b"))).isFalse();
+        assertThat(LxcConfig.launcher(List.of("/bin/sh", "-c", "echo 'hi' $PORT")))
                 .isEqualTo("#!/bin/sh\n# Written by the Stratos agent: the start command, quoted\n"
                         + "[ -w /dev/console ] && exec </dev/null >/dev/console 2>&1\n"
                         + "exec '/bin/sh' '-c' 'echo '\\''hi'\\'' $PORT'\n");
@@ -80,11 +80,11 @@ class LxcRuntimeTest {
         Path c = Files.createDirectories(dir.resolve("c"));
         Files.writeString(c.resolve("lxc.log"), "lxc-start x 2026 INFO error - ../src/lxc/error.c:lxc_error_set_and_log:34 - "
                 + "Child <6881> ended on signal Killed(9)\n");
-        assertThat(LxcRuntime.exitCode(c)).isEqualTo(137);
+        assertThat(ExitCause.exitCode(c)).isEqualTo(137);
         Files.writeString(c.resolve("lxc.log"), "... - Child <13726> ended on error (2)\n");
-        assertThat(LxcRuntime.exitCode(c)).isEqualTo(2);
+        assertThat(ExitCause.exitCode(c)).isEqualTo(2);
         Files.writeString(c.resolve("lxc.log"), "nothing\n");
-        assertThat(LxcRuntime.exitCode(c)).isZero();
+        assertThat(ExitCause.exitCode(c)).isZero();
     }
 
     @Test
@@ -117,7 +117,7 @@ class LxcRuntimeTest {
         Files.writeString(rootfs.resolve("usr/bin/perl"), "ELF");
         Files.createLink(rootfs.resolve("usr/bin/perl5.36"), rootfs.resolve("usr/bin/perl"));
 
-        Path shifted = runtime(LxcOptions.Network.HOST, CgroupReader.Layout.V2).shiftedLower(rootfs, new IdMap(100000, 65536));
+        Path shifted = new ShiftedRootfs(new Exec()).lowerFor(rootfs, new IdMap(100000, 65536));
 
         for (String file : List.of("usr/bin/perl", "usr/bin/perl5.36", "usr/bin")) {
             assertThat(Files.getAttribute(shifted.resolve(file), "unix:uid")).as(file).isEqualTo(100000);
