@@ -114,7 +114,7 @@ public final class Distribution implements AutoCloseable {
         return -1;
     }
 
-    /** Runs {@code bin/client} with the command on stdin (the reliable way, see STACK.md) and returns its output. */
+    /** Runs {@code bin/client} with the command on stdin and -b (as an argument it may print nothing); returns the output. */
     public String client(int sshPort, String command) throws IOException, InterruptedException {
         Path input = Files.createTempFile(home, "client", ".txt");
         Files.writeString(input, command + System.lineSeparator());

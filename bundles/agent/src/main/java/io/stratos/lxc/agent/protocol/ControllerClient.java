@@ -14,7 +14,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * The agent's side of the agent protocol over HTTP + JSON (see DESIGN.md): the agent always calls
+ * The agent's side of the agent protocol over HTTP + JSON (see docs/agent.md): the agent always calls
  * the controller, never the other way round, so agents work behind NAT and firewalls.
  */
 public final class ControllerClient {

@@ -103,7 +103,7 @@ class StartLatencyBenchmark {
         return ms;
     }
 
-    /** The same rootfs under a hand-written overlay container on the host network, as STACK.md measured. */
+    /** The same rootfs under a hand-written overlay container on the host network: the raw lxc-start baseline. */
     private static double rawLxcStart(Exec exec, Path work, Path rootfs, int i) throws Exception {
         Path lxcpath = work.resolve("raw");
         String name = "stratos-bench-raw" + i;
