@@ -217,8 +217,10 @@ public final class HollowFleet implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
+            // the join token works once: a registration again (after a refusal) sends the secret it got, if any
+            AgentCredentials known = credentials;
             AgentRegistration registration = new AgentRegistration(joinToken, vmId, partition, capacity, List.of("lxc"),
-                    List.of(), "hollow");
+                    List.of(), "hollow", known == null ? null : known.secret());
             http.sendAsync(post(agentApi.resolve("register"), null, registration), HttpResponse.BodyHandlers.ofByteArray())
                     .whenComplete((response, failure) -> {
                         registering.release();

@@ -49,6 +49,7 @@ public class AgentComponent implements StatusContributor, AgentStatus {
     private volatile AgentRuntimes runtimes;
     private volatile Reconciler reconciler;
     private volatile AgentConnection connection;
+    private volatile AgentIdentity identity;
     private final List<ServiceRegistration<ContainerRuntime>> registrations = new ArrayList<>();
     private volatile String version = "dev";
     private final AgentStatusView view = new AgentStatusView(() -> settings, () -> runtimes, () -> reconciler,
@@ -78,14 +79,16 @@ public class AgentComponent implements StatusContributor, AgentStatus {
         start.start();
     }
 
-    /** Without a join token the agent runs standalone (no controller), e.g. for tests and benchmarks. */
+    /** Without a join token or a kept secret the agent runs standalone (no controller), e.g. for tests and benchmarks. */
     private void connect() {
         AgentSettings current = settings;
-        if (current.joinToken().isEmpty()) {
-            LOG.info("No join token: not connecting to a controller");
+        identity = new AgentIdentity(Path.of(current.dataDir()), () -> settings.joinToken());
+        if (!identity.any()) {
+            LOG.info("No join token and no kept secret: not connecting to a controller");
             return;
         }
-        AgentConnection created = new AgentConnection(new ControllerClient(current.controllerUrl()), this::registration, reconciler);
+        AgentConnection created = new AgentConnection(new ControllerClient(current.controllerUrl()), this::registration, reconciler,
+                credentials -> identity.keep(credentials.secret()));
         reconciler.onChange(created::reportQuietly);
         runtimes.images().authorizeWith(created::authorization);
         runtimes.artifacts().authorizeWith(created::authorization);
@@ -97,8 +100,9 @@ public class AgentComponent implements StatusContributor, AgentStatus {
         AgentSettings s = settings;
         AgentRuntimes built = runtimes;
         List<String> images = built == null ? List.of() : built.images().list().stream().map(i -> i.digest()).toList();
-        return new AgentRegistration(s.joinToken(), s.vmId(), s.partition(), new Resources(s.cpuMillis(), s.memoryMiB()),
-                s.runtimes(), images, version);
+        AgentIdentity id = identity;
+        return new AgentRegistration(id.joinToken(), s.vmId(), s.partition(), new Resources(s.cpuMillis(), s.memoryMiB()),
+                s.runtimes(), images, version, id.secret());
     }
 
     @Deactivate

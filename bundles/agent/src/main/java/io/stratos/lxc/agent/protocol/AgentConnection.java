@@ -7,13 +7,14 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one agent connected to its controller: registers with the join token (retrying with back-off
- * while the controller is unreachable), long-polls the desired state into the supervisor, and posts
+ * Keeps one agent connected to its controller: registers with its kept secret or the join token (retrying with
+ * back-off while the controller is unreachable or refuses), long-polls the desired state into the supervisor, and posts
  * the actual state on every change and every few seconds. Re-registers when the controller forgets it.
  */
 public final class AgentConnection {
@@ -24,6 +25,7 @@ public final class AgentConnection {
     private final ControllerClient client;
     private final Supplier<AgentRegistration> registration;
     private final ProcessSupervisor supervisor;
+    private final Consumer<AgentCredentials> registered;
     private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> {
         Thread thread = new Thread(r, "stratos-agent-connection");
         thread.setDaemon(true);
@@ -36,9 +38,16 @@ public final class AgentConnection {
     private volatile String state = "starting";
 
     public AgentConnection(ControllerClient client, Supplier<AgentRegistration> registration, ProcessSupervisor supervisor) {
+        this(client, registration, supervisor, credentials -> { });
+    }
+
+    /** @param registered told the credentials of each registration, before they are used (the agent keeps its secret) */
+    public AgentConnection(ControllerClient client, Supplier<AgentRegistration> registration, ProcessSupervisor supervisor,
+                           Consumer<AgentCredentials> registered) {
         this.client = client;
         this.registration = registration;
         this.supervisor = supervisor;
+        this.registered = registered;
     }
 
     public void start() {
@@ -75,7 +84,9 @@ public final class AgentConnection {
             try {
                 if (credentials == null) {
                     AgentRegistration sent = registration.get();
-                    credentials = client.register(sent);
+                    AgentCredentials answer = client.register(sent);
+                    registered.accept(answer);
+                    credentials = answer;
                     agentVersion = sent.agentVersion();
                     revision = 0;
                     state = "registered as " + credentials.agentId();

@@ -90,6 +90,24 @@ public final class CgroupReader {
         return Optional.of(new ContainerStats(processId, cpu, Math.max(0, usage - inactive), limit, pids, ooms, now));
     }
 
+    /**
+     * A group's pids controller as the kernel keeps it: the tasks now, the limit (-1 for none), and how many forks
+     * the kernel refused at a limit ({@code pids.events} {@code max}). The counter is what proves the limit held:
+     * a sampler of {@code pids.current} can miss the moment the group was full.
+     */
+    public record PidsCounters(long current, long limit, long refusedForks) {
+    }
+
+    /** The group's pids counters (v1: {@code <root>/pids/<group>}, v2: {@code <root>/<group>}); empty when it is gone. */
+    public Optional<PidsCounters> pids(String group) {
+        Path dir = layout == Layout.V1 ? root.resolve("pids").resolve(group) : root.resolve(group);
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        return Optional.of(new PidsCounters(number(dir.resolve("pids.current"), 0), number(dir.resolve("pids.max"), -1),
+                keyed(dir.resolve("pids.events"), "max", 0)));
+    }
+
     /** A file holding one number; {@code max} (v2 for "no limit") and unreadable files give the fallback. */
     static long number(Path file, long fallback) {
         try {

@@ -90,4 +90,21 @@ class CgroupReaderTest {
 
         assertThat(second.cpuMillisSince(first)).isEqualTo(500);
     }
+
+    @Test
+    void readsThePidsCountersUnderV1AndV2() throws IOException {
+        Files.createDirectories(root.resolve("memory"));
+        write("pids/v1group/pids.current", "62\n");
+        write("pids/v1group/pids.max", "64\n");
+        write("pids/v1group/pids.events", "max 17\n");
+        CgroupReader v1 = CgroupReader.detect(root);
+        assertThat(v1.pids("v1group")).contains(new CgroupReader.PidsCounters(62, 64, 17));
+        assertThat(v1.pids("gone")).isEmpty();
+
+        write("v2group/pids.current", "3\n");
+        write("v2group/pids.max", "max\n");
+        write("v2group/pids.events", "max 0\n");
+        CgroupReader v2 = new CgroupReader(root, CgroupReader.Layout.V2);
+        assertThat(v2.pids("v2group")).contains(new CgroupReader.PidsCounters(3, -1, 0));
+    }
 }

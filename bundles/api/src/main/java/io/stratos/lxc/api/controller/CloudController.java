@@ -34,6 +34,14 @@ public interface CloudController {
     List<PartitionVm> vms();
 
     /**
+     * For a VM whose agent lost its secret: issues a new join token, which works once, and ends the old secret.
+     * The VM's adapter hands the token to the VM where it can. NOT_FOUND for an unknown VM; admins only.
+     */
+    default VmRejoin rejoinVm(String vmId) {
+        throw StratosException.unavailable("this controller cannot issue new join tokens", null);
+    }
+
+    /**
      * Subscribes a tenant to a cartridge. The alias must be a DNS label (lower case letters, digits
      * and '-', at most 63 characters) not used by another subscription; CONFLICT otherwise.
      */

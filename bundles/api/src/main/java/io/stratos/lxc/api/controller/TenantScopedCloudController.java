@@ -69,6 +69,11 @@ final class TenantScopedCloudController implements CloudController {
     }
 
     @Override
+    public VmRejoin rejoinVm(String vmId) {
+        throw adminOnly("rejoining a VM");
+    }
+
+    @Override
     public Subscription subscribe(String tenant, SubscriptionSpec spec) {
         if (!caller.has(Role.TENANT)) {
             throw StratosException.forbidden("subscribing needs the " + Role.TENANT + " or " + Role.ADMIN + " role", null);

@@ -19,4 +19,12 @@ public interface IaasAdapter {
 
     /** VMs this adapter knows to exist, for re-attachment after restarts. */
     List<VmRef> listVms();
+
+    /**
+     * Hands a new join token (an operator's rejoin) to the VM's agent, where this adapter can reach into the VM;
+     * false where it cannot (then the operator hands it over).
+     */
+    default boolean handOverJoinToken(VmRef vm, String joinToken) {
+        return false;
+    }
 }

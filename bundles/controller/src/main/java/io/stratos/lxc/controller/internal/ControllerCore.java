@@ -25,6 +25,7 @@ import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.controller.Subscription;
 import io.stratos.lxc.api.controller.SubscriptionProcesses;
 import io.stratos.lxc.api.controller.SubscriptionSpec;
+import io.stratos.lxc.api.controller.VmRejoin;
 import io.stratos.lxc.api.controller.VmState;
 import io.stratos.lxc.api.iaas.IaasAdapter;
 import io.stratos.lxc.api.iaas.VmRef;
@@ -1005,21 +1006,49 @@ final class ControllerCore implements CloudController, AgentRegistry {
 
     // ---- agent protocol --------------------------------------------------------------------------
 
+    /**
+     * A join token works once: only while the VM has no agent secret. After that the agent registers with the secret
+     * it was given (kept in its data directory), across its own and this controller's restarts (the secret is
+     * persisted). A token seen again is refused like a wrong one, and logged: someone else holds it.
+     */
     @Override
     public synchronized AgentCredentials register(AgentRegistration registration) {
-        if (registration == null || registration.vmId() == null || registration.joinToken() == null) {
-            throw StratosException.invalid("joinToken", "a registration needs vmId and joinToken", null);
+        if (registration == null || registration.vmId() == null || (registration.joinToken() == null && registration.secret() == null)) {
+            throw StratosException.invalid("joinToken", "a registration needs vmId and joinToken (or the agent's secret)", null);
         }
         VmEntry vm = vmsById.get(registration.vmId());
-        if (vm == null || !constantTimeEquals(vm.joinToken, registration.joinToken())) {
-            // The same answer for an unknown VM and a wrong token: tells an attacker nothing.
-            throw StratosException.notFound("unknown VM or wrong join token", "start the agent with the VM's join token");
+        String secret = vm == null ? null : vm.agentSecret;
+        boolean bySecret = secret != null && registration.secret() != null && constantTimeEquals(secret, registration.secret());
+        boolean tokenMatches = vm != null && registration.joinToken() != null && constantTimeEquals(vm.joinToken, registration.joinToken());
+        if (!bySecret && !(tokenMatches && secret == null)) {
+            if (tokenMatches) {
+                LOG.warn("Refused a second registration of VM {} with its join token, which was used already: its agent "
+                        + "registers with its secret; if that is lost, issue a new token (stratos:vm-rejoin {})", vm.id, vm.id);
+            }
+            // The same answer for an unknown VM, a wrong or used token and a wrong secret: tells an attacker nothing.
+            throw StratosException.notFound("unknown VM or wrong join token",
+                    "an agent registers once with its VM's join token, then with the secret it was given");
         }
-        vm.agentSecret = randomHex(16);
-        vm.state = VmState.READY;
+        Resources claimed = registration.capacity();
+        if (claimed != null && (claimed.cpuMillis() > vm.capacity.cpuMillis() || claimed.memoryMiB() > vm.capacity.memoryMiB())) {
+            LOG.warn("Refused the agent of VM {}: it claims {}m/{}MiB, the VM was created with {}m/{}MiB", vm.id,
+                    claimed.cpuMillis(), claimed.memoryMiB(), vm.capacity.cpuMillis(), vm.capacity.memoryMiB());
+            throw StratosException.invalid("capacity", "VM " + vm.id + " was created with " + vm.capacity.cpuMillis() + "m CPU and "
+                            + vm.capacity.memoryMiB() + " MiB; its agent claims " + claimed.cpuMillis() + "m and " + claimed.memoryMiB() + " MiB",
+                    "an agent claims at most its VM's capacity (STRATOS_AGENT_CPU_MILLIS, STRATOS_AGENT_MEMORY_MIB), or leaves capacity out");
+        }
+        if (!bySecret) {
+            vm.agentSecret = randomHex(16);
+        }
+        if (vm.state != VmState.DRAINING && vm.state != VmState.TERMINATING) {
+            // a restarted agent of a draining VM does not make it take new processes
+            vm.state = VmState.READY;
+        }
         vm.detail = "";
-        if (registration.capacity() != null && registration.capacity().cpuMillis() > 0) {
-            vm.capacity = registration.capacity();
+        if (claimed != null && !claimed.equals(vm.capacity)) {
+            // The controller keeps the capacity it created the VM with: the agent's word does not change placement.
+            LOG.warn("The agent of VM {} says it has {}m/{}MiB, less than the {}m/{}MiB it was created with; placing by the latter",
+                    vm.id, claimed.cpuMillis(), claimed.memoryMiB(), vm.capacity.cpuMillis(), vm.capacity.memoryMiB());
         }
         vm.runtimes = registration.runtimes() == null ? List.of() : List.copyOf(registration.runtimes());
         vm.agentVersion = registration.agentVersion();
@@ -1032,6 +1061,43 @@ final class ControllerCore implements CloudController, AgentRegistry {
         LOG.info("Agent of VM {} registered: {}", vm.id, registration);
         ControllerSettings s = settings.get();
         return new AgentCredentials(vm.id, vm.agentSecret, Math.max(1, s.agentGracePeriodSeconds() / 6), s.desiredStateLongPollSeconds());
+    }
+
+    /**
+     * An operator's answer to a lost agent secret: a new join token, the old secret ended (its agent is refused from
+     * now on). The adapter hands the token to the VM where it can, outside the lock (adapters may take seconds).
+     */
+    @Override
+    public VmRejoin rejoinVm(String vmId) {
+        VmEntry vm;
+        String token = randomHex(16);
+        synchronized (this) {
+            vm = vmId == null ? null : vmsById.get(vmId);
+            if (vm == null) {
+                throw StratosException.notFound("no VM '" + vmId + "'", "list them with GET /vms or stratos:vm-list");
+            }
+            vm.joinToken = token;
+            vm.agentSecret = null;
+            vm.detail = "waiting for its agent to rejoin with a new join token";
+            write(tx -> tx.updateVm(vm));
+            bump(vm);
+            commit();
+        }
+        // waiters of the old agent get nothing more: its secret no longer authenticates
+        LOG.info("VM {}: a new join token was issued; its agent's old secret no longer works", vmId);
+        IaasAdapter adapter = adapters.apply(vm.adapter);
+        boolean handed = false;
+        if (adapter != null && vm.adapterRef != null) {
+            try {
+                handed = adapter.handOverJoinToken(new VmRef(vm.id, vm.adapterRef), token);
+            } catch (RuntimeException e) {
+                LOG.warn("Adapter {} could not hand the new join token to VM {}: {}", vm.adapter, vm.id, e.toString());
+            }
+        }
+        String hint = handed ? "adapter " + vm.adapter + " handed the token to the VM's agent, which registers with it"
+                : "hand the token to the VM's agent: write it to <agent data directory>/join-token on the VM "
+                + "(or set STRATOS_AGENT_JOIN_TOKEN and restart the agent)";
+        return new VmRejoin(vm.id, token, handed, hint);
     }
 
     @Override

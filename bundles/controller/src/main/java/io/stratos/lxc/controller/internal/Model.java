@@ -45,7 +45,7 @@ final class Model {
         final String id;                // persisted
         final String partition;         // persisted
         final String adapter;           // persisted
-        final String joinToken;         // persisted
+        String joinToken;               // persisted; works only while agentSecret is null (once), renewed by a rejoin
         String adapterRef;              // persisted
         VmState state;                  // persisted
         Resources capacity;             // persisted

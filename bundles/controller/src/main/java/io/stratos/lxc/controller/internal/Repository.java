@@ -163,9 +163,9 @@ final class Repository {
         }
 
         void updateVm(VmEntry vm) throws SQLException {
-            update("UPDATE vms SET adapter_ref = ?, state = ?, cpu_millis = ?, memory_mib = ?, agent_secret = ?, runtimes = ? WHERE id = ?",
+            update("UPDATE vms SET adapter_ref = ?, state = ?, cpu_millis = ?, memory_mib = ?, agent_secret = ?, runtimes = ?, join_token = ? WHERE id = ?",
                     vm.adapterRef, vm.state.name(), vm.capacity.cpuMillis(), vm.capacity.memoryMiB(), vm.agentSecret,
-                    String.join(",", vm.runtimes), vm.id);
+                    String.join(",", vm.runtimes), vm.joinToken, vm.id);
         }
 
         void deleteVm(String id) throws SQLException {

@@ -73,6 +73,12 @@ public class LocalIaasAdapter implements IaasAdapter, StatusContributor {
         return vms.list();
     }
 
+    /** A local VM's directory is on this host: the adapter puts the token where the agent looks for it. */
+    @Override
+    public boolean handOverJoinToken(VmRef vm, String joinToken) {
+        return vms.handOverJoinToken(vm, joinToken);
+    }
+
     @Override
     public ComponentStatus componentStatus() {
         if (!configProblems.isEmpty()) {

@@ -121,6 +121,38 @@ final class LocalVms {
         return process.pid();
     }
 
+    /**
+     * Hands an operator's new join token to the VM's agent: {@code agent-data/join-token}, mode 600, written whole
+     * (temporary file + rename). The running agent reads it on its next registration attempt, a restarted one too.
+     */
+    synchronized boolean handOverJoinToken(VmRef vm, String joinToken) {
+        Path dataDir = settings.vmsDirectory().resolve(vm.vmId()).resolve("agent-data");
+        if (!Files.isDirectory(dataDir.getParent())) {
+            return false;
+        }
+        try {
+            writePrivately(dataDir, "join-token", joinToken + "\n");
+            LOG.info("Local VM {}: a new join token handed to its agent in {}", vm.vmId(), dataDir.resolve("join-token"));
+            return true;
+        } catch (IOException e) {
+            LOG.warn("Cannot hand the new join token to local VM {}: {}", vm.vmId(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** Writes a file that only its owner reads, so that it appears whole: created 600 under another name, then renamed. */
+    static void writePrivately(Path dir, String name, String content) throws IOException {
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, name + ".", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(temp, content, StandardCharsets.UTF_8);
+            Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
     synchronized void destroy(VmRef vm) {
         Path dir = settings.vmsDirectory().resolve(vm.vmId());
         Optional<ProcessHandle> agent = agentProcess(dir);

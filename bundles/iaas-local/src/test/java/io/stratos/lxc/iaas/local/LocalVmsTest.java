@@ -46,4 +46,21 @@ class LocalVmsTest {
         assertThat(LocalVms.adapterRef(4242, 20099)).isEqualTo("pid:4242 ssh:127.0.0.1:20099");
         assertThat(LocalVms.adapterRef(4242, 0)).isEqualTo("pid:4242");
     }
+
+    @Test
+    void aNewJoinTokenIsHandedToTheVmsAgentDataInAFileOnlyRootReads() throws IOException {
+        LocalVms vms = new LocalVms(LocalSettings.from(io.stratos.lxc.api.config.ConfigValues.of("test",
+                java.util.Map.of("vmsDirectory", dir.toString()))));
+        assertThat(vms.handOverJoinToken(new io.stratos.lxc.api.iaas.VmRef("web-1", "pid:1"), "new-token")).isFalse();
+        Files.createDirectories(dir.resolve("web-1"));
+
+        assertThat(vms.handOverJoinToken(new io.stratos.lxc.api.iaas.VmRef("web-1", "pid:1"), "new-token")).isTrue();
+
+        Path token = dir.resolve("web-1/agent-data/join-token");
+        assertThat(Files.readString(token)).isEqualTo("new-token\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token))).isEqualTo("rw-------");
+        try (var files = Files.list(token.getParent())) {
+            assertThat(files).hasSize(1);
+        }
+    }
 }

@@ -5,6 +5,7 @@ import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.controller.Partition;
 import io.stratos.lxc.api.controller.PartitionSpec;
 import io.stratos.lxc.api.controller.PartitionVm;
+import io.stratos.lxc.api.controller.VmRejoin;
 import java.net.URI;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -74,6 +75,13 @@ public class PartitionResource implements RestResource {
     @Path("vms")
     public List<PartitionVm> vms() {
         return controller.vms();
+    }
+
+    /** A new join token for a VM whose agent lost its secret; the answer carries it for the operator to hand over. */
+    @POST
+    @Path("vms/{id}/rejoin")
+    public VmRejoin rejoin(@PathParam("id") String id) {
+        return controller.rejoinVm(id);
     }
 
     /** The VMs whose agent has registered. */

@@ -392,6 +392,11 @@ public final class LxcRuntime implements ContainerRuntime {
 
     // ---------------------------------------------------------------------------------------------------
 
+    /** The container's pids counters, as the kernel keeps them (for tests of its pids limit). */
+    Optional<CgroupReader.PidsCounters> pids(String processId) {
+        return cgroups.pids(group(ContainerNames.containerName(processId)));
+    }
+
     private static String group(String name) {
         return "lxc.payload." + name;
     }
