@@ -113,8 +113,8 @@ public record ComponentSchema(String what, Class<?> owner, String location, Stri
     }
 
     private SchemaException newerThanCode(int database, int known) {
-        return new SchemaException(what + " is at schema version " + database + ", newer than this release knows ("
-                + known + "): run the release that wrote it, or restore a backup taken before that release");
+        return new SchemaException(what + ": schema version " + database + " is newer than this release knows (" + known
+                + "): run the release that wrote it, or restore a backup taken before that release");
     }
 
     /** Scripts are numbered V1, V2, ...: a version is its major number. */

@@ -84,7 +84,7 @@ class ComponentSchemaTest {
                         + "(3, 'V3__third.sql'), (4, 'V4__fourth.sql')");
 
         assertThatThrownBy(() -> schema("three").migrate(dataSource)).isInstanceOf(SchemaException.class)
-                .hasMessage("Notes database is at schema version 4, newer than this release knows (3): run the release "
+                .hasMessage("Notes database: schema version 4 is newer than this release knows (3): run the release "
                         + "that wrote it, or restore a backup taken before that release");
     }
 
@@ -93,7 +93,7 @@ class ComponentSchemaTest {
         schema("three").migrate(dataSource);
 
         assertThatThrownBy(() -> schema("two").migrate(dataSource)).isInstanceOf(SchemaException.class)
-                .hasMessageStartingWith("Notes database is at schema version 3, newer than this release knows (2)");
+                .hasMessageStartingWith("Notes database: schema version 3 is newer than this release knows (2)");
         assertThat(rows("SELECT COUNT(*) FROM \"notes_schema_history\" WHERE \"version\" IS NOT NULL")).containsExactly("3");
     }
 
