@@ -13,6 +13,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,11 +76,14 @@ public record ComponentSchema(String what, Class<?> owner, String location, Stri
                     .placeholderReplacement(false)
                     .cleanDisabled(true)
                     .load();
-            int known = newestKnown(flyway);
+            // one look before migrating (each Flyway command opens the database and logs about it)
+            MigrationInfo[] before = flyway.info().all();
+            int known = Arrays.stream(before).filter(m -> m.isVersioned() && m.getState().isResolved())
+                    .mapToInt(m -> version(m.getVersion())).max().orElse(0);
             if (adopted.isPresent() && adopted.getAsInt() > known) {
                 throw newerThanCode(adopted.getAsInt(), known);
             }
-            OptionalInt future = Arrays.stream(flyway.info().all())
+            OptionalInt future = Arrays.stream(before)
                     .filter(m -> m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED)
                     .mapToInt(m -> version(m.getVersion())).max();
             if (future.isPresent()) {
@@ -88,10 +92,13 @@ public record ComponentSchema(String what, Class<?> owner, String location, Stri
             if (adopted.isPresent()) {
                 LOG.info("{}: adopting version {} from {}", what, adopted.getAsInt(), legacyTable);
             }
-            int applied = flyway.migrate().migrationsExecuted;
-            MigrationInfo current = flyway.info().current();
-            int version = current == null ? 0 : version(current.getVersion());
-            LOG.info("{} at schema version {} ({} script(s) applied now)", what, version, applied);
+            MigrateResult result = flyway.migrate();
+            int version = Arrays.stream(before).filter(m -> m.isVersioned() && m.getState().isApplied())
+                    .mapToInt(m -> version(m.getVersion())).max().orElse(adopted.orElse(0));
+            if (result.targetSchemaVersion != null) {
+                version = version(MigrationVersion.fromVersion(result.targetSchemaVersion));
+            }
+            LOG.info("{} at schema version {} ({} script(s) applied now)", what, version, result.migrationsExecuted);
             return version;
         } catch (FlywayException | SQLException e) {
             throw new SchemaException(what + ": " + e.getMessage(), e);
@@ -104,12 +111,6 @@ public record ComponentSchema(String what, Class<?> owner, String location, Stri
             return OptionalInt.empty();
         }
         return OptionalInt.of(Tables.maxVersion(connection, legacyTable));
-    }
-
-    private static int newestKnown(Flyway flyway) {
-        return Arrays.stream(flyway.info().all())
-                .filter(m -> m.getState().isResolved() && m.isVersioned())
-                .mapToInt(m -> version(m.getVersion())).max().orElse(0);
     }
 
     private SchemaException newerThanCode(int database, int known) {

@@ -137,6 +137,7 @@ class AutoscalerCoreTest {
                 "CREATE TABLE autoscaler_schema_version (version INTEGER PRIMARY KEY, script VARCHAR(255) NOT NULL)",
                 "INSERT INTO autoscaler_schema_version (version, script) VALUES (1, 'V1__autoscaler.sql')");
 
+        assertThat(new JdbcPolicyStore(dataSource).migrate()).isEqualTo(1);
         AutoscalerCore restarted = newCore();
 
         assertThat(restarted.policies()).extracting(AutoscalePolicy::name).containsExactly("web");
