@@ -15,18 +15,23 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import javax.inject.Inject;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import javax.sql.DataSource;
 import org.apache.karaf.features.FeaturesService;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
@@ -53,12 +58,37 @@ public class StratosLxcFeatureIT extends StratosKarafTestSupport {
     @Inject
     GitFetcher gitFetcher;
 
+    @Inject
+    @Filter("(dataSourceName=stratos)")
+    DataSource dataSource;
+
     @Test
     public void theFeatureIsInstalledAndTheControllerIsActive() throws Exception {
         assertTrue(featuresService.isInstalled(featuresService.getFeature("stratos-lxc")));
         SystemStatus status = statusService.status();
         assertEquals(ComponentState.ACTIVE, component(status, "controller").state());
         assertTrue("version " + status.version(), status.version().startsWith("0."));
+    }
+
+    @Test
+    public void flywayMigratesTheControllerAndTheAutoscalerEachInItsOwnHistoryInsideKaraf() throws Exception {
+        await("cloud-controller and autoscaler running", () -> {
+            SystemStatus status = statusService.status();
+            return status.components().stream().filter(c -> c.name().equals("cloud-controller")
+                    || c.name().equals("autoscaler")).filter(c -> c.state() != ComponentState.UNAVAILABLE).count() == 2;
+        }, Duration.ofSeconds(30));
+        // the scripts were found by scanning each bundle: V1..V3 of the controller, V1 of the autoscaler at least
+        assertTrue(scriptsApplied("controller_schema_history") >= 3);
+        assertTrue(scriptsApplied("autoscaler_schema_history") >= 1);
+    }
+
+    private int scriptsApplied(String historyTable) throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM \"" + historyTable
+                     + "\" WHERE \"type\" = 'SQL' AND \"success\"")) {
+            rows.next();
+            return rows.getInt(1);
+        }
     }
 
     @Test

@@ -9,7 +9,7 @@ import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusContributor;
 import io.stratos.lxc.autoscaler.management.AutoscalerMBean;
-import java.sql.SQLException;
+import io.stratos.lxc.persistence.SchemaException;
 import java.time.Clock;
 import java.util.Hashtable;
 import java.util.List;
@@ -75,10 +75,19 @@ public class AutoscalerComponent {
     }
 
     @Activate
-    void activate(BundleContext context, Map<String, Object> properties) throws SQLException, NotCompliantMBeanException {
+    void activate(BundleContext context, Map<String, Object> properties) throws NotCompliantMBeanException {
         configure(properties);
         JdbcPolicyStore store = new JdbcPolicyStore(dataSource);
-        store.migrate();
+        try {
+            store.migrate();
+        } catch (SchemaException e) {
+            // Start nothing on a schema we cannot trust; the status says why.
+            LOG.error("Autoscaler not started: {}", e.getMessage());
+            StatusContributor unavailable = () -> new ComponentStatus("autoscaler", ComponentState.UNAVAILABLE,
+                    "not started: " + e.getMessage());
+            registrations = List.of(context.registerService(StatusContributor.class, unavailable, null));
+            return;
+        }
         core = new AutoscalerCore(store, Clock.systemUTC(), () -> settings, () -> controller, () -> sources);
         core.load();
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stratos-autoscaler"));

@@ -3,7 +3,8 @@ package io.stratos.lxc.autoscaler.internal;
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
 import io.stratos.lxc.api.autoscaler.MetricTarget;
-import io.stratos.lxc.controller.persistence.SchemaMigrations;
+import io.stratos.lxc.persistence.ComponentSchema;
+import io.stratos.lxc.persistence.SchemaException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,13 +21,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Policies in the controller database (the {@code stratos} DataSource: H2 by default, PostgreSQL by
- * configuration), in tables of the autoscaler's own, versioned in {@code autoscaler_schema_version}
- * like the controller's schema: scripts {@code db/V<n>__*.sql}, each applied once in its own transaction.
+ * configuration), in tables of the autoscaler's own, migrated like the controller's: every script
+ * {@code db/V<n>__*.sql} beside this class, recorded in {@code autoscaler_schema_history}; before Flyway
+ * in {@code autoscaler_schema_version}.
  */
 final class JdbcPolicyStore implements PolicyStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcPolicyStore.class);
-    static final List<String> SCRIPTS = List.of("V1__autoscaler.sql");
+    static final ComponentSchema SCHEMA = new ComponentSchema("Autoscaler tables", JdbcPolicyStore.class,
+            "io/stratos/lxc/autoscaler/db", "autoscaler_schema_history", "autoscaler_schema_version");
 
     interface Work {
         void run(Connection connection) throws SQLException;
@@ -39,9 +42,8 @@ final class JdbcPolicyStore implements PolicyStore {
     }
 
     /** Brings the autoscaler's tables up to date; returns the schema version. */
-    int migrate() throws SQLException {
-        return SchemaMigrations.migrate(dataSource, "autoscaler_schema_version", JdbcPolicyStore.class,
-                "/io/stratos/lxc/autoscaler/db/", SCRIPTS, "Autoscaler tables");
+    int migrate() throws SchemaException {
+        return SCHEMA.migrate(dataSource);
     }
 
     @Override

@@ -12,10 +12,16 @@ import io.stratos.lxc.api.autoscaler.ScalingDecision;
 import io.stratos.lxc.api.controller.Partition;
 import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.controller.VmState;
+import io.stratos.lxc.persistence.SchemaException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -121,6 +127,57 @@ class AutoscalerCoreTest {
         JdbcPolicyStore store = new JdbcPolicyStore(dataSource);
         assertThat(store.migrate()).isEqualTo(1);
         assertThat(store.migrate()).isEqualTo(1);
+    }
+
+    @Test
+    void tablesOfTheMigratorBeforeFlywayAreAdoptedAtTheirVersionAndKeepTheirPolicies() throws Exception {
+        core.createPolicy(cpu("web", 50));
+        // what the hand-written migrator left: the tables and autoscaler_schema_version at 1, no Flyway history
+        execute("DROP TABLE \"autoscaler_schema_history\"",
+                "CREATE TABLE autoscaler_schema_version (version INTEGER PRIMARY KEY, script VARCHAR(255) NOT NULL)",
+                "INSERT INTO autoscaler_schema_version (version, script) VALUES (1, 'V1__autoscaler.sql')");
+
+        assertThat(new JdbcPolicyStore(dataSource).migrate()).isEqualTo(1);
+        AutoscalerCore restarted = newCore();
+
+        assertThat(restarted.policies()).extracting(AutoscalePolicy::name).containsExactly("web");
+        // adopted, not run again
+        assertThat(rows("SELECT \"version\", \"type\" FROM \"autoscaler_schema_history\" WHERE \"version\" IS NOT NULL"))
+                .containsExactly("1|BASELINE");
+    }
+
+    @Test
+    void tablesNewerThanTheAutoscalerAreRefused() throws Exception {
+        execute("DROP TABLE \"autoscaler_schema_history\"",
+                "CREATE TABLE autoscaler_schema_version (version INTEGER PRIMARY KEY, script VARCHAR(255) NOT NULL)",
+                "INSERT INTO autoscaler_schema_version (version, script) VALUES (1, 'V1__autoscaler.sql'), (2, 'V2__later.sql')");
+
+        assertThatThrownBy(() -> new JdbcPolicyStore(dataSource).migrate()).isInstanceOf(SchemaException.class)
+                .hasMessageStartingWith("Autoscaler tables: schema version 2 is newer than this release knows (1)");
+    }
+
+    void execute(String... sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            for (String s : sql) {
+                statement.execute(s);
+            }
+        }
+    }
+
+    /** Each row's columns joined by '|'. */
+    List<String> rows(String query) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(query)) {
+            while (result.next()) {
+                List<String> values = new ArrayList<>();
+                for (int i = 1; i <= result.getMetaData().getColumnCount(); i++) {
+                    values.add(result.getString(i));
+                }
+                rows.add(String.join("|", values));
+            }
+        }
+        return rows;
     }
 
     @Test

@@ -11,8 +11,8 @@ import io.stratos.lxc.api.iaas.IaasAdapter;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusContributor;
+import io.stratos.lxc.persistence.SchemaException;
 import java.io.IOException;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Dictionary;
 import java.util.List;
@@ -98,8 +98,17 @@ public class CloudControllerComponent {
     }
 
     @Activate
-    void activate(BundleContext context) throws SQLException {
-        Schema.migrate(dataSource);
+    void activate(BundleContext context) {
+        try {
+            Schema.migrate(dataSource);
+        } catch (SchemaException e) {
+            // Start nothing on a schema we cannot trust; the status says why.
+            LOG.error("Cloud controller not started: {}", e.getMessage());
+            StatusContributor unavailable = () -> new ComponentStatus("cloud-controller", ComponentState.UNAVAILABLE,
+                    "not started: " + e.getMessage());
+            registrations = List.of(context.registerService(StatusContributor.class, unavailable, null));
+            return;
+        }
         core = new ControllerCore(new Repository(dataSource), Clock.systemUTC(), controllerComponent::settings,
                 adapters::get, () -> cartridgeResolver, this::controllerUrl);
         core.load();
@@ -120,7 +129,9 @@ public class CloudControllerComponent {
     void deactivate() {
         registrations.forEach(ServiceRegistration::unregister);
         registrations = List.of();
-        loop.shutdownNow();
+        if (loop != null) {
+            loop.shutdownNow();
+        }
     }
 
     /** When the store last dropped artifacts no subscription keeps. */

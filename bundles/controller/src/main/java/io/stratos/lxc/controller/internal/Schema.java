@@ -1,20 +1,23 @@
 package io.stratos.lxc.controller.internal;
 
-import io.stratos.lxc.controller.persistence.SchemaMigrations;
-import java.sql.SQLException;
-import java.util.List;
+import io.stratos.lxc.persistence.ComponentSchema;
+import io.stratos.lxc.persistence.SchemaException;
 import javax.sql.DataSource;
 
-/** The controller's tables: scripts {@code db/V<n>__*.sql}, recorded in {@code schema_version}. */
+/**
+ * The controller's tables: every script {@code db/V<n>__*.sql} beside this class, found by scanning (a new
+ * script needs no code change), recorded in {@code controller_schema_history}; before Flyway in {@code schema_version}.
+ */
 final class Schema {
 
-    static final List<String> SCRIPTS = List.of("V1__controller.sql", "V2__partition_desired_vms.sql", "V3__artifacts.sql");
+    static final ComponentSchema CONTROLLER = new ComponentSchema("Controller database", Schema.class,
+            "io/stratos/lxc/controller/db", "controller_schema_history", "schema_version");
 
     private Schema() {
     }
 
-    static int migrate(DataSource dataSource) throws SQLException {
-        return SchemaMigrations.migrate(dataSource, "schema_version", Schema.class, "/io/stratos/lxc/controller/db/",
-                SCRIPTS, "Controller database");
+    /** Returns the schema version now in force. */
+    static int migrate(DataSource dataSource) throws SchemaException {
+        return CONTROLLER.migrate(dataSource);
     }
 }

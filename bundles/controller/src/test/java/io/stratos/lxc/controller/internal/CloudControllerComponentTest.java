@@ -1,0 +1,57 @@
+package io.stratos.lxc.controller.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stratos.lxc.api.status.ComponentState;
+import io.stratos.lxc.api.status.ComponentStatus;
+import io.stratos.lxc.api.status.StatusContributor;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+class CloudControllerComponentTest {
+
+    @Test
+    void onADatabaseNewerThanTheControllerItStartsNothingAndItsStatusSaysWhy() throws Exception {
+        JdbcDataSource newer = new JdbcDataSource();
+        newer.setURL("jdbc:h2:mem:newer-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        try (Connection c = newer.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, script VARCHAR(255) NOT NULL)");
+            s.execute("INSERT INTO schema_version (version, script) VALUES (999, 'V999__from_the_future.sql')");
+        }
+        Map<String, Object> registered = new LinkedHashMap<>();
+        CloudControllerComponent component = new CloudControllerComponent();
+        component.dataSource = newer;
+
+        component.activate(recording(registered));
+
+        assertThat(registered).containsOnlyKeys(StatusContributor.class.getName());
+        ComponentStatus status = ((StatusContributor) registered.get(StatusContributor.class.getName())).componentStatus();
+        assertThat(status.name()).isEqualTo("cloud-controller");
+        assertThat(status.state()).isEqualTo(ComponentState.UNAVAILABLE);
+        assertThat(status.detail()).contains("schema version 999 is newer than this release knows");
+        component.deactivate();
+    }
+
+    /** A bundle context that only records what is registered. */
+    static BundleContext recording(Map<String, Object> registered) {
+        ServiceRegistration<?> registration = (ServiceRegistration<?>) Proxy.newProxyInstance(
+                CloudControllerComponentTest.class.getClassLoader(), new Class<?>[] {ServiceRegistration.class},
+                (proxy, method, args) -> null);
+        return (BundleContext) Proxy.newProxyInstance(CloudControllerComponentTest.class.getClassLoader(),
+                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("registerService") && args[0] instanceof Class<?> type) {
+                        registered.put(type.getName(), args[1]);
+                        return registration;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
