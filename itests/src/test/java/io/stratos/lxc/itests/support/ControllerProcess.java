@@ -90,8 +90,15 @@ public final class ControllerProcess implements AutoCloseable {
     public ControllerProcess start() throws Exception {
         distribution.start();
         awaitReady();
+        if (!preloaded) {
+            // a partition needs its cartridge in the store (400 before), and the first start preloads static-httpd
+            awaitCartridge("static-httpd");
+            preloaded = true;
+        }
         return this;
     }
+
+    private boolean preloaded;
 
     public void awaitReady() throws Exception {
         Await.success("the controller", Duration.ofSeconds(90), () -> {

@@ -1,6 +1,7 @@
 package io.stratos.lxc.api.iaas;
 
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * Creates and destroys partition VMs on one IaaS. Adapters are DS services in their own bundles; the
@@ -17,7 +18,10 @@ public interface IaasAdapter {
 
     void destroyVm(VmRef vm);
 
-    /** VMs this adapter knows to exist, for re-attachment after restarts. */
+    /**
+     * VMs this adapter knows to exist, running or not, for re-attachment after restarts; the controller also
+     * destroys those of them it does not know (leaked by a crash or a race) after a grace period.
+     */
     List<VmRef> listVms();
 
     /**
@@ -26,5 +30,10 @@ public interface IaasAdapter {
      */
     default boolean handOverJoinToken(VmRef vm, String joinToken) {
         return false;
+    }
+
+    /** The most VMs this adapter can ever give at once (the local adapter's slots), or empty when it has no such limit. */
+    default OptionalInt maxVms() {
+        return OptionalInt.empty();
     }
 }

@@ -26,6 +26,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -69,10 +71,15 @@ public class CloudControllerComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile GitFetcher gitFetcher;
 
+    /** Optional: where the controller posts what it did on its own (a LOST VM destroyed), for whoever listens. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile EventAdmin eventAdmin;
+
     private final Map<String, IaasAdapter> adapters = new ConcurrentHashMap<>();
     /** What must let a leaving process finish its requests before it stops (the router; it references us too). */
     private final List<ProcessDrain> drains = new java.util.concurrent.CopyOnWriteArrayList<>();
     private ControllerCore core;
+    private VmJanitor janitor;
     private ScheduledExecutorService loop;
     private List<ServiceRegistration<?>> registrations = List.of();
     private volatile String lastLoopError = "";
@@ -115,6 +122,9 @@ public class CloudControllerComponent {
         core.policyExists(this::policyExists);
         core.drains(() -> List.copyOf(drains));
         core.artifacts(() -> artifactStore, () -> gitFetcher);
+        core.events(this::post);
+        janitor = new VmJanitor(Clock.systemUTC(), () -> List.copyOf(adapters.values()), core::knownVmIds,
+                () -> controllerComponent.settings().unknownVmGraceSeconds());
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stratos-controller-reconcile"));
         long interval = controllerComponent.settings().reconcileIntervalMillis();
         loop.scheduleWithFixedDelay(this::reconcile, 0, interval, TimeUnit.MILLISECONDS);
@@ -156,6 +166,7 @@ public class CloudControllerComponent {
         collectArtifacts();
         try {
             core.reconcile();
+            janitor.sweep();
             lastLoopError = "";
         } catch (RuntimeException e) {
             // Never let the loop die; say what is wrong in the status.
@@ -163,6 +174,13 @@ public class CloudControllerComponent {
                 LOG.error("Reconciliation failed", e);
             }
             lastLoopError = e.toString();
+        }
+    }
+
+    private void post(String topic, Map<String, Object> properties) {
+        EventAdmin events = eventAdmin;
+        if (events != null) {
+            events.postEvent(new Event(topic, properties));
         }
     }
 

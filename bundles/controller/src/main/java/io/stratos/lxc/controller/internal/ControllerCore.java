@@ -45,6 +45,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,6 +59,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -76,6 +79,10 @@ final class ControllerCore implements CloudController, AgentRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerCore.class);
     static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How often a failure repeated for many VMs is summarised in the log. */
+    static final Duration FAILURE_SUMMARY_INTERVAL = Duration.ofMinutes(1);
+    /** EventAdmin topic of a VM the controller had its adapter destroy and then forgot (a LOST one, after lostVmDestroySeconds). */
+    static final String TOPIC_VM_DESTROYED = "io/stratos/lxc/controller/VM_DESTROYED";
 
     private final Repository repository;
     private final Clock clock;
@@ -117,6 +124,16 @@ final class ControllerCore implements CloudController, AgentRegistry {
     private final java.util.Set<ProcessEntry> draining = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private long processSequence;
     private long revisionCounter;
+    /** False while the state is being (re)loaded: the VM janitor must not take an empty list for the truth. */
+    private volatile boolean stateLoaded;
+    /** Where summarised adapter failures are logged (a field so tests can read them). */
+    volatile Consumer<String> warnLog = LOG::warn;
+    volatile Consumer<String> infoLog = LOG::info;
+    /** Per adapter: its VM creations and LOST-VM destructions failing, logged once then summarised. */
+    private final Map<String, FailureSummary> createFailures = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, FailureSummary> destroyFailures = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Posts an OSGi event (topic, properties); the component wires it to EventAdmin when there is one. */
+    private volatile BiConsumer<String, Map<String, Object>> events = (topic, properties) -> { };
 
     private record Waiter(long since, CompletableFuture<DesiredState> future) {
     }
@@ -146,8 +163,18 @@ final class ControllerCore implements CloudController, AgentRegistry {
         this.gitFetcher = git;
     }
 
+    void events(BiConsumer<String, Map<String, Object>> post) {
+        this.events = post;
+    }
+
+    /** The ids of every VM the controller has, or null while its state is not loaded (for the {@link VmJanitor}). */
+    synchronized java.util.Set<String> knownVmIds() {
+        return stateLoaded ? java.util.Set.copyOf(vms.keySet()) : null;
+    }
+
     /** Reads the persisted state; VMs get a fresh grace period to report in after a controller restart. */
     synchronized void load() {
+        stateLoaded = false;
         partitions.clear();
         vms.clear();
         subscriptions.clear();
@@ -172,6 +199,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
         });
         for (VmEntry vm : loaded.vms()) {
             vm.lastHeartbeatMillis = now;
+            vm.lostSinceMillis = now; // a LOST VM's time to destruction starts again: the moment is not persisted
             vm.revision = ++revisionCounter;
             putVm(vm);
         }
@@ -186,6 +214,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
                 vm.allocated = vm.allocated.plus(s.request);
             }
         }
+        stateLoaded = true;
         LOG.info("Controller state loaded: {} partitions, {} VMs, {} subscriptions, {} processes",
                 partitions.size(), vms.size(), subscriptions.size(), processes.size());
     }
@@ -266,12 +295,15 @@ final class ControllerCore implements CloudController, AgentRegistry {
                         "a partition serves one cartridge type and each cartridge type has one partition");
             }
         }
-        if (adapters.apply(adapter) == null) {
+        IaasAdapter iaas = adapters.apply(adapter);
+        if (iaas == null) {
             throw StratosException.invalid("adapter", "no IaaS adapter '" + adapter + "' is available",
                     "install its bundle or use an available adapter such as 'local'");
         }
-        PartitionEntry entry = new PartitionEntry(name, cartridge, adapter, min, max, capacity,
-                Inputs.template(spec.template()));
+        Map<String, String> template = Inputs.template(spec.template());
+        PartitionChecks.withinAdapterLimit(iaas, min);
+        PartitionChecks.cartridgeExists(resolver.get(), cartridge);
+        PartitionEntry entry = new PartitionEntry(name, cartridge, adapter, min, max, capacity, template);
         entry.desiredVms = min;
         partitions.put(name, entry);
         write(tx -> tx.insertPartition(entry));
@@ -898,6 +930,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
         finishDrains();
         List<VmEntry> toCreate = new ArrayList<>();
         List<VmEntry> toDestroy = new ArrayList<>();
+        List<VmEntry> lostToDestroy;
         synchronized (this) {
             long now = clock.millis();
             long grace = TimeUnit.SECONDS.toMillis(settings.get().agentGracePeriodSeconds());
@@ -917,9 +950,17 @@ final class ControllerCore implements CloudController, AgentRegistry {
                     toCreate.add(vm);
                 }
             }
+            lostToDestroy = LostVms.due(vms.values(), partitions::get, this::liveVmCount, this::targetVms, now,
+                    TimeUnit.SECONDS.toMillis(settings.get().lostVmDestroySeconds()));
+            lostToDestroy.removeIf(vm -> adapters.apply(vm.adapter) == null);
+            createFailures.values().forEach(f -> f.retain(vmsById.keySet()));
+            destroyFailures.values().forEach(f -> f.retain(vmsById.keySet()));
         }
         for (VmEntry vm : toCreate) {
             createVm(vm);
+        }
+        for (VmEntry vm : lostToDestroy) {
+            destroyLost(vm);
         }
         for (VmEntry vm : toDestroy) {
             destroy(vm);
@@ -936,6 +977,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
     private void markLost(VmEntry vm, String why) {
         LOG.warn("VM {} lost: {}; re-placing its processes", vm.id, why);
         vm.state = VmState.LOST;
+        vm.lostSinceMillis = clock.millis();
         vm.detail = why;
         write(tx -> tx.updateVm(vm));
         for (ProcessEntry p : processesOnVm(vm.id)) {
@@ -955,6 +997,66 @@ final class ControllerCore implements CloudController, AgentRegistry {
         bump(vm);
     }
 
+    /** The VMs of a partition that count towards its target: requested, booting or ready. */
+    private int liveVmCount(PartitionEntry partition) {
+        int live = 0;
+        for (VmEntry vm : vms.values()) {
+            if (vm.partition.equals(partition.name)
+                    && (vm.state == VmState.REQUESTED || vm.state == VmState.BOOTING || vm.state == VmState.READY)) {
+                live++;
+            }
+        }
+        return live;
+    }
+
+    /**
+     * Asks the adapter to destroy a LOST VM (outside the lock): on a cloud its silent agent's VM may still run and cost.
+     * Forgotten only once the adapter confirms; a failure is asked again a minute later.
+     */
+    private void destroyLost(VmEntry vm) {
+        IaasAdapter adapter = adapters.apply(vm.adapter);
+        String ref = vm.adapterRef;
+        long lostSeconds = TimeUnit.MILLISECONDS.toSeconds(clock.millis() - vm.lostSinceMillis);
+        try {
+            if (ref != null) {
+                adapter.destroyVm(new VmRef(vm.id, ref));
+            }
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                vm.nextDestroyMillis = clock.millis() + FAILURE_SUMMARY_INTERVAL.toMillis();
+                vm.detail = "lost; its adapter could not destroy it: " + e.getMessage();
+            }
+            destroyFailures(vm.adapter).failed(vm.id, String.valueOf(e.getMessage()));
+            return;
+        }
+        destroyFailures(vm.adapter).succeeded(vm.id);
+        synchronized (this) {
+            if (vmsById.get(vm.id) != vm) {
+                return;
+            }
+            if (vm.state != VmState.LOST) {
+                // its agent came back while the adapter destroyed it: what was placed there since moves again
+                markLost(vm, "destroyed by adapter " + vm.adapter);
+            }
+            removeVm(vm);
+            write(tx -> tx.deleteVm(vm.id));
+            commit();
+        }
+        String reason = "LOST for " + lostSeconds + " s (lostVmDestroySeconds " + settings.get().lostVmDestroySeconds() + ")";
+        LOG.info("VM {} of partition {} destroyed by adapter {} ({}) and removed: {}", vm.id, vm.partition, vm.adapter, ref, reason);
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("vmId", vm.id);
+        properties.put("partition", vm.partition);
+        properties.put("adapter", vm.adapter);
+        properties.put("adapterRef", ref == null ? "" : ref);
+        properties.put("reason", reason);
+        try {
+            events.accept(TOPIC_VM_DESTROYED, properties);
+        } catch (RuntimeException e) {
+            LOG.debug("posting {} failed", TOPIC_VM_DESTROYED, e);
+        }
+    }
+
     /** Asks the adapter for the VM, outside the lock (clouds take seconds). */
     private void createVm(VmEntry vm) {
         IaasAdapter adapter = adapters.apply(vm.adapter);
@@ -968,25 +1070,55 @@ final class ControllerCore implements CloudController, AgentRegistry {
                 return;
             }
         }
+        VmRef ref;
         try {
-            VmRef ref = adapter.createVm(new VmSpec(vm.id, vm.partition, vm.capacity, partition.template,
+            ref = adapter.createVm(new VmSpec(vm.id, vm.partition, vm.capacity, partition.template,
                     controllerUrl.get(), vm.joinToken));
-            synchronized (this) {
-                if (vmsById.get(vm.id) == vm && vm.state == VmState.REQUESTED) {
-                    vm.adapterRef = ref.adapterRef();
-                    vm.state = VmState.BOOTING;
-                    vm.detail = "waiting for its agent to register";
-                    write(tx -> tx.updateVm(vm));
-                    commit();
-                }
-            }
-            LOG.info("VM {} of partition {} created by adapter {} as {}", vm.id, vm.partition, vm.adapter, ref.adapterRef());
         } catch (RuntimeException e) {
             synchronized (this) {
                 vm.detail = "adapter failed: " + e.getMessage();
             }
-            LOG.warn("Adapter {} could not create VM {}: {}", vm.adapter, vm.id, e.toString());
+            createFailures(vm.adapter).failed(vm.id, String.valueOf(e.getMessage()));
+            return;
         }
+        createFailures(vm.adapter).succeeded(vm.id);
+        boolean wanted;
+        synchronized (this) {
+            // The partition (or the VM, scaled in) may have gone while the adapter worked: nobody would destroy it.
+            wanted = vmsById.get(vm.id) == vm;
+            if (wanted) {
+                // kept even when the agent registered first: without its reference the VM could never be destroyed
+                vm.adapterRef = ref.adapterRef();
+                if (vm.state == VmState.REQUESTED) {
+                    vm.state = VmState.BOOTING;
+                    vm.detail = "waiting for its agent to register";
+                }
+                write(tx -> tx.updateVm(vm));
+                commit();
+            }
+        }
+        if (!wanted) {
+            LOG.warn("VM {} of partition {} was created by adapter {} as {} after the controller stopped wanting it "
+                    + "(its partition or the VM was removed meanwhile): destroying it", vm.id, vm.partition, vm.adapter, ref.adapterRef());
+            try {
+                adapter.destroyVm(ref);
+            } catch (RuntimeException e) {
+                LOG.warn("Adapter {} could not destroy unwanted VM {} ({}): {}; its sweep for unknown VMs tries again",
+                        vm.adapter, vm.id, ref.adapterRef(), e.getMessage());
+            }
+            return;
+        }
+        LOG.info("VM {} of partition {} created by adapter {} as {}", vm.id, vm.partition, vm.adapter, ref.adapterRef());
+    }
+
+    private FailureSummary createFailures(String adapter) {
+        return createFailures.computeIfAbsent(adapter, a -> new FailureSummary("Adapter " + a + " creating VMs", clock,
+                FAILURE_SUMMARY_INTERVAL, m -> warnLog.accept(m), m -> infoLog.accept(m)));
+    }
+
+    private FailureSummary destroyFailures(String adapter) {
+        return destroyFailures.computeIfAbsent(adapter, a -> new FailureSummary("Adapter " + a + " destroying LOST VMs", clock,
+                FAILURE_SUMMARY_INTERVAL, m -> warnLog.accept(m), m -> infoLog.accept(m)));
     }
 
     private void destroy(VmEntry vm) {

@@ -6,20 +6,30 @@ import java.util.Map;
 /** The controller's settings from PID {@code io.stratos.lxc.controller}, read without ever throwing. */
 record ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollSeconds, String routerDomain,
                           int routerPort, int reconcileIntervalMillis, String controllerUrl, int drainTimeoutSeconds,
-                          int rolloutHealthTimeoutSeconds, long maxArtifactBytes, int artifactVersionsKept) {
+                          int rolloutHealthTimeoutSeconds, long maxArtifactBytes, int artifactVersionsKept,
+                          int lostVmDestroySeconds, int unknownVmGraceSeconds) {
 
     /** The settings before {@code drainTimeoutSeconds} and the rollout settings existed, with their defaults. */
     ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollSeconds, String routerDomain, int routerPort,
                        int reconcileIntervalMillis, String controllerUrl) {
         this(agentGracePeriodSeconds, desiredStateLongPollSeconds, routerDomain, routerPort, reconcileIntervalMillis,
                 controllerUrl, DEFAULT_DRAIN_TIMEOUT_SECONDS, DEFAULT_ROLLOUT_HEALTH_TIMEOUT_SECONDS, DEFAULT_MAX_ARTIFACT_BYTES,
-                DEFAULT_ARTIFACT_VERSIONS_KEPT);
+                DEFAULT_ARTIFACT_VERSIONS_KEPT, DEFAULT_LOST_VM_DESTROY_SECONDS, DEFAULT_UNKNOWN_VM_GRACE_SECONDS);
+    }
+
+    /** With lostVmDestroySeconds and unknownVmGraceSeconds given, the rest the defaults (for tests). */
+    ControllerSettings withVmCleanup(int lostVmDestroySeconds, int unknownVmGraceSeconds) {
+        return new ControllerSettings(agentGracePeriodSeconds, desiredStateLongPollSeconds, routerDomain, routerPort,
+                reconcileIntervalMillis, controllerUrl, drainTimeoutSeconds, rolloutHealthTimeoutSeconds, maxArtifactBytes,
+                artifactVersionsKept, lostVmDestroySeconds, unknownVmGraceSeconds);
     }
 
     static final int DEFAULT_DRAIN_TIMEOUT_SECONDS = 30;
     static final int DEFAULT_ROLLOUT_HEALTH_TIMEOUT_SECONDS = 60;
     static final long DEFAULT_MAX_ARTIFACT_BYTES = 256L * 1024 * 1024;
     static final int DEFAULT_ARTIFACT_VERSIONS_KEPT = 20;
+    static final int DEFAULT_LOST_VM_DESTROY_SECONDS = 600;
+    static final int DEFAULT_UNKNOWN_VM_GRACE_SECONDS = 300;
 
     static final String PID = "io.stratos.lxc.controller";
 
@@ -49,6 +59,10 @@ record ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollS
         int rollout = values.integer("rolloutHealthTimeoutSeconds", DEFAULT_ROLLOUT_HEALTH_TIMEOUT_SECONDS, 1, 3600);
         long maxArtifact = values.longValue("maxGitArtifactBytes", DEFAULT_MAX_ARTIFACT_BYTES, 1024, 64L * 1024 * 1024 * 1024);
         int kept = values.integer("artifactVersionsKept", DEFAULT_ARTIFACT_VERSIONS_KEPT, 2, 10_000);
-        return new ControllerSettings(grace, longPoll, domain, routerPort, interval, url, drain, rollout, maxArtifact, kept);
+        // 0: never (a LOST VM is then kept until deleted by hand; unknown VMs are left running)
+        int lostDestroy = values.integer("lostVmDestroySeconds", DEFAULT_LOST_VM_DESTROY_SECONDS, 0, 7 * 24 * 3600);
+        int unknownGrace = values.integer("unknownVmGraceSeconds", DEFAULT_UNKNOWN_VM_GRACE_SECONDS, 0, 7 * 24 * 3600);
+        return new ControllerSettings(grace, longPoll, domain, routerPort, interval, url, drain, rollout, maxArtifact, kept,
+                lostDestroy, unknownGrace);
     }
 }

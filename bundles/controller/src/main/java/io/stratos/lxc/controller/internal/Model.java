@@ -57,6 +57,8 @@ final class Model {
         String detail = "";
         String agentVersion;             // observed: from the agent's registration
         List<String> cachedImages = List.of(); // observed: from its registration and reports
+        long lostSinceMillis;            // when it went LOST (or the controller started): counts to its destruction
+        long nextDestroyMillis;          // a LOST VM whose destruction failed is asked again from then on
 
         VmEntry(String id, String partition, String adapter, String joinToken, VmState state, Resources capacity) {
             this.id = id;

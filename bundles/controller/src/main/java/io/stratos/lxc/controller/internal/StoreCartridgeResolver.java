@@ -1,5 +1,6 @@
 package io.stratos.lxc.controller.internal;
 
+import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.store.CartridgeImage;
 import io.stratos.lxc.api.store.CartridgeManifest;
@@ -21,6 +22,20 @@ public class StoreCartridgeResolver implements CartridgeResolver {
     @Override
     public ResolvedCartridge resolve(String cartridge, String version) {
         return resolved(store.image(cartridge, version == null || version.isBlank() ? "latest" : version));
+    }
+
+    /** Any version counts, tagged latest or not. */
+    @Override
+    public boolean exists(String cartridge) {
+        try {
+            store.cartridge(cartridge);
+            return true;
+        } catch (StratosException e) {
+            if (e.kind() == StratosException.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     static ResolvedCartridge resolved(CartridgeImage image) {

@@ -11,6 +11,7 @@ import io.stratos.lxc.api.status.StatusContributor;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -77,6 +78,12 @@ public class LocalIaasAdapter implements IaasAdapter, StatusContributor {
     @Override
     public boolean handOverJoinToken(VmRef vm, String joinToken) {
         return vms.handOverJoinToken(vm, joinToken);
+    }
+
+    /** Its slots: each VM has a port range of its own (maxVms in the .cfg). */
+    @Override
+    public OptionalInt maxVms() {
+        return OptionalInt.of(settings.maxVms());
     }
 
     @Override

@@ -85,7 +85,55 @@ final class LocalVms {
      * system would run to (re)start a crashed agent; the agent then re-adopts its running containers.
      */
     private long launch(VmSpec spec, Path dir, int slot) throws IOException {
+        Map<String, String> env = agentEnvironment(spec, dir, slot, System.getenv());
+        StringBuilder text = new StringBuilder("# The whole environment of this local VM's agent (written by the local IaaS adapter)\n");
+        env.forEach((key, value) -> text.append(key).append("='").append(value.replace("'", "'\\''")).append("'\n"));
+        Path envFile = dir.resolve("agent.env");
+        Files.writeString(envFile, text);
+        Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-------"));
+        Path script = dir.resolve("start-agent");
+        Files.writeString(script, START_AGENT);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        ProcessBuilder builder = new ProcessBuilder(script.toString()).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().clear(); // start-agent cleans it too, for whoever runs it by hand
+        Process process = builder.start();
+        // The script, env, setsid and bin/karaf daemon all exec: this pid is the agent's JVM, leader of its own session.
+        return process.pid();
+    }
+
+    /**
+     * Runs the agent with agent.env's environment only, not that of whoever starts it: agents inherited the
+     * controller's EXTRA_JAVA_OPTS (its 512 MiB heap), and the agent distribution's bin/setenv then kept them.
+     */
+    static final String START_AGENT = """
+            #!/bin/sh
+            # (Re)starts this local VM's agent in its own session, as a VM's init system would, with the
+            # environment of agent.env only (not that of whoever runs this script).
+            cd "$(dirname "$0")" || exit 1
+            if [ -z "$STRATOS_LOCAL_VM_CLEAN_ENV" ]; then
+              exec /usr/bin/env -i STRATOS_LOCAL_VM_CLEAN_ENV=1 /bin/sh "$(pwd)/start-agent"
+            fi
+            unset STRATOS_LOCAL_VM_CLEAN_ENV
+            set -a; . ./agent.env; set +a
+            echo $$ > pid
+            exec setsid home/bin/karaf daemon >> console.log 2>&1 < /dev/null
+            """;
+
+    /**
+     * The agent's whole environment: a PATH and HOME, the {@code STRATOS_AGENT_*} settings the controller was started
+     * with (meant for its local VMs' agents, e.g. STRATOS_AGENT_RUNTIMES), then this VM's own, which win.
+     * EXTRA_JAVA_OPTS only from agentJavaOptions: else the agent distribution's bin/setenv chooses its small heap.
+     */
+    Map<String, String> agentEnvironment(VmSpec spec, Path dir, int slot, Map<String, String> controllerEnv) {
         Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", controllerEnv.getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+        env.put("HOME", controllerEnv.getOrDefault("HOME", "/root"));
+        new java.util.TreeMap<>(controllerEnv).forEach((key, value) -> {
+            if (key.startsWith("STRATOS_AGENT_")) {
+                env.put(key, value);
+            }
+        });
         env.put("JAVA_HOME", settings.javaHome().toString());
         env.put("STRATOS_AGENT_CONTROLLER_URL", spec.controllerUrl());
         env.put("STRATOS_AGENT_JOIN_TOKEN", spec.joinToken());
@@ -100,25 +148,7 @@ final class LocalVms {
         if (!settings.agentJavaOptions().isBlank()) {
             env.put("EXTRA_JAVA_OPTS", settings.agentJavaOptions());
         }
-        StringBuilder text = new StringBuilder("# Settings of this local VM's agent (written by the local IaaS adapter)\n");
-        env.forEach((key, value) -> text.append(key).append("='").append(value.replace("'", "'\\''")).append("'\n"));
-        Path envFile = dir.resolve("agent.env");
-        Files.writeString(envFile, text);
-        Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-------"));
-        Path script = dir.resolve("start-agent");
-        Files.writeString(script, """
-                #!/bin/sh
-                # (Re)starts this local VM's agent in its own session, as a VM's init system would.
-                cd "$(dirname "$0")" || exit 1
-                set -a; . ./agent.env; set +a
-                echo $$ > pid
-                exec setsid home/bin/karaf daemon >> console.log 2>&1 < /dev/null
-                """);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        Process process = new ProcessBuilder(script.toString()).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        // The script, setsid and bin/karaf daemon all exec: this pid is the agent's JVM, leader of its own session.
-        return process.pid();
+        return env;
     }
 
     /**
@@ -182,17 +212,23 @@ final class LocalVms {
         LOG.info("Local VM {} destroyed", vm.vmId());
     }
 
-    /** The VMs whose agent process is alive, found from their directories. */
+    /**
+     * Every VM found from its directory, its agent alive or not: one whose agent died still holds its slot until
+     * destroyed (the controller destroys those it does not know).
+     */
     synchronized List<VmRef> list() {
         List<VmRef> refs = new ArrayList<>();
         for (Path dir : vmDirectories()) {
-            agentProcess(dir).ifPresent(p -> refs.add(new VmRef(dir.getFileName().toString(), adapterRef(p.pid(), sshPortOf(dir)))));
+            String id = dir.getFileName().toString();
+            refs.add(agentProcess(dir).map(p -> new VmRef(id, adapterRef(p.pid(), sshPortOf(dir))))
+                    .orElseGet(() -> new VmRef(id, "stopped")));
         }
         return refs;
     }
 
+    /** The VMs whose agent process is alive. */
     synchronized int running() {
-        return list().size();
+        return (int) vmDirectories().stream().filter(dir -> agentProcess(dir).isPresent()).count();
     }
 
     private Optional<ProcessHandle> agentProcess(Path dir) {

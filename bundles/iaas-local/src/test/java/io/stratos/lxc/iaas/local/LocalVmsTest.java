@@ -7,7 +7,12 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import io.stratos.lxc.api.controller.Resources;
+import io.stratos.lxc.api.iaas.VmSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,5 +67,69 @@ class LocalVmsTest {
         try (var files = Files.list(token.getParent())) {
             assertThat(files).hasSize(1);
         }
+    }
+
+    /** What the controller distribution's bin/setenv gives its own JVM, and so, before, every local VM's agent. */
+    private static final String CONTROLLER_OPTS = "-Xms64m -Xmx512m -XX:+UseSerialGC";
+
+    private LocalVms vms() {
+        return new LocalVms(new LocalSettings(dir.resolve("agent.tar.gz"), dir, 20000, 100, 3, Path.of("/opt/jdk"), ""));
+    }
+
+    private static VmSpec spec() {
+        return new VmSpec("web-1", "web", new Resources(1000, 512), Map.of(), "http://127.0.0.1:8181/stratos", "token-1");
+    }
+
+    @Test
+    void theAgentsEnvironmentIsItsOwnSettingsNotTheControllersJvmOptions() {
+        Map<String, String> controller = Map.of("EXTRA_JAVA_OPTS", CONTROLLER_OPTS, "KARAF_HOME", "/opt/controller",
+                "PATH", "/usr/bin:/bin", "HOME", "/root", "STRATOS_AGENT_RUNTIMES", "docker", "STRATOS_AGENT_VM_ID", "spoofed");
+
+        Map<String, String> env = vms().agentEnvironment(spec(), dir.resolve("web-1"), 1, controller);
+
+        assertThat(env).doesNotContainKeys("EXTRA_JAVA_OPTS", "KARAF_HOME")
+                .containsEntry("PATH", "/usr/bin:/bin").containsEntry("HOME", "/root").containsEntry("JAVA_HOME", "/opt/jdk")
+                .containsEntry("STRATOS_AGENT_RUNTIMES", "docker") // meant for the agents, as the itests use it
+                .containsEntry("STRATOS_AGENT_VM_ID", "web-1")     // the VM's own settings win
+                .containsEntry("STRATOS_AGENT_PORT_RANGE_START", "20100").containsEntry("STRATOS_AGENT_SSH_PORT", "20199");
+        LocalVms tuned = new LocalVms(new LocalSettings(dir.resolve("agent.tar.gz"), dir, 20000, 100, 3, Path.of("/opt/jdk"), "-Xmx48m"));
+        assertThat(tuned.agentEnvironment(spec(), dir.resolve("web-1"), 1, controller)).containsEntry("EXTRA_JAVA_OPTS", "-Xmx48m");
+    }
+
+    @Test
+    void startAgentRunsTheAgentWithAgentEnvOnlyWhoeverRunsIt() throws Exception {
+        Path vm = Files.createDirectories(dir.resolve("web-1"));
+        Files.createDirectories(vm.resolve("home/bin"));
+        // a stand-in for bin/karaf: writes down the environment it was started with
+        Path karaf = Files.writeString(vm.resolve("home/bin/karaf"), "#!/bin/sh\nenv > \"$(dirname \"$0\")/../../seen.env\"\n");
+        Files.setPosixFilePermissions(karaf, PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(vm.resolve("agent.env"), "STRATOS_AGENT_VM_ID='web-1'\nPATH='/usr/bin:/bin'\n");
+        Path script = Files.writeString(vm.resolve("start-agent"), LocalVms.START_AGENT);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+
+        ProcessBuilder dirty = new ProcessBuilder(script.toString()).redirectErrorStream(true);
+        dirty.environment().put("EXTRA_JAVA_OPTS", CONTROLLER_OPTS);
+        Process run = dirty.start();
+        assertThat(run.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        List<String> seen = Files.readAllLines(vm.resolve("seen.env"));
+        assertThat(seen).contains("STRATOS_AGENT_VM_ID=web-1", "PATH=/usr/bin:/bin")
+                .noneMatch(line -> line.startsWith("EXTRA_JAVA_OPTS") || line.startsWith("STRATOS_LOCAL_VM_CLEAN_ENV"));
+        assertThat(Files.readString(vm.resolve("pid")).trim()).isEqualTo(String.valueOf(run.pid()));
+    }
+
+    @Test
+    void aVmWhoseAgentDiedIsStillListedSoThatTheControllerCanDestroyItAndFreeItsSlot() throws Exception {
+        Path vm = Files.createDirectories(dir.resolve("i-f2c17735"));
+        Files.writeString(vm.resolve("vm.properties"), "slot=0\nsshPort=20099\n");
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Files.writeString(vm.resolve("pid"), String.valueOf(gone.pid()));
+
+        LocalVms vms = vms();
+        assertThat(vms.list()).containsExactly(new io.stratos.lxc.api.iaas.VmRef("i-f2c17735", "stopped"));
+        assertThat(vms.running()).isZero();
+        vms.destroy(new io.stratos.lxc.api.iaas.VmRef("i-f2c17735", "stopped"));
+        assertThat(vms.list()).isEmpty();
     }
 }

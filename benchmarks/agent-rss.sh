@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Idle agent RSS as the local IaaS adapter launches it, beside the same agent distribution started on its own
+# (standalone: no join token), and their ratio. A local VM's agent used to inherit the controller's environment
+# (EXTRA_JAVA_OPTS="-Xms64m -Xmx512m ..."), so it ran with the controller's heap instead of its own small one.
+# Starts a controller from the distribution with one partition of AGENT_RSS_VMS local VMs (2), waits until they are
+# READY and idle for AGENT_RSS_IDLE seconds (30), reads each agent JVM's VmRSS; then boots the agent distribution
+# shipped inside the controller's (agent/stratos-lxc-agent.tar.gz) on its own the same number of times, idle as long.
+#   agent-rss.sh <controller dist tar.gz> <out json>
+set -euo pipefail
+DIST=${1:?controller distribution tar.gz}
+OUT=${2:?output json}
+VMS=${AGENT_RSS_VMS:-2}
+IDLE=${AGENT_RSS_IDLE:-30}
+PORT_BASE=${AGENT_RSS_PORT_BASE:-25000}
+: "${JAVA_HOME:=$(ls -d /usr/lib/jvm/java-17-openjdk-* | head -n1)}"; export JAVA_HOME
+WORK=$(mktemp -d /tmp/stratos-bench-agent-rss-XXXX)
+CTL="$WORK/controller"
+say() { printf '[agent-rss] %s\n' "$*" >&2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+HTTP=$(free_port); SSH=$(free_port); JMX=$(free_port); JMXS=$(free_port); ROUTER=$(free_port)
+API="http://127.0.0.1:$HTTP/stratos/api/v1"
+curl_api() { curl -s -u karaf:karaf -H 'Content-Type: application/json' "$@"; }
+
+# Cleanup by pid: the local VMs' agents (their pid files), the standalone agents and the controller (karaf.pid).
+cleanup() {
+  local rc=$?
+  set +e
+  for f in "$CTL"/data/iaas-local/*/pid "$WORK"/alone-*/karaf.pid "$CTL/karaf.pid"; do
+    [ -f "$f" ] && kill -9 -- "-$(cat "$f")" "$(cat "$f")" 2>/dev/null
+  done
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+
+rss_kib() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
+median() { sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+
+# --- as launched by the local adapter ------------------------------------------------------------------------
+mkdir -p "$CTL"; tar xzf "$DIST" -C "$CTL" --strip-components=1
+setcfg() { local f="$CTL/etc/$1"; sed -i "/^\s*#\?\s*$2\s*=/d" "$f" 2>/dev/null || true; echo "$2 = $3" >> "$f"; }
+setcfg org.ops4j.pax.web.cfg org.osgi.service.http.port "$HTTP"
+setcfg org.apache.karaf.shell.cfg sshPort "$SSH"
+setcfg org.apache.karaf.management.cfg rmiRegistryPort "$JMX"
+setcfg org.apache.karaf.management.cfg rmiServerPort "$JMXS"
+setcfg io.stratos.lxc.router.cfg port "$ROUTER"
+setcfg io.stratos.lxc.controller.cfg routerPort "$ROUTER"
+setcfg io.stratos.lxc.iaas.local.cfg portRangeStart "$PORT_BASE"
+setcfg io.stratos.lxc.autoscaler.cfg enabled false
+say "controller on 127.0.0.1:$HTTP, $VMS local VMs from port $PORT_BASE"
+(cd "$CTL" && setsid bin/karaf daemon > console.log 2>&1 < /dev/null &)
+for _ in $(seq 1 600); do curl_api "$API/cartridges" 2>/dev/null | grep -q '"static-httpd"' && break; sleep 0.5; done
+curl_api "$API/cartridges" | grep -q '"static-httpd"' || { say "controller not ready: $(tail -5 "$CTL/console.log")"; exit 1; }
+# the REST resources are published together, but wait for the one used here (as density.sh does)
+for _ in $(seq 1 240); do [ "$(curl_api -o /dev/null -w '%{http_code}' "$API/partitions")" = 200 ] && break; sleep 0.5; done
+answer=$(curl_api -w ' %{http_code}' -X POST "$API/partitions" \
+  -d "{\"name\":\"rss\",\"cartridge\":\"static-httpd\",\"minVms\":$VMS,\"maxVms\":$VMS}")
+[ "${answer##* }" = 201 ] || { say "POST /partitions: $answer"; exit 1; }
+for _ in $(seq 1 600); do
+  [ "$(curl_api "$API/vms" | grep -c '"READY"')" -ge "$VMS" ] && break; sleep 0.5
+done
+[ "$(curl_api "$API/vms" | grep -c '"READY"')" -ge "$VMS" ] || { say "VMs not READY: $(curl_api "$API/vms")"; exit 1; }
+sleep "$IDLE"
+adapter_rss=()
+for f in "$CTL"/data/iaas-local/*/pid; do
+  pid=$(cat "$f")
+  adapter_rss+=("$(rss_kib "$pid")")
+  opts=$(tr '\0' ' ' < "/proc/$pid/cmdline" | grep -oE -- '-Xm[sx][0-9]+[mg]' | tr '\n' ' ')
+done
+say "adapter-launched agents: RSS ${adapter_rss[*]} KiB; heap options: $opts"
+cp "$CTL/agent/stratos-lxc-agent.tar.gz" "$WORK/agent.tar.gz"
+for f in "$CTL"/data/iaas-local/*/pid; do kill -9 -- "-$(cat "$f")" 2>/dev/null || true; done
+kill "$(cat "$CTL/karaf.pid")" 2>/dev/null || true
+
+# --- the distribution on its own -----------------------------------------------------------------------------
+alone_rss=()
+for i in $(seq 1 "$VMS"); do
+  home="$WORK/alone-$i"; mkdir -p "$home"
+  tar xzf "$WORK/agent.tar.gz" -C "$home" --strip-components=1
+  (cd "$home" && env -i PATH="$PATH" HOME="$HOME" JAVA_HOME="$JAVA_HOME" STRATOS_AGENT_DATA_DIR="$home/agent-data" \
+     STRATOS_AGENT_SSH_PORT="$(free_port)" setsid bin/karaf daemon > console.log 2>&1 < /dev/null &)
+  for _ in $(seq 1 600); do grep -q "Stratos agent ready" "$home/data/log/karaf.log" 2>/dev/null && break; sleep 0.1; done
+  sleep "$IDLE"
+  alone_rss+=("$(rss_kib "$(cat "$home/karaf.pid")")")
+  kill -9 "$(cat "$home/karaf.pid")"
+done
+say "agents on their own: RSS ${alone_rss[*]} KiB"
+
+am=$(printf '%s\n' "${adapter_rss[@]}" | median); lm=$(printf '%s\n' "${alone_rss[@]}" | median)
+cat > "$OUT" <<JSON
+{"vms": $VMS, "idleSeconds": $IDLE, "adapterLaunchedRssMiB": $(( am / 1024 )), "aloneRssMiB": $(( lm / 1024 )),
+ "ratio": $(awk "BEGIN{printf \"%.2f\", $am/$lm}"), "adapterLaunchedHeapOptions": "$(echo "$opts" | xargs)",
+ "adapterLaunchedRssKiB": [$(IFS=,; echo "${adapter_rss[*]}")], "aloneRssKiB": [$(IFS=,; echo "${alone_rss[*]}")]}
+JSON
+cat "$OUT"
