@@ -1,52 +1,26 @@
 package io.stratos.lxc.persistence;
 
-import java.sql.Connection;
-import java.sql.Statement;
+import io.stratos.lxc.testsupport.PostgresSchemas;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.postgresql.ds.PGSimpleDataSource;
 
-/**
- * Every migration case again on PostgreSQL: the database named by {@code STRATOS_TEST_POSTGRES_URL}
- * ({@code ./stratos test} starts one on 127.0.0.1:15432). Each test gets a schema of its own, so it
- * neither disturbs nor is disturbed by other tests of that database.
- */
+/** Every migration case again on PostgreSQL, each test in schemas of its own (see PostgresSchemas). */
 class ComponentSchemaPostgresTest extends ComponentSchemaTest {
 
-    private PGSimpleDataSource admin;
-    private String schema;
+    private PostgresSchemas postgres;
 
     @Override
     DataSource emptyDatabase() throws Exception {
-        String url = System.getenv("STRATOS_TEST_POSTGRES_URL");
-        Assumptions.assumeTrue(url != null && !url.isBlank(),
-                "STRATOS_TEST_POSTGRES_URL is not set: run ./stratos test, which starts PostgreSQL for these tests");
-        admin = dataSource(url, null);
-        schema = "persistence_test_" + Long.toHexString(System.nanoTime());
-        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
+        if (postgres == null) {
+            postgres = PostgresSchemas.fromEnvironment();
         }
-        return dataSource(url, schema);
-    }
-
-    private static PGSimpleDataSource dataSource(String url, String schema) {
-        PGSimpleDataSource postgres = new PGSimpleDataSource();
-        postgres.setURL(url);
-        postgres.setUser(System.getenv().getOrDefault("STRATOS_TEST_POSTGRES_USER", "stratos"));
-        postgres.setPassword(System.getenv().getOrDefault("STRATOS_TEST_POSTGRES_PASSWORD", "stratos"));
-        if (schema != null) {
-            postgres.setCurrentSchema(schema);
-        }
-        return postgres;
+        return postgres.newSchema("persistence_test");
     }
 
     @AfterEach
-    void dropSchema() throws Exception {
-        if (admin != null && schema != null) {
-            try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
-                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            }
+    void dropPostgresSchemas() throws Exception {
+        if (postgres != null) {
+            postgres.close();
         }
     }
 }

@@ -1,30 +1,26 @@
 package io.stratos.lxc.controller.internal;
 
-import java.sql.Connection;
-import java.sql.Statement;
+import io.stratos.lxc.testsupport.PostgresSchemas;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.Assumptions;
-import org.postgresql.ds.PGSimpleDataSource;
+import org.junit.jupiter.api.AfterEach;
 
-/**
- * Every controller behaviour again, persisted in PostgreSQL: the database named by
- * {@code STRATOS_TEST_POSTGRES_URL} ({@code ./stratos test} starts one on 127.0.0.1:15432).
- */
+/** Every controller behaviour again, persisted in PostgreSQL, each test in schemas of its own (see PostgresSchemas). */
 class ControllerCorePostgresTest extends ControllerCoreTest {
+
+    private PostgresSchemas postgres;
 
     @Override
     DataSource emptyDatabase() throws Exception {
-        String url = System.getenv("STRATOS_TEST_POSTGRES_URL");
-        Assumptions.assumeTrue(url != null && !url.isBlank(),
-                "STRATOS_TEST_POSTGRES_URL is not set: run ./stratos test, which starts PostgreSQL for these tests");
-        PGSimpleDataSource postgres = new PGSimpleDataSource();
-        postgres.setURL(url);
-        postgres.setUser(System.getenv().getOrDefault("STRATOS_TEST_POSTGRES_USER", "stratos"));
-        postgres.setPassword(System.getenv().getOrDefault("STRATOS_TEST_POSTGRES_PASSWORD", "stratos"));
-        try (Connection c = postgres.getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS public CASCADE");
-            s.execute("CREATE SCHEMA public");
+        if (postgres == null) {
+            postgres = PostgresSchemas.fromEnvironment();
         }
-        return postgres;
+        return postgres.newSchema("controller_test");
+    }
+
+    @AfterEach
+    void dropPostgresSchemas() throws Exception {
+        if (postgres != null) {
+            postgres.close();
+        }
     }
 }
