@@ -13,14 +13,12 @@ import io.stratos.lxc.api.controller.Partition;
 import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.controller.VmState;
 import io.stratos.lxc.persistence.SchemaException;
+import io.stratos.lxc.testsupport.MutableClock;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,24 +34,6 @@ import org.junit.jupiter.api.Test;
 /** The core through its service interface, over a fake controller, an H2 database and a controllable clock. */
 class AutoscalerCoreTest {
 
-    static final class MutableClock extends Clock {
-        long millis = 1_700_000_000_000L;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-    }
 
     DataSource dataSource;
     MutableClock clock;
