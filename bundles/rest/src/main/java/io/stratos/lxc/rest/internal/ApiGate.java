@@ -26,7 +26,9 @@ import org.osgi.service.http.whiteboard.Preprocessor;
  * A call that passed the gate holds a read lock until it is answered; {@link #close} takes the write lock, so a
  * republish waits (a bounded time) for the calls inside CXF before it destroys their server.
  */
-@Component(service = {Preprocessor.class, ApiGate.class})
+// Named: Pax Web names an unnamed preprocessor after its interface, and a second one of the bundle then waits for ever.
+@Component(service = {Preprocessor.class, ApiGate.class}, property = {"osgi.http.whiteboard.filter.name=stratos-api-gate",
+        "service.ranking:Integer=100"})
 public class ApiGate implements Preprocessor {
 
     /** CXF's servlet context (PID org.apache.cxf.osgi in the feature) and the servlets of their own under it. */
