@@ -72,6 +72,45 @@ public class HotSwapIT extends StratosKarafTestSupport {
         assertEquals(startedAt(first), startedAt(again));
     }
 
+    /**
+     * While the controller bundle is stopped, and while it starts again and its resources are republished, every API
+     * call is a 503 with the JSON error and Retry-After: never a 404 for a resource whose service is not there yet,
+     * never CXF's HTML or a 500. The window is held open deterministically by the stopped bundle.
+     */
+    @Test
+    public void whileTheControllerIsStoppedOrStartingEveryCallIs503WithRetryAfterNeverA404() throws Exception {
+        Http.awaitOk(api("/subscriptions"), Duration.ofSeconds(30));
+        Bundle controller = bundle("stratos-controller");
+        controller.stop();
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        try {
+            await("the API to close", () -> Http.status(api("/subscriptions")) == 503, Duration.ofSeconds(15));
+            for (String path : java.util.List.of("/subscriptions", "/subscriptions/e1", "/status", "/partitions", "/cartridges")) {
+                java.net.http.HttpResponse<String> answer = Http.send(Http.request(api(path)));
+                assertEquals(path + ": " + answer.body(), 503, answer.statusCode());
+                assertEquals(path, "1", answer.headers().firstValue("Retry-After").orElse(null));
+                assertTrue(path + ": " + answer.body(), answer.headers().firstValue("Content-Type").orElse("").startsWith("application/json")
+                        && answer.body().contains("\"error\"") && answer.body().contains("\"hint\""));
+            }
+        } finally {
+            controller.start();
+        }
+        // Polled through the restart: nothing but 503 until the real answer.
+        await("the API to open again", () -> {
+            java.net.http.HttpResponse<String> answer;
+            try {
+                answer = Http.send(Http.request(api("/subscriptions")));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            if (answer.statusCode() != 503 && answer.statusCode() != 200) {
+                seen.add(answer.statusCode() + " " + answer.body());
+            }
+            return answer.statusCode() == 200;
+        }, Duration.ofSeconds(30));
+        assertEquals("answers other than 503 before the API was ready", java.util.List.of(), seen);
+    }
+
     private static String startedAt(String json) {
         int at = json.indexOf("\"startedAt\"");
         return json.substring(at, json.indexOf(',', at));

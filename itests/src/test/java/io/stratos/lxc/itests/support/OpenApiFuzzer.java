@@ -24,9 +24,9 @@ import java.util.function.Supplier;
  * the operations on it and then deleted. Everything comes from one seeded {@link Random}: the same seed
  * against the same server sends the same requests.
  * <p>
- * A failure is a 5xx, no answer, or a 2xx/4xx whose body breaks the description (a 4xx without the JSON
- * error shape of the API, a 2xx that does not match the response schema, a 2xx for a body the schema
- * forbids). Distinct failures are kept with the first request that showed them, as a curl command.
+ * A failure is a 5xx, no answer, a status the description does not list for the operation, or an answer whose
+ * body breaks the description (a 4xx without the JSON error shape of the API, a 2xx or 4xx that does not match its
+ * documented response schema, bounds and patterns included, a 2xx for a body the schema forbids). Distinct failures are kept with the first request that showed them, as a curl command.
  */
 public final class OpenApiFuzzer {
 
@@ -106,6 +106,7 @@ public final class OpenApiFuzzer {
     private final Map<Integer, Integer> httpLayerRejections = new TreeMap<>();
     private final Map<String, java.util.function.Predicate<Request>> knownIssues = new LinkedHashMap<>();
     private final Map<String, Integer> knownSeen = new TreeMap<>();
+    private final ResponseSchema schemas = new ResponseSchema(this::resolve);
     private int sent;
     private Request current;
 
@@ -266,22 +267,28 @@ public final class OpenApiFuzzer {
         }
         Operation op = operation(request.operation());
         boolean asDescribed = op != null && request.method().equalsIgnoreCase(op.method()) && !request.mode().equals("protocol");
-        if (!asDescribed || status >= 300) {
+        if (!asDescribed) {
             return;
         }
-        if (request.schemaInvalidBody()) {
+        if (status < 300 && request.schemaInvalidBody()) {
             fail("accepted a body the schema forbids", request.operation() + " -> " + status, status, text, request);
         }
-        if (request.mode().endsWith("mutated")) {
-            return; // a hostile path parameter may still name something real: only refusals are checked
-        }
-        Map<String, Object> documented = resolve(op.responses().getOrDefault(String.valueOf(status),
-                op.responses().getOrDefault("default", Map.of())));
-        Map<String, Object> content = documented.get("content") instanceof Map<?, ?> c ? cast(c) : Map.of();
+        // Every status answered to a request of the operation's own method must be one the description lists for it.
         if (!op.responses().containsKey(String.valueOf(status)) && !op.responses().containsKey("default")) {
             fail("undocumented status", request.operation() + " -> " + status, status, text, request);
             return;
         }
+        if (status < 300 && request.mode().endsWith("mutated")) {
+            String broken = pathParameterBreakingItsPattern(request, op);
+            if (broken != null) {
+                fail("accepted a path parameter the description forbids", request.operation() + " -> " + status + " " + broken,
+                        status, text, request);
+            }
+            return; // a hostile path parameter may still name something real: only its refusals are checked
+        }
+        Map<String, Object> documented = resolve(op.responses().getOrDefault(String.valueOf(status),
+                op.responses().getOrDefault("default", Map.of())));
+        Map<String, Object> content = documented.get("content") instanceof Map<?, ?> c ? cast(c) : Map.of();
         Object json = content.get("application/json");
         if (json instanceof Map<?, ?> media && media.get("schema") != null) {
             Object body = parseOrNull(text);
@@ -289,11 +296,28 @@ public final class OpenApiFuzzer {
                 fail("response is not JSON", request.operation() + " -> " + status, status, text, request);
                 return;
             }
-            String problem = conforms(body, resolve(media.get("schema")), "$", 0);
+            String problem = schemas.problem(body, resolve(media.get("schema")));
             if (problem != null) {
-                fail("response breaks its schema", request.operation() + " " + problem.replaceAll("\\[\\d+\\]", "[]"), status, text, request);
+                fail("response breaks its schema", request.operation() + " -> " + status + " " + problem.replaceAll("\\[\\d+\\]", "[]")
+                        .replaceAll("'[^']*'", "'...'"), status, text, request);
             }
         }
+    }
+
+    /** The name of a path parameter whose value breaks the pattern its schema documents, or null. */
+    private String pathParameterBreakingItsPattern(Request request, Operation op) {
+        Map<String, String> values = pathValues(request, op);
+        for (Map<String, Object> parameter : op.parameters()) {
+            if (!"path".equals(parameter.get("in")) || !(parameter.get("schema") instanceof Map<?, ?> schema)) {
+                continue;
+            }
+            String value = values.get(String.valueOf(parameter.get("name")));
+            if (value != null && resolve(schema).get("pattern") instanceof String pattern
+                    && !java.util.regex.Pattern.compile(pattern).matcher(value).find()) {
+                return String.valueOf(parameter.get("name"));
+            }
+        }
+        return null;
     }
 
     private static String firstLine(String text) {
@@ -923,80 +947,6 @@ public final class OpenApiFuzzer {
     }
 
     // ------------------------------------------------------------------------------------------ schemas
-
-    /** Why the value breaks the (response) schema, or null. */
-    private String conforms(Object value, Map<String, Object> schema, String where, int depth) {
-        if (depth > 20 || schema.isEmpty()) {
-            return null;
-        }
-        if (value == null) {
-            return Boolean.TRUE.equals(schema.get("nullable")) || !schema.containsKey("type") ? null : where + " is null";
-        }
-        String type = schema.get("type") instanceof String t ? t : null;
-        if (type == null) {
-            return null;
-        }
-        switch (type) {
-            case "object": {
-                if (!(value instanceof Map<?, ?> map)) {
-                    return where + " is not an object";
-                }
-                Map<String, Object> properties = schema.get("properties") instanceof Map<?, ?> p ? cast(p) : Map.of();
-                if (schema.get("required") instanceof List<?> required) {
-                    for (Object r : required) {
-                        if (!map.containsKey(r)) {
-                            return where + "." + r + " is missing";
-                        }
-                    }
-                }
-                for (Map.Entry<?, ?> e : map.entrySet()) {
-                    Object propSchema = properties.get(e.getKey());
-                    if (propSchema == null) {
-                        if (Boolean.FALSE.equals(schema.get("additionalProperties"))) {
-                            return where + "." + e.getKey() + " is not in the schema";
-                        }
-                        propSchema = schema.get("additionalProperties") instanceof Map<?, ?> extra ? extra : null;
-                    }
-                    if (propSchema != null) {
-                        String problem = conforms(e.getValue(), resolve(propSchema), where + "." + e.getKey(), depth + 1);
-                        if (problem != null) {
-                            return problem;
-                        }
-                    }
-                }
-                return null;
-            }
-            case "array": {
-                if (!(value instanceof List<?> list)) {
-                    return where + " is not an array";
-                }
-                Map<String, Object> items = schema.get("items") == null ? Map.of() : resolve(schema.get("items"));
-                for (int i = 0; i < list.size(); i++) {
-                    String problem = conforms(list.get(i), items, where + "[" + i + "]", depth + 1);
-                    if (problem != null) {
-                        return problem;
-                    }
-                }
-                return null;
-            }
-            case "string":
-                if (!(value instanceof String s)) {
-                    return where + " is not a string";
-                }
-                if (schema.get("enum") instanceof List<?> values && !values.contains(s)) {
-                    return where + " '" + s + "' is not one of " + values;
-                }
-                return null;
-            case "integer":
-                return value instanceof BigDecimal d && d.stripTrailingZeros().scale() <= 0 ? null : where + " is not an integer";
-            case "number":
-                return value instanceof BigDecimal ? null : where + " is not a number";
-            case "boolean":
-                return value instanceof Boolean ? null : where + " is not a boolean";
-            default:
-                return null;
-        }
-    }
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> resolve(Object node) {

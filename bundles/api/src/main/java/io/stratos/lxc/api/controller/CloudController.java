@@ -110,6 +110,14 @@ public interface CloudController {
         throw artifactsUnsupported();
     }
 
+    /**
+     * The one answer for an alias the caller may not see, whether it does not exist or is another tenant's: the same
+     * words, so that a 404 tells a tenant nothing about others' aliases.
+     */
+    static StratosException noSuchSubscription(String alias) {
+        return StratosException.notFound("no subscription '" + alias + "'", "list yours with GET /stratos/api/v1/subscriptions");
+    }
+
     private static StratosException artifactsUnsupported() {
         return StratosException.unavailable("this controller does not deploy application artifacts", null);
     }

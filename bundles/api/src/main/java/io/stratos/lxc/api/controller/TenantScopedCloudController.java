@@ -33,7 +33,7 @@ final class TenantScopedCloudController implements CloudController {
     private Subscription own(String alias) {
         Subscription subscription = controller.subscription(alias);
         if (!caller.name().equals(subscription.tenant()) || !caller.has(Role.TENANT)) {
-            throw StratosException.notFound("no subscription '" + alias + "'", "see GET /stratos/api/v1/subscriptions for yours");
+            throw CloudController.noSuchSubscription(alias);
         }
         return subscription;
     }

@@ -614,7 +614,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
     private SubscriptionEntry subscriptionEntry(String alias) {
         SubscriptionEntry entry = subscriptionsByAlias.get(alias);
         if (entry == null) {
-            throw StratosException.notFound("no subscription '" + alias + "'", "list them with GET /subscriptions");
+            throw CloudController.noSuchSubscription(alias);
         }
         return entry;
     }

@@ -18,6 +18,8 @@ final class Inputs {
     static final int MAX_ENTRIES = 256;
     static final int MAX_ENV_VALUE = 32 * 1024;
     static final int MAX_TEMPLATE_VALUE = 64 * 1024;
+    /** What the database keeps of a whole env or template (VARCHAR(8000)), as stored (Properties-escaped). */
+    static final int MAX_STORED = 8000;
 
     private Inputs() {
     }
@@ -59,10 +61,20 @@ final class Inputs {
                         + " contains a line break or NUL character", "values are one line of text");
             }
         }
+        checkStored("env", env);
         return Map.copyOf(env);
     }
 
     /** IaaS template keys and values: short keys, string values, nothing null. */
+    /** Refused here rather than by the database (whose refusal was a 503 quoting the SQL, and an error in the log). */
+    private static void checkStored(String field, Map<String, String> map) {
+        int stored = Repository.encode(map).length();
+        if (stored > MAX_STORED) {
+            throw StratosException.invalid(field, field + " takes " + stored + " characters as stored, more than " + MAX_STORED,
+                    "send fewer or shorter values (as stored, \\ = : # ! and control characters take two or more)");
+        }
+    }
+
     static Map<String, String> template(Map<String, String> template) {
         if (template == null) {
             return Map.of();
@@ -84,6 +96,7 @@ final class Inputs {
                         + " has a value that is too long (over " + MAX_TEMPLATE_VALUE + " characters) or contains NUL", null);
             }
         }
+        checkStored("template", template);
         return Map.copyOf(template);
     }
 

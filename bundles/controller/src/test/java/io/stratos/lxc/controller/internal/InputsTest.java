@@ -69,4 +69,12 @@ class InputsTest {
         assertThat(refused(() -> Inputs.template(mapOf(null, "x"))).field()).isEqualTo("template");
         assertThat(refused(() -> Inputs.template(Map.of("../x", "x"))).field()).isEqualTo("template");
     }
+
+    /** Found by the fuzzer: an env of 10,034 characters as stored was the database's 503, quoting the SQL. */
+    @Test
+    void anEnvOrTemplateLargerThanTheDatabaseKeepsIsA400() {
+        assertThat(refused(() -> Inputs.env(Map.of("A", "ü".repeat(8001)))).field()).isEqualTo("env");
+        assertThat(refused(() -> Inputs.template(Map.of("a", "x".repeat(8001)))).field()).isEqualTo("template");
+        assertThat(Inputs.env(Map.of("A", "x".repeat(7000)))).hasSize(1);
+    }
 }

@@ -16,10 +16,11 @@ import java.security.Principal;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.HexFormat;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +86,8 @@ public class ApiAuthentication implements StatusContributor {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile AgentRegistry agents;
 
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Bounded: when full, Caffeine evicts the least useful entries rather than the whole cache being emptied. */
+    private final Cache<String, Cached> cache = Caffeine.newBuilder().maximumSize(MAX_CACHED).executor(Runnable::run).build();
     private volatile Realm realm;
     private volatile String realmName = "karaf";
     private volatile long cacheMillis = 30_000;
@@ -151,7 +153,7 @@ public class ApiAuthentication implements StatusContributor {
         }
         configProblems = values.describeProblems();
         realm = new JaasRealm(realmName);
-        cache.clear();
+        cache.invalidateAll();
         if (checker != null) {
             // The users file may change at any time: look again now and then.
             if (check != null) {
@@ -166,7 +168,7 @@ public class ApiAuthentication implements StatusContributor {
         if (checker != null) {
             checker.shutdownNow();
         }
-        cache.clear();
+        cache.invalidateAll();
     }
 
     /** The caller these {@code Authorization} header credentials belong to, or empty when they are missing or wrong. */
@@ -200,7 +202,7 @@ public class ApiAuthentication implements StatusContributor {
         }
         long now = clock.getAsLong();
         String key = sha256(authorization);
-        Cached cached = cache.get(key);
+        Cached cached = cache.getIfPresent(key);
         if (cached != null && cached.expiresAt() > now) {
             return Optional.of(cached.caller());
         }
@@ -212,13 +214,10 @@ public class ApiAuthentication implements StatusContributor {
         if (caller.isPresent()) {
             throttle.succeeded(user);
             if (cacheMillis > 0) {
-                if (cache.size() >= MAX_CACHED) {
-                    cache.clear();
-                }
                 cache.put(key, new Cached(caller.get(), now + cacheMillis));
             }
         } else {
-            cache.remove(key);
+            cache.invalidate(key);
             throttle.failed(user, address);
             long locked = throttle.retryAfterSeconds(user, address);
             if (locked > 0) {

@@ -25,7 +25,7 @@ import org.osgi.service.http.whiteboard.Preprocessor;
  * whiteboard filter. It only refuses what CXF would fail on; every other request passes untouched (authentication
  * stays with the JAX-RS filter; this answer tells nothing but what was wrong with the header).
  */
-@Component(service = Preprocessor.class)
+@Component(service = Preprocessor.class, property = "osgi.http.whiteboard.filter.name=stratos-charset-check")
 public class RequestCharsetCheck implements Preprocessor {
 
     private static final ObjectMapper JSON = RestServer.objectMapper();

@@ -10,6 +10,7 @@ import io.stratos.lxc.api.status.StatusContributor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +22,7 @@ import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxrs.JAXRSServerFactoryBean;
+import org.apache.cxf.transport.http.HTTPConduitConfigurer;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -30,6 +32,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Its {@link StatusContributor} is registered by hand once the server is up: as a DS service it
  * would close a reference cycle (status resource, status service, contributors, this server).
+ * <p>
+ * The {@link ApiGate} answers 503 until every resource component of this bundle is published, and while the
+ * servers are rebuilt: a resource missing from the API is one whose service is not there (yet), not a 404.
  */
 @Component(immediate = true, service = {})
 public class RestServer {
@@ -49,11 +56,38 @@ public class RestServer {
     private static final Logger LOG = LoggerFactory.getLogger(RestServer.class);
 
     static final long SETTLE_MILLIS = 250;
+    static final long RETRY_MILLIS = 1000;
 
-    private final Set<RestResource> resources = ConcurrentHashMap.newKeySet();
+    private final Map<RestResource, String> resources = new ConcurrentHashMap<>();
 
     @Reference
     ApiAuthentication authentication;
+
+    @Reference
+    ApiGate gate;
+
+    /**
+     * Registered by CXF's HTTP transport once it has started: this bundle starts before CXF (so that the gate is in
+     * front of CXF's servlet from its first request), and publishing waits for the transport. Optional only so
+     * that no capability is required of CXF's bundle, which declares none.
+     */
+    private volatile HTTPConduitConfigurer cxfHttpTransport;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindTransport(HTTPConduitConfigurer transport) {
+        cxfHttpTransport = transport;
+        rebuildSoon();
+    }
+
+    void unbindTransport(HTTPConduitConfigurer transport) {
+        if (cxfHttpTransport == transport) {
+            cxfHttpTransport = null;
+        }
+    }
+
+    /** Which resource components this bundle has: the API is ready once all of them are published. */
+    @Reference
+    ServiceComponentRuntime components;
     private final List<Server> servers = new ArrayList<>();
     private ServiceRegistration<StatusContributor> statusRegistration;
     private BundleContext context;
@@ -62,8 +96,8 @@ public class RestServer {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindResource(RestResource resource) {
-        resources.add(resource);
+    void bindResource(RestResource resource, Map<String, Object> properties) {
+        resources.put(resource, String.valueOf(properties.get("component.name")));
         rebuildSoon();
     }
 
@@ -89,13 +123,14 @@ public class RestServer {
     synchronized void start(BundleContext context) {
         this.context = context;
         executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stratos-rest-publisher"));
-        publish();
+        rebuildNow();
     }
 
     @Deactivate
     synchronized void stop() {
         executor.shutdownNow();
         executor = null;
+        gate.close();
         unpublish();
     }
 
@@ -113,17 +148,49 @@ public class RestServer {
         if (executor == null) {
             return;
         }
+        gate.close(); // waits for the calls inside the servers about to be destroyed
         unpublish();
-        publish();
+        try {
+            publish();
+        } catch (RuntimeException e) {
+            // E.g. CXF's HTTP transport registered but its extension not yet added to the bus (a first boot starts this
+            // bundle before CXF): the gate stays closed (503) and the next try comes soon, instead of no API for good.
+            LOG.warn("REST API not published yet ({}); trying again in {} ms", e.toString(), RETRY_MILLIS);
+            unpublish();
+            pendingRebuild = executor.schedule(this::rebuildNow, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The resource components of this bundle that are enabled but not published (empty: the API is complete). */
+    static Set<String> missing(Iterable<ComponentDescriptionDTO> descriptions, java.util.function.Predicate<ComponentDescriptionDTO> enabled,
+            java.util.Collection<String> published) {
+        Set<String> missing = new TreeSet<>();
+        for (ComponentDescriptionDTO description : descriptions) {
+            if (List.of(description.serviceInterfaces).contains(RestResource.class.getName()) && enabled.test(description)
+                    && !published.contains(description.name)) {
+                missing.add(description.name);
+            }
+        }
+        return missing;
+    }
+
+    private void openWhenComplete() {
+        Set<String> missing = missing(components.getComponentDescriptionDTOs(context.getBundle()), components::isComponentEnabled,
+                resources.values());
+        if (missing.isEmpty()) {
+            gate.open();
+        } else {
+            LOG.info("REST API not ready: waiting for {}", missing);
+        }
     }
 
     private void publish() {
-        if (resources.isEmpty()) {
+        if (resources.isEmpty() || cxfHttpTransport == null) {
             return;
         }
         // One JAX-RS server per address (today only the user API: the agent API is AgentApiServlet).
         Map<String, List<Object>> byAddress = new TreeMap<>();
-        for (RestResource resource : resources) {
+        for (RestResource resource : resources.keySet()) {
             byAddress.computeIfAbsent(resource.address(), a -> new ArrayList<>()).add(resource);
         }
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
@@ -157,6 +224,7 @@ public class RestServer {
         String detail = resources.size() + " resources at " + String.join(", ", byAddress.keySet());
         StatusContributor status = () -> new ComponentStatus("rest", ComponentState.ACTIVE, detail);
         statusRegistration = context.registerService(StatusContributor.class, status, null);
+        openWhenComplete();
     }
 
     private void unpublish() {

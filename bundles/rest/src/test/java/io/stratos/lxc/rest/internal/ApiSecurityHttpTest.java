@@ -56,7 +56,15 @@ class ApiSecurityHttpTest {
         partitions.controller = controller;
         TokenResource tokens = new TokenResource();
         tokens.authentication = authentication;
-        server = new TestApiServer(List.of(subscriptions, partitions, tokens, new OpenApiResource()), new AuthenticationFilter(authentication));
+        StatusResource status = new StatusResource();
+        status.statusService = () -> new io.stratos.lxc.api.status.SystemStatus("1.2.3", "2026-01-01T00:00:00Z", 5,
+                io.stratos.lxc.api.status.ComponentState.ACTIVE, List.of(
+                        new io.stratos.lxc.api.status.ComponentStatus("controller", io.stratos.lxc.api.status.ComponentState.ACTIVE,
+                                "3 partitions, 12 VMs, 40 processes"),
+                        new io.stratos.lxc.api.status.ComponentStatus("store", io.stratos.lxc.api.status.ComponentState.ACTIVE,
+                                "7 images in /opt/stratos/data/store")));
+        server = new TestApiServer(List.of(subscriptions, partitions, tokens, status, new OpenApiResource()),
+                new AuthenticationFilter(authentication));
         base = server.base;
     }
 
@@ -65,6 +73,16 @@ class ApiSecurityHttpTest {
         if (server != null) {
             server.close();
         }
+    }
+
+    @Test
+    void aTenantSeesVersionAndStatesInTheStatusButNoFleetCountsOrPathsAndAnAdminSeesAll() throws Exception {
+        HttpResponse<String> tenant = call("alice:a-pass", "GET", "/status", null);
+        assertThat(tenant.statusCode()).isEqualTo(200);
+        assertThat(tenant.body()).contains("\"1.2.3\"").contains("\"controller\"").contains("\"store\"").contains("ACTIVE")
+                .doesNotContain("partitions").doesNotContain("VMs").doesNotContain("/opt/stratos");
+        HttpResponse<String> admin = call("root:secret", "GET", "/status", null);
+        assertThat(admin.body()).contains("3 partitions, 12 VMs, 40 processes").contains("/opt/stratos/data/store");
     }
 
     static HttpResponse<String> call(String credentials, String method, String path, String json, String... headers) throws Exception {

@@ -63,4 +63,16 @@ class LoginThrottleTest {
         fail("bob", "10.0.0.1", 50);
         assertThat(throttle.retryAfterSeconds("bob", "10.0.0.1")).isZero();
     }
+
+    /** A spray of made-up names (no address: from loopback, which every local client shares) fills the tracking. */
+    @Test
+    void sprayingManyDistinctNamesDoesNotLiftAnExistingLockout() {
+        fail("alice", null, 12);
+        long locked = throttle.retryAfterSeconds("alice", null);
+        assertThat(locked).isEqualTo(60);
+        for (int i = 0; i < 2 * LoginThrottle.MAX_TRACKED + 1; i++) {
+            throttle.failed("spray-" + i, null);
+        }
+        assertThat(throttle.retryAfterSeconds("alice", null)).as("alice after the spray").isEqualTo(locked);
+    }
 }
