@@ -22,7 +22,8 @@ import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxrs.JAXRSServerFactoryBean;
-import org.apache.cxf.transport.http.HTTPConduitConfigurer;
+import org.apache.cxf.transport.DestinationFactoryManager;
+import org.apache.cxf.transport.http.HTTPTransportFactory;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -67,19 +68,22 @@ public class RestServer {
     ApiGate gate;
 
     /**
-     * Registered by CXF's HTTP transport once it has started: this bundle starts before CXF (so that the gate is in
-     * front of CXF's servlet from its first request), and publishing waits for the transport. Optional only so
-     * that no capability is required of CXF's bundle, which declares none.
+     * CXF's HTTP transport, the last service its bundle registers when it starts: this bundle starts before CXF (so
+     * that the gate is in front of CXF's servlet from its first request), and publishing waits for the transport.
+     * Waiting for an earlier one of its services (HTTPConduitConfigurer) let a publication run before the transport
+     * was registered; CXF then remembers the http namespace as failed for good and every later try fails ("No
+     * DestinationFactory was found"), seen as an API that never came up. Optional only so that no capability is
+     * required of CXF's bundle, which declares none.
      */
-    private volatile HTTPConduitConfigurer cxfHttpTransport;
+    private volatile HTTPTransportFactory cxfHttpTransport;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void bindTransport(HTTPConduitConfigurer transport) {
+    void bindTransport(HTTPTransportFactory transport) {
         cxfHttpTransport = transport;
         rebuildSoon();
     }
 
-    void unbindTransport(HTTPConduitConfigurer transport) {
+    void unbindTransport(HTTPTransportFactory transport) {
         if (cxfHttpTransport == transport) {
             cxfHttpTransport = null;
         }
@@ -155,7 +159,12 @@ public class RestServer {
         } catch (RuntimeException e) {
             // E.g. CXF's HTTP transport registered but its extension not yet added to the bus (a first boot starts this
             // bundle before CXF): the gate stays closed (503) and the next try comes soon, instead of no API for good.
-            LOG.warn("REST API not published yet ({}); trying again in {} ms", e.toString(), RETRY_MILLIS);
+            StringBuilder why = new StringBuilder(e.toString());
+            for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+                why.append(" <- ").append(cause);
+            }
+            LOG.warn("REST API not published yet ({}); trying again in {} ms", why, RETRY_MILLIS);
+            LOG.debug("REST API publication failed", e);
             unpublish();
             pendingRebuild = executor.schedule(this::rebuildNow, RETRY_MILLIS, TimeUnit.MILLISECONDS);
         }
@@ -202,6 +211,15 @@ public class RestServer {
             // search through jar files that was 6 % of the controller's CPU at 10,000 VMs. With it, requests run
             // with our loader as context class loader, as the publishing here does.
             bus.setExtension(RestServer.class.getClassLoader(), ClassLoader.class);
+        }
+        // The transport this publication waited for, named to the bus for each of its namespaces: found for sure,
+        // whatever the bus looked up (and remembered as missing) before the transport came.
+        DestinationFactoryManager destinations = bus.getExtension(DestinationFactoryManager.class);
+        HTTPTransportFactory transport = cxfHttpTransport;
+        if (destinations != null && transport != null) {
+            for (String namespace : transport.getTransportIds()) {
+                destinations.registerDestinationFactory(namespace, transport);
+            }
         }
         try {
             for (Map.Entry<String, List<Object>> entry : byAddress.entrySet()) {
