@@ -65,7 +65,7 @@ class AgentIdentityTest {
         }
     }
 
-    final ControllerCoreTest.MutableClock clock = new ControllerCoreTest.MutableClock();
+    final ControllerFixture.MutableClock clock = new ControllerFixture.MutableClock();
     final HandingAdapter adapter = new HandingAdapter();
     final Map<String, IaasAdapter> adapters = new ConcurrentHashMap<>(Map.of("local", adapter));
     final CartridgeResolver resolver = (name, version) -> new ResolvedCartridge(name, "1.0", "sha256:abc", new Resources(250, 64),
