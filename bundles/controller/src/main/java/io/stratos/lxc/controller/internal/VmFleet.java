@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The VMs of the partitions: partitions created, scaled and deleted; VMs requested, balanced, drained, retired, lost,
  * and created or destroyed through their IaaS adapter. Called with the controller's lock held, except the methods
- * documented as calling the adapter, which touch no controller state but the VM they are given, as before.
+ * documented as calling the adapter (clouds take seconds), which touch no controller state but the VM they are given.
  */
 final class VmFleet {
 
@@ -293,7 +293,7 @@ final class VmFleet {
         return partition == null || vm.state != VmState.REQUESTED ? null : partition;
     }
 
-    /** Calls the adapter (without the lock); a failure is summarised by {@link #createFailed} and rethrown. */
+    /** Calls the adapter (without the lock); its failure is thrown, for the caller to record ({@link #createFailed}). */
     VmRef create(IaasAdapter adapter, VmEntry vm, PartitionEntry partition) {
         VmRef ref = adapter.createVm(new VmSpec(vm.id, vm.partition, vm.capacity, partition.template,
                 controllerUrl.get(), vm.joinToken));
@@ -336,7 +336,7 @@ final class VmFleet {
 
     // ---- destroying a LOST VM: the adapter called unlocked, then the VM forgotten locked -----------
 
-    /** Calls the adapter (without the lock) to destroy a LOST VM; rethrows its failure after summarising it. */
+    /** Calls the adapter (without the lock) to destroy a LOST VM; its failure is thrown, for the caller to record. */
     void destroyLost(VmEntry vm, String ref) {
         IaasAdapter adapter = adapters.apply(vm.adapter);
         if (ref != null) {
