@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One placement decision ({@link Placement#choose}) in a partition of N READY VMs that already hold 30
- * processes each, exactly as {@code ControllerCore.placePending} calls it (spread counts from a per-pass
+ * processes each, exactly as {@code ProcessScheduler.placePending} calls it (spread counts from a per-pass
  * map). The baseline is the plainest best fit over the same VMs (least free memory among those with
  * room, no spread, no runtimes): what any bin-packing placement must at least do.
  * {@code placementBatch}: what {@code placePending} does since the fleet benchmark's profile, 1,000 processes of

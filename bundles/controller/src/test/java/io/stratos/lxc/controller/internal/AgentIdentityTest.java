@@ -1,5 +1,6 @@
 package io.stratos.lxc.controller.internal;
 
+import io.stratos.lxc.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -65,7 +66,7 @@ class AgentIdentityTest {
         }
     }
 
-    final ControllerCoreTest.MutableClock clock = new ControllerCoreTest.MutableClock();
+    final MutableClock clock = new MutableClock();
     final HandingAdapter adapter = new HandingAdapter();
     final Map<String, IaasAdapter> adapters = new ConcurrentHashMap<>(Map.of("local", adapter));
     final CartridgeResolver resolver = (name, version) -> new ResolvedCartridge(name, "1.0", "sha256:abc", new Resources(250, 64),

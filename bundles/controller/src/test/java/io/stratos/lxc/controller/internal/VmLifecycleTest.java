@@ -15,7 +15,7 @@ import io.stratos.lxc.api.iaas.IaasAdapter;
 import io.stratos.lxc.api.iaas.VmRef;
 import io.stratos.lxc.api.iaas.VmSpec;
 import io.stratos.lxc.controller.internal.CartridgeResolver.ResolvedCartridge;
-import io.stratos.lxc.controller.internal.ControllerCoreTest.MutableClock;
+import io.stratos.lxc.testsupport.MutableClock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,0 +1,258 @@
+package io.stratos.lxc.controller.internal;
+
+import io.stratos.lxc.api.controller.CloudController;
+import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.controller.ProcessState;
+import io.stratos.lxc.api.controller.VmState;
+import io.stratos.lxc.controller.internal.Model.PartitionEntry;
+import io.stratos.lxc.controller.internal.Model.ProcessEntry;
+import io.stratos.lxc.controller.internal.Model.SubscriptionEntry;
+import io.stratos.lxc.controller.internal.Model.VmEntry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The controller's in-memory model and its secondary indexes, kept consistent by the put/remove/set methods here.
+ * Called with the controller's lock held, except {@link #vmsById} and {@link #loaded}, which are read without it.
+ */
+final class ControllerState {
+
+    final Map<String, PartitionEntry> partitions = new TreeMap<>();
+    final Map<String, VmEntry> vms = new TreeMap<>();
+    /**
+     * The same VMs by id in a hash map: looked up for every process in a pass, where the TreeMap's string compares showed.
+     * Concurrent, so that authenticating an agent's request (every status report and long poll) needs no lock.
+     */
+    final Map<String, VmEntry> vmsById = new ConcurrentHashMap<>();
+    final NavigableMap<String, SubscriptionEntry> subscriptions = new TreeMap<>();
+    /** The same subscriptions by alias for lookups: every state change finds its subscription (the tree's compares were 2 % of CPU). */
+    final Map<String, SubscriptionEntry> subscriptionsByAlias = new HashMap<>();
+    final Map<String, ProcessEntry> processes = new LinkedHashMap<>();
+    /** The same processes indexed by alias: per-subscription work must not scan every process. */
+    final Map<String, Map<String, ProcessEntry>> processesByAlias = new HashMap<>();
+    /** ... and by the VM they are placed on, for agent reports and placement. */
+    final Map<String, Map<String, ProcessEntry>> processesByVm = new HashMap<>();
+    /** The PENDING processes, kept up to date (see setState), so placement does not scan every process. */
+    final Set<ProcessEntry> pending = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The stopping processes still draining (drainingSinceMillis set), so finishDrains does not scan every process. */
+    final Set<ProcessEntry> draining = Collections.newSetFromMap(new IdentityHashMap<>());
+    private long processSequence;
+    private long revisionCounter;
+    /** False while the state is being (re)loaded: the VM janitor must not take an empty list for the truth. */
+    volatile boolean loaded;
+
+    /** Revisions start from the clock, so an agent's last revision from before a restart never matches. */
+    ControllerState(long nowMillis) {
+        this.revisionCounter = nowMillis * 1000;
+    }
+
+    long nextRevision() {
+        return ++revisionCounter;
+    }
+
+    /** Empties the model before a (re)load; {@link #vmsById} is kept for agents authenticating meanwhile. */
+    void clear() {
+        loaded = false;
+        partitions.clear();
+        vms.clear();
+        subscriptions.clear();
+        subscriptionsByAlias.clear();
+        processes.clear();
+        processesByAlias.clear();
+        processesByVm.clear();
+        pending.clear();
+        draining.clear();
+    }
+
+    /** Fills the emptied model from the database; VMs get a fresh grace period to report in. */
+    void fill(Repository.Loaded loaded, long now) {
+        loaded.partitions().forEach(p -> partitions.put(p.name, p));
+        loaded.subscriptions().forEach(s -> {
+            subscriptions.put(s.alias, s);
+            subscriptionsByAlias.put(s.alias, s);
+        });
+        for (VmEntry vm : loaded.vms()) {
+            vm.lastHeartbeatMillis = now;
+            vm.lostSinceMillis = now; // a LOST VM's time to destruction starts again: the moment is not persisted
+            vm.revision = nextRevision();
+            putVm(vm);
+        }
+        // not cleared before: agents authenticating meanwhile (without the lock) keep finding their VM
+        vmsById.keySet().retainAll(vms.keySet());
+        for (ProcessEntry p : loaded.processes()) {
+            p.createdMillis = now;
+            putProcess(p);
+            VmEntry vm = p.vmId == null ? null : vmsById.get(p.vmId);
+            SubscriptionEntry s = subscriptionsByAlias.get(p.alias);
+            if (vm != null && s != null) {
+                vm.allocated = vm.allocated.plus(s.request);
+            }
+        }
+        this.loaded = true;
+    }
+
+    // ---- lookups ---------------------------------------------------------------------------------
+
+    PartitionEntry partitionEntry(String name) {
+        PartitionEntry entry = partitions.get(name);
+        if (entry == null) {
+            throw StratosException.notFound("no partition '" + name + "'", "list them with GET /partitions");
+        }
+        return entry;
+    }
+
+    SubscriptionEntry subscriptionEntry(String alias) {
+        SubscriptionEntry entry = subscriptionsByAlias.get(alias);
+        if (entry == null) {
+            throw CloudController.noSuchSubscription(alias);
+        }
+        return entry;
+    }
+
+    List<ProcessEntry> processesOnVm(String vmId) {
+        Map<String, ProcessEntry> on = processesByVm.get(vmId);
+        return on == null ? List.of() : new ArrayList<>(on.values());
+    }
+
+    List<ProcessEntry> processesOf(String alias) {
+        Map<String, ProcessEntry> own = processesByAlias.get(alias);
+        return own == null ? List.of() : new ArrayList<>(own.values());
+    }
+
+    boolean onDrainingVm(ProcessEntry p) {
+        VmEntry vm = p.vmId == null ? null : vmsById.get(p.vmId);
+        return vm != null && vm.state == VmState.DRAINING;
+    }
+
+    static boolean isReady(VmEntry vm) {
+        return vm != null && vm.state == VmState.READY;
+    }
+
+    static int targetVms(PartitionEntry partition) {
+        return Math.max(partition.minVms, Math.min(partition.maxVms, partition.desiredVms));
+    }
+
+    /** The VMs of a partition that count towards its target: requested, booting or ready. */
+    int liveVmCount(PartitionEntry partition) {
+        int live = 0;
+        for (VmEntry vm : vms.values()) {
+            if (vm.partition.equals(partition.name)
+                    && (vm.state == VmState.REQUESTED || vm.state == VmState.BOOTING || vm.state == VmState.READY)) {
+                live++;
+            }
+        }
+        return live;
+    }
+
+    // ---- changes that keep the indexes right -----------------------------------------------------
+
+    void putVm(VmEntry vm) {
+        vms.put(vm.id, vm);
+        vmsById.put(vm.id, vm);
+    }
+
+    void removeVm(VmEntry vm) {
+        vms.remove(vm.id);
+        vmsById.remove(vm.id);
+    }
+
+    void putSubscription(SubscriptionEntry s) {
+        subscriptions.put(s.alias, s);
+        subscriptionsByAlias.put(s.alias, s);
+    }
+
+    void removeSubscription(String alias) {
+        subscriptions.remove(alias);
+        subscriptionsByAlias.remove(alias);
+    }
+
+    void putProcess(ProcessEntry p) {
+        p.sequence = ++processSequence;
+        processes.put(p.id, p);
+        index(processesByAlias, p.alias, p);
+        if (p.vmId != null) {
+            index(processesByVm, p.vmId, p);
+        }
+        count(p, 1);
+    }
+
+    void removeProcess(ProcessEntry p) {
+        if (processes.remove(p.id) == null) {
+            return;
+        }
+        unindex(processesByAlias, p.alias, p);
+        if (p.vmId != null) {
+            unindex(processesByVm, p.vmId, p);
+        }
+        count(p, -1);
+        draining.remove(p);
+    }
+
+    /** Every change of a process's state goes through here, to keep the per-subscription counts and PENDING set right. */
+    void setState(ProcessEntry p, ProcessState state) {
+        if (p.state == state) {
+            return;
+        }
+        count(p, -1);
+        p.state = state;
+        count(p, 1);
+    }
+
+    private void count(ProcessEntry p, int delta) {
+        SubscriptionEntry s = subscriptionsByAlias.get(p.alias);
+        if (s != null) {
+            s.stateCounts[p.state.ordinal()] += delta;
+        }
+        if (p.state == ProcessState.PENDING) {
+            if (delta > 0) {
+                pending.add(p);
+            } else {
+                pending.remove(p);
+            }
+        }
+    }
+
+    /** A stopping process starts or stops draining: kept in the draining set for finishDrains. */
+    void setDrainingSince(ProcessEntry p, long millis) {
+        p.drainingSinceMillis = millis;
+        if (millis >= 0) {
+            draining.add(p);
+        } else {
+            draining.remove(p);
+        }
+    }
+
+    /** Every change of a process's VM goes through here, to keep the index right. */
+    void setVm(ProcessEntry p, String vmId) {
+        if (p.vmId != null) {
+            unindex(processesByVm, p.vmId, p);
+        }
+        p.vmId = vmId;
+        if (vmId != null) {
+            index(processesByVm, vmId, p);
+        }
+    }
+
+    private static void index(Map<String, Map<String, ProcessEntry>> index, String key, ProcessEntry p) {
+        index.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(p.id, p);
+    }
+
+    private static void unindex(Map<String, Map<String, ProcessEntry>> index, String key, ProcessEntry p) {
+        Map<String, ProcessEntry> entries = index.get(key);
+        if (entries != null) {
+            entries.remove(p.id);
+            if (entries.isEmpty()) {
+                index.remove(key);
+            }
+        }
+    }
+}

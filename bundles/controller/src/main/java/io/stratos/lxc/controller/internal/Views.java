@@ -1,0 +1,113 @@
+package io.stratos.lxc.controller.internal;
+
+import io.stratos.lxc.api.artifact.ArtifactStatus;
+import io.stratos.lxc.api.artifact.ArtifactVersion;
+import io.stratos.lxc.api.controller.CartridgeProcess;
+import io.stratos.lxc.api.controller.Partition;
+import io.stratos.lxc.api.controller.PartitionVm;
+import io.stratos.lxc.api.controller.ProcessState;
+import io.stratos.lxc.api.controller.Subscription;
+import io.stratos.lxc.api.iaas.IaasAdapter;
+import io.stratos.lxc.controller.internal.Model.ArtifactEntry;
+import io.stratos.lxc.controller.internal.Model.PartitionEntry;
+import io.stratos.lxc.controller.internal.Model.ProcessEntry;
+import io.stratos.lxc.controller.internal.Model.SubscriptionEntry;
+import io.stratos.lxc.controller.internal.Model.VmEntry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/** The API's views of the model: the DTOs the controller answers with. Called with the controller's lock held. */
+final class Views {
+
+    private final ControllerState state;
+    private final Supplier<ControllerSettings> settings;
+    private final Function<String, IaasAdapter> adapters;
+    private final RolloutManager rollouts;
+
+    Views(ControllerState state, Supplier<ControllerSettings> settings, Function<String, IaasAdapter> adapters,
+          RolloutManager rollouts) {
+        this.state = state;
+        this.settings = settings;
+        this.adapters = adapters;
+        this.rollouts = rollouts;
+    }
+
+    /** For the status view and the adapter hot-swap display. */
+    Map<String, Integer> counts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put("partitions", state.partitions.size());
+        counts.put("vms", state.vms.size());
+        counts.put("readyVms", (int) state.vms.values().stream().filter(ControllerState::isReady).count());
+        counts.put("subscriptions", state.subscriptions.size());
+        counts.put("processes", state.processes.size());
+        counts.put("pending", state.pending.size());
+        return counts;
+    }
+
+    List<String> partitionsWithoutAdapter() {
+        return state.partitions.values().stream().filter(p -> adapters.apply(p.adapter) == null).map(p -> p.name).toList();
+    }
+
+    Partition toPartition(PartitionEntry p) {
+        int count = 0;
+        int ready = 0;
+        for (VmEntry vm : state.vms.values()) {
+            if (vm.partition.equals(p.name)) {
+                count++;
+                ready += ControllerState.isReady(vm) ? 1 : 0;
+            }
+        }
+        String partitionState = adapters.apply(p.adapter) == null ? "ADAPTER_UNAVAILABLE" : "ACTIVE";
+        return new Partition(p.name, p.cartridge, p.adapter, p.minVms, p.maxVms, p.vmCapacity, p.template, partitionState,
+                ControllerState.targetVms(p), count, ready, p.pending, p.shortfall);
+    }
+
+    PartitionVm toVm(VmEntry vm) {
+        Map<String, ProcessEntry> on = state.processesByVm.get(vm.id);
+        int count = on == null ? 0 : on.size();
+        String heartbeat = vm.agentSecret == null ? null : Instant.ofEpochMilli(vm.lastHeartbeatMillis).toString();
+        return new PartitionVm(vm.id, vm.partition, vm.adapter, vm.adapterRef, vm.state, vm.capacity, vm.allocated, count,
+                vm.runtimes, vm.agentSecret == null ? null : vm.id, heartbeat, vm.detail, vm.agentVersion, vm.cachedImages);
+    }
+
+    Subscription toSubscription(SubscriptionEntry s) {
+        Map<ProcessState, Integer> counts = new EnumMap<>(ProcessState.class);
+        for (ProcessState processState : ProcessState.values()) {
+            if (s.stateCounts[processState.ordinal()] > 0) {
+                counts.put(processState, s.stateCounts[processState.ordinal()]);
+            }
+        }
+        String endpoint = "http://" + s.alias + "." + settings.get().routerDomain() + ":" + settings.get().routerPort() + "/";
+        Subscription.Artifact artifact = s.artifacts.isEmpty() ? null : new Subscription.Artifact(s.deployedArtifact,
+                s.artifactDigest(s.deployedArtifact), s.desiredArtifact, s.artifactDigest(s.desiredArtifact), rollouts.rolloutState(s));
+        return new Subscription(s.alias, s.tenant, s.cartridge, s.version, s.digest, s.policy, s.minProcesses,
+                s.maxProcesses, s.desiredProcesses, s.env, counts, endpoint, s.createdAt, artifact);
+    }
+
+    CartridgeProcess toProcess(ProcessEntry p) {
+        return toProcess(p, state.subscriptionsByAlias.get(p.alias));
+    }
+
+    static CartridgeProcess toProcess(ProcessEntry p, SubscriptionEntry s) {
+        return new CartridgeProcess(p.id, p.alias, s.cartridge, s.version, p.vmId, p.runtime, p.state, p.hostPort,
+                p.reason, s.request, p.metrics, p.artifact);
+    }
+
+    ArtifactStatus artifactStatus(SubscriptionEntry s) {
+        List<ProcessEntry> live = state.processesOf(s.alias).stream().filter(p -> !p.stopping).toList();
+        int updated = (int) live.stream().filter(p -> p.artifact == s.desiredArtifact && p.state == ProcessState.RUNNING).count();
+        List<ArtifactVersion> history = new ArrayList<>();
+        for (int i = s.artifacts.size() - 1; i >= 0; i--) {
+            ArtifactEntry a = s.artifacts.get(i);
+            history.add(new ArtifactVersion(a.number, a.digest, a.size, a.source, a.git, a.ref, a.commit, a.createdAt, a.state, a.reason));
+        }
+        return new ArtifactStatus(s.alias, s.deployedArtifact, s.desiredArtifact, rollouts.rolloutState(s), updated,
+                s.desiredProcesses, history);
+    }
+}
