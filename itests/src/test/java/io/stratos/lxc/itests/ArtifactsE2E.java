@@ -47,6 +47,8 @@ public class ArtifactsE2E {
         controller = ControllerProcess.create("controller-artifacts", 25000);
         controller.distribution()
                 .configure("io.stratos.lxc.controller.cfg", "rolloutHealthTimeoutSeconds", "15")
+                // written before the first start, so the feature's own file is not installed: name what it would set
+                .configure("io.stratos.lxc.store.cfg", "preloadDirectory", "${karaf.home}/cartridges")
                 .configure("io.stratos.lxc.store.cfg", "maxArtifactBytes", String.valueOf(1024 * 1024))
                 .configure("io.stratos.lxc.git.cfg", "timeoutSeconds", "10")
                 .configure("io.stratos.lxc.git.cfg", "allowedHosts", "127.0.0.1");
