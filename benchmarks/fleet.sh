@@ -65,9 +65,11 @@ for VMS in $SIZES; do
   done
   # the distribution preloads static-httpd when it was built before the assembly; otherwise upload it
   if ! curl -s -u karaf:karaf "$API/cartridges" | grep -q '"static-httpd"'; then
-    IMAGE=$(ls "$ROOT"/cartridges/static-httpd/target/static-httpd-*.tar.gz 2>/dev/null | head -n1)
+    # a glob, not ls | head: under pipefail a failing ls (nothing built yet) ends the script without a word
+    IMAGE=$(compgen -G "$ROOT/cartridges/static-httpd/target/static-httpd-*.tar.gz" | head -n1 || true)
     [ -n "$IMAGE" ] || "$ROOT/cartridges/static-httpd/build.sh" >/dev/null
-    IMAGE=$(ls "$ROOT"/cartridges/static-httpd/target/static-httpd-*.tar.gz | head -n1)
+    IMAGE=$(compgen -G "$ROOT/cartridges/static-httpd/target/static-httpd-*.tar.gz" | head -n1 || true)
+    [ -n "$IMAGE" ] || { say "no static-httpd image after cartridges/static-httpd/build.sh: run it and read what it prints"; exit 1; }
     curl -sf -u karaf:karaf -X PUT -H 'Content-Type: application/gzip' --data-binary @"$IMAGE" \
       "$API/cartridges/static-httpd/versions/$(basename "$IMAGE" .tar.gz | sed 's/^static-httpd-//')" >/dev/null \
       || { say "cannot upload $IMAGE"; exit 1; }
