@@ -2,12 +2,9 @@ package io.stratos.lxc.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import io.stratos.lxc.testsupport.Sql;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -113,27 +110,11 @@ class ComponentSchemaTest {
     }
 
     void execute(String... sql) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            for (String s : sql) {
-                statement.execute(s);
-            }
-        }
+        Sql.execute(dataSource, sql);
     }
 
     /** Each row's columns joined by '|'. (Flyway quotes its history table's names, lower case on H2 too, and on H2 records the table's creation in a row without a version.) */
     List<String> rows(String query) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(query)) {
-            int columns = result.getMetaData().getColumnCount();
-            while (result.next()) {
-                List<String> values = new ArrayList<>();
-                for (int i = 1; i <= columns; i++) {
-                    values.add(result.getString(i));
-                }
-                rows.add(String.join("|", values));
-            }
-        }
-        return rows;
+        return Sql.rows(dataSource, query);
     }
 }

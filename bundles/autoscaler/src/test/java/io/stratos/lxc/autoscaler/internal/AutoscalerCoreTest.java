@@ -14,12 +14,9 @@ import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.controller.VmState;
 import io.stratos.lxc.persistence.SchemaException;
 import io.stratos.lxc.testsupport.MutableClock;
-import java.sql.Connection;
-import java.sql.ResultSet;
+import io.stratos.lxc.testsupport.Sql;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -137,27 +134,12 @@ class AutoscalerCoreTest {
     }
 
     void execute(String... sql) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            for (String s : sql) {
-                statement.execute(s);
-            }
-        }
+        Sql.execute(dataSource, sql);
     }
 
     /** Each row's columns joined by '|'. */
     List<String> rows(String query) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(query)) {
-            while (result.next()) {
-                List<String> values = new ArrayList<>();
-                for (int i = 1; i <= result.getMetaData().getColumnCount(); i++) {
-                    values.add(result.getString(i));
-                }
-                rows.add(String.join("|", values));
-            }
-        }
-        return rows;
+        return Sql.rows(dataSource, query);
     }
 
     @Test

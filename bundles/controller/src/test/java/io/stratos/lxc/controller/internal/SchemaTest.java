@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stratos.lxc.persistence.SchemaException;
+import io.stratos.lxc.testsupport.Sql;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -86,11 +87,7 @@ class SchemaTest {
     }
 
     void execute(String... sql) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            for (String s : sql) {
-                statement.execute(s);
-            }
-        }
+        Sql.execute(dataSource, sql);
     }
 
     int count(String query) throws SQLException {
