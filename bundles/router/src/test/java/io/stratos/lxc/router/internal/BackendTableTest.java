@@ -18,11 +18,13 @@ class BackendTableTest {
     @Test
     void concurrentFirstRequestsOfAnAliasShareOneRouteSoTheirRequestsInFlightAreCountedOnIt() throws Exception {
         AtomicInteger lookups = new AtomicInteger();
-        CountDownLatch slow = new CountDownLatch(1);
+        // The controller answers only once every request has arrived, so the requests surely meet at the look-up
+        // (with a slow controller alone, requests that happened to run one after the other would pass too).
+        CountDownLatch arrived = new CountDownLatch(8);
         BackendTable table = new BackendTable(alias -> {
             lookups.incrementAndGet();
             try {
-                slow.await(2, TimeUnit.SECONDS); // the controller takes its time: the other requests arrive meanwhile
+                assertThat(arrived.await(5, TimeUnit.SECONDS)).as("all 8 requests arrived").isTrue();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -33,12 +35,13 @@ class BackendTableTest {
             Set<Object> routes = ConcurrentHashMap.newKeySet();
             List<Future<?>> all = new java.util.ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                all.add(requests.submit(() -> routes.add(table.route("shop"))));
+                all.add(requests.submit(() -> {
+                    arrived.countDown();
+                    routes.add(table.route("shop"));
+                }));
             }
-            Thread.sleep(200);
-            slow.countDown();
             for (Future<?> f : all) {
-                f.get(5, TimeUnit.SECONDS);
+                f.get(10, TimeUnit.SECONDS);
             }
             assertThat(routes).hasSize(1);
             assertThat(lookups).hasValue(1);

@@ -35,6 +35,9 @@ class RouterServerTest {
     private final FakeController controller = new FakeController();
     private final TrafficMetrics metrics = new TrafficMetrics();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** The backend table's clock: real time, plus what a test skips ahead instead of sleeping. */
+    private final java.util.concurrent.atomic.AtomicLong skippedNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.function.LongSupplier clock = () -> System.nanoTime() + skippedNanos.get();
     private BackendTable table;
     private RouterServer router;
 
@@ -43,7 +46,7 @@ class RouterServerTest {
         for (String name : List.of("a", "b", "c")) {
             backends.add(new TestBackend(name));
         }
-        table = new BackendTable(new ControllerBackendSource(controller::service, BackendResolver.LOCAL), 500, System::nanoTime);
+        table = new BackendTable(new ControllerBackendSource(controller::service, BackendResolver.LOCAL), 500, clock);
         router = new RouterServer(settings(), table, metrics);
         router.start();
     }
@@ -383,7 +386,7 @@ class RouterServerTest {
         assertThat(controller.lookups.get()).isLessThanOrEqualTo(5);
         // a new process is seen after the cache period
         controller.process("shop", ProcessState.RUNNING, backends.get(1).port());
-        Thread.sleep(600);
+        skippedNanos.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(600));
         Map<String, Integer> hits = new HashMap<>();
         for (int i = 0; i < 4; i++) {
             hits.merge(echo(get("/shop/"), "backend"), 1, Integer::sum);
@@ -395,13 +398,13 @@ class RouterServerTest {
     void keepsServingTheLastKnownBackendsWhileTheControllerIsAway() throws Exception {
         subscribe("shop", backends.get(0));
         FakeController[] current = {controller};
-        table = new BackendTable(new ControllerBackendSource(() -> current[0] == null ? null : current[0].service(), BackendResolver.LOCAL), 50, System::nanoTime);
+        table = new BackendTable(new ControllerBackendSource(() -> current[0] == null ? null : current[0].service(), BackendResolver.LOCAL), 50, clock);
         router.stop(0);
         router = new RouterServer(settings(), table, metrics);
         router.start();
         assertThat(get("/shop/").statusCode()).isEqualTo(200);
         current[0] = null;
-        Thread.sleep(100);
+        skippedNanos.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100));
         assertThat(get("/shop/").statusCode()).isEqualTo(200);
         HttpResponse<String> unknown = get("/other/");
         assertThat(unknown.statusCode()).isEqualTo(503);
@@ -436,13 +439,7 @@ class RouterServerTest {
         };
     }
 
-    static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met in 10 s");
-            }
-            Thread.sleep(10);
-        }
+    static void await(BooleanSupplier condition) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(condition::getAsBoolean);
     }
 }
