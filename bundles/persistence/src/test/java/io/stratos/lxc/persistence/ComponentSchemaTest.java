@@ -3,12 +3,11 @@ package io.stratos.lxc.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stratos.lxc.testsupport.Sql;
+import io.stratos.lxc.testsupport.H2Databases;
 
 import java.sql.SQLException;
 import java.util.List;
-import java.util.UUID;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,9 +18,7 @@ class ComponentSchemaTest {
 
     /** An empty database. */
     DataSource emptyDatabase() throws Exception {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:persistence-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        return h2;
+        return H2Databases.empty("persistence");
     }
 
     @BeforeEach

@@ -15,16 +15,15 @@ import io.stratos.lxc.api.controller.VmState;
 import io.stratos.lxc.persistence.SchemaException;
 import io.stratos.lxc.testsupport.MutableClock;
 import io.stratos.lxc.testsupport.Sql;
+import io.stratos.lxc.testsupport.H2Databases;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,9 +50,7 @@ class AutoscalerCoreTest {
 
     /** An empty database: the embedded H2 here, PostgreSQL in {@link AutoscalerCorePostgresTest}. */
     DataSource emptyDatabase() throws Exception {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:autoscaler-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        return h2;
+        return H2Databases.empty("autoscaler");
     }
 
     AutoscalerCore newCore() throws Exception {

@@ -19,6 +19,7 @@ import io.stratos.lxc.api.iaas.VmRef;
 import io.stratos.lxc.api.iaas.VmSpec;
 import io.stratos.lxc.api.security.Caller;
 import io.stratos.lxc.controller.internal.CartridgeResolver.ResolvedCartridge;
+import io.stratos.lxc.testsupport.H2Databases;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,30 +33,9 @@ class AgentIdentityTest {
     static final Resources CAPACITY = new Resources(1000, 1024);
 
     /** An adapter that can (while {@code reaches}) hand a new join token to its VMs, and remembers what it handed. */
-    static final class HandingAdapter implements IaasAdapter {
-        final Map<String, VmSpec> created = new ConcurrentHashMap<>();
+    static final class HandingAdapter extends ControllerFixture.FakeAdapter {
         final Map<String, String> handed = new ConcurrentHashMap<>();
         volatile boolean reaches = true;
-
-        @Override
-        public String id() {
-            return "local";
-        }
-
-        @Override
-        public VmRef createVm(VmSpec spec) {
-            created.put(spec.vmId(), spec);
-            return new VmRef(spec.vmId(), "pid-" + spec.vmId());
-        }
-
-        @Override
-        public void destroyVm(VmRef vm) {
-        }
-
-        @Override
-        public List<VmRef> listVms() {
-            return List.of();
-        }
 
         @Override
         public boolean handOverJoinToken(VmRef vm, String joinToken) {
@@ -77,8 +57,7 @@ class AgentIdentityTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:identity-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        dataSource = H2Databases.empty("identity");
         Schema.migrate(dataSource);
         core = newCore();
         core.createPartition(new PartitionSpec("web", "static-httpd", "local", 1, 2, CAPACITY, Map.of()));

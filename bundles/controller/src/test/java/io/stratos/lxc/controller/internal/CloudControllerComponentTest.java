@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusContributor;
+import io.stratos.lxc.testsupport.H2Databases;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
@@ -20,8 +20,7 @@ class CloudControllerComponentTest {
 
     @Test
     void onADatabaseNewerThanTheControllerItStartsNothingAndItsStatusSaysWhy() throws Exception {
-        JdbcDataSource newer = new JdbcDataSource();
-        newer.setURL("jdbc:h2:mem:newer-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        JdbcDataSource newer = H2Databases.empty("newer");
         try (Connection c = newer.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, script VARCHAR(255) NOT NULL)");
             s.execute("INSERT INTO schema_version (version, script) VALUES (999, 'V999__from_the_future.sql')");

@@ -20,6 +20,7 @@ import io.stratos.lxc.api.iaas.VmRef;
 import io.stratos.lxc.api.iaas.VmSpec;
 import io.stratos.lxc.controller.internal.CartridgeResolver.ResolvedCartridge;
 import io.stratos.lxc.testsupport.MutableClock;
+import io.stratos.lxc.testsupport.H2Databases;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -28,14 +29,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 
 /** What every test of the controller starts from: a controller on an empty database, fake adapter, store and git. */
 abstract class ControllerFixture {
 
 
-    static final class FakeAdapter implements IaasAdapter {
+    static class FakeAdapter implements IaasAdapter {
         final Map<String, VmSpec> created = new ConcurrentHashMap<>();
         final List<String> destroyed = new ArrayList<>();
 
@@ -122,9 +122,7 @@ abstract class ControllerFixture {
 
     /** An empty database; the embedded H2 here, PostgreSQL in {@link ControllerCorePostgresTest}. */
     DataSource emptyDatabase() throws Exception {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:controller-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        return h2;
+        return H2Databases.empty("controller");
     }
 
     @BeforeEach

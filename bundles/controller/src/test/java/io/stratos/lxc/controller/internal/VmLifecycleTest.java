@@ -16,6 +16,7 @@ import io.stratos.lxc.api.iaas.VmRef;
 import io.stratos.lxc.api.iaas.VmSpec;
 import io.stratos.lxc.controller.internal.CartridgeResolver.ResolvedCartridge;
 import io.stratos.lxc.testsupport.MutableClock;
+import io.stratos.lxc.testsupport.H2Databases;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -104,8 +105,7 @@ class VmLifecycleTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:lifecycle-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        JdbcDataSource h2 = H2Databases.empty("lifecycle");
         Schema.migrate(h2);
         core = new ControllerCore(new Repository(h2), clock, () -> settings, Map.<String, IaasAdapter>of("local", adapter)::get,
                 () -> resolver, () -> "http://127.0.0.1:8181/stratos");
