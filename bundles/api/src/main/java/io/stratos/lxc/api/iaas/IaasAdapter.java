@@ -1,6 +1,7 @@
 package io.stratos.lxc.api.iaas;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -30,6 +31,24 @@ public interface IaasAdapter {
      */
     default boolean handOverJoinToken(VmRef vm, String joinToken) {
         return false;
+    }
+
+    /**
+     * Whether this adapter's VMs are processes on the controller's own host that publish on its loopback address (the
+     * local adapter with {@code network = host}, the hollow fleet): only their agents may report a loopback address,
+     * which from anywhere else would point the routers at their own host.
+     */
+    default boolean vmsShareHostLoopback() {
+        return false;
+    }
+
+    /**
+     * The network (CIDR) this adapter gives its VMs their addresses in, when it knows one (the local adapter's bridge
+     * subnet): an agent reporting an address outside it is refused. A partition's template key {@code network} does
+     * the same for any adapter.
+     */
+    default Optional<String> vmNetwork() {
+        return Optional.empty();
     }
 
     /** The most VMs this adapter can ever give at once (the local adapter's slots), or empty when it has no such limit. */
