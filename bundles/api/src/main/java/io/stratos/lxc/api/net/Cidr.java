@@ -1,0 +1,56 @@
+package io.stratos.lxc.api.net;
+
+import java.net.InetAddress;
+import java.util.Arrays;
+
+/**
+ * A range of addresses, {@code 10.214.0.0/24} or {@code fd00::/64}; a single address is its own /32 or /128.
+ *
+ * @param network the range's first address (host bits cleared)
+ */
+public record Cidr(InetAddress network, int prefix) {
+
+    /** @throws IllegalArgumentException naming what is wrong, when the text is not an address or a CIDR range */
+    public static Cidr parse(String text) {
+        String s = text == null ? "" : text.trim();
+        int slash = s.indexOf('/');
+        InetAddress address = IpLiteral.parse(slash < 0 ? s : s.substring(0, slash))
+                .orElseThrow(() -> new IllegalArgumentException("'" + text + "' is not an IP address or CIDR range such as 10.214.0.0/24"));
+        int bits = address.getAddress().length * 8;
+        int prefix = bits;
+        if (slash >= 0) {
+            try {
+                prefix = Integer.parseInt(s.substring(slash + 1));
+            } catch (NumberFormatException e) {
+                prefix = -1;
+            }
+            if (prefix < 0 || prefix > bits) {
+                throw new IllegalArgumentException("'" + text + "': the prefix length must be 0 to " + bits);
+            }
+        }
+        try {
+            return new Cidr(InetAddress.getByAddress(mask(address.getAddress(), prefix)), prefix);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("'" + text + "' is not an IP address", e);
+        }
+    }
+
+    public boolean contains(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        return bytes.length == network.getAddress().length && Arrays.equals(mask(bytes, prefix), network.getAddress());
+    }
+
+    private static byte[] mask(byte[] bytes, int prefix) {
+        byte[] masked = bytes.clone();
+        for (int i = 0; i < masked.length; i++) {
+            int keep = Math.max(0, Math.min(8, prefix - i * 8));
+            masked[i] &= (byte) (0xff << (8 - keep));
+        }
+        return masked;
+    }
+
+    @Override
+    public String toString() {
+        return network.getHostAddress() + "/" + prefix;
+    }
+}

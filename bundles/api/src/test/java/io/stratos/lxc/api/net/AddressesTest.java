@@ -1,0 +1,65 @@
+package io.stratos.lxc.api.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
+
+class AddressesTest {
+
+    private static InetAddress ip(String literal) {
+        return IpLiteral.parse(literal).orElseThrow();
+    }
+
+    @Test
+    void literalsParseAndNamesDoNot() {
+        assertThat(IpLiteral.parse("10.214.0.2")).map(InetAddress::getHostAddress).contains("10.214.0.2");
+        assertThat(IpLiteral.parse("[fd00::1]")).isPresent();
+        assertThat(IpLiteral.parse("localhost")).isEmpty();
+        assertThat(IpLiteral.parse("example.org")).isEmpty();
+        assertThat(IpLiteral.parse("10.0.0.256")).isEmpty();
+        assertThat(IpLiteral.parse("1.2.3")).isEmpty();
+        assertThat(IpLiteral.parse("")).isEmpty();
+        assertThat(IpLiteral.parse(null)).isEmpty();
+        assertThat(IpLiteral.parse("::g")).isEmpty();
+    }
+
+    @Test
+    void theWildcardMulticastAndBroadcastAreNoVmAddress() {
+        assertThat(IpLiteral.notUnicast(ip("0.0.0.0"))).contains("wildcard");
+        assertThat(IpLiteral.notUnicast(ip("::"))).contains("wildcard");
+        assertThat(IpLiteral.notUnicast(ip("224.0.0.1"))).contains("multicast");
+        assertThat(IpLiteral.notUnicast(ip("255.255.255.255"))).contains("broadcast");
+        assertThat(IpLiteral.notUnicast(ip("10.214.0.2"))).isNull();
+        assertThat(IpLiteral.notUnicast(ip("127.0.0.1"))).isNull();
+    }
+
+    @Test
+    void endpointsBracketIpv6() {
+        assertThat(IpLiteral.endpoint("10.0.0.1", 80)).isEqualTo("10.0.0.1:80");
+        assertThat(IpLiteral.endpoint("fd00::1", 80)).isEqualTo("[fd00::1]:80");
+    }
+
+    @Test
+    void aRangeHoldsItsAddressesOnly() {
+        Cidr subnet = Cidr.parse("10.214.0.7/24");
+        assertThat(subnet).hasToString("10.214.0.0/24");
+        assertThat(subnet.contains(ip("10.214.0.200"))).isTrue();
+        assertThat(subnet.contains(ip("10.214.1.1"))).isFalse();
+        assertThat(subnet.contains(ip("fd00::1"))).isFalse();
+        assertThat(Cidr.parse("10.1.2.3").contains(ip("10.1.2.3"))).isTrue();
+        assertThat(Cidr.parse("10.1.2.3").contains(ip("10.1.2.4"))).isFalse();
+        assertThat(Cidr.parse("10.0.0.0/9").contains(ip("10.127.255.255"))).isTrue();
+        assertThat(Cidr.parse("10.0.0.0/9").contains(ip("10.128.0.0"))).isFalse();
+        assertThat(Cidr.parse("fd00::/64").contains(ip("fd00::abcd"))).isTrue();
+        assertThat(Cidr.parse("0.0.0.0/0").contains(ip("192.0.2.1"))).isTrue();
+    }
+
+    @Test
+    void aBadRangeSaysWhatIsWrong() {
+        assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).hasMessageContaining("0 to 32");
+        assertThatThrownBy(() -> Cidr.parse("net/8")).hasMessageContaining("not an IP address");
+        assertThatThrownBy(() -> Cidr.parse("10.0.0.0/x")).hasMessageContaining("prefix");
+    }
+}
