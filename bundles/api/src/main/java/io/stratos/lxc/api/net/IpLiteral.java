@@ -19,12 +19,12 @@ public final class IpLiteral {
     private IpLiteral() {
     }
 
-    /** The address this literal names, or empty when it is not an IPv4 or IPv6 literal (a host name, garbage). */
+    /** The address this literal names, or empty when it is not exactly an IPv4 or IPv6 literal (a host name, spaces, garbage). */
     public static Optional<InetAddress> parse(String text) {
         if (text == null) {
             return Optional.empty();
         }
-        String s = text.trim();
+        String s = text;
         if (s.startsWith("[") && s.endsWith("]")) {
             s = s.substring(1, s.length() - 1);
         }

@@ -12,6 +12,7 @@ import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.controller.VmState;
 import io.stratos.lxc.api.iaas.IaasAdapter;
 import io.stratos.lxc.api.iaas.VmRef;
+import io.stratos.lxc.controller.internal.Model.PartitionEntry;
 import io.stratos.lxc.controller.internal.Model.ProcessEntry;
 import io.stratos.lxc.controller.internal.Model.SubscriptionEntry;
 import io.stratos.lxc.controller.internal.Model.VmEntry;
@@ -91,9 +92,16 @@ final class AgentChannel {
                             + vm.capacity.memoryMiB() + " MiB; its agent claims " + claimed.cpuMillis() + "m and " + claimed.memoryMiB() + " MiB",
                     "an agent claims at most its VM's capacity (STRATOS_AGENT_CPU_MILLIS, STRATOS_AGENT_MEMORY_MIB), or leaves capacity out");
         }
+        PartitionEntry partition = state.partitions.get(vm.partition);
+        String address = VmAddresses.check("address", registration.address(), adapters.apply(vm.adapter),
+                partition == null ? Map.of() : partition.template);
         if (!bySecret) {
             vm.agentSecret = Ids.randomHex(16);
         }
+        if (vm.address != null && !vm.address.equals(address)) {
+            LOG.info("VM {} registered with address {} (was {})", vm.id, address, vm.address);
+        }
+        vm.address = address;
         if (vm.state != VmState.DRAINING && vm.state != VmState.TERMINATING) {
             // a restarted agent of a draining VM does not make it take new processes
             vm.state = VmState.READY;
@@ -116,7 +124,8 @@ final class AgentChannel {
 
     AgentCredentials credentials(VmEntry vm) {
         ControllerSettings s = settings.get();
-        return new AgentCredentials(vm.id, vm.agentSecret, Math.max(1, s.agentGracePeriodSeconds() / 6), s.desiredStateLongPollSeconds());
+        return new AgentCredentials(vm.id, vm.agentSecret, Math.max(1, s.agentGracePeriodSeconds() / 6), s.desiredStateLongPollSeconds(),
+                s.allowedSources());
     }
 
     /** A new join token for the VM; its agent's old secret ends. */
@@ -183,12 +192,35 @@ final class AgentChannel {
         if (report.agentVersion() != null) {
             vm.agentVersion = report.agentVersion();
         }
+        if (report.address() != null && !report.address().equals(vm.address)) {
+            PartitionEntry partition = state.partitions.get(vm.partition);
+            String address = VmAddresses.check("address", report.address(), adapters.apply(vm.adapter),
+                    partition == null ? Map.of() : partition.template);
+            LOG.info("VM {} now reports address {} (was {})", vm.id, address, vm.address);
+            vm.address = address;
+            unit.write(tx -> tx.updateVm(vm));
+        }
         if (vm.state == VmState.LOST) {
             // It came back: its old processes were re-placed, so it starts empty.
             vm.state = VmState.READY;
             vm.detail = "";
             unit.write(tx -> tx.updateVm(vm));
             unit.bump(vm);
+        }
+        String problem = report.problem() == null || report.problem().isBlank() ? null : Inputs.printable(report.problem(), 300);
+        if (problem != null && vm.state == VmState.READY) {
+            LOG.warn("VM {} degraded: its agent reports: {}", vm.id, problem);
+            vm.state = VmState.DEGRADED;
+            vm.detail = problem;
+            unit.write(tx -> tx.updateVm(vm));
+        } else if (problem != null && vm.state == VmState.DEGRADED) {
+            vm.detail = problem;
+        } else if (problem == null && vm.state == VmState.DEGRADED) {
+            LOG.info("VM {} ready again: its agent reports no problem", vm.id);
+            vm.state = VmState.READY;
+            vm.detail = "";
+            unit.write(tx -> tx.updateVm(vm));
+            scheduler.placePending();
         }
         Map<String, ProcessEntry> on = state.processesByVm.get(vm.id);
         if (on == null) {

@@ -275,7 +275,7 @@ final class ControllerCore implements CloudController, AgentRegistry {
                     List<CartridgeProcess> list = new ArrayList<>(own == null ? 0 : own.size());
                     if (own != null) {
                         for (ProcessEntry p : own.values()) {
-                            list.add(Views.toProcess(p, s));
+                            list.add(Views.toProcess(p, s, state));
                         }
                     }
                     copied += list.size() + 1;

@@ -1,27 +1,37 @@
 package io.stratos.lxc.controller.internal;
 
 import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.api.net.Cidr;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** The controller's settings from PID {@code io.stratos.lxc.controller}, read without ever throwing. */
 record ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollSeconds, String routerDomain,
                           int routerPort, int reconcileIntervalMillis, String controllerUrl, int drainTimeoutSeconds,
                           int rolloutHealthTimeoutSeconds, long maxArtifactBytes, int artifactVersionsKept,
-                          int lostVmDestroySeconds, int unknownVmGraceSeconds) {
+                          int lostVmDestroySeconds, int unknownVmGraceSeconds, List<String> allowedSources) {
 
     /** The settings before {@code drainTimeoutSeconds} and the rollout settings existed, with their defaults. */
     ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollSeconds, String routerDomain, int routerPort,
                        int reconcileIntervalMillis, String controllerUrl) {
         this(agentGracePeriodSeconds, desiredStateLongPollSeconds, routerDomain, routerPort, reconcileIntervalMillis,
                 controllerUrl, DEFAULT_DRAIN_TIMEOUT_SECONDS, DEFAULT_ROLLOUT_HEALTH_TIMEOUT_SECONDS, DEFAULT_MAX_ARTIFACT_BYTES,
-                DEFAULT_ARTIFACT_VERSIONS_KEPT, DEFAULT_LOST_VM_DESTROY_SECONDS, DEFAULT_UNKNOWN_VM_GRACE_SECONDS);
+                DEFAULT_ARTIFACT_VERSIONS_KEPT, DEFAULT_LOST_VM_DESTROY_SECONDS, DEFAULT_UNKNOWN_VM_GRACE_SECONDS, List.of());
     }
 
     /** With lostVmDestroySeconds and unknownVmGraceSeconds given, the rest the defaults (for tests). */
     ControllerSettings withVmCleanup(int lostVmDestroySeconds, int unknownVmGraceSeconds) {
         return new ControllerSettings(agentGracePeriodSeconds, desiredStateLongPollSeconds, routerDomain, routerPort,
                 reconcileIntervalMillis, controllerUrl, drainTimeoutSeconds, rolloutHealthTimeoutSeconds, maxArtifactBytes,
-                artifactVersionsKept, lostVmDestroySeconds, unknownVmGraceSeconds);
+                artifactVersionsKept, lostVmDestroySeconds, unknownVmGraceSeconds, allowedSources);
+    }
+
+    /** With these allowed sources, the rest as they are (for tests). */
+    ControllerSettings withAllowedSources(List<String> sources) {
+        return new ControllerSettings(agentGracePeriodSeconds, desiredStateLongPollSeconds, routerDomain, routerPort,
+                reconcileIntervalMillis, controllerUrl, drainTimeoutSeconds, rolloutHealthTimeoutSeconds, maxArtifactBytes,
+                artifactVersionsKept, lostVmDestroySeconds, unknownVmGraceSeconds, List.copyOf(sources));
     }
 
     static final int DEFAULT_DRAIN_TIMEOUT_SECONDS = 30;
@@ -63,6 +73,27 @@ record ControllerSettings(int agentGracePeriodSeconds, int desiredStateLongPollS
         int lostDestroy = values.integer("lostVmDestroySeconds", DEFAULT_LOST_VM_DESTROY_SECONDS, 0, 7 * 24 * 3600);
         int unknownGrace = values.integer("unknownVmGraceSeconds", DEFAULT_UNKNOWN_VM_GRACE_SECONDS, 0, 7 * 24 * 3600);
         return new ControllerSettings(grace, longPoll, domain, routerPort, interval, url, drain, rollout, maxArtifact, kept,
-                lostDestroy, unknownGrace);
+                lostDestroy, unknownGrace, allowedSources(values));
+    }
+
+    /**
+     * {@code allowedSources}: addresses or CIDR ranges, besides the controller's own, whose connections the agents'
+     * published ports accept: the routers that run apart from the controller. Sent to every agent as it registers.
+     */
+    private static List<String> allowedSources(ConfigValues values) {
+        String text = values.string("allowedSources", "");
+        List<String> sources = new ArrayList<>();
+        for (String item : text.split("[,\\s]+")) {
+            if (item.isEmpty()) {
+                continue;
+            }
+            try {
+                sources.add(Cidr.parse(item).toString());
+            } catch (IllegalArgumentException e) {
+                return values.problem("allowedSources", text, "a comma-separated list of IP addresses or CIDR ranges, e.g. 10.0.1.5, 10.0.2.0/24",
+                        List.of());
+            }
+        }
+        return List.copyOf(sources);
     }
 }

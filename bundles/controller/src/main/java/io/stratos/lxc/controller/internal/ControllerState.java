@@ -137,16 +137,27 @@ final class ControllerState {
         return vm != null && vm.state == VmState.READY;
     }
 
+    /** A VM that counts towards its partition's target: requested, booting, ready, or degraded (it reports in). */
+    static boolean isLive(VmEntry vm) {
+        return vm.state == VmState.REQUESTED || vm.state == VmState.BOOTING || vm.state == VmState.READY
+                || vm.state == VmState.DEGRADED;
+    }
+
+    /** A VM whose agent reports in and runs what it has: its processes are not forgotten when they stop. */
+    static boolean isServing(VmEntry vm) {
+        return vm.state == VmState.READY || vm.state == VmState.DRAINING || vm.state == VmState.DEGRADED;
+    }
+
     static int targetVms(PartitionEntry partition) {
         return Math.max(partition.minVms, Math.min(partition.maxVms, partition.desiredVms));
     }
 
-    /** The VMs of a partition that count towards its target: requested, booting or ready. */
+    /** The VMs of a partition that count towards its target. */
     int liveVmCount(PartitionEntry partition) {
         int live = 0;
         for (VmEntry vm : vms.values()) {
             if (vm.partition.equals(partition.name)
-                    && (vm.state == VmState.REQUESTED || vm.state == VmState.BOOTING || vm.state == VmState.READY)) {
+                    && isLive(vm)) {
                 live++;
             }
         }

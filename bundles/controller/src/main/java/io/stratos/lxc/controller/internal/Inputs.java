@@ -112,14 +112,19 @@ final class Inputs {
 
     /** For messages: at most 64 characters, control characters escaped. */
     static String printable(String value) {
+        return printable(value, 64);
+    }
+
+    /** For messages: at most {@code max} characters, control characters escaped. */
+    static String printable(String value, int max) {
         if (value == null) {
             return "null";
         }
         StringBuilder out = new StringBuilder();
-        for (int i = 0; i < value.length() && i < 64; i++) {
+        for (int i = 0; i < value.length() && i < max; i++) {
             char c = value.charAt(i);
             out.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
         }
-        return value.length() > 64 ? out + "..." : out.toString();
+        return value.length() > max ? out + "..." : out.toString();
     }
 }

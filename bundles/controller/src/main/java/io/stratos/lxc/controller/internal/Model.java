@@ -51,6 +51,7 @@ final class Model {
         Resources capacity;             // persisted
         volatile String agentSecret;    // persisted; volatile: read without the controller's lock to authenticate
         List<String> runtimes = List.of(); // persisted
+        String address;                  // persisted: where its processes are published, from its agent; null before
         Resources allocated = Resources.ZERO;
         long lastHeartbeatMillis;
         long revision = 1;

@@ -170,7 +170,7 @@ final class ProcessScheduler {
 
     void stop(ProcessEntry p, String reason) {
         VmEntry host = p.vmId == null ? null : state.vmsById.get(p.vmId);
-        if (host == null || (host.state != VmState.READY && host.state != VmState.DRAINING)) {
+        if (host == null || !ControllerState.isServing(host)) {
             // Nothing runs it (or its VM is gone): forget it at once.
             release(p);
             state.removeProcess(p);

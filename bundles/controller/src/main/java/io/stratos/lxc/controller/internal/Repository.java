@@ -74,13 +74,14 @@ final class Repository {
                 }
             }
             List<VmEntry> vms = new ArrayList<>();
-            try (ResultSet r = s.executeQuery("SELECT id, partition, adapter, adapter_ref, state, cpu_millis, memory_mib, join_token, agent_secret, runtimes FROM vms")) {
+            try (ResultSet r = s.executeQuery("SELECT id, partition, adapter, adapter_ref, state, cpu_millis, memory_mib, join_token, agent_secret, runtimes, address FROM vms")) {
                 while (r.next()) {
                     VmEntry vm = new VmEntry(r.getString(1), r.getString(2), r.getString(3), r.getString(8),
                             VmState.valueOf(r.getString(5)), new Resources(r.getInt(6), r.getInt(7)));
                     vm.adapterRef = r.getString(4);
                     vm.agentSecret = r.getString(9);
                     vm.runtimes = list(r.getString(10));
+                    vm.address = r.getString(11);
                     vms.add(vm);
                 }
             }
@@ -157,15 +158,15 @@ final class Repository {
         }
 
         void insertVm(VmEntry vm) throws SQLException {
-            update("INSERT INTO vms (id, partition, adapter, adapter_ref, state, cpu_millis, memory_mib, join_token, agent_secret, runtimes) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            update("INSERT INTO vms (id, partition, adapter, adapter_ref, state, cpu_millis, memory_mib, join_token, agent_secret, runtimes, address) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     vm.id, vm.partition, vm.adapter, vm.adapterRef, vm.state.name(), vm.capacity.cpuMillis(), vm.capacity.memoryMiB(),
-                    vm.joinToken, vm.agentSecret, String.join(",", vm.runtimes));
+                    vm.joinToken, vm.agentSecret, String.join(",", vm.runtimes), vm.address);
         }
 
         void updateVm(VmEntry vm) throws SQLException {
-            update("UPDATE vms SET adapter_ref = ?, state = ?, cpu_millis = ?, memory_mib = ?, agent_secret = ?, runtimes = ?, join_token = ? WHERE id = ?",
+            update("UPDATE vms SET adapter_ref = ?, state = ?, cpu_millis = ?, memory_mib = ?, agent_secret = ?, runtimes = ?, join_token = ?, address = ? WHERE id = ?",
                     vm.adapterRef, vm.state.name(), vm.capacity.cpuMillis(), vm.capacity.memoryMiB(), vm.agentSecret,
-                    String.join(",", vm.runtimes), vm.joinToken, vm.id);
+                    String.join(",", vm.runtimes), vm.joinToken, vm.address, vm.id);
         }
 
         void deleteVm(String id) throws SQLException {

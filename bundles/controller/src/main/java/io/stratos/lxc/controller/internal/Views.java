@@ -8,6 +8,7 @@ import io.stratos.lxc.api.controller.PartitionVm;
 import io.stratos.lxc.api.controller.ProcessState;
 import io.stratos.lxc.api.controller.Subscription;
 import io.stratos.lxc.api.iaas.IaasAdapter;
+import io.stratos.lxc.api.net.IpLiteral;
 import io.stratos.lxc.controller.internal.Model.ArtifactEntry;
 import io.stratos.lxc.controller.internal.Model.PartitionEntry;
 import io.stratos.lxc.controller.internal.Model.ProcessEntry;
@@ -73,7 +74,7 @@ final class Views {
         int count = on == null ? 0 : on.size();
         String heartbeat = vm.agentSecret == null ? null : Instant.ofEpochMilli(vm.lastHeartbeatMillis).toString();
         return new PartitionVm(vm.id, vm.partition, vm.adapter, vm.adapterRef, vm.state, vm.capacity, vm.allocated, count,
-                vm.runtimes, vm.agentSecret == null ? null : vm.id, heartbeat, vm.detail, vm.agentVersion, vm.cachedImages);
+                vm.runtimes, vm.agentSecret == null ? null : vm.id, heartbeat, vm.detail, vm.agentVersion, vm.cachedImages, vm.address);
     }
 
     Subscription toSubscription(SubscriptionEntry s) {
@@ -91,12 +92,14 @@ final class Views {
     }
 
     CartridgeProcess toProcess(ProcessEntry p) {
-        return toProcess(p, state.subscriptionsByAlias.get(p.alias));
+        return toProcess(p, state.subscriptionsByAlias.get(p.alias), state);
     }
 
-    static CartridgeProcess toProcess(ProcessEntry p, SubscriptionEntry s) {
+    static CartridgeProcess toProcess(ProcessEntry p, SubscriptionEntry s, ControllerState state) {
+        VmEntry vm = p.vmId == null ? null : state.vmsById.get(p.vmId);
+        String endpoint = vm == null || vm.address == null || p.hostPort <= 0 ? null : IpLiteral.endpoint(vm.address, p.hostPort);
         return new CartridgeProcess(p.id, p.alias, s.cartridge, s.version, p.vmId, p.runtime, p.state, p.hostPort,
-                p.reason, s.request, p.metrics, p.artifact);
+                p.reason, s.request, p.metrics, p.artifact, endpoint);
     }
 
     ArtifactStatus artifactStatus(SubscriptionEntry s) {

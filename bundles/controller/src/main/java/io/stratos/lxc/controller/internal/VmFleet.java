@@ -111,6 +111,7 @@ final class VmFleet {
         }
         Map<String, String> template = Inputs.template(spec.template());
         PartitionChecks.withinAdapterLimit(iaas, min);
+        VmAddresses.checkTemplate(template);
         PartitionChecks.cartridgeExists(resolver.get(), cartridge);
         PartitionEntry entry = new PartitionEntry(name, cartridge, adapter, min, max, capacity, template);
         entry.desiredVms = min;
@@ -160,7 +161,7 @@ final class VmFleet {
     /** Requests VMs up to the target, or drains the least useful ones down to it. */
     void balanceVms(PartitionEntry partition) {
         List<VmEntry> live = state.vms.values().stream().filter(vm -> vm.partition.equals(partition.name))
-                .filter(vm -> vm.state == VmState.REQUESTED || vm.state == VmState.BOOTING || vm.state == VmState.READY)
+                .filter(ControllerState::isLive)
                 .toList();
         int target = ControllerState.targetVms(partition);
         for (int i = live.size(); i < target; i++) {
@@ -170,7 +171,7 @@ final class VmFleet {
         if (surplus <= 0) {
             return;
         }
-        // Unused VMs first (not booted yet, then empty), then the least allocated.
+        // Unused VMs first (not booted yet or degraded, then empty), then the least allocated.
         List<VmEntry> order = new ArrayList<>(live);
         order.sort(Comparator.comparingInt((VmEntry vm) -> vm.state == VmState.READY ? 1 : 0)
                 .thenComparingInt(vm -> vm.allocated.cpuMillis() + vm.allocated.memoryMiB()));
@@ -214,11 +215,11 @@ final class VmFleet {
         }
     }
 
-    /** Marks LOST the ready or draining VMs whose agent has been silent longer than the grace period. */
+    /** Marks LOST the ready, degraded or draining VMs whose agent has been silent longer than the grace period. */
     void markSilentLost(long now) {
         long grace = TimeUnit.SECONDS.toMillis(settings.get().agentGracePeriodSeconds());
         for (VmEntry vm : state.vms.values()) {
-            if ((vm.state == VmState.READY || vm.state == VmState.DRAINING) && now - vm.lastHeartbeatMillis > grace) {
+            if (ControllerState.isServing(vm) && now - vm.lastHeartbeatMillis > grace) {
                 markLost(vm, "agent silent for more than " + settings.get().agentGracePeriodSeconds() + " s");
             }
         }

@@ -119,7 +119,7 @@ class AgentChannelTest extends ControllerFixture {
         core.reconcile();
         VmSpec spec = adapter.created.values().iterator().next();
         AgentCredentials agent = core.register(new AgentRegistration(spec.joinToken(), spec.vmId(), "web", new Resources(1000, 1024),
-                List.of("lxc"), List.of(), "test"));
+                List.of("lxc"), List.of(), "test", null, "10.214.0.2"));
 
         assertThat(core.authenticates(agent.agentId(), agent.secret())).isTrue();
         assertThat(core.authenticates(agent.agentId(), "0".repeat(32))).isFalse();

@@ -75,11 +75,11 @@ class AgentIdentityTest {
     }
 
     private static AgentRegistration withToken(String token, String vmId, Resources capacity) {
-        return new AgentRegistration(token, vmId, "web", capacity, List.of("lxc"), List.of(), "test");
+        return new AgentRegistration(token, vmId, "web", capacity, List.of("lxc"), List.of(), "test", null, "10.214.0.2");
     }
 
     private static AgentRegistration withSecret(String token, String vmId, String secret) {
-        return new AgentRegistration(token, vmId, "web", CAPACITY, List.of("lxc"), List.of(), "test", secret);
+        return new AgentRegistration(token, vmId, "web", CAPACITY, List.of("lxc"), List.of(), "test", secret, "10.214.0.2");
     }
 
     private static void assertRefused(Runnable registration) {

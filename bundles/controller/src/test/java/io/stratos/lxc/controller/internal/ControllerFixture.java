@@ -38,6 +38,18 @@ abstract class ControllerFixture {
     static class FakeAdapter implements IaasAdapter {
         final Map<String, VmSpec> created = new ConcurrentHashMap<>();
         final List<String> destroyed = new ArrayList<>();
+        volatile boolean sharesLoopback;
+        volatile java.util.Optional<String> network = java.util.Optional.empty();
+
+        @Override
+        public boolean vmsShareHostLoopback() {
+            return sharesLoopback;
+        }
+
+        @Override
+        public java.util.Optional<String> vmNetwork() {
+            return network;
+        }
 
         @Override
         public String id() {
@@ -119,6 +131,7 @@ abstract class ControllerFixture {
     };
     DataSource dataSource;
     ControllerCore core;
+    volatile ControllerSettings settings = new ControllerSettings(30, 2, "stratos.local", 8280, 1000, "");
 
     /** An empty database; the embedded H2 here, PostgreSQL in {@link ControllerCorePostgresTest}. */
     DataSource emptyDatabase() throws Exception {
@@ -134,8 +147,7 @@ abstract class ControllerFixture {
 
     ControllerCore newCore() {
         ControllerCore c = new ControllerCore(new Repository(dataSource), clock,
-                () -> new ControllerSettings(30, 2, "stratos.local", 8280, 1000, ""), adapters::get, () -> resolver,
-                () -> "http://127.0.0.1:8181/stratos");
+                () -> settings, adapters::get, () -> resolver, () -> "http://127.0.0.1:8181/stratos");
         c.artifacts(() -> artifacts, () -> git);
         c.load();
         return c;
@@ -153,9 +165,10 @@ abstract class ControllerFixture {
         }
         core.reconcile();
         List<AgentCredentials> agents = new ArrayList<>();
+        int n = 2;
         for (VmSpec spec : adapter.created.values()) {
             agents.add(core.register(new AgentRegistration(spec.joinToken(), spec.vmId(), "web", new Resources(1000, 1024),
-                    List.of("lxc", "docker"), List.of(), "test")));
+                    List.of("lxc", "docker"), List.of(), "test", null, "10.214.0." + n++)));
         }
         return agents;
     }

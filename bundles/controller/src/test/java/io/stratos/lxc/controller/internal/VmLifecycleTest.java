@@ -126,7 +126,7 @@ class VmLifecycleTest {
     private AgentCredentials register(String vmId) {
         VmSpec spec = adapter.created.get(vmId);
         return core.register(new AgentRegistration(spec.joinToken(), vmId, "web", new Resources(1000, 1024), List.of("lxc"),
-                List.of(), "test"));
+                List.of(), "test", null, "10.214.0.2"));
     }
 
     private PartitionVm vm(String id) {
@@ -220,7 +220,7 @@ class VmLifecycleTest {
         String vmId = core.vms().get(0).id();
         // a fast agent (a cloud's cloud-init) registers before the adapter's call returns
         core.register(new AgentRegistration(adapter.asked.get(vmId).joinToken(), vmId, "web", new Resources(1000, 1024),
-                List.of("lxc"), List.of(), "test"));
+                List.of("lxc"), List.of(), "test", null, "10.214.0.2"));
         adapter.mayFinish.countDown();
         pass.join(10_000);
 
@@ -348,7 +348,7 @@ class VmLifecycleTest {
         String lost = lost(false);
         // it comes back as an agent does after a restart: with the secret it kept (its join token is used up)
         AgentCredentials agent = core.register(new AgentRegistration(null, lost, "web",
-                new Resources(1000, 1024), List.of("lxc"), List.of(), "test", lostAgent.secret()));
+                new Resources(1000, 1024), List.of("lxc"), List.of(), "test", lostAgent.secret(), "10.214.0.2"));
 
         for (int i = 0; i < 30; i++) {
             clock.millis += 20_000;

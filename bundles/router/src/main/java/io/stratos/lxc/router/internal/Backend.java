@@ -20,6 +20,27 @@ final class Backend {
     /** The process is leaving (draining before its stop): no new request may begin on it. */
     private volatile boolean retired;
 
+    /** The backend at {@code host:port} or {@code [v6]:port}, or null when the endpoint is missing or not of that form. */
+    static Backend at(String processId, String endpoint) {
+        if (endpoint == null) {
+            return null;
+        }
+        int colon = endpoint.lastIndexOf(':');
+        if (colon <= 0 || colon == endpoint.length() - 1) {
+            return null;
+        }
+        String host = endpoint.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            int port = Integer.parseInt(endpoint.substring(colon + 1));
+            return port > 0 && port < 65536 && !host.isEmpty() ? new Backend(processId, host, port) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     Backend(String processId, String host, int port) {
         this.processId = processId;
         this.host = host;

@@ -8,15 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Backends from the {@link CloudController}: the subscription's RUNNING processes with a host port. */
+/**
+ * Backends from the {@link CloudController}: the subscription's RUNNING processes at their endpoints, their VM's
+ * address and host port, never a host of the router's own choosing.
+ */
 final class ControllerBackendSource implements BackendSource {
 
     private final Supplier<CloudController> controller;
-    private final BackendResolver resolver;
 
-    ControllerBackendSource(Supplier<CloudController> controller, BackendResolver resolver) {
+    ControllerBackendSource(Supplier<CloudController> controller) {
         this.controller = controller;
-        this.resolver = resolver;
     }
 
     @Override
@@ -38,12 +39,9 @@ final class ControllerBackendSource implements BackendSource {
         }
         List<Backend> backends = new ArrayList<>();
         for (CartridgeProcess process : processes) {
-            if (process.state() != ProcessState.RUNNING || process.hostPort() <= 0) {
-                continue;
-            }
-            String host = resolver.host(process);
-            if (host != null) {
-                backends.add(new Backend(process.id(), host, process.hostPort()));
+            Backend backend = process.state() == ProcessState.RUNNING ? Backend.at(process.id(), process.endpoint()) : null;
+            if (backend != null) {
+                backends.add(backend);
             }
         }
         return backends;

@@ -52,7 +52,6 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
     private volatile boolean controllerSeen;
 
     private final TrafficMetrics metrics = new TrafficMetrics();
-    private final BackendResolver resolver = BackendResolver.LOCAL;
     private ScheduledExecutorService retries;
     private ScheduledFuture<?> bindRetry;
     private volatile RouterSettings settings;
@@ -107,7 +106,7 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
         }
         stopServer();
         RouterSettings current = settings;
-        table = new BackendTable(new ControllerBackendSource(() -> controller, resolver), current.backendCacheMillis(),
+        table = new BackendTable(new ControllerBackendSource(() -> controller), current.backendCacheMillis(),
                 System::nanoTime);
         if (!tryStart()) {
             bindRetry = retries.scheduleWithFixedDelay(this::retryStart, BIND_RETRY_SECONDS, BIND_RETRY_SECONDS, TimeUnit.SECONDS);

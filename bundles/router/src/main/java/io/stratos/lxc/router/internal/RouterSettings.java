@@ -42,7 +42,7 @@ record RouterSettings(int port, String bindAddress, String domain, int connectTi
         if (!DNS_NAME.matcher(domain).matches() || domain.length() > 253) {
             domain = values.problem("domain", domain, "a DNS domain such as stratos.local", "stratos.local");
         }
-        int connect = values.integer("connectTimeoutMillis", 2000, 1, 600_000);
+        int connect = values.integer("connectTimeoutMillis", 1000, 1, 600_000);
         int request = values.integer("requestTimeoutSeconds", 60, 1, 86_400);
         int workers = values.integer("workerThreads", 64, 2, 4096);
         int cache = values.integer("backendCacheMillis", 500, 0, 60_000);

@@ -43,10 +43,15 @@ final class FakeController {
     }
 
     FakeController process(String alias, ProcessState state, int hostPort) {
+        return process(alias, state, "127.0.0.1", hostPort);
+    }
+
+    /** A process of the alias published at {@code address:hostPort} (its VM's address); a null address: none known yet. */
+    FakeController process(String alias, ProcessState state, String address, int hostPort) {
         subscribed(alias);
         List<CartridgeProcess> list = new ArrayList<>(processes.get(alias));
         list.add(new CartridgeProcess("p" + ids.incrementAndGet(), alias, "static-httpd", "1.0", "vm-1", "lxc", state,
-                hostPort, "", Resources.ZERO, ProcessMetrics.NONE));
+                hostPort, "", Resources.ZERO, ProcessMetrics.NONE, 0, address == null ? null : address + ":" + hostPort));
         processes.put(alias, list);
         return this;
     }
@@ -56,7 +61,7 @@ final class FakeController {
         List<CartridgeProcess> list = new ArrayList<>();
         for (CartridgeProcess p : processes.get(alias)) {
             list.add(!p.id().equals(processId) ? p : new CartridgeProcess(p.id(), p.alias(), p.cartridge(), p.version(), p.vmId(),
-                    p.runtime(), ProcessState.STOPPING, p.hostPort(), "scaled down", p.request(), p.metrics()));
+                    p.runtime(), ProcessState.STOPPING, p.hostPort(), "scaled down", p.request(), p.metrics(), p.artifact(), p.endpoint()));
         }
         processes.put(alias, list);
         return this;

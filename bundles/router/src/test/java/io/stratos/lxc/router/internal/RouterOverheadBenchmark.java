@@ -39,7 +39,7 @@ public final class RouterOverheadBenchmark {
         backend.start();
         FakeController controller = new FakeController().process("bench", ProcessState.RUNNING, backend.getAddress().getPort());
         RouterServer router = new RouterServer(new RouterSettings(0, "127.0.0.1", "stratos.local", 1000, 30, 64, 500, 5000),
-                new BackendTable(new ControllerBackendSource(controller::service, BackendResolver.LOCAL), 500, System::nanoTime),
+                new BackendTable(new ControllerBackendSource(controller::service), 500, System::nanoTime),
                 new TrafficMetrics());
         router.start();
         String direct = "http://127.0.0.1:" + backend.getAddress().getPort() + "/hello";

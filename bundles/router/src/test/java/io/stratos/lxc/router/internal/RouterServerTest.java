@@ -46,7 +46,7 @@ class RouterServerTest {
         for (String name : List.of("a", "b", "c")) {
             backends.add(new TestBackend(name));
         }
-        table = new BackendTable(new ControllerBackendSource(controller::service, BackendResolver.LOCAL), 500, clock);
+        table = new BackendTable(new ControllerBackendSource(controller::service), 500, clock);
         router = new RouterServer(settings(), table, metrics);
         router.start();
     }
@@ -90,6 +90,24 @@ class RouterServerTest {
         assertThat(response.echo("path")).isEqualTo("/cart/items");
         assertThat(response.echo("query")).isEqualTo("page=2&q=a%20b");
         assertThat(RawHttp.send(router.port(), "GET", "/", "Host: SHOP.Stratos.Local").echo("path")).isEqualTo("/");
+    }
+
+    @Test
+    void eachProcessIsReachedAtItsEndpointAndOneWithoutAnEndpointGetsNoRequests() throws Exception {
+        // two "VMs": processes published on 127.0.0.2 and 127.0.0.3 only, not on the router's own 127.0.0.1
+        try (TestBackend second = new TestBackend("vm2", "127.0.0.2"); TestBackend third = new TestBackend("vm3", "127.0.0.3")) {
+            controller.process("spread", ProcessState.RUNNING, "127.0.0.2", second.port());
+            controller.process("spread", ProcessState.RUNNING, "127.0.0.3", third.port());
+            controller.process("spread", ProcessState.RUNNING, null, backends.get(0).port());
+            java.util.Set<String> served = new java.util.HashSet<>();
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> response = get("/spread/");
+                assertThat(response.statusCode()).isEqualTo(200);
+                served.add(echo(response, "backend"));
+            }
+            assertThat(served).containsExactlyInAnyOrder("vm2", "vm3");
+            assertThat(backends.get(0).served.get()).isZero();
+        }
     }
 
     @Test
@@ -398,7 +416,7 @@ class RouterServerTest {
     void keepsServingTheLastKnownBackendsWhileTheControllerIsAway() throws Exception {
         subscribe("shop", backends.get(0));
         FakeController[] current = {controller};
-        table = new BackendTable(new ControllerBackendSource(() -> current[0] == null ? null : current[0].service(), BackendResolver.LOCAL), 50, clock);
+        table = new BackendTable(new ControllerBackendSource(() -> current[0] == null ? null : current[0].service()), 50, clock);
         router.stop(0);
         router = new RouterServer(settings(), table, metrics);
         router.start();

@@ -30,8 +30,13 @@ final class TestBackend implements AutoCloseable {
     final AtomicInteger waiting = new AtomicInteger();
 
     TestBackend(String name) throws IOException {
+        this(name, "127.0.0.1");
+    }
+
+    /** A backend listening on {@code address} only, as a process published on its VM's address. */
+    TestBackend(String name, String address) throws IOException {
         this.name = name;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+        server = HttpServer.create(new InetSocketAddress(address, 0), 100);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "backend-" + name);
