@@ -55,6 +55,12 @@ public class LocalIaasAdapter implements IaasAdapter, StatusContributor {
         return "local";
     }
 
+    /** Its VMs are agents on this host publishing on 127.0.0.1. */
+    @Override
+    public boolean vmsShareHostLoopback() {
+        return true;
+    }
+
     @Override
     public VmRef createVm(VmSpec spec) {
         if (!configProblems.isEmpty()) {
