@@ -54,7 +54,7 @@ export function bar(used, total, unit, title) {
 }
 
 export const PROCESS_STATES = ['PENDING', 'FETCHING', 'STARTING', 'RUNNING', 'STOPPING', 'STOPPED', 'FAILED'];
-export const VM_STATES = ['REQUESTED', 'BOOTING', 'READY', 'LOST', 'DRAINING', 'TERMINATING'];
+export const VM_STATES = ['REQUESTED', 'BOOTING', 'READY', 'DEGRADED', 'LOST', 'DRAINING', 'TERMINATING'];
 
 /** Buttons waiting for their confirming click, by key: a table re-rendered in between keeps them waiting. */
 const armed = new Map();

@@ -27,12 +27,13 @@ export function create(root) {
       }
       const withVersion = vms.value.some(vm => 'agentVersion' in vm);
       const withCache = vms.value.some(vm => 'cachedImages' in vm);
-      fill(head, ['VM', 'Partition', 'Adapter', 'State', 'Agent', withVersion ? 'Agent version' : null, 'Last heartbeat',
+      fill(head, ['VM', 'Address', 'Partition', 'Adapter', 'State', 'Agent', withVersion ? 'Agent version' : null, 'Last heartbeat',
         'Runtimes', withCache ? 'Image cache' : null, 'Processes', 'CPU (millicores)', 'Memory (MiB)', 'Detail']
         .filter(t => t).map(t => h('th', {}, t)));
       // re-rendered every time: the heartbeat ages move on
       fill(rows, vms.value.length ? vms.value.map(vm => h('tr', {dataset: {vm: vm.id, state: vm.state}},
         h('td', {}, h('code', {}, vm.id)),
+        h('td', {}, vm.address ? h('code', {}, vm.address) : h('span', {class: 'muted'}, 'not registered')),
         h('td', {}, vm.partition),
         h('td', {}, vm.adapter, vm.adapterRef ? h('div', {class: 'muted small'}, vm.adapterRef) : null),
         h('td', {}, stateBadge(vm.state)),
@@ -46,7 +47,7 @@ export function create(root) {
         h('td', {}, bar(vm.allocated.cpuMillis, vm.capacity.cpuMillis, 'm')),
         h('td', {}, bar(vm.allocated.memoryMiB, vm.capacity.memoryMiB, 'MiB')),
         h('td', {class: 'muted'}, vm.detail || '')))
-        : h('tr', {}, h('td', {colspan: 13, class: 'muted'}, 'No VMs: create a partition.')));
+        : h('tr', {}, h('td', {colspan: 14, class: 'muted'}, 'No VMs: create a partition.')));
     },
   };
 }

@@ -26,12 +26,12 @@ public class ProcessListCommand implements Action {
     public Object execute() {
         List<CartridgeProcess> processes = alias == null ? controller.processes() : controller.processes(alias);
         ShellTable table = new ShellTable();
-        for (String column : new String[] {"Process", "Alias", "VM", "Runtime", "State", "Host port", "CPU %", "Memory MiB", "Reason"}) {
+        for (String column : new String[] {"Process", "Alias", "VM", "Runtime", "State", "Endpoint", "CPU %", "Memory MiB", "Reason"}) {
             table.column(column);
         }
         for (CartridgeProcess p : processes) {
             table.addRow().addContent(p.id(), p.alias(), p.vmId() == null ? "-" : p.vmId(), p.runtime() == null ? "-" : p.runtime(),
-                    p.state(), p.hostPort() == 0 ? "-" : p.hostPort(), String.format("%.1f", p.metrics().cpuPercent()),
+                    p.state(), p.endpoint() == null ? "-" : p.endpoint(), String.format("%.1f", p.metrics().cpuPercent()),
                     String.format("%.1f", p.metrics().memoryBytes() / (1024.0 * 1024)), p.reason());
         }
         table.print(System.out);

@@ -18,11 +18,11 @@ public class VmListCommand implements Action {
     @Override
     public Object execute() {
         ShellTable table = new ShellTable();
-        for (String column : new String[] {"VM", "Partition", "Adapter", "State", "Allocated/Capacity", "Processes", "Runtimes", "Agent", "Images", "Last heartbeat", "Detail"}) {
+        for (String column : new String[] {"VM", "Address", "Partition", "Adapter", "State", "Allocated/Capacity", "Processes", "Runtimes", "Agent", "Images", "Last heartbeat", "Detail"}) {
             table.column(column);
         }
         for (PartitionVm vm : controller.vms()) {
-            table.addRow().addContent(vm.id(), vm.partition(), vm.adapter(), vm.state(),
+            table.addRow().addContent(vm.id(), vm.address() == null ? "-" : vm.address(), vm.partition(), vm.adapter(), vm.state(),
                     vm.allocated().cpuMillis() + "m/" + vm.capacity().cpuMillis() + "m " + vm.allocated().memoryMiB() + "/"
                             + vm.capacity().memoryMiB() + "MiB",
                     vm.processes(), String.join(",", vm.runtimes()), vm.agentVersion() == null ? "-" : vm.agentVersion(),
