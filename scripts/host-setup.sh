@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares this Debian host for Stratos LXC: JDK 17, Maven, LXC, Docker, busybox-static; starts dockerd.
 # With --test it also starts the PostgreSQL the persistence tests run against (127.0.0.1:15432);
-# with --bench it also installs gnuplot (the benchmarks' plots).
+# with --bench it also installs gnuplot (the benchmarks' plots) and wrk (vm-network.sh).
 # Idempotent: installs only what is missing and starts services only when they do not answer.
 set -euo pipefail
 WITH_TEST=false
@@ -15,7 +15,7 @@ say() { printf '[host-setup] %s\n' "$*"; }
 PACKAGES=(openjdk-17-jdk-headless maven lxc docker.io busybox-static uidmap iproute2 curl git)
 # the web console's browser tests (ConsoleE2E) drive Debian's headless chromium through its chromedriver
 $WITH_TEST && PACKAGES+=(postgresql mmdebstrap chromium chromium-driver)
-$WITH_BENCH && PACKAGES+=(gnuplot-nox)
+$WITH_BENCH && PACKAGES+=(gnuplot-nox wrk)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
