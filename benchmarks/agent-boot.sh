@@ -3,6 +3,7 @@
 # runs each, beside the bare Karaf framework of the same distribution (featuresBoot = framework only,
 # ready at "Setting startlevel to 100") as the baseline. Writes JSON to $2.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 DIST=${1:?agent distribution tar.gz}
 OUT=${2:?output json}
 RUNS=${RUNS:-5}
@@ -17,7 +18,6 @@ cleanup() {
 trap cleanup EXIT
 : "${JAVA_HOME:=$(ls -d /usr/lib/jvm/java-17-openjdk-* | head -n1)}"; export JAVA_HOME
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # boot <dir> <log regex>: seconds from launch to the log line, then RSS (KiB) after 5 s idle
 boot() {
@@ -37,7 +37,6 @@ boot() {
   echo "$(( (t1 - t0) / 1000000 )) $rss"
 }
 
-median() { sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 
 agent_ms=(); agent_rss=(); fw_ms=(); fw_rss=()
 for i in $(seq 1 "$RUNS"); do

@@ -16,10 +16,7 @@ PORT_BASE=${AGENT_RSS_PORT_BASE:-25000}
 WORK=$(mktemp -d /tmp/stratos-bench-agent-rss-XXXX)
 CTL="$WORK/controller"
 say() { printf '[agent-rss] %s\n' "$*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-HTTP=$(free_port); SSH=$(free_port); JMX=$(free_port); JMXS=$(free_port); ROUTER=$(free_port)
-API="http://127.0.0.1:$HTTP/stratos/api/v1"
-curl_api() { curl -s -u karaf:karaf -H 'Content-Type: application/json' "$@"; }
+. "$(dirname "$0")/lib.sh"
 
 # Cleanup by pid: the local VMs' agents (their pid files), the standalone agents and the controller (karaf.pid).
 cleanup() {
@@ -34,25 +31,13 @@ cleanup() {
 trap cleanup EXIT
 
 rss_kib() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
-median() { sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 
 # --- as launched by the local adapter ------------------------------------------------------------------------
-mkdir -p "$CTL"; tar xzf "$DIST" -C "$CTL" --strip-components=1
-setcfg() { local f="$CTL/etc/$1"; sed -i "/^\s*#\?\s*$2\s*=/d" "$f" 2>/dev/null || true; echo "$2 = $3" >> "$f"; }
-setcfg org.ops4j.pax.web.cfg org.osgi.service.http.port "$HTTP"
-setcfg org.apache.karaf.shell.cfg sshPort "$SSH"
-setcfg org.apache.karaf.management.cfg rmiRegistryPort "$JMX"
-setcfg org.apache.karaf.management.cfg rmiServerPort "$JMXS"
-setcfg io.stratos.lxc.router.cfg port "$ROUTER"
-setcfg io.stratos.lxc.controller.cfg routerPort "$ROUTER"
+controller_unpack "$DIST"
 setcfg io.stratos.lxc.iaas.local.cfg portRangeStart "$PORT_BASE"
-setcfg io.stratos.lxc.autoscaler.cfg enabled false
 say "controller on 127.0.0.1:$HTTP, $VMS local VMs from port $PORT_BASE"
 (cd "$CTL" && setsid bin/karaf daemon > console.log 2>&1 < /dev/null &)
-for _ in $(seq 1 600); do curl_api "$API/cartridges" 2>/dev/null | grep -q '"static-httpd"' && break; sleep 0.5; done
-curl_api "$API/cartridges" | grep -q '"static-httpd"' || { say "controller not ready: $(tail -5 "$CTL/console.log")"; exit 1; }
-# the REST resources are published together, but wait for the one used here (as density.sh does)
-for _ in $(seq 1 240); do [ "$(curl_api -o /dev/null -w '%{http_code}' "$API/partitions")" = 200 ] && break; sleep 0.5; done
+controller_await
 answer=$(curl_api -w ' %{http_code}' -X POST "$API/partitions" \
   -d "{\"name\":\"rss\",\"cartridge\":\"static-httpd\",\"minVms\":$VMS,\"maxVms\":$VMS}")
 [ "${answer##* }" = 201 ] || { say "POST /partitions: $answer"; exit 1; }

@@ -30,10 +30,7 @@ CTL="$WORK/controller"
 RAW="$WORK/raw"
 say() { printf '[density] %s\n' "$*" >&2; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-HTTP=$(free_port); SSH=$(free_port); JMX=$(free_port); JMXS=$(free_port); ROUTER=$(free_port)
-API="http://127.0.0.1:$HTTP/stratos/api/v1"
-curl_api() { curl -s -u karaf:karaf -H 'Content-Type: application/json' "$@"; }
+. "$(dirname "$0")/lib.sh"
 
 cleanup() {
   local rc=$?
@@ -91,27 +88,13 @@ sum_over() { # lxcpath -> "pss_kib cgroup_kib count"
 settle() { sync; sleep "${DENSITY_SETTLE:-5}"; }
 
 # --- the controller and its one VM --------------------------------------------------------------------------
+controller_unpack "$DIST"
 say "controller on 127.0.0.1:$HTTP; VM slot from port $PORT_BASE; bridge $BRIDGE $SUBNET"
-mkdir -p "$CTL"; tar xzf "$DIST" -C "$CTL" --strip-components=1
-setcfg() { local f="$CTL/etc/$1"; sed -i "/^\s*#\?\s*$2\s*=/d" "$f" 2>/dev/null || true; echo "$2 = $3" >> "$f"; }
-setcfg org.ops4j.pax.web.cfg org.osgi.service.http.port "$HTTP"
-setcfg org.apache.karaf.shell.cfg sshPort "$SSH"
-setcfg org.apache.karaf.management.cfg rmiRegistryPort "$JMX"
-setcfg org.apache.karaf.management.cfg rmiServerPort "$JMXS"
-setcfg io.stratos.lxc.router.cfg port "$ROUTER"
-setcfg io.stratos.lxc.controller.cfg routerPort "$ROUTER"
 setcfg io.stratos.lxc.iaas.local.cfg portRangeStart "$PORT_BASE"
 setcfg io.stratos.lxc.iaas.local.cfg portsPerVm 1000
 setcfg io.stratos.lxc.iaas.local.cfg maxVms 1
-setcfg io.stratos.lxc.autoscaler.cfg enabled false
 (cd "$CTL" && STRATOS_AGENT_BRIDGE="$BRIDGE" STRATOS_AGENT_BRIDGE_SUBNET="$SUBNET" setsid bin/karaf daemon > console.log 2>&1 < /dev/null &)
-for _ in $(seq 1 600); do curl_api "$API/cartridges" 2>/dev/null | grep -q '"static-httpd"' && break; sleep 0.5; done
-curl_api "$API/cartridges" | grep -q '"static-httpd"' || { say "controller not ready: $(tail -5 "$CTL/console.log")"; exit 1; }
-# the REST resources are published together, but wait for the ones used here (as the e2e tests do)
-for _ in $(seq 1 240); do
-  [ "$(curl_api -o /dev/null -w '%{http_code}' "$API/partitions")" = 200 ] && [ "$(curl_api -o /dev/null -w '%{http_code}' "$API/subscriptions")" = 200 ] && break
-  sleep 0.5
-done
+controller_await
 mem_before=$(mem_available_mib)
 fail() { say "$1"; say "controller log: $(grep -E 'ERROR|WARN' "$CTL/data/log/karaf.log" | tail -5)"; exit 1; }
 expect() { # status method url body

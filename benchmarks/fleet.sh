@@ -12,6 +12,7 @@
 #      FLEET_JFR=1 (a JFR recording of the controller per size, <out>/fleet-<size>.jfr), FLEET_PROCESSES_PER_VM (30),
 #      FLEET_TAG (suffix of the result file names, e.g. -before).
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 DIST=${1:?controller distribution tar.gz}
 OUT=${2:?output directory}
 SIZES=${3:-$([ -n "${QUICK:-}" ] && echo 1000 || echo "1000 10000")}
@@ -41,7 +42,6 @@ trap cleanup EXIT
 
 HTTP=$BASE SSH=$((BASE + 1)) RMIREG=$((BASE + 2)) RMISRV=$((BASE + 3)) ROUTER=$((BASE + 4))
 API="http://127.0.0.1:$HTTP/stratos/api/v1"
-setcfg() { local f="$CTL/etc/$1"; sed -i "/^\s*#\?\s*$2\s*=/d" "$f" 2>/dev/null || true; echo "$2 = $3" >> "$f"; }
 
 for VMS in $SIZES; do
   rm -rf "$CTL"; mkdir -p "$CTL"; tar xzf "$DIST" -C "$CTL" --strip-components=1

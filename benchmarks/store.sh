@@ -6,6 +6,7 @@
 # Env: STORE_IMAGES (image tarballs; default every cartridges/*/target/*.tar.gz), STORE_RUNS (5; QUICK=1: 3),
 #      STORE_PORT_BASE (31520: HTTP, +1 ssh, +2 RMI registry, +3 RMI server, +4 router). Writes store.json.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 DIST=${1:?controller distribution tar.gz}
 OUT=${2:?output directory}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,8 +32,8 @@ cleanup() {
 trap cleanup EXIT
 
 API="http://127.0.0.1:$BASE/stratos/api/v1"
+# its own curl_api, without lib.sh's JSON Content-Type: it uploads tarballs
 curl_api() { curl -s -u karaf:karaf "$@"; }
-setcfg() { local f="$CTL/etc/$1"; sed -i "/^\s*#\?\s*$2\s*=/d" "$f" 2>/dev/null || true; echo "$2 = $3" >> "$f"; }
 mkdir -p "$CTL"; tar xzf "$DIST" -C "$CTL" --strip-components=1
 setcfg org.ops4j.pax.web.cfg org.osgi.service.http.port "$BASE"
 setcfg org.apache.karaf.shell.cfg sshPort "$((BASE + 1))"
@@ -46,7 +47,6 @@ for _ in $(seq 1 600); do [ "$(curl_api -o /dev/null -w '%{http_code}' "$API/car
 [ "$(curl_api -o /dev/null -w '%{http_code}' "$API/cartridges")" = 200 ] || { say "controller not ready: $(tail -3 "$CTL/console.log")"; exit 1; }
 
 ms() { awk -v s="$1" 'BEGIN{printf "%d", s * 1000}'; }
-median() { sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 rows=()
 for IMAGE in $IMAGES; do
   file=$(basename "$IMAGE" .tar.gz)          # <name>-<version>

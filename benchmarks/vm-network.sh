@@ -18,7 +18,7 @@ PORT_BASE=${VM_NET_PORT_BASE:-25000}
 command -v wrk > /dev/null || { echo "wrk is missing: scripts/host-setup.sh --bench installs it" >&2; exit 1; }
 WORK=$(mktemp -d /tmp/stratos-bench-vm-network-XXXX)
 say() { printf '[vm-network] %s\n' "$*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/lib.sh"
 now_ms() { date +%s%3N; }
 CTL=""
 
@@ -43,28 +43,13 @@ trap cleanup EXIT
 
 start_controller() { # mode
   CTL="$WORK/controller-$1"
-  rm -rf "$CTL"; mkdir -p "$CTL"; tar xzf "$DIST" -C "$CTL" --strip-components=1
-  HTTP=$(free_port); SSH=$(free_port); JMX=$(free_port); JMXS=$(free_port); ROUTER=$(free_port)
-  API="http://127.0.0.1:$HTTP/stratos/api/v1"
-  setcfg() { local f="$CTL/etc/$1"; sed -i "/^\s*#\?\s*$2\s*=/d" "$f" 2>/dev/null || true; echo "$2 = $3" >> "$f"; }
-  setcfg org.ops4j.pax.web.cfg org.osgi.service.http.port "$HTTP"
-  setcfg org.apache.karaf.shell.cfg sshPort "$SSH"
-  setcfg org.apache.karaf.management.cfg rmiRegistryPort "$JMX"
-  setcfg org.apache.karaf.management.cfg rmiServerPort "$JMXS"
-  setcfg io.stratos.lxc.router.cfg port "$ROUTER"
-  setcfg io.stratos.lxc.controller.cfg routerPort "$ROUTER"
+  controller_unpack "$DIST"
   setcfg io.stratos.lxc.iaas.local.cfg portRangeStart "$PORT_BASE"
   setcfg io.stratos.lxc.iaas.local.cfg network "$1"
-  setcfg io.stratos.lxc.autoscaler.cfg enabled false
   (cd "$CTL" && STRATOS_AGENT_RUNTIMES=lxc setsid bin/karaf daemon > console.log 2>&1 < /dev/null &)
-  for _ in $(seq 1 600); do
-    [ "$(curl_api -o /dev/null -w '%{http_code}' "$API/partitions")" = 200 ] && curl_api "$API/cartridges" | grep -q '"static-httpd"' && break
-    sleep 0.5
-  done
-  curl_api "$API/cartridges" | grep -q '"static-httpd"' || { say "controller not ready: $(tail -5 "$CTL/console.log")"; exit 1; }
+  controller_await
   say "controller ($1) on 127.0.0.1:$HTTP, router 127.0.0.1:$ROUTER"
 }
-curl_api() { curl -s -u karaf:karaf -H 'Content-Type: application/json' "$@"; }
 vm_field() { curl_api "$API/vms" | python3 -c "import json,sys; v=[x for x in json.load(sys.stdin) if x['partition']=='bench']; print(v[0].get('$1') if v else '')"; }
 
 boot_once() { # prints ms from POST /partitions to the VM READY
