@@ -333,6 +333,13 @@ public final class DockerRuntime implements ContainerRuntime {
         try {
             address = publish(name, id, spec.processId(), spec.hostPort(), spec.containerPort());
         } catch (RuntimeException e) {
+            Optional<ContainerInfo> now = inspect(spec.processId());
+            if (now.isPresent() && !now.get().running()) {
+                // it ended before it could be linked (crashed, OOM-killed): what it left says why, as for any exit
+                closeProxy(spec.processId());
+                LOG.info("Docker container {} ended right after its start: {}", name, now.get().detail());
+                return now.get();
+            }
             try {
                 client().removeContainerCmd(id).withForce(true).exec();
             } catch (DockerException ignored) {
