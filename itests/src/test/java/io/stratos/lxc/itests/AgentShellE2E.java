@@ -131,9 +131,13 @@ public class AgentShellE2E {
         assertTrue(status, status.contains("Ports:      24000-24098, 1 in use"));
         assertTrue(status, status.contains("Images:     1 cached"));
         assertTrue(status, status.contains("lxc available"));
+        // a local VM sharing the host's network publishes on 127.0.0.1, for the controller on 127.0.0.1 (and itself)
+        assertTrue(status, status.contains("Published:  on 127.0.0.1, for 127.0.0.1, "));
+        assertTrue(status, status.contains("127.0.0.0/8") && status.contains("; 0 connection(s) from other sources refused"));
+        assertFalse(status, status.contains("Problem:"));
 
         String processes = client(home, sshPort, password, "agent:process-list");
-        Matcher row = Pattern.compile(Pattern.quote(process) + "\\s*\\|\\s*hello\\s*\\|\\s*static-httpd:[^|]+\\|\\s*lxc\\s*\\|\\s*RUNNING\\s*\\|\\s*(\\d+)")
+        Matcher row = Pattern.compile(Pattern.quote(process) + "\\s*\\|\\s*hello\\s*\\|\\s*static-httpd:[^|]+\\|\\s*lxc\\s*\\|\\s*RUNNING\\s*\\|\\s*127\\.0\\.0\\.1:(\\d+)")
                 .matcher(processes);
         assertTrue(processes, row.find());
         int hostPort = Integer.parseInt(row.group(1));
@@ -170,6 +174,9 @@ public class AgentShellE2E {
             assertEquals(1, server.getAttribute(agent, "ImageCount"));
             assertTrue((long) server.getAttribute(agent, "ImageCacheBytes") > 100_000);
             assertTrue((long) server.getAttribute(agent, "MemoryUsedBytes") > 0);
+            assertEquals("127.0.0.1", server.getAttribute(agent, "PublishAddress"));
+            assertEquals(0L, server.getAttribute(agent, "RefusedConnections"));
+            assertEquals("", server.getAttribute(agent, "Problem"));
         } finally {
             jvm.detach();
         }

@@ -30,6 +30,12 @@ final class AgentFormat {
         out.println("Memory use: " + bytes(s.memoryUsedBytes()) + " in containers");
         out.println("Processes:  " + s.processCount() + counts(s.processesByState()));
         out.println("Ports:      " + s.portRangeStart() + "-" + s.portRangeEnd() + ", " + s.portsInUse() + " in use");
+        out.println("Published:  on " + (s.publishAddress().isEmpty() ? "-" : s.publishAddress()) + ", for "
+                + (s.allowedSources().isEmpty() ? "-" : String.join(", ", s.allowedSources())) + "; "
+                + s.refusedConnections() + " connection(s) from other sources refused");
+        if (!s.problem().isEmpty()) {
+            out.println("Problem:    " + s.problem());
+        }
         out.println("Images:     " + s.imageCount() + " cached, " + bytes(s.imageCacheBytes()) + " of " + bytes(s.imageCacheLimitBytes())
                 + ", " + s.imageFetches() + " fetched since start");
         List<String> runtimes = new ArrayList<>();
@@ -52,14 +58,14 @@ final class AgentFormat {
 
     static void processes(List<AgentProcess> processes, PrintStream out) {
         ShellTable table = new ShellTable();
-        for (String column : new String[] {"Process", "Alias", "Cartridge", "Runtime", "State", "Host port", "CPU %",
+        for (String column : new String[] {"Process", "Alias", "Cartridge", "Runtime", "State", "Endpoint", "CPU %",
                 "Memory MiB", "Limit MiB", "Restarts"}) {
             table.column(column);
         }
         table.column("Reason").maxSize(60).wrap();
         for (AgentProcess p : processes) {
             table.addRow().addContent(p.processId(), p.alias(), p.cartridge(), p.runtime(), p.state(),
-                    p.hostPort() == 0 ? "-" : p.hostPort(), String.format(Locale.ROOT, "%.1f", p.metrics().cpuPercent()),
+                    p.hostPort() == 0 ? "-" : p.endpoint().isEmpty() ? String.valueOf(p.hostPort()) : p.endpoint(), String.format(Locale.ROOT, "%.1f", p.metrics().cpuPercent()),
                     mib(p.metrics().memoryBytes()), p.memoryMiB() == 0 ? "-" : p.memoryMiB(), p.restarts(), p.reason());
         }
         table.print(out);

@@ -51,6 +51,7 @@ class AgentCommandsTest {
     /** A fixed agent: two processes (one running, one failed), one image. */
     static final class FixedAgent implements AgentStatus {
         final List<String> logRequests = new ArrayList<>();
+        String problem = "";
 
         @Override
         public AgentSummary summary() {
@@ -63,14 +64,15 @@ class AgentCommandsTest {
             return new AgentSummary("vm-1", "static", "0.1.0", "registered as agent-7", 3 * 3600_000L + 5 * 60_000L,
                     new Resources(2000, 1024), new Resources(500, 256), 5L * 1024 * 1024, byState,
                     Map.of("lxc", "available", "docker", "unavailable: no Docker socket"), 20000, 20098, 1,
-                    1, 1_153_434, 10L * 1024 * 1024 * 1024, 1);
+                    1, 1_153_434, 10L * 1024 * 1024 * 1024, 1, "10.240.0.5", List.of("10.240.0.1", "10.240.0.5", "127.0.0.0/8"), 7,
+                    problem);
         }
 
         @Override
         public List<AgentProcess> processes() {
             return List.of(
                     new AgentProcess("hello-84f2f77d", "hello", "static-httpd:1.0.0", "lxc", ProcessState.RUNNING, 20000, 250, 128, 0,
-                            new ProcessMetrics(1.25, 3L * 1024 * 1024, 128L * 1024 * 1024, 1, 0), ""),
+                            new ProcessMetrics(1.25, 3L * 1024 * 1024, 128L * 1024 * 1024, 1, 0), "", "10.240.0.5:20000"),
                     new AgentProcess("hello-76a50b36", "hello", "static-httpd:1.0.0", "docker", ProcessState.FAILED, 0, 250, 128, 3,
                             ProcessMetrics.NONE, "runtime docker is unavailable on this VM; retry in 4 s"));
         }
@@ -104,8 +106,21 @@ class AgentCommandsTest {
                 "Memory use: 5.0 MiB in containers",
                 "Processes:  2 (RUNNING 1, FAILED 1)",
                 "Ports:      20000-20098, 1 in use",
+                "Published:  on 10.240.0.5, for 10.240.0.1, 10.240.0.5, 127.0.0.0/8; 7 connection(s) from other sources refused",
                 "Images:     1 cached, 1.1 MiB of 10.0 GiB, 1 fetched since start",
                 "Runtimes:   docker unavailable: no Docker socket; lxc available");
+        assertThat(output()).doesNotContain("Problem:");
+    }
+
+    @Test
+    void statusSaysWhatKeepsTheAgentFromPublishing() {
+        StatusCommand command = new StatusCommand();
+        FixedAgent agent = new FixedAgent();
+        agent.problem = "publishAddress 10.9.9.9 cannot be bound on this VM (Cannot assign requested address): set "
+                + "STRATOS_AGENT_PUBLISH_ADDRESS (publishAddress) to one of its addresses [10.240.0.5]";
+        command.status = agent;
+        command.execute();
+        assertThat(output()).contains("Problem:    publishAddress 10.9.9.9 cannot be bound on this VM");
     }
 
     @Test
@@ -114,9 +129,9 @@ class AgentCommandsTest {
         command.status = new FixedAgent();
         command.execute();
         List<String> lines = output().lines().toList();
-        assertThat(lines.get(0)).contains("Process", "Alias", "Cartridge", "Runtime", "State", "Host port", "CPU %", "Memory MiB",
+        assertThat(lines.get(0)).contains("Process", "Alias", "Cartridge", "Runtime", "State", "Endpoint", "CPU %", "Memory MiB",
                 "Limit MiB", "Restarts", "Reason");
-        assertThat(lines).anySatisfy(l -> assertThat(l).contains("hello-84f2f77d", "lxc", "RUNNING", "20000", "1.3", "3.0", "128"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("hello-84f2f77d", "lxc", "RUNNING", "10.240.0.5:20000", "1.3", "3.0", "128"));
         // no port yet is "-", not 0
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("hello-76a50b36", "FAILED", " - ", "runtime docker is unavailable"));
     }

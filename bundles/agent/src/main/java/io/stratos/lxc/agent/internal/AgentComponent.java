@@ -87,8 +87,12 @@ public class AgentComponent implements StatusContributor, AgentStatus {
             LOG.info("No join token and no kept secret: not connecting to a controller");
             return;
         }
+        AgentRuntimes built = runtimes;
         AgentConnection created = new AgentConnection(new ControllerClient(current.controllerUrl()), this::registration, reconciler,
-                credentials -> identity.keep(credentials.secret()));
+                credentials -> {
+                    identity.keep(credentials.secret());
+                    built.publishing().controllerAllows(credentials.allowedSources());
+                });
         reconciler.onChange(created::reportQuietly);
         runtimes.images().authorizeWith(created::authorization);
         runtimes.artifacts().authorizeWith(created::authorization);
@@ -101,8 +105,9 @@ public class AgentComponent implements StatusContributor, AgentStatus {
         AgentRuntimes built = runtimes;
         List<String> images = built == null ? List.of() : built.images().list().stream().map(i -> i.digest()).toList();
         AgentIdentity id = identity;
+        String address = built == null ? null : built.publishing().addressText();
         return new AgentRegistration(id.joinToken(), s.vmId(), s.partition(), new Resources(s.cpuMillis(), s.memoryMiB()),
-                s.runtimes(), images, version, id.secret());
+                s.runtimes(), images, version, id.secret(), address);
     }
 
     @Deactivate
@@ -139,7 +144,8 @@ public class AgentComponent implements StatusContributor, AgentStatus {
         AgentSettings read = AgentSettings.from(values, hostName(), defaultDataDir());
         if (values.valid() || settings == null) {
             if (settings != null && runtimes != null && !sameRuntimeSettings(settings, read)) {
-                LOG.warn("Runtime settings (ports, network, dataDir, runtimes, image cache) apply when the agent restarts");
+                LOG.warn("Runtime settings (ports, network, dataDir, runtimes, image cache, publishAddress, allowedSources) apply "
+                        + "when the agent restarts");
             }
             settings = read;
         }
@@ -153,7 +159,8 @@ public class AgentComponent implements StatusContributor, AgentStatus {
         return a.dataDir().equals(b.dataDir()) && a.portRangeStart() == b.portRangeStart() && a.portRangeEnd() == b.portRangeEnd()
                 && a.runtimes().equals(b.runtimes()) && a.network().equals(b.network()) && a.bridge().equals(b.bridge())
                 && a.bridgeSubnet().equals(b.bridgeSubnet()) && a.unprivileged() == b.unprivileged()
-                && a.imageCacheMiB() == b.imageCacheMiB() && a.dockerHost().equals(b.dockerHost());
+                && a.imageCacheMiB() == b.imageCacheMiB() && a.dockerHost().equals(b.dockerHost())
+                && a.publishAddress().equals(b.publishAddress()) && a.allowedSources().equals(b.allowedSources());
     }
 
     /** The port allocator, image cache and runtimes; null while inactive. */
@@ -202,8 +209,12 @@ public class AgentComponent implements StatusContributor, AgentStatus {
         }
         AgentRuntimes built = runtimes;
         AgentConnection current = connection;
+        String unpublishable = built == null ? null : built.publishing().problem();
+        if (unpublishable != null) {
+            return new ComponentStatus("agent", ComponentState.DEGRADED, unpublishable);
+        }
         String detail = (current == null ? "standalone" : current.state()) + "; " + settings
-                + (built == null ? "" : "; " + built.describe());
+                + (built == null ? "" : "; publishing on " + built.publishing() + "; " + built.describe());
         boolean degraded = current != null && !current.registered();
         return new ComponentStatus("agent", degraded ? ComponentState.DEGRADED : ComponentState.ACTIVE, detail);
     }

@@ -201,4 +201,24 @@ public class AgentMBeanComponent implements AgentMXBean {
     public Map<String, String> getRuntimes() {
         return new LinkedHashMap<>(summary().runtimes());
     }
+
+    @Override
+    public String getPublishAddress() {
+        return summary().publishAddress();
+    }
+
+    @Override
+    public String[] getAllowedSources() {
+        return summary().allowedSources().toArray(String[]::new);
+    }
+
+    @Override
+    public long getRefusedConnections() {
+        return summary().refusedConnections();
+    }
+
+    @Override
+    public String getProblem() {
+        return summary().problem();
+    }
 }

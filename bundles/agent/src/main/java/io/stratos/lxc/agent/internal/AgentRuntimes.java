@@ -3,9 +3,11 @@ package io.stratos.lxc.agent.internal;
 import io.stratos.lxc.agent.internal.docker.DockerRuntime;
 import io.stratos.lxc.agent.internal.exec.Exec;
 import io.stratos.lxc.agent.internal.image.ImageCache;
+import io.stratos.lxc.agent.internal.lxc.HostBridge;
 import io.stratos.lxc.agent.internal.lxc.LxcOptions;
 import io.stratos.lxc.agent.internal.lxc.LxcRuntime;
 import io.stratos.lxc.agent.internal.lxc.Subnet;
+import io.stratos.lxc.agent.internal.net.Publishing;
 import io.stratos.lxc.agent.runtime.CgroupReader;
 import io.stratos.lxc.agent.runtime.ContainerInfo;
 import io.stratos.lxc.agent.runtime.ContainerRuntime;
@@ -22,13 +24,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the agent builds from its settings: the port allocator, the image cache and the runtimes it was
- * asked for, in order of preference. Re-adopts containers of a previous run (their ports are reserved again).
+ * What the agent builds from its settings: where it publishes, the port allocator, the image cache and the runtimes it
+ * was asked for, in order of preference. Re-adopts containers of a previous run (their ports are reserved and
+ * published again).
  */
 final class AgentRuntimes implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentRuntimes.class);
 
+    private final Publishing publishing;
     private final PortAllocator ports;
     private final ImageCache images;
     private final ImageCache artifacts;
@@ -39,21 +43,27 @@ final class AgentRuntimes implements AutoCloseable {
         Path data = Path.of(settings.dataDir());
         Exec exec = new Exec();
         CgroupReader cgroups = CgroupReader.host();
+        publishing = Publishing.of(settings.publishAddress(), settings.allowedSources(), settings.controllerUrl());
+        publishing.check();
+        LOG.info("Publishing processes on {}", publishing);
         // On the bridge a host port is also the container's address: never hand out one that maps to the subnet's
         // network, bridge or broadcast address (with a subnet smaller than a /16 some ports of the range do).
+        // Docker containers are always on the bridge.
         Subnet subnet = Subnet.parse(settings.bridgeSubnet());
-        boolean bridged = settings.network().equals("bridge") && settings.runtimes().contains("lxc");
+        HostBridge bridge = new HostBridge(settings.bridge(), subnet, exec);
+        boolean bridged = settings.network().equals("bridge") && settings.runtimes().contains("lxc") || settings.runtimes().contains("docker");
         ports = new PortAllocator(settings.portRangeStart(), settings.portRangeEnd(),
-                port -> (!bridged || subnet.maps(port)) && PortAllocator.bindable(port));
+                port -> (!bridged || subnet.maps(port)) && PortAllocator.bindable(publishing.address(), port));
         images = new ImageCache(data.resolve("images"), data.resolve("downloads"), settings.imageCacheMiB() * 1024L * 1024L,
                 ImageCache.defaultHttpClient(), exec);
         for (String name : settings.runtimes()) {
             if (name.equals("lxc")) {
                 runtimes.put(name, new LxcRuntime(new LxcOptions(data.resolve("containers"),
                         LxcOptions.Network.valueOf(settings.network().toUpperCase(Locale.ROOT)), settings.bridge(),
-                        Subnet.parse(settings.bridgeSubnet()), settings.unprivileged()), exec, cgroups));
+                        subnet, settings.unprivileged()), exec, cgroups, publishing));
             } else if (name.equals("docker")) {
-                DockerRuntime docker = new DockerRuntime(settings.dockerHost(), settings.vmId(), cgroups);
+                DockerRuntime docker = new DockerRuntime(settings.dockerHost(), settings.vmId(), cgroups, DockerRuntime.PROBE_TIMEOUT,
+                        bridge, publishing);
                 runtimes.put(name, docker);
                 images.onEviction(image -> {
                     if (docker.available().available()) {
@@ -89,6 +99,11 @@ final class AgentRuntimes implements AutoCloseable {
         return runtime;
     }
 
+    /** Where processes are published and to whom. */
+    Publishing publishing() {
+        return publishing;
+    }
+
     PortAllocator ports() {
         return ports;
     }
@@ -114,7 +129,8 @@ final class AgentRuntimes implements AutoCloseable {
                 continue;
             }
             try {
-                List<ContainerInfo> found = runtime instanceof LxcRuntime lxc ? lxc.adopt() : runtime.list();
+                List<ContainerInfo> found = runtime instanceof LxcRuntime lxc ? lxc.adopt()
+                        : runtime instanceof DockerRuntime docker ? docker.adopt() : runtime.list();
                 for (ContainerInfo info : found) {
                     if (info.hostPort() > 0 && !ports.reserve(info.hostPort(), info.processId())) {
                         LOG.warn("Container {} holds port {} which another process has", info.name(), info.hostPort());

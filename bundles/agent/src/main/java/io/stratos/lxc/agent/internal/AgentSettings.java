@@ -1,8 +1,12 @@
 package io.stratos.lxc.agent.internal;
 
 import io.stratos.lxc.agent.internal.lxc.LxcRuntime;
+import com.google.common.net.InetAddresses;
 import io.stratos.lxc.agent.internal.lxc.Subnet;
+import io.stratos.lxc.agent.internal.net.AddressRange;
 import io.stratos.lxc.api.config.ConfigValues;
+import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,13 +20,13 @@ import java.util.Map;
 record AgentSettings(String controllerUrl, String joinToken, String vmId, String partition,
                      int cpuMillis, int memoryMiB, String dataDir, int portRangeStart, int portRangeEnd,
                      List<String> runtimes, String network, String bridge, String bridgeSubnet, boolean unprivileged,
-                     int imageCacheMiB, String dockerHost) {
+                     int imageCacheMiB, String dockerHost, String publishAddress, List<String> allowedSources) {
 
     static final String PID = "io.stratos.lxc.agent";
     static final String ENV_PREFIX = "STRATOS_AGENT_";
     static final List<String> KEYS = List.of("controllerUrl", "joinToken", "vmId", "partition", "cpuMillis",
             "memoryMiB", "dataDir", "portRangeStart", "portRangeEnd", "runtimes", "network", "bridge", "bridgeSubnet",
-            "unprivileged", "imageCacheMiB", "dockerHost");
+            "unprivileged", "imageCacheMiB", "dockerHost", "publishAddress", "allowedSources");
     static final List<String> NETWORKS = List.of("bridge", "host");
     static final List<String> KNOWN_RUNTIMES = List.of("lxc", "docker");
 
@@ -81,6 +85,8 @@ record AgentSettings(String controllerUrl, String joinToken, String vmId, String
         if (!dockerHost.matches("(unix|tcp)://\\S+")) {
             dockerHost = values.problem("dockerHost", dockerHost, "unix:///path or tcp://host:port", "unix:///var/run/docker.sock");
         }
+        String publishAddress = publishAddress(values);
+        List<String> allowedSources = allowedSources(values);
         return new AgentSettings(controllerUrl,
                 values.string("joinToken", ""),
                 values.string("vmId", defaultVmId),
@@ -91,7 +97,48 @@ record AgentSettings(String controllerUrl, String joinToken, String vmId, String
                 start, end, runtimes, network, bridge, bridgeSubnet,
                 unprivileged(values),
                 values.integer("imageCacheMiB", 10240, 16, 16_777_216),
-                dockerHost);
+                dockerHost, publishAddress, allowedSources);
+    }
+
+    /**
+     * {@code publishAddress}: where every published port binds, an IP literal (never a name: a VM's address must not
+     * hang on DNS) of one of this VM's unicast addresses. Empty (the default): the local address of the route to the
+     * controller, chosen when the agent starts.
+     */
+    private static String publishAddress(ConfigValues values) {
+        String raw = values.string("publishAddress", "");
+        if (raw.isEmpty()) {
+            return "";
+        }
+        String expected = "an IP address of this VM (unicast, not 0.0.0.0, ::, or a multicast address), or empty for the address "
+                + "of the route to the controller";
+        try {
+            InetAddress address = AddressRange.literal(raw);
+            if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
+                return values.problem("publishAddress", raw, expected, "");
+            }
+            return InetAddresses.toAddrString(address);
+        } catch (IllegalArgumentException e) {
+            return values.problem("publishAddress", raw, expected, "");
+        }
+    }
+
+    /** {@code allowedSources}: addresses and CIDR ranges, comma-separated; empty (the default) for the controller's. */
+    private static List<String> allowedSources(ConfigValues values) {
+        String raw = values.string("allowedSources", "");
+        List<String> sources = new ArrayList<>();
+        for (String entry : raw.split("\\s*,\\s*")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            try {
+                sources.add(AddressRange.parse(entry).toString());
+            } catch (IllegalArgumentException e) {
+                return values.problem("allowedSources", raw, "IP addresses or CIDR ranges separated by commas, such as "
+                        + "10.240.0.1,10.0.8.0/24 (" + e.getMessage() + "), or empty for the controller's address", List.of());
+            }
+        }
+        return List.copyOf(sources);
     }
 
     /**
@@ -117,6 +164,7 @@ record AgentSettings(String controllerUrl, String joinToken, String vmId, String
                 + memoryMiB + "MiB, ports=" + portRangeStart + "-" + portRangeEnd + ", runtimes=" + runtimes
                 + ", network=" + network + (network.equals("bridge") ? " (" + bridge + " " + bridgeSubnet + ")" : "")
                 + ", unprivileged=" + unprivileged + ", imageCacheMiB=" + imageCacheMiB + ", dockerHost=" + dockerHost
-                + ", dataDir=" + dataDir;
+                + ", dataDir=" + dataDir + ", publishAddress=" + (publishAddress.isEmpty() ? "(route to the controller)" : publishAddress)
+                + ", allowedSources=" + (allowedSources.isEmpty() ? "(the controller's)" : allowedSources);
     }
 }

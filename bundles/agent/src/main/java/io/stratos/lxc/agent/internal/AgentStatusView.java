@@ -3,6 +3,7 @@ package io.stratos.lxc.agent.internal;
 import io.stratos.lxc.agent.internal.image.CachedImage;
 import io.stratos.lxc.agent.internal.image.ImageCache;
 import io.stratos.lxc.agent.internal.image.ImageManifest;
+import io.stratos.lxc.agent.internal.net.Publishing;
 import io.stratos.lxc.agent.runtime.ContainerRuntime;
 import io.stratos.lxc.agent.runtime.RuntimeAvailability;
 import io.stratos.lxc.agent.status.AgentImage;
@@ -63,7 +64,16 @@ final class AgentStatusView implements AgentStatus {
         long imageBytes = 0;
         long imageLimit = s.imageCacheMiB() * 1024L * 1024L;
         int fetches = 0;
+        String publishAddress = "";
+        List<String> sources = List.of();
+        long refused = 0;
+        String problem = "";
         if (built != null) {
+            Publishing publishing = built.publishing();
+            publishAddress = publishing.addressText();
+            sources = publishing.filter().allowed().stream().map(Object::toString).toList();
+            refused = publishing.filter().refusedCount();
+            problem = publishing.problem() == null ? "" : publishing.problem();
             for (ContainerRuntime runtime : built.runtimes().values()) {
                 RuntimeAvailability a = runtime.available();
                 runtimeStates.put(runtime.name(), a.available() ? "available" : "unavailable: " + a.reason());
@@ -79,16 +89,19 @@ final class AgentStatusView implements AgentStatus {
                 ManagementFactory.getRuntimeMXBean().getUptime(), new Resources(s.cpuMillis(), s.memoryMiB()),
                 allocated(observed), observed.stream().mapToLong(o -> o.metrics().memoryBytes()).sum(),
                 countByState(observed.stream().map(Reconciler.Observed::state).toList()), runtimeStates,
-                s.portRangeStart(), s.portRangeEnd(), portsInUse, imageCount, imageBytes, imageLimit, fetches);
+                s.portRangeStart(), s.portRangeEnd(), portsInUse, imageCount, imageBytes, imageLimit, fetches, publishAddress, sources,
+                refused, problem);
     }
 
     @Override
     public List<AgentProcess> processes() {
         List<AgentProcess> result = new ArrayList<>();
+        AgentRuntimes built = runtimes.get();
         for (Reconciler.Observed o : observed()) {
             DesiredProcess d = o.desired();
+            String endpoint = built == null || o.hostPort() <= 0 ? "" : built.publishing().endpoint(o.hostPort());
             result.add(new AgentProcess(d.processId(), d.alias(), d.cartridge() + ":" + d.version(), d.runtime(), o.state(),
-                    o.hostPort(), d.cpuMillis(), d.memoryMiB(), o.restarts(), o.metrics(), o.reason()));
+                    o.hostPort(), d.cpuMillis(), d.memoryMiB(), o.restarts(), o.metrics(), o.reason(), endpoint));
         }
         result.sort(Comparator.comparing(AgentProcess::processId));
         return result;

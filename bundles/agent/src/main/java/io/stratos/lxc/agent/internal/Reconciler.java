@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes this VM's containers match the desired state: starts what is missing, restarts what died
  * (with exponential back-off), stops what is no longer wanted, and reports each process's state,
- * host port and metrics. A process is RUNNING once its container runs and answers HTTP on its port.
+ * host port and metrics, with the VM's publish address (and what keeps it from publishing, if anything). A process is
+ * RUNNING once its container runs and answers HTTP on its published port.
  * Nothing is done before the first desired state arrives, so re-adopted containers survive an agent
  * restart.
  */
@@ -242,7 +243,7 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             // Reason before state: a concurrent report must never pair a new state with an old reason.
             t.reason = healthy ? "" : t.lastStatus > 0
                     ? "health check GET " + t.healthPath + " answered HTTP " + t.lastStatus
-                    : "waiting for it to answer HTTP on 127.0.0.1:" + t.hostPort;
+                    : "waiting for it to answer HTTP on " + runtimes.publishing().endpoint(t.hostPort);
             t.state = healthy ? ProcessState.RUNNING : ProcessState.STARTING;
             sample(process, t);
             return before != t.state;
@@ -274,6 +275,14 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         if (clock.getAsLong() < t.retryAtMillis) {
             return false;
         }
+        String unpublishable = runtimes.publishing().problem();
+        if (unpublishable != null) {
+            // Not the process's fault: it starts, without a back-off, once the address can be bound.
+            String reasonBefore = t.reason;
+            t.reason = "cannot be published: " + unpublishable;
+            t.state = ProcessState.FAILED;
+            return before != t.state || !reasonBefore.equals(t.reason);
+        }
         t.runtimeWasDown = false; // a new container: its exits are its own again
         t.reason = "starting";
         t.state = ProcessState.STARTING;
@@ -285,7 +294,8 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             t.healthPath = outcome.healthPath();
             t.hostPort = outcome.hostPort();
             t.reason = "started; waiting for it to answer HTTP";
-            LOG.info("Process {} started under {} on 127.0.0.1:{}", process.processId(), outcome.runtime(), outcome.hostPort());
+            LOG.info("Process {} started under {} on {}", process.processId(), outcome.runtime(),
+                    runtimes.publishing().endpoint(outcome.hostPort()));
         } else {
             t.restarts++;
             long backoff = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(t.restarts - 1, 6));
@@ -329,7 +339,8 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         }
         String path = t.healthPath;
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort + (path == null ? "/" : path)))
+            URI uri = URI.create("http://" + runtimes.publishing().endpoint(hostPort) + (path == null ? "/" : path));
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
             t.lastStatus = response.statusCode();
             return path == null ? response.statusCode() > 0 : response.statusCode() < 500;
@@ -369,7 +380,7 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             }
         }
         List<String> images = runtimes.images().list().stream().map(i -> i.digest()).toList();
-        return new AgentReport(revision, reports, images);
+        return new AgentReport(revision, reports, images, null, runtimes.publishing().addressText(), runtimes.publishing().problem());
     }
 
     /** A desired process and what the agent knows of it, for the agent's own views. */

@@ -9,7 +9,7 @@ package io.stratos.lxc.agent.runtime;
  * @param state      its state
  * @param exitCode   exit code once stopped ({@code 128+signal} when killed), else null
  * @param oomKilled  whether the kernel's OOM killer killed a process in its memory cgroup
- * @param hostPort   the port published on 127.0.0.1, 0 when unknown
+ * @param hostPort   the port published on the VM's publish address, 0 when unknown
  * @param address    where the process listens as seen from the VM ({@code ip:port}), may be empty
  * @param imageDigest the image it runs ({@code sha256:<hex>}), empty when unknown
  * @param detail     anything worth telling a user (why it stopped, which image), may be empty

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * @param argv          the start command (manifest {@code start})
  * @param env           environment; the runtime sets {@code PORT} itself to the port the process must listen on
  * @param containerPort the port the process listens on inside its network namespace
- * @param hostPort      the port published on 127.0.0.1 of this VM
+ * @param hostPort      the port published on this VM's publish address
  * @param cpuMillis     CPU limit in thousandths of a core (0 = none)
  * @param memoryMiB     memory limit (0 = none)
  * @param pidsMax       process count limit (0 = none)

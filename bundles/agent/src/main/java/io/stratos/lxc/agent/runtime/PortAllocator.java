@@ -11,7 +11,7 @@ import java.util.TreeMap;
 import java.util.function.IntPredicate;
 
 /**
- * Hands out host ports on 127.0.0.1 from the agent's range, one per process. A port some other program
+ * Hands out host ports of the VM's publish address from the agent's range, one per process. A port some other program
  * already holds is skipped. When the range is used up, {@link #allocate} throws a {@link StratosException}
  * of kind CONFLICT saying so: the one process fails with that reason, nothing else is affected.
  */
@@ -100,9 +100,14 @@ public final class PortAllocator {
 
     /** Whether 127.0.0.1:port can be bound right now. */
     public static boolean bindable(int port) {
+        return bindable(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** Whether address:port can be bound right now (the address the agent publishes on). */
+    public static boolean bindable(InetAddress address, int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            socket.bind(new InetSocketAddress(address, port));
             return true;
         } catch (IOException e) {
             return false;

@@ -62,4 +62,16 @@ public interface AgentMXBean {
 
     /** Each runtime: "available", or why not. */
     Map<String, String> getRuntimes();
+
+    /** The address this VM's processes are published on. */
+    String getPublishAddress();
+
+    /** The addresses and CIDR ranges whose connections the published ports accept. */
+    String[] getAllowedSources();
+
+    /** Connections to published ports from any other source, closed at once, since the agent started. */
+    long getRefusedConnections();
+
+    /** What keeps the agent from publishing processes, empty when nothing. */
+    String getProblem();
 }

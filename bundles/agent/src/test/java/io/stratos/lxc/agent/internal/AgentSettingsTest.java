@@ -76,5 +76,54 @@ class AgentSettingsTest {
     void envNamesAreUpperSnakeCase() {
         assertThat(AgentSettings.envName("controllerUrl")).isEqualTo("STRATOS_AGENT_CONTROLLER_URL");
         assertThat(AgentSettings.envName("memoryMiB")).isEqualTo("STRATOS_AGENT_MEMORY_MIB");
+        assertThat(AgentSettings.envName("publishAddress")).isEqualTo("STRATOS_AGENT_PUBLISH_ADDRESS");
+        assertThat(AgentSettings.envName("allowedSources")).isEqualTo("STRATOS_AGENT_ALLOWED_SOURCES");
+    }
+
+    @Test
+    void publishAddressAndAllowedSourcesComeFromTheEnvironmentOfALocalVm() {
+        ConfigValues[] values = new ConfigValues[1];
+        AgentSettings settings = read(Map.of("publishAddress", "127.0.0.1"),
+                Map.of("STRATOS_AGENT_PUBLISH_ADDRESS", "10.240.0.5", "STRATOS_AGENT_ALLOWED_SOURCES", " 10.240.0.1, 10.0.8.0/24 ,fd00::/8"),
+                values);
+
+        assertThat(values[0].valid()).as(values[0].describeProblems()).isTrue();
+        assertThat(settings.publishAddress()).isEqualTo("10.240.0.5");
+        assertThat(settings.allowedSources()).containsExactly("10.240.0.1", "10.0.8.0/24", "fd00::/8");
+        assertThat(settings.toString()).contains("publishAddress=10.240.0.5");
+    }
+
+    @Test
+    void byDefaultThePublishAddressIsChosenAndTheControllerIsTheSource() {
+        ConfigValues[] values = new ConfigValues[1];
+        AgentSettings settings = read(Map.of(), Map.of(), values);
+
+        assertThat(settings.publishAddress()).isEmpty();
+        assertThat(settings.allowedSources()).isEmpty();
+        assertThat(settings.toString()).contains("publishAddress=(route to the controller)", "allowedSources=(the controller's)");
+        // an IPv6 literal is kept in its short form
+        assertThat(read(Map.of("publishAddress", "fd00:0:0:0:0:0:0:5"), Map.of(), values).publishAddress()).isEqualTo("fd00::5");
+    }
+
+    @Test
+    void aPublishAddressMustBeAUnicastIpLiteral() {
+        for (String bad : List.of("vm-1.example", "0.0.0.0", "::", "224.0.0.251", "ff02::1", "10.240.0", "10.240.0.5:20000")) {
+            ConfigValues[] values = new ConfigValues[1];
+            AgentSettings settings = read(Map.of(), Map.of("STRATOS_AGENT_PUBLISH_ADDRESS", bad), values);
+
+            assertThat(values[0].problems()).as(bad).extracting(p -> p.key()).containsExactly("publishAddress");
+            assertThat(values[0].describeProblems()).contains(bad, "unicast");
+            assertThat(settings.publishAddress()).isEmpty();
+        }
+    }
+
+    @Test
+    void allowedSourcesMustBeAddressesOrRanges() {
+        ConfigValues[] values = new ConfigValues[1];
+        AgentSettings settings = read(Map.of("allowedSources", "10.240.0.1,routers.example,10.0.0.0/40"), Map.of(), values);
+
+        assertThat(values[0].problems()).extracting(p -> p.key()).containsExactly("allowedSources");
+        assertThat(values[0].describeProblems()).contains("routers.example", "CIDR");
+        assertThat(settings.allowedSources()).isEmpty();
     }
 }

@@ -12,8 +12,6 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.PortBinding;
-import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -21,6 +19,10 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import io.stratos.lxc.agent.internal.exec.Exec;
 import io.stratos.lxc.agent.internal.exec.Tail;
+import io.stratos.lxc.agent.internal.lxc.HostBridge;
+import io.stratos.lxc.agent.internal.lxc.Subnet;
+import io.stratos.lxc.agent.internal.net.Publishing;
+import io.stratos.lxc.agent.internal.net.TcpProxy;
 import io.stratos.lxc.agent.runtime.CgroupReader;
 import io.stratos.lxc.agent.runtime.ContainerInfo;
 import io.stratos.lxc.agent.runtime.ContainerNames;
@@ -34,6 +36,7 @@ import io.stratos.lxc.api.StratosException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -58,19 +61,35 @@ import org.slf4j.LoggerFactory;
  * Runs cartridge processes as Docker containers through docker-java against the local dockerd socket. The
  * image is imported once from the cached image's {@code rootfs/} (the {@code docker import} equivalent) and
  * tagged {@code stratos/<name>:<digest12>}; containers carry labels with the owner agent and the process id,
- * publish their port on 127.0.0.1 only, run with Docker's init (so a stop is fast) and the manifest's
- * memory, CPU and PIDs limits. Statistics come from the cgroup files (the one-shot stats API takes ~1 s).
+ * run with Docker's init (so a stop is fast) and the manifest's memory, CPU and PIDs limits. Statistics come from the
+ * cgroup files (the one-shot stats API takes ~1 s).
+ *
+ * <p>Networking is the agent's, not Docker's: a container is created with network "none", put on the agent's container
+ * bridge by {@link ContainerLink}, and published on the VM's publish address through the agent's {@link TcpProxy} with
+ * its source filter, like an LXC container. Docker's own port publishing would bind in dockerd's network namespace,
+ * which is not the VM's when the agent runs in a namespace of its own (a local VM).
  */
 public final class DockerRuntime implements ContainerRuntime {
 
     public static final String LABEL_PROCESS = "io.stratos.lxc.process";
     public static final String LABEL_OWNER = "io.stratos.lxc.owner";
     public static final String LABEL_DIGEST = "io.stratos.lxc.image";
+    /** The port the process listens on inside; present on containers the agent put on its bridge. */
+    public static final String LABEL_CONTAINER_PORT = "io.stratos.lxc.containerPort";
+    private static final String LABEL_HOST_PORT = "io.stratos.lxc.hostPort";
     private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
 
     private final String dockerHost;
     private final String owner;
     private final CgroupReader cgroups;
+    private final ContainerLink link;
+    private final Publishing publishing;
+    private final Map<String, TcpProxy> proxies = new ConcurrentHashMap<>();
+    private final ExecutorService proxyPool = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "stratos-docker-proxy");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Map<String, Object> imageLocks = new ConcurrentHashMap<>();
     /** Whether the kernel logged an OOM kill for an exited container (it will not change, so asked once each). */
     private final Map<String, Boolean> oomKills = new ConcurrentHashMap<>();
@@ -97,11 +116,24 @@ public final class DockerRuntime implements ContainerRuntime {
         this(dockerHost, owner, cgroups, PROBE_TIMEOUT);
     }
 
+    /** On the agent's default bridge, publishing on 127.0.0.1 (tests). */
     public DockerRuntime(String dockerHost, String owner, CgroupReader cgroups, Duration probeTimeout) {
+        this(dockerHost, owner, cgroups, probeTimeout, new HostBridge("stratosbr0", Subnet.parse("10.213.0.0/16"), new Exec()),
+                Publishing.loopback());
+    }
+
+    /**
+     * @param bridge     the agent's container bridge, shared with the LXC runtime
+     * @param publishing where the containers' ports are published, and to which sources
+     */
+    public DockerRuntime(String dockerHost, String owner, CgroupReader cgroups, Duration probeTimeout, HostBridge bridge,
+                         Publishing publishing) {
         this.dockerHost = dockerHost;
         this.owner = owner;
         this.cgroups = cgroups;
         this.probeTimeout = probeTimeout;
+        this.link = new ContainerLink(bridge, new Exec());
+        this.publishing = publishing;
     }
 
     @Override
@@ -111,6 +143,10 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public RuntimeAvailability available() {
+        String missing = ContainerLink.missing();
+        if (missing != null) {
+            return RuntimeAvailability.no(missing);
+        }
         if (dockerHost.startsWith("unix://")) {
             Path socket = Path.of(URI.create(dockerHost).getPath());
             if (!Files.exists(socket)) {
@@ -241,9 +277,8 @@ public final class DockerRuntime implements ContainerRuntime {
             client().removeContainerCmd(existing.get().getId()).withForce(true).exec();
         }
         ExposedPort exposed = ExposedPort.tcp(spec.containerPort());
-        HostConfig host = HostConfig.newHostConfig()
-                .withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", spec.hostPort()), exposed))
-                .withInit(true);
+        // "none": the agent links it to its own bridge once it runs (ContainerLink), and publishes it itself
+        HostConfig host = HostConfig.newHostConfig().withNetworkMode("none").withInit(true);
         if (spec.memoryMiB() > 0) {
             host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
         }
@@ -260,7 +295,7 @@ public final class DockerRuntime implements ContainerRuntime {
             CreateContainerResponse created = client().createContainerCmd(ref).withName(name).withCmd(spec.argv()).withEnv(env)
                     .withExposedPorts(exposed).withHostConfig(host)
                     .withLabels(Map.of(LABEL_PROCESS, spec.processId(), LABEL_OWNER, owner, LABEL_DIGEST, spec.imageDigest(),
-                            "io.stratos.lxc.hostPort", String.valueOf(spec.hostPort())))
+                            LABEL_HOST_PORT, String.valueOf(spec.hostPort()), LABEL_CONTAINER_PORT, String.valueOf(spec.containerPort())))
                     .exec();
             id = created.getId();
         } catch (ConflictException e) {
@@ -292,19 +327,35 @@ public final class DockerRuntime implements ContainerRuntime {
                 // best effort
             }
             String message = e.getMessage() == null ? "" : e.getMessage();
-            if (message.contains("port is already allocated") || message.contains("address already in use")) {
-                throw StratosException.conflict("hostPort", "process " + spec.processId() + ": cannot publish 127.0.0.1:"
-                        + spec.hostPort() + ": " + message.trim(), "another program holds the port: use another port from the range");
-            }
             throw StratosException.unavailable("docker start of " + name + " failed: " + message.trim(), null);
         }
-        LOG.info("Started Docker container {} ({}) on 127.0.0.1:{}", name, ref, spec.hostPort());
+        String address;
+        try {
+            address = publish(name, id, spec.processId(), spec.hostPort(), spec.containerPort());
+        } catch (RuntimeException e) {
+            Optional<ContainerInfo> now = inspect(spec.processId());
+            if (now.isPresent() && !now.get().running()) {
+                // it ended before it could be linked (crashed, OOM-killed): what it left says why, as for any exit
+                closeProxy(spec.processId());
+                LOG.info("Docker container {} ended right after its start: {}", name, now.get().detail());
+                return now.get();
+            }
+            try {
+                client().removeContainerCmd(id).withForce(true).exec();
+            } catch (DockerException ignored) {
+                // best effort
+            }
+            throw e;
+        }
+        LOG.info("Started Docker container {} ({}) at {}, published on {}", name, ref, address + ":" + spec.containerPort(),
+                publishing.endpoint(spec.hostPort()));
         return inspect(spec.processId()).orElseThrow(() ->
                 StratosException.unavailable("container " + name + " vanished right after its start", null));
     }
 
     @Override
     public void stop(String processId) {
+        closeProxy(processId);
         find(processId).ifPresent(c -> {
             if (Boolean.TRUE.equals(c.getState().getRunning())) {
                 try {
@@ -318,6 +369,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public void remove(String processId) {
+        closeProxy(processId);
         find(processId).ifPresent(c -> {
             try {
                 client().removeContainerCmd(c.getId()).withForce(true).exec();
@@ -354,12 +406,14 @@ public final class DockerRuntime implements ContainerRuntime {
             boolean oom = Boolean.TRUE.equals(s.getOOMKilled())
                     || (exit != null && exit == 137 && c.getId() != null && oomKilledByKernel(c.getId()));
             Map<String, String> labels = c.getConfig() == null || c.getConfig().getLabels() == null ? Map.of() : c.getConfig().getLabels();
-            int hostPort = parseInt(labels.get("io.stratos.lxc.hostPort"));
+            int hostPort = parseInt(labels.get(LABEL_HOST_PORT));
+            int containerPort = parseInt(labels.get(LABEL_CONTAINER_PORT));
             String detail = "image " + labels.getOrDefault(LABEL_DIGEST, "?") + (oom ? "; OOM-killed: exceeded its memory limit" : "")
                     + (exit != null && !oom ? "; exited with " + exit : "")
                     + (s.getError() != null && !s.getError().isEmpty() ? "; " + s.getError() : "");
             return new ContainerInfo(processId, ContainerNames.containerName(processId), name(), state, exit, oom, hostPort,
-                    "127.0.0.1:" + hostPort, labels.getOrDefault(LABEL_DIGEST, ""), detail);
+                    containerPort > 0 && link.subnet().maps(hostPort) ? link.addressFor(hostPort) + ":" + containerPort
+                            : "127.0.0.1:" + hostPort, labels.getOrDefault(LABEL_DIGEST, ""), detail);
         });
     }
 
@@ -419,6 +473,60 @@ public final class DockerRuntime implements ContainerRuntime {
         });
     }
 
+    /** Links the running container to the bridge and opens its published port; returns its address on the bridge. */
+    private String publish(String name, String containerId, String processId, int hostPort, int containerPort) {
+        InspectContainerResponse running = client().inspectContainerCmd(containerId).exec();
+        Long pid = running.getState().getPidLong();
+        String address = link.attach(name, pid == null ? 0 : pid, hostPort);
+        try {
+            openProxy(processId, hostPort, new InetSocketAddress(address, containerPort));
+        } catch (IOException e) {
+            publishing.publishFailed();
+            String problem = publishing.problem();
+            throw problem != null ? StratosException.unavailable("process " + processId + ": " + problem, null)
+                    : StratosException.conflict("hostPort", "process " + processId + ": " + e.getMessage(),
+                    "another program holds the port: use another port from the range");
+        }
+        return address;
+    }
+
+    /**
+     * Re-publishes the ports of running containers after an agent restart (their links live on with them); returns what
+     * it found so the caller can reserve their ports. Containers of an agent older than its own bridge publish themselves.
+     */
+    public List<ContainerInfo> adopt() {
+        List<ContainerInfo> found = list();
+        for (ContainerInfo info : found) {
+            String[] hostAndPort = info.address().split(":");
+            if (!info.running() || proxies.containsKey(info.processId()) || hostAndPort[0].equals("127.0.0.1")) {
+                continue;
+            }
+            try {
+                link.reattach(info.hostPort());
+                openProxy(info.processId(), info.hostPort(), new InetSocketAddress(hostAndPort[0], Integer.parseInt(hostAndPort[1])));
+                LOG.info("Re-adopted Docker container {} on {}", info.name(), publishing.endpoint(info.hostPort()));
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof IOException) {
+                    publishing.publishFailed();
+                }
+                LOG.warn("Cannot re-publish {} on {}: {}", info.name(), publishing.endpoint(info.hostPort()), e.getMessage());
+            }
+        }
+        return found;
+    }
+
+    private void openProxy(String processId, int hostPort, InetSocketAddress target) throws IOException {
+        closeProxy(processId);
+        proxies.put(processId, TcpProxy.open(publishing.address(), hostPort, target, publishing.filter(), proxyPool));
+    }
+
+    private void closeProxy(String processId) {
+        TcpProxy proxy = proxies.remove(processId);
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
     /** Our container of that process (by name, and only if it carries our owner label). */
     private Optional<InspectContainerResponse> find(String processId) {
         String name = ContainerNames.containerName(processId);
@@ -468,6 +576,9 @@ public final class DockerRuntime implements ContainerRuntime {
     }
 
     public void close() {
+        proxies.values().forEach(TcpProxy::close);
+        proxies.clear();
+        proxyPool.shutdownNow();
         DockerClient c = client;
         client = null;
         if (c != null) {

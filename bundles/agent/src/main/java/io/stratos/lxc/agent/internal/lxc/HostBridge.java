@@ -9,27 +9,47 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The bridge the agent's containers sit on ({@code network=bridge}): made on first use, removed when unused. */
-final class HostBridge {
+/**
+ * The bridge the agent's containers sit on (LXC with {@code network=bridge}, and every Docker container): made on first
+ * use, removed when unused.
+ */
+public final class HostBridge {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostBridge.class);
     private static final long TOOL_TIMEOUT_MS = 30_000;
 
-    private final LxcOptions options;
+    private final String name;
+    private final Subnet subnet;
     private final Exec exec;
 
-    HostBridge(LxcOptions options, Exec exec) {
-        this.options = options;
+    public HostBridge(String name, Subnet subnet, Exec exec) {
+        this.name = name;
+        this.subnet = subnet;
         this.exec = exec;
     }
 
-    synchronized void ensure() {
-        String bridge = options.bridge();
+    public String name() {
+        return name;
+    }
+
+    public Subnet subnet() {
+        return subnet;
+    }
+
+    /** Creates the bridge unless it is there. One lock for every instance: the LXC and Docker runtimes share the bridge. */
+    public void ensure() {
+        synchronized (HostBridge.class) {
+            create();
+        }
+    }
+
+    private void create() {
+        String bridge = name;
         if (exists()) {
             pinAddress(bridge);
             return;
         }
-        String gateway = options.subnet().gateway() + "/" + options.subnet().prefix();
+        String gateway = subnet.gateway() + "/" + subnet.prefix();
         for (List<String> command : List.of(List.of("ip", "link", "add", bridge, "type", "bridge"),
                 addressCommand(bridge),
                 List.of("ip", "addr", "add", gateway, "dev", bridge), List.of("ip", "link", "set", bridge, "up"))) {
@@ -42,12 +62,12 @@ final class HostBridge {
         LOG.info("Created bridge {} with {}", bridge, gateway);
     }
 
-    boolean exists() {
-        return Files.exists(Path.of("/sys/class/net", options.bridge()));
+    public boolean exists() {
+        return Files.exists(Path.of("/sys/class/net", name));
     }
 
     void remove() {
-        exec.run(TOOL_TIMEOUT_MS, "ip", "link", "del", options.bridge());
+        exec.run(TOOL_TIMEOUT_MS, "ip", "link", "del", name);
     }
 
     /**
@@ -58,7 +78,7 @@ final class HostBridge {
      * (locally administered, derived from the gateway like the containers' own) never changes.
      */
     private List<String> addressCommand(String bridge) {
-        return List.of("ip", "link", "set", bridge, "address", Subnet.macFor(options.subnet().gateway()));
+        return List.of("ip", "link", "set", bridge, "address", Subnet.macFor(subnet.gateway()));
     }
 
     /** A bridge made by an agent before its address was pinned gets it now (addr_assign_type 3: set by user). */
@@ -72,7 +92,7 @@ final class HostBridge {
         }
         Exec.Result result = exec.run(TOOL_TIMEOUT_MS, addressCommand(bridge));
         if (result.ok()) {
-            LOG.info("Bridge {} given the fixed address {}", bridge, Subnet.macFor(options.subnet().gateway()));
+            LOG.info("Bridge {} given the fixed address {}", bridge, Subnet.macFor(subnet.gateway()));
         } else {
             LOG.warn("Could not give bridge {} a fixed address: {}", bridge, result.output());
         }

@@ -52,7 +52,12 @@ final class LxcConfig {
         lines.add("lxc.signal.stop = SIGKILL");
         lines.add("lxc.init.cmd = " + (usesLauncher(spec) ? "/bin/sh /" + LAUNCHER : String.join(" ", spec.argv())));
         lines.add("lxc.init.cwd = /");
-        for (Map.Entry<String, String> e : spec.envWithPort(listenPort).entrySet()) {
+        Map<String, String> env = new java.util.LinkedHashMap<>(spec.envWithPort(listenPort));
+        if (options.network() == LxcOptions.Network.HOST) {
+            // the process binds the published address itself: no agent proxy in between (and so no source filter)
+            env.put("BIND_ADDRESS", address);
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
             lines.add("lxc.environment = " + e.getKey() + "=" + e.getValue());
         }
         if (options.network() == LxcOptions.Network.BRIDGE) {

@@ -3,6 +3,7 @@ package io.stratos.lxc.agent.internal.lxc;
 import io.stratos.lxc.agent.internal.exec.FileTree;
 import io.stratos.lxc.agent.internal.exec.Exec;
 import io.stratos.lxc.agent.internal.exec.Tail;
+import io.stratos.lxc.agent.internal.net.Publishing;
 import io.stratos.lxc.agent.internal.net.TcpProxy;
 import io.stratos.lxc.agent.runtime.CgroupReader;
 import io.stratos.lxc.agent.runtime.ContainerInfo;
@@ -57,17 +58,28 @@ public final class LxcRuntime implements ContainerRuntime {
     private final LxcConfig config;
     private final ShiftedRootfs shiftedRootfs;
     private final HostBridge bridge;
+    private final Publishing publishing;
     private final ExecutorService proxyPool;
     private final Map<String, TcpProxy> proxies = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
+    /** Publishing on 127.0.0.1 to this VM only (tests). */
     public LxcRuntime(LxcOptions options, Exec exec, CgroupReader cgroups) {
+        this(options, exec, cgroups, Publishing.loopback());
+    }
+
+    /**
+     * @param publishing where ports are published ({@code network=bridge}: the agent's proxy binds it; {@code network=host}:
+     *                   the process binds it itself, as {@code BIND_ADDRESS}) and to which sources (bridge only)
+     */
+    public LxcRuntime(LxcOptions options, Exec exec, CgroupReader cgroups, Publishing publishing) {
         this.options = options;
+        this.publishing = publishing;
         this.exec = exec;
         this.cgroups = cgroups;
         this.config = new LxcConfig(options, cgroups);
         this.shiftedRootfs = new ShiftedRootfs(exec);
-        this.bridge = new HostBridge(options, exec);
+        this.bridge = new HostBridge(options.bridge(), options.subnet(), exec);
         this.proxyPool = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "stratos-lxc-proxy");
             thread.setDaemon(true);
@@ -143,7 +155,8 @@ public final class LxcRuntime implements ContainerRuntime {
                 FileTree.delete(dir);
             }
             boolean bridged = options.network() == LxcOptions.Network.BRIDGE;
-            String address = bridged ? options.subnet().addressFor(spec.hostPort()) : "127.0.0.1";
+            // host: the process shares the VM's network and binds the publish address itself (it gets it as BIND_ADDRESS)
+            String address = bridged ? options.subnet().addressFor(spec.hostPort()) : publishing.addressText();
             int listenPort = bridged ? spec.containerPort() : spec.hostPort();
             try {
                 createContainersDir();
@@ -199,13 +212,17 @@ public final class LxcRuntime implements ContainerRuntime {
                 try {
                     openProxy(spec.processId(), spec.hostPort(), new InetSocketAddress(address, listenPort));
                 } catch (IOException e) {
+                    publishing.publishFailed();
                     kill(name);
                     FileTree.delete(dir);
-                    throw StratosException.conflict("hostPort", "process " + spec.processId() + ": " + e.getMessage(),
+                    String problem = publishing.problem();
+                    throw problem != null ? StratosException.unavailable("process " + spec.processId() + ": " + problem, null)
+                            : StratosException.conflict("hostPort", "process " + spec.processId() + ": " + e.getMessage(),
                             "another program holds the port: use another port from the range");
                 }
             }
-            LOG.info("Started LXC container {} ({} on {})", name, spec.imageDigest(), address + ":" + listenPort);
+            LOG.info("Started LXC container {} ({} on {}, published on {})", name, spec.imageDigest(), address + ":" + listenPort,
+                    publishing.endpoint(spec.hostPort()));
             return inspect(spec.processId()).orElseThrow(() ->
                     StratosException.unavailable("container " + name + " vanished right after its start", null));
         }
@@ -301,9 +318,12 @@ public final class LxcRuntime implements ContainerRuntime {
                 String[] hostAndPort = info.address().split(":");
                 try {
                     openProxy(info.processId(), info.hostPort(), new InetSocketAddress(hostAndPort[0], Integer.parseInt(hostAndPort[1])));
-                    LOG.info("Re-adopted LXC container {} on 127.0.0.1:{}", info.name(), info.hostPort());
+                    LOG.info("Re-adopted LXC container {} on {}", info.name(), publishing.endpoint(info.hostPort()));
                 } catch (IOException | RuntimeException e) {
-                    LOG.warn("Cannot re-publish {} on 127.0.0.1:{}: {}", info.name(), info.hostPort(), e.getMessage());
+                    if (e instanceof IOException) {
+                        publishing.publishFailed();
+                    }
+                    LOG.warn("Cannot re-publish {} on {}: {}", info.name(), publishing.endpoint(info.hostPort()), e.getMessage());
                 }
             }
         }
@@ -450,7 +470,7 @@ public final class LxcRuntime implements ContainerRuntime {
 
     private void openProxy(String processId, int hostPort, InetSocketAddress target) throws IOException {
         closeProxy(processId);
-        proxies.put(processId, TcpProxy.open(hostPort, target, proxyPool));
+        proxies.put(processId, TcpProxy.open(publishing.address(), hostPort, target, publishing.filter(), proxyPool));
     }
 
     private void closeProxy(String processId) {

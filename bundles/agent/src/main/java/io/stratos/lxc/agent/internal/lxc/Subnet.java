@@ -1,6 +1,9 @@
 package io.stratos.lxc.agent.internal.lxc;
 
+import io.stratos.lxc.agent.internal.net.AddressRange;
 import io.stratos.lxc.api.StratosException;
+import java.net.Inet4Address;
+import java.nio.ByteBuffer;
 
 /**
  * An IPv4 range in CIDR form for the agent's bridge: the first host address is the bridge (gateway), each
@@ -10,30 +13,17 @@ import io.stratos.lxc.api.StratosException;
 public record Subnet(int network, int prefix) {
 
     public static Subnet parse(String cidr) {
-        String[] parts = cidr == null ? new String[0] : cidr.trim().split("/");
-        if (parts.length != 2) {
-            throw StratosException.invalid("bridgeSubnet", "'" + cidr + "' is not an IPv4 CIDR range", "e.g. 10.213.0.0/16");
-        }
+        AddressRange range;
         try {
-            int prefix = Integer.parseInt(parts[1]);
-            String[] octets = parts[0].split("\\.");
-            if (octets.length != 4 || prefix < 8 || prefix > 24) {
-                throw new NumberFormatException();
-            }
-            int address = 0;
-            for (String octet : octets) {
-                int value = Integer.parseInt(octet);
-                if (value < 0 || value > 255) {
-                    throw new NumberFormatException();
-                }
-                address = (address << 8) | value;
-            }
-            int mask = (int) (0xFFFFFFFFL << (32 - prefix));
-            return new Subnet(address & mask, prefix);
-        } catch (NumberFormatException e) {
+            range = cidr != null && cidr.contains("/") ? AddressRange.parse(cidr) : null;
+        } catch (IllegalArgumentException e) {
+            range = null;
+        }
+        if (range == null || !(range.network() instanceof Inet4Address) || range.prefix() < 8 || range.prefix() > 24) {
             throw StratosException.invalid("bridgeSubnet", "'" + cidr + "' is not an IPv4 CIDR range with a prefix from /8 to /24",
                     "e.g. 10.213.0.0/16");
         }
+        return new Subnet(ByteBuffer.wrap(range.network().getAddress()).getInt(), range.prefix());
     }
 
     public long size() {

@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes one container port on 127.0.0.1:hostPort of the VM by copying bytes between the two sockets.
+ * Publishes one container port on publishAddress:hostPort of the VM by copying bytes between the two sockets, for the
+ * allowed sources only (a connection from anyone else is closed at once and counted by the {@link SourceFilter}).
  * Chosen over iptables DNAT: no host firewall state to leak or clean up (or to race with other users of
  * the host's tables), no {@code route_localnet} sysctl, a port clash shows up at bind time as a clear error,
  * and the agent sees connections in flight per process (an autoscaling signal).
@@ -29,35 +30,45 @@ public final class TcpProxy implements Closeable {
 
     private final ServerSocket server;
     private final InetSocketAddress target;
+    private final SourceFilter sources;
+    private final String published;
     private final ExecutorService pool;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
     private volatile boolean closed;
 
-    private TcpProxy(ServerSocket server, InetSocketAddress target, ExecutorService pool) {
+    private TcpProxy(ServerSocket server, InetSocketAddress target, SourceFilter sources, ExecutorService pool) {
         this.server = server;
         this.target = target;
+        this.sources = sources;
+        this.published = AddressRange.hostForUrl(server.getInetAddress()) + ":" + server.getLocalPort();
         this.pool = pool;
     }
 
-    /** Binds 127.0.0.1:hostPort now (so a clash fails here) and starts accepting. */
-    public static TcpProxy open(int hostPort, InetSocketAddress target, ExecutorService pool) throws IOException {
+    /** Binds address:hostPort now (so a clash, or an address this VM does not have, fails here) and starts accepting. */
+    public static TcpProxy open(InetAddress address, int hostPort, InetSocketAddress target, SourceFilter sources, ExecutorService pool)
+            throws IOException {
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
         try {
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), hostPort), 256);
+            server.bind(new InetSocketAddress(address, hostPort), 256);
         } catch (IOException e) {
             server.close();
-            throw new IOException("cannot publish 127.0.0.1:" + hostPort + ": " + e.getMessage(), e);
+            throw new IOException("cannot publish " + AddressRange.hostForUrl(address) + ":" + hostPort + ": " + e.getMessage(), e);
         }
-        TcpProxy proxy = new TcpProxy(server, target, pool);
+        TcpProxy proxy = new TcpProxy(server, target, sources, pool);
         pool.execute(proxy::acceptLoop);
         return proxy;
     }
 
     public int hostPort() {
         return server.getLocalPort();
+    }
+
+    /** {@code <address>:<hostPort>} it listens on. */
+    public String published() {
+        return published;
     }
 
     public InetSocketAddress target() {
@@ -80,9 +91,18 @@ public final class TcpProxy implements Closeable {
                 client = server.accept();
             } catch (IOException e) {
                 if (!closed) {
-                    LOG.warn("Proxy 127.0.0.1:{} stopped accepting: {}", server.getLocalPort(), e.getMessage());
+                    LOG.warn("Proxy {} stopped accepting: {}", published, e.getMessage());
                 }
                 return;
+            }
+            if (!sources.allows(client.getInetAddress())) {
+                sources.refused(client.getInetAddress(), published);
+                try {
+                    client.close();
+                } catch (IOException ignored) {
+                    // refused either way
+                }
+                continue;
             }
             accepted.incrementAndGet();
             inFlight.incrementAndGet();
