@@ -333,7 +333,7 @@ public final class DockerRuntime implements ContainerRuntime {
         try {
             address = publish(name, id, spec.processId(), spec.hostPort(), spec.containerPort());
         } catch (RuntimeException e) {
-            Optional<ContainerInfo> now = inspect(spec.processId());
+            Optional<ContainerInfo> now = endedSoon(spec.processId());
             if (now.isPresent() && !now.get().running()) {
                 // it ended before it could be linked (crashed, OOM-killed): what it left says why, as for any exit
                 closeProxy(spec.processId());
@@ -351,6 +351,25 @@ public final class DockerRuntime implements ContainerRuntime {
                 publishing.endpoint(spec.hostPort()));
         return inspect(spec.processId()).orElseThrow(() ->
                 StratosException.unavailable("container " + name + " vanished right after its start", null));
+    }
+
+    /**
+     * What the container is once dockerd has caught up: a process that dies at once (an OOM kill, a bad command) is gone
+     * from /proc a moment before dockerd reports it stopped, so a failed link waits briefly for that report.
+     */
+    private Optional<ContainerInfo> endedSoon(String processId) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        Optional<ContainerInfo> now = inspect(processId);
+        while (now.isPresent() && now.get().running() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            now = inspect(processId);
+        }
+        return now;
     }
 
     @Override
