@@ -40,6 +40,31 @@ public record Cidr(InetAddress network, int prefix) {
         return bytes.length == network.getAddress().length && Arrays.equals(mask(bytes, prefix), network.getAddress());
     }
 
+    /** How many addresses the range holds (capped at Long.MAX_VALUE for large IPv6 ranges). */
+    public long size() {
+        int hostBits = network.getAddress().length * 8 - prefix;
+        return hostBits >= 63 ? Long.MAX_VALUE : 1L << hostBits;
+    }
+
+    /** The range's address number {@code index}: 0 is the network address itself. */
+    public InetAddress address(long index) {
+        if (index < 0 || index >= size()) {
+            throw new IllegalArgumentException(this + " has no address number " + index + " (it holds " + size() + ")");
+        }
+        byte[] bytes = network.getAddress();
+        long carry = index;
+        for (int i = bytes.length - 1; i >= 0 && carry != 0; i--) {
+            long sum = (bytes[i] & 0xff) + (carry & 0xff);
+            bytes[i] = (byte) sum;
+            carry = (carry >>> 8) + (sum >>> 8);
+        }
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // 4 or 16 bytes: cannot happen
+        }
+    }
+
     private static byte[] mask(byte[] bytes, int prefix) {
         byte[] masked = bytes.clone();
         for (int i = 0; i < masked.length; i++) {

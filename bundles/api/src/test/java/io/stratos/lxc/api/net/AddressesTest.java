@@ -57,6 +57,16 @@ class AddressesTest {
     }
 
     @Test
+    void aRangeNumbersItsAddressesFromTheNetworkAddress() {
+        Cidr subnet = Cidr.parse("10.214.0.0/23");
+        assertThat(subnet.size()).isEqualTo(512);
+        assertThat(subnet.address(1).getHostAddress()).isEqualTo("10.214.0.1");
+        assertThat(subnet.address(257).getHostAddress()).isEqualTo("10.214.1.1");
+        assertThat(Cidr.parse("fd00::/64").address(0x1ff).getHostAddress()).isEqualTo("fd00:0:0:0:0:0:0:1ff");
+        assertThatThrownBy(() -> subnet.address(512)).hasMessageContaining("holds 512");
+    }
+
+    @Test
     void aBadRangeSaysWhatIsWrong() {
         assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).hasMessageContaining("0 to 32");
         assertThatThrownBy(() -> Cidr.parse("net/8")).hasMessageContaining("not an IP address");

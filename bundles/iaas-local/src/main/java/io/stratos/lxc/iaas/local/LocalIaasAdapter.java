@@ -11,10 +11,12 @@ import io.stratos.lxc.api.status.StatusContributor;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,8 @@ public class LocalIaasAdapter implements IaasAdapter, StatusContributor {
     private volatile LocalVms vms;
     private volatile LocalSettings settings;
     private volatile String configProblems = "";
+    /** Why network = namespace fell back to this host's network, or empty. */
+    private volatile String noNamespaces = "";
 
     @Activate
     @Modified
@@ -40,14 +44,44 @@ public class LocalIaasAdapter implements IaasAdapter, StatusContributor {
         ConfigValues values = ConfigValues.of(LocalSettings.PID, properties);
         LocalSettings read = LocalSettings.from(values);
         if (values.valid() || settings == null) {
+            boolean namespaces = false;
+            String why = "";
+            if (read.network() == LocalSettings.NetworkMode.NAMESPACE) {
+                String whyNot = VmNetwork.whyNot(Commands.SYSTEM);
+                namespaces = whyNot == null;
+                why = whyNot == null ? "" : whyNot;
+                if (!namespaces && !why.equals(noNamespaces)) {
+                    LOG.warn("network = namespace: local VMs cannot get network namespaces here ({}); they use this host's network"
+                            + " and publish on 127.0.0.1 (network = host)", why);
+                }
+            }
+            LocalVms previous = vms;
             settings = read;
-            vms = new LocalVms(read);
+            noNamespaces = why;
+            vms = new LocalVms(read, namespaces, Commands.SYSTEM);
+            if (previous != null) {
+                previous.close();
+            }
         }
         configProblems = values.describeProblems();
         if (!values.valid()) {
             LOG.error("Invalid configuration, using {}: {}", settings, configProblems);
         }
-        LOG.info("Local IaaS adapter ready: {} running VMs under {}", vms.running(), settings.vmsDirectory());
+        LOG.info("Local IaaS adapter ready: {} running VMs under {}, {}", vms.running(), settings.vmsDirectory(), networkSummary());
+    }
+
+    @Deactivate
+    void deactivate() {
+        LocalVms current = vms;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    private String networkSummary() {
+        return vms.network().map(n -> "each in a network namespace of its own on bridge " + n.bridge() + " (" + n.subnet() + ")")
+                .orElse(noNamespaces.isEmpty() ? "on this host's network (network = host)"
+                        : "on this host's network, as network namespaces cannot be made here: " + noNamespaces);
     }
 
     @Override
@@ -55,10 +89,16 @@ public class LocalIaasAdapter implements IaasAdapter, StatusContributor {
         return "local";
     }
 
-    /** Its VMs are agents on this host publishing on 127.0.0.1. */
+    /** With network = host its VMs are agents on this host publishing on 127.0.0.1 (and VMs made so before a change). */
     @Override
     public boolean vmsShareHostLoopback() {
-        return true;
+        return vms.anyOnHostNetwork();
+    }
+
+    /** With network = namespace, its VMs' addresses are in vmSubnet. */
+    @Override
+    public Optional<String> vmNetwork() {
+        return vms.network().map(n -> n.subnet().toString());
     }
 
     @Override
@@ -101,6 +141,6 @@ public class LocalIaasAdapter implements IaasAdapter, StatusContributor {
             return new ComponentStatus("iaas-local", ComponentState.DEGRADED,
                     "agent distribution " + settings.agentDistribution() + " is missing");
         }
-        return new ComponentStatus("iaas-local", ComponentState.ACTIVE, vms.running() + " local VMs running");
+        return new ComponentStatus("iaas-local", ComponentState.ACTIVE, vms.running() + " local VMs running, " + networkSummary());
     }
 }

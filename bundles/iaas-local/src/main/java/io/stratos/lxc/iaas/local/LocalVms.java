@@ -11,6 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import io.stratos.lxc.api.net.IpLiteral;
+import java.util.HashMap;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -30,18 +35,44 @@ import org.slf4j.LoggerFactory;
 /**
  * Local "VMs": each is an agent distribution unpacked into {@code <vmsDirectory>/<vmId>/home} and run
  * as its own process session ({@code setsid bin/karaf daemon}), so it outlives a controller restart or
- * an update of this bundle. Its state is the directory: {@code vm.properties} (slot, partition) and
- * the agent's {@code karaf.pid}; {@link #list()} re-attaches from them.
+ * an update of this bundle. With {@code network = namespace} it runs in a network namespace of its own
+ * with its own address ({@link VmNetwork}); with {@code network = host} it shares this host's network.
+ * Its state is the directory: {@code vm.properties} (slot, partition, address) and the agent's pid;
+ * {@link #list()} re-attaches from them.
  */
-final class LocalVms {
+final class LocalVms implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalVms.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final LocalSettings settings;
+    private final Commands commands;
+    /** The namespaced VMs' network, or null when new VMs get this host's network. */
+    private final VmNetwork network;
+    /** Relays from the bridge to the controller, by port: there while the bridge is. */
+    private final Map<Integer, ControllerRelay> relays = new HashMap<>();
 
-    LocalVms(LocalSettings settings) {
+    LocalVms(LocalSettings settings, boolean namespaces, Commands commands) {
         this.settings = settings;
+        this.commands = commands;
+        this.network = namespaces ? new VmNetwork(settings.vmBridge(), settings.vmSubnet(), commands) : null;
+        if (network != null) {
+            reconnectNamespacedVms();
+        }
+    }
+
+    /** Whether new VMs get a network namespace of their own. */
+    boolean namespaces() {
+        return network != null;
+    }
+
+    Optional<VmNetwork> network() {
+        return Optional.ofNullable(network);
+    }
+
+    /** Whether any VM here shares this host's network, and so publishes on its 127.0.0.1. */
+    synchronized boolean anyOnHostNetwork() {
+        return network == null || vmDirectories().stream().anyMatch(dir -> vmProperties(dir).getProperty("address") == null);
     }
 
     synchronized VmRef create(VmSpec spec) {
@@ -52,10 +83,11 @@ final class LocalVms {
         Path dir = settings.vmsDirectory().resolve(spec.vmId());
         try {
             int slot = freeSlot();
+            String relayTarget = network == null ? null : relayTarget(spec.controllerUrl());
             Path staging = Files.createDirectories(settings.vmsDirectory()).resolve(".staging-" + spec.vmId());
             deleteTree(staging);
             Files.createDirectories(staging.resolve("home"));
-            run(List.of("tar", "xzf", settings.agentDistribution().toString(), "-C", staging.resolve("home").toString(),
+            commands.run(List.of("tar", "xzf", settings.agentDistribution().toString(), "-C", staging.resolve("home").toString(),
                     "--strip-components=1"));
             writeShellUser(staging.resolve("home/etc/users.properties"));
             Properties properties = new Properties();
@@ -63,16 +95,38 @@ final class LocalVms {
             properties.setProperty("partition", spec.partition());
             properties.setProperty("slot", String.valueOf(slot));
             properties.setProperty("sshPort", String.valueOf(sshPort(slot)));
+            if (network != null) {
+                properties.setProperty("address", network.addressOf(slot));
+                if (relayTarget != null) {
+                    properties.setProperty("relay", relayTarget);
+                }
+            }
             try (Writer out = Files.newBufferedWriter(staging.resolve("vm.properties"))) {
                 properties.store(out, "Stratos LXC local VM");
             }
             // The directory appears whole or not at all.
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-            long pid = launch(spec, dir, slot);
-            LOG.info("Local VM {} started: agent pid {}, process ports {}-{}, agent shell ssh on 127.0.0.1:{} (user karaf, password in {}), home {}",
-                    spec.vmId(), pid, firstPort(slot), lastProcessPort(slot), sshPort(slot), dir.resolve("home/etc/users.properties"),
-                    dir.resolve("home"));
-            return new VmRef(spec.vmId(), adapterRef(pid, sshPort(slot)));
+            String address = "127.0.0.1";
+            if (network != null) {
+                try {
+                    network.ensureBridge();
+                    if (relayTarget != null) {
+                        ensureRelay(relayTarget);
+                    }
+                    address = network.attach(spec.vmId(), slot, dir);
+                } catch (IOException e) {
+                    VmNetwork.detach(commands, dir);
+                    deleteTree(dir);
+                    throw StratosException.unavailable("cannot give local VM " + spec.vmId() + " its network namespace: " + e.getMessage(),
+                            "set network = host in etc/io.stratos.lxc.iaas.local.cfg where namespaces cannot be made");
+                }
+            }
+            writeScript(dir.resolve(VmNetwork.IN_VM_SCRIPT), network == null ? VmNetwork.IN_HOST_SCRIPT : VmNetwork.inVmScript(spec.vmId()));
+            long pid = launch(spec, dir, slot, address);
+            LOG.info("Local VM {} started: address {}, agent pid {}, process ports {}-{}, agent shell ssh on {}:{} (user karaf, password in {}), home {}",
+                    spec.vmId(), address, pid, firstPort(slot), lastProcessPort(slot), address, sshPort(slot),
+                    dir.resolve("home/etc/users.properties"), dir.resolve("home"));
+            return new VmRef(spec.vmId(), adapterRef(pid, address, sshPort(slot)));
         } catch (IOException e) {
             throw StratosException.unavailable("cannot create local VM " + spec.vmId() + ": " + e.getMessage(),
                     "check free disk space and permissions of " + settings.vmsDirectory());
@@ -84,16 +138,15 @@ final class LocalVms {
      * holds the join token) and {@code start-agent}, then runs it. {@code start-agent} is what a VM's init
      * system would run to (re)start a crashed agent; the agent then re-adopts its running containers.
      */
-    private long launch(VmSpec spec, Path dir, int slot) throws IOException {
-        Map<String, String> env = agentEnvironment(spec, dir, slot, System.getenv());
+    private long launch(VmSpec spec, Path dir, int slot, String address) throws IOException {
+        Map<String, String> env = agentEnvironment(spec, dir, slot, address, System.getenv());
         StringBuilder text = new StringBuilder("# The whole environment of this local VM's agent (written by the local IaaS adapter)\n");
         env.forEach((key, value) -> text.append(key).append("='").append(value.replace("'", "'\\''")).append("'\n"));
         Path envFile = dir.resolve("agent.env");
         Files.writeString(envFile, text);
         Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-------"));
         Path script = dir.resolve("start-agent");
-        Files.writeString(script, START_AGENT);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        writeScript(script, START_AGENT);
         ProcessBuilder builder = new ProcessBuilder(script.toString()).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().clear(); // start-agent cleans it too, for whoever runs it by hand
@@ -109,7 +162,7 @@ final class LocalVms {
     static final String START_AGENT = """
             #!/bin/sh
             # (Re)starts this local VM's agent in its own session, as a VM's init system would, with the
-            # environment of agent.env only (not that of whoever runs this script).
+            # environment of agent.env only (not that of whoever runs this script), inside the VM (./in-vm).
             cd "$(dirname "$0")" || exit 1
             if [ -z "$STRATOS_LOCAL_VM_CLEAN_ENV" ]; then
               exec /usr/bin/env -i STRATOS_LOCAL_VM_CLEAN_ENV=1 /bin/sh "$(pwd)/start-agent"
@@ -117,7 +170,7 @@ final class LocalVms {
             unset STRATOS_LOCAL_VM_CLEAN_ENV
             set -a; . ./agent.env; set +a
             echo $$ > pid
-            exec setsid home/bin/karaf daemon >> console.log 2>&1 < /dev/null
+            exec ./in-vm setsid home/bin/karaf daemon >> console.log 2>&1 < /dev/null
             """;
 
     /**
@@ -125,7 +178,7 @@ final class LocalVms {
      * with (meant for its local VMs' agents, e.g. STRATOS_AGENT_RUNTIMES), then this VM's own, which win.
      * EXTRA_JAVA_OPTS only from agentJavaOptions: else the agent distribution's bin/setenv chooses its small heap.
      */
-    Map<String, String> agentEnvironment(VmSpec spec, Path dir, int slot, Map<String, String> controllerEnv) {
+    Map<String, String> agentEnvironment(VmSpec spec, Path dir, int slot, String address, Map<String, String> controllerEnv) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", controllerEnv.getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
         env.put("HOME", controllerEnv.getOrDefault("HOME", "/root"));
@@ -135,7 +188,7 @@ final class LocalVms {
             }
         });
         env.put("JAVA_HOME", settings.javaHome().toString());
-        env.put("STRATOS_AGENT_CONTROLLER_URL", spec.controllerUrl());
+        env.put("STRATOS_AGENT_CONTROLLER_URL", network == null ? spec.controllerUrl() : controllerUrlFromVm(spec.controllerUrl()));
         env.put("STRATOS_AGENT_JOIN_TOKEN", spec.joinToken());
         env.put("STRATOS_AGENT_VM_ID", spec.vmId());
         env.put("STRATOS_AGENT_PARTITION", spec.partition());
@@ -144,6 +197,11 @@ final class LocalVms {
         env.put("STRATOS_AGENT_PORT_RANGE_START", String.valueOf(firstPort(slot)));
         env.put("STRATOS_AGENT_PORT_RANGE_END", String.valueOf(lastProcessPort(slot)));
         env.put("STRATOS_AGENT_SSH_PORT", String.valueOf(sshPort(slot)));
+        if (network != null) {
+            // Its own address: where it publishes its processes and its shell, as on a cloud VM.
+            env.put("STRATOS_AGENT_PUBLISH_ADDRESS", address);
+            env.put("STRATOS_AGENT_SSH_HOST", address);
+        }
         env.put("STRATOS_AGENT_DATA_DIR", dir.resolve("agent-data").toString());
         if (!settings.agentJavaOptions().isBlank()) {
             env.put("EXTRA_JAVA_OPTS", settings.agentJavaOptions());
@@ -198,16 +256,27 @@ final class LocalVms {
         // a destroyed VM must not leave them behind.
         Path cleanup = dir.resolve("home/bin/stratos-agent-cleanup");
         if (Files.isExecutable(cleanup)) {
+            Path inVm = dir.resolve(VmNetwork.IN_VM_SCRIPT);
+            List<String> command = new ArrayList<>();
+            if (Files.isExecutable(inVm)) {
+                command.add(inVm.toString()); // LXC finds a VM's containers only from inside its network namespace
+            }
+            command.addAll(List.of(cleanup.toString(), dir.resolve("agent-data").toString(), vm.vmId()));
             try {
-                run(List.of(cleanup.toString(), dir.resolve("agent-data").toString(), vm.vmId()));
+                commands.run(command);
             } catch (IOException e) {
                 LOG.warn("Cleanup of local VM {} failed: {}", vm.vmId(), e.getMessage());
             }
         }
+        VmNetwork.detach(commands, dir);
         try {
             deleteTree(dir);
         } catch (IOException e) {
             LOG.warn("Cannot delete {}: {}", dir, e.getMessage());
+        }
+        if (network != null && vmDirectories().stream().noneMatch(d -> vmProperties(d).getProperty("address") != null)
+                && network.removeBridgeIfUnused()) {
+            closeRelays();
         }
         LOG.info("Local VM {} destroyed", vm.vmId());
     }
@@ -220,7 +289,10 @@ final class LocalVms {
         List<VmRef> refs = new ArrayList<>();
         for (Path dir : vmDirectories()) {
             String id = dir.getFileName().toString();
-            refs.add(agentProcess(dir).map(p -> new VmRef(id, adapterRef(p.pid(), sshPortOf(dir))))
+            Properties properties = vmProperties(dir);
+            String address = properties.getProperty("address", "127.0.0.1");
+            int ssh = parseInt(properties.getProperty("sshPort"));
+            refs.add(agentProcess(dir).map(p -> new VmRef(id, adapterRef(p.pid(), address, ssh)))
                     .orElseGet(() -> new VmRef(id, "stopped")));
         }
         return refs;
@@ -254,16 +326,10 @@ final class LocalVms {
         }
     }
 
-    private int freeSlot() throws IOException {
+    private int freeSlot() {
         Set<Integer> used = new HashSet<>();
         for (Path dir : vmDirectories()) {
-            Properties properties = new Properties();
-            try (Reader in = Files.newBufferedReader(dir.resolve("vm.properties"), StandardCharsets.UTF_8)) {
-                properties.load(in);
-                used.add(Integer.parseInt(properties.getProperty("slot", "-1")));
-            } catch (IOException | NumberFormatException e) {
-                LOG.debug("ignoring {}", dir, e);
-            }
+            used.add(parseInt(vmProperties(dir).getProperty("slot")));
         }
         for (int slot = 0; slot < settings.maxVms(); slot++) {
             if (!used.contains(slot)) {
@@ -288,18 +354,124 @@ final class LocalVms {
     }
 
     /** What the VM list shows for a local VM: its agent's pid and where its shell listens. */
-    static String adapterRef(long pid, int sshPort) {
-        return "pid:" + pid + (sshPort > 0 ? " ssh:127.0.0.1:" + sshPort : "");
+    static String adapterRef(long pid, String address, int sshPort) {
+        return "pid:" + pid + (sshPort > 0 ? " ssh:" + address + ":" + sshPort : "");
     }
 
-    private static int sshPortOf(Path dir) {
+    /** A VM directory's vm.properties; empty when it cannot be read (a VM half made or half removed). */
+    private static Properties vmProperties(Path dir) {
         Properties properties = new Properties();
         try (Reader in = Files.newBufferedReader(dir.resolve("vm.properties"), StandardCharsets.UTF_8)) {
             properties.load(in);
-            return Integer.parseInt(properties.getProperty("sshPort", "0"));
-        } catch (IOException | NumberFormatException e) {
-            return 0;
+        } catch (IOException e) {
+            LOG.debug("cannot read {}", dir.resolve("vm.properties"), e);
         }
+        return properties;
+    }
+
+    private static int parseInt(String text) {
+        try {
+            return text == null ? -1 : Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Where the controller URL must be relayed from the bridge ({@code 127.0.0.1:8181}), or null: only a URL on this
+     * host's loopback needs it; any other address the VMs reach through the bridge as it is.
+     */
+    static String relayTarget(String controllerUrl) {
+        URI uri = URI.create(controllerUrl);
+        if (uri.getHost() == null || !isLoopback(uri.getHost())) {
+            return null;
+        }
+        int port = uri.getPort() > 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
+        return "127.0.0.1:" + port;
+    }
+
+    /** The controller URL as a namespaced VM reaches it: a loopback host becomes this host's address on the bridge. */
+    String controllerUrlFromVm(String controllerUrl) {
+        URI uri = URI.create(controllerUrl);
+        if (uri.getHost() == null || !isLoopback(uri.getHost())) {
+            return controllerUrl;
+        }
+        try {
+            return new URI(uri.getScheme(), uri.getUserInfo(), network.hostAddress(), uri.getPort(), uri.getPath(), uri.getQuery(),
+                    uri.getFragment()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("controller URL " + controllerUrl + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return "localhost".equalsIgnoreCase(bare) || IpLiteral.parse(bare).map(InetAddress::isLoopbackAddress).orElse(false);
+    }
+
+    private synchronized void ensureRelay(String target) throws IOException {
+        int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
+        if (relays.containsKey(port)) {
+            return;
+        }
+        InetSocketAddress onBridge = new InetSocketAddress(network.hostAddress(), port);
+        try {
+            relays.put(port, ControllerRelay.open(onBridge, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), network.subnet()));
+        } catch (IOException e) {
+            if (!answers(onBridge)) {
+                throw e;
+            }
+            // The controller listens on every address (org.ops4j.pax.web.listening.addresses unset): the VMs reach it as it is.
+            LOG.info("Local VMs reach the controller at {}:{} directly (it listens on every address)", network.hostAddress(), port);
+        }
+    }
+
+    private static boolean answers(InetSocketAddress address) {
+        try (java.net.Socket probe = new java.net.Socket()) {
+            probe.connect(address, 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private synchronized void closeRelays() {
+        relays.values().forEach(ControllerRelay::close);
+        relays.clear();
+    }
+
+    /** After a controller restart: the bridge and the relay its running VMs reach the controller through. */
+    private void reconnectNamespacedVms() {
+        for (Path dir : vmDirectories()) {
+            Properties properties = vmProperties(dir);
+            if (properties.getProperty("address") == null) {
+                continue;
+            }
+            try {
+                network.ensureBridge();
+                String relay = properties.getProperty("relay");
+                if (relay != null) {
+                    ensureRelay(relay);
+                }
+            } catch (IOException e) {
+                LOG.warn("Local VM {} cannot reach the controller again: {}", dir.getFileName(), e.getMessage());
+            }
+        }
+    }
+
+    /** Closes the relays; the bridge goes too when no VM is on it (VMs outlive the adapter, their bridge with them). */
+    @Override
+    public synchronized void close() {
+        closeRelays();
+        if (network != null && vmDirectories().stream().noneMatch(d -> vmProperties(d).getProperty("address") != null)) {
+            network.removeBridgeIfUnused();
+        }
+    }
+
+    /** Writes an executable script only root may read, run or change. */
+    static void writeScript(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
     }
 
     /**
@@ -325,19 +497,6 @@ final class LocalVms {
             LOG.warn("kill -{} {} failed: {}", signal, pid, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void run(List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (process.waitFor() != 0) {
-                throw new IOException(String.join(" ", command) + " failed: " + output.trim());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.iaas.VmSpec;
+import io.stratos.lxc.api.net.Cidr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,14 +49,15 @@ class LocalVmsTest {
 
     @Test
     void theVmListShowsTheAgentPidAndItsShellAddress() {
-        assertThat(LocalVms.adapterRef(4242, 20099)).isEqualTo("pid:4242 ssh:127.0.0.1:20099");
-        assertThat(LocalVms.adapterRef(4242, 0)).isEqualTo("pid:4242");
+        assertThat(LocalVms.adapterRef(4242, "127.0.0.1", 20099)).isEqualTo("pid:4242 ssh:127.0.0.1:20099");
+        assertThat(LocalVms.adapterRef(4242, "10.214.0.2", 20099)).isEqualTo("pid:4242 ssh:10.214.0.2:20099");
+        assertThat(LocalVms.adapterRef(4242, "127.0.0.1", 0)).isEqualTo("pid:4242");
     }
 
     @Test
     void aNewJoinTokenIsHandedToTheVmsAgentDataInAFileOnlyRootReads() throws IOException {
         LocalVms vms = new LocalVms(LocalSettings.from(io.stratos.lxc.api.config.ConfigValues.of("test",
-                java.util.Map.of("vmsDirectory", dir.toString()))));
+                java.util.Map.of("vmsDirectory", dir.toString()))), false, Commands.SYSTEM);
         assertThat(vms.handOverJoinToken(new io.stratos.lxc.api.iaas.VmRef("web-1", "pid:1"), "new-token")).isFalse();
         Files.createDirectories(dir.resolve("web-1"));
 
@@ -72,8 +74,13 @@ class LocalVmsTest {
     /** What the controller distribution's bin/setenv gives its own JVM, and so, before, every local VM's agent. */
     private static final String CONTROLLER_OPTS = "-Xms64m -Xmx512m -XX:+UseSerialGC";
 
+    private LocalSettings settings(String agentJavaOptions) {
+        return new LocalSettings(dir.resolve("agent.tar.gz"), dir, 20000, 100, 3, Path.of("/opt/jdk"), agentJavaOptions,
+                LocalSettings.NetworkMode.HOST, "stratosvm0", Cidr.parse("10.214.0.0/24"));
+    }
+
     private LocalVms vms() {
-        return new LocalVms(new LocalSettings(dir.resolve("agent.tar.gz"), dir, 20000, 100, 3, Path.of("/opt/jdk"), ""));
+        return new LocalVms(settings(""), false, Commands.SYSTEM);
     }
 
     private static VmSpec spec() {
@@ -85,15 +92,39 @@ class LocalVmsTest {
         Map<String, String> controller = Map.of("EXTRA_JAVA_OPTS", CONTROLLER_OPTS, "KARAF_HOME", "/opt/controller",
                 "PATH", "/usr/bin:/bin", "HOME", "/root", "STRATOS_AGENT_RUNTIMES", "docker", "STRATOS_AGENT_VM_ID", "spoofed");
 
-        Map<String, String> env = vms().agentEnvironment(spec(), dir.resolve("web-1"), 1, controller);
+        Map<String, String> env = vms().agentEnvironment(spec(), dir.resolve("web-1"), 1, "127.0.0.1", controller);
 
         assertThat(env).doesNotContainKeys("EXTRA_JAVA_OPTS", "KARAF_HOME")
                 .containsEntry("PATH", "/usr/bin:/bin").containsEntry("HOME", "/root").containsEntry("JAVA_HOME", "/opt/jdk")
                 .containsEntry("STRATOS_AGENT_RUNTIMES", "docker") // meant for the agents, as the itests use it
                 .containsEntry("STRATOS_AGENT_VM_ID", "web-1")     // the VM's own settings win
-                .containsEntry("STRATOS_AGENT_PORT_RANGE_START", "20100").containsEntry("STRATOS_AGENT_SSH_PORT", "20199");
-        LocalVms tuned = new LocalVms(new LocalSettings(dir.resolve("agent.tar.gz"), dir, 20000, 100, 3, Path.of("/opt/jdk"), "-Xmx48m"));
-        assertThat(tuned.agentEnvironment(spec(), dir.resolve("web-1"), 1, controller)).containsEntry("EXTRA_JAVA_OPTS", "-Xmx48m");
+                .containsEntry("STRATOS_AGENT_PORT_RANGE_START", "20100").containsEntry("STRATOS_AGENT_SSH_PORT", "20199")
+                .containsEntry("STRATOS_AGENT_CONTROLLER_URL", "http://127.0.0.1:8181/stratos")
+                .doesNotContainKeys("STRATOS_AGENT_PUBLISH_ADDRESS", "STRATOS_AGENT_SSH_HOST");
+        LocalVms tuned = new LocalVms(settings("-Xmx48m"), false, Commands.SYSTEM);
+        assertThat(tuned.agentEnvironment(spec(), dir.resolve("web-1"), 1, "127.0.0.1", controller)).containsEntry("EXTRA_JAVA_OPTS", "-Xmx48m");
+    }
+
+    @Test
+    void aNamespacedVmsAgentPublishesOnItsOwnAddressAndReachesTheControllerOnTheBridge() {
+        LocalVms namespaced = new LocalVms(settings(""), true, command -> "");
+
+        Map<String, String> env = namespaced.agentEnvironment(spec(), dir.resolve("web-1"), 1, "10.214.0.3", Map.of());
+
+        assertThat(env).containsEntry("STRATOS_AGENT_PUBLISH_ADDRESS", "10.214.0.3").containsEntry("STRATOS_AGENT_SSH_HOST", "10.214.0.3")
+                .containsEntry("STRATOS_AGENT_CONTROLLER_URL", "http://10.214.0.1:8181/stratos");
+    }
+
+    @Test
+    void onlyAControllerUrlOnThisHostsLoopbackIsRelayedFromTheBridge() {
+        LocalVms namespaced = new LocalVms(settings(""), true, command -> "");
+
+        assertThat(LocalVms.relayTarget("http://127.0.0.1:8181/stratos")).isEqualTo("127.0.0.1:8181");
+        assertThat(LocalVms.relayTarget("http://localhost/stratos")).isEqualTo("127.0.0.1:80");
+        assertThat(LocalVms.relayTarget("https://[::1]/stratos")).isEqualTo("127.0.0.1:443");
+        assertThat(LocalVms.relayTarget("http://192.0.2.10:8181/stratos")).isNull();
+        assertThat(namespaced.controllerUrlFromVm("http://localhost:8181/stratos?x=1")).isEqualTo("http://10.214.0.1:8181/stratos?x=1");
+        assertThat(namespaced.controllerUrlFromVm("http://192.0.2.10:8181/stratos")).isEqualTo("http://192.0.2.10:8181/stratos");
     }
 
     @Test
@@ -104,8 +135,9 @@ class LocalVmsTest {
         Path karaf = Files.writeString(vm.resolve("home/bin/karaf"), "#!/bin/sh\nenv > \"$(dirname \"$0\")/../../seen.env\"\n");
         Files.setPosixFilePermissions(karaf, PosixFilePermissions.fromString("rwx------"));
         Files.writeString(vm.resolve("agent.env"), "STRATOS_AGENT_VM_ID='web-1'\nPATH='/usr/bin:/bin'\n");
-        Path script = Files.writeString(vm.resolve("start-agent"), LocalVms.START_AGENT);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Path script = vm.resolve("start-agent");
+        LocalVms.writeScript(script, LocalVms.START_AGENT);
+        LocalVms.writeScript(vm.resolve(VmNetwork.IN_VM_SCRIPT), VmNetwork.IN_HOST_SCRIPT);
 
         ProcessBuilder dirty = new ProcessBuilder(script.toString()).redirectErrorStream(true);
         dirty.environment().put("EXTRA_JAVA_OPTS", CONTROLLER_OPTS);
