@@ -61,7 +61,9 @@ public final class ControllerProcess implements AutoCloseable {
                 .configure("io.stratos.lxc.controller.cfg", "routerPort", String.valueOf(router))
                 .configure("io.stratos.lxc.controller.cfg", "agentGracePeriodSeconds", "6")
                 .configure("io.stratos.lxc.controller.cfg", "desiredStateLongPollSeconds", "3")
-                .configure("io.stratos.lxc.iaas.local.cfg", "portRangeStart", String.valueOf(localPortRangeStart));
+                .configure("io.stratos.lxc.iaas.local.cfg", "portRangeStart", String.valueOf(localPortRangeStart))
+                // VMs on this host's network unless a test asks for namespaces (NetworkedVmsE2E, with a bridge of its own)
+                .configure("io.stratos.lxc.iaas.local.cfg", "network", "host");
         return new ControllerProcess(distribution, http, ssh, jmx, router);
     }
 
@@ -246,8 +248,16 @@ public final class ControllerProcess implements AutoCloseable {
                 for (Path vm : dirs.toList()) {
                     Path cleanup = vm.resolve("home/bin/stratos-agent-cleanup");
                     if (java.nio.file.Files.isExecutable(cleanup)) {
-                        new ProcessBuilder(cleanup.toString(), vm.resolve("agent-data").toString(), vm.getFileName().toString())
-                                .inheritIO().start().waitFor();
+                        // as ./stratos down --vms: inside the VM (its network namespace, if it has one), then its network
+                        List<String> command = new java.util.ArrayList<>();
+                        if (java.nio.file.Files.isExecutable(vm.resolve("in-vm"))) {
+                            command.add(vm.resolve("in-vm").toString());
+                        }
+                        command.addAll(List.of(cleanup.toString(), vm.resolve("agent-data").toString(), vm.getFileName().toString()));
+                        new ProcessBuilder(command).inheritIO().start().waitFor();
+                    }
+                    if (java.nio.file.Files.isExecutable(vm.resolve("remove-network"))) {
+                        new ProcessBuilder(vm.resolve("remove-network").toString()).inheritIO().start().waitFor();
                     }
                 }
             }

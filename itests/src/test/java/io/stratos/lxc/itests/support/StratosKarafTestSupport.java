@@ -73,6 +73,8 @@ public abstract class StratosKarafTestSupport {
             editConfigurationFilePut("etc/system.properties", "stratos.test.httpPort", String.valueOf(httpPort)),
             // A stock Karaf has no agent distribution of its own: point the local adapter at the built one.
             editConfigurationFilePut("etc/io.stratos.lxc.iaas.local.cfg", "agentDistribution", System.getProperty("stratos.agent.dist")),
+            // VMs on this host's network: namespaced VMs are NetworkedVmsE2E's subject, with a bridge of its own.
+            editConfigurationFilePut("etc/io.stratos.lxc.iaas.local.cfg", "network", "host"),
             systemProperty("stratos.test.httpPort").value(String.valueOf(httpPort)),
             systemProperty("stratos.sample.image").value(System.getProperty("stratos.sample.image")),
             features(System.getProperty("stratos.features.url"), "stratos-lxc"),

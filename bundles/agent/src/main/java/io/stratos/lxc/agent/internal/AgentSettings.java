@@ -1,9 +1,10 @@
 package io.stratos.lxc.agent.internal;
 
+import io.stratos.lxc.api.net.Cidr;
+import io.stratos.lxc.api.net.IpLiteral;
+
 import io.stratos.lxc.agent.internal.lxc.LxcRuntime;
-import com.google.common.net.InetAddresses;
 import io.stratos.lxc.agent.internal.lxc.Subnet;
-import io.stratos.lxc.agent.internal.net.AddressRange;
 import io.stratos.lxc.api.config.ConfigValues;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -113,11 +114,11 @@ record AgentSettings(String controllerUrl, String joinToken, String vmId, String
         String expected = "an IP address of this VM (unicast, not 0.0.0.0, ::, or a multicast address), or empty for the address "
                 + "of the route to the controller";
         try {
-            InetAddress address = AddressRange.literal(raw);
+            InetAddress address = IpLiteral.require(raw);
             if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
                 return values.problem("publishAddress", raw, expected, "");
             }
-            return InetAddresses.toAddrString(address);
+            return IpLiteral.text(address);
         } catch (IllegalArgumentException e) {
             return values.problem("publishAddress", raw, expected, "");
         }
@@ -132,7 +133,7 @@ record AgentSettings(String controllerUrl, String joinToken, String vmId, String
                 continue;
             }
             try {
-                sources.add(AddressRange.parse(entry).toString());
+                sources.add(Cidr.parse(entry).toString());
             } catch (IllegalArgumentException e) {
                 return values.problem("allowedSources", raw, "IP addresses or CIDR ranges separated by commas, such as "
                         + "10.240.0.1,10.0.8.0/24 (" + e.getMessage() + "), or empty for the controller's address", List.of());

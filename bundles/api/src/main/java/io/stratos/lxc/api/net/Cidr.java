@@ -4,7 +4,8 @@ import java.net.InetAddress;
 import java.util.Arrays;
 
 /**
- * A range of addresses, {@code 10.214.0.0/24} or {@code fd00::/64}; a single address is its own /32 or /128.
+ * A range of addresses, {@code 10.214.0.0/24} or {@code fd00::/64}; a single address is its own /32 or /128. Neither
+ * the JDK nor Guava has one, and the controller, the agents and the local adapter all need the same.
  *
  * @param network the range's first address (host bits cleared)
  */
@@ -33,6 +34,11 @@ public record Cidr(InetAddress network, int prefix) {
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException("'" + text + "' is not an IP address", e);
         }
+    }
+
+    /** The range of one address: {@code /32} or {@code /128}. */
+    public static Cidr of(InetAddress address) {
+        return new Cidr(address, address.getAddress().length * 8);
     }
 
     public boolean contains(InetAddress address) {
@@ -74,8 +80,10 @@ public record Cidr(InetAddress network, int prefix) {
         return masked;
     }
 
+    /** {@code 10.214.0.0/24}; a single address without its prefix, as it was most likely written. */
     @Override
     public String toString() {
-        return network.getHostAddress() + "/" + prefix;
+        String address = IpLiteral.text(network);
+        return prefix == network.getAddress().length * 8 ? address : address + "/" + prefix;
     }
 }

@@ -40,6 +40,50 @@ public final class IpLiteral {
         }
     }
 
+    /** The address as RFC 5952 writes it: {@code fd00::5}, not the JDK's {@code fd00:0:0:0:0:0:0:5}. */
+    public static String text(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (b.length == 4) {
+            return address.getHostAddress();
+        }
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1; // a single zero group is not shortened
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
+    }
+
+    /** The address a configured literal names (spaces around it ignored); IllegalArgumentException when it is not one. */
+    public static InetAddress require(String text) {
+        return parse(text == null ? null : text.trim())
+                .orElseThrow(() -> new IllegalArgumentException("'" + text + "' is not an IP address"));
+    }
+
     /**
      * Why this address cannot be where a VM publishes its processes (the wildcard, multicast, broadcast), or null when
      * it can. Loopback is a valid unicast address; whether it may be used is the caller's decision.

@@ -67,6 +67,21 @@ class AddressesTest {
     }
 
     @Test
+    void addressesAreWrittenAsRfc5952Says() {
+        assertThat(IpLiteral.text(ip("fd00::5"))).isEqualTo("fd00::5");
+        assertThat(IpLiteral.text(ip("::1"))).isEqualTo("::1");
+        assertThat(IpLiteral.text(ip("::"))).isEqualTo("::");
+        assertThat(IpLiteral.text(ip("2001:db8:0:1:0:0:0:1"))).isEqualTo("2001:db8:0:1::1");
+        assertThat(IpLiteral.text(ip("2001:db8::1:0"))).isEqualTo("2001:db8::1:0");
+        assertThat(IpLiteral.text(ip("10.0.0.1"))).isEqualTo("10.0.0.1");
+        assertThat(Cidr.parse(" fd00::/8 ")).hasToString("fd00::/8");
+        assertThat(Cidr.parse("10.240.0.1")).hasToString("10.240.0.1");
+        assertThat(Cidr.of(ip("10.240.0.1")).prefix()).isEqualTo(32);
+        assertThat(IpLiteral.require(" 10.0.0.1 ")).isEqualTo(ip("10.0.0.1"));
+        assertThatThrownBy(() -> IpLiteral.require("controller.example")).hasMessageContaining("not an IP address");
+    }
+
+    @Test
     void aBadRangeSaysWhatIsWrong() {
         assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).hasMessageContaining("0 to 32");
         assertThatThrownBy(() -> Cidr.parse("net/8")).hasMessageContaining("not an IP address");

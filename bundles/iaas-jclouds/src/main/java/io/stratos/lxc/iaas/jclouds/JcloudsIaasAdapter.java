@@ -141,6 +141,16 @@ public class JcloudsIaasAdapter implements IaasAdapter, StatusContributor {
     }
 
     /**
+     * Only the docker provider with {@code networkMode = host} makes "VMs" that share this host's network, and so its
+     * loopback; every real cloud's VMs are machines of their own.
+     */
+    @Override
+    public boolean vmsShareHostLoopback() {
+        JcloudsSettings current = settings;
+        return current != null && "docker".equals(current.provider()) && "host".equals(current.networkMode());
+    }
+
+    /**
      * The controller asks again every reconciliation pass while a VM is REQUESTED; a cloud API that fails
      * (quota, auth, outage) is asked again after 2, 4, 8 ... 60 s instead, per VM.
      */

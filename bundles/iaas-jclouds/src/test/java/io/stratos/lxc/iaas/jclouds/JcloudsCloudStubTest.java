@@ -42,6 +42,25 @@ class JcloudsCloudStubTest {
     }
 
     @Test
+    void onlyDockerVmsOnTheHostNetworkMayReportALoopbackAddress() throws Exception {
+        JcloudsIaasAdapter cloud = new JcloudsIaasAdapter();
+        cloud.configure(config());
+        JcloudsIaasAdapter dockerOnHost = new JcloudsIaasAdapter();
+        Map<String, Object> docker = config();
+        docker.put("provider", "docker");
+        docker.put("networkMode", "host");
+        docker.put("endpoint", "http://127.0.0.1:2375");
+        dockerOnHost.configure(docker);
+        try {
+            assertThat(cloud.vmsShareHostLoopback()).isFalse();
+            assertThat(dockerOnHost.vmsShareHostLoopback()).isTrue();
+        } finally {
+            cloud.deactivate();
+            dockerOnHost.deactivate();
+        }
+    }
+
+    @Test
     void createsFindsAgainAndDestroysNodesNamedAfterTheirVm() throws Exception {
         JcloudsIaasAdapter adapter = new JcloudsIaasAdapter();
         adapter.configure(config());

@@ -1,6 +1,7 @@
 package io.stratos.lxc.agent.internal.lxc;
 
-import io.stratos.lxc.agent.internal.net.AddressRange;
+import io.stratos.lxc.api.net.Cidr;
+
 import io.stratos.lxc.api.StratosException;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
@@ -13,9 +14,9 @@ import java.nio.ByteBuffer;
 public record Subnet(int network, int prefix) {
 
     public static Subnet parse(String cidr) {
-        AddressRange range;
+        Cidr range;
         try {
-            range = cidr != null && cidr.contains("/") ? AddressRange.parse(cidr) : null;
+            range = cidr != null && cidr.contains("/") ? Cidr.parse(cidr) : null;
         } catch (IllegalArgumentException e) {
             range = null;
         }

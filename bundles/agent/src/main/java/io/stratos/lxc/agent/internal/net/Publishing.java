@@ -1,5 +1,8 @@
 package io.stratos.lxc.agent.internal.net;
 
+import io.stratos.lxc.api.net.Cidr;
+import io.stratos.lxc.api.net.IpLiteral;
+
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -26,19 +29,19 @@ public final class Publishing {
 
     private static final Logger LOG = LoggerFactory.getLogger(Publishing.class);
     private static final long RECHECK_NANOS = 1_000_000_000L;
-    private static final List<AddressRange> LOOPBACK = List.of(AddressRange.parse("127.0.0.0/8"), AddressRange.parse("::1"));
+    private static final List<Cidr> LOOPBACK = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1"));
 
     private final InetAddress address;
     private final boolean chosen;
-    private final List<AddressRange> configuredSources;
+    private final List<Cidr> configuredSources;
     private final String controllerHost;
     private final SourceFilter filter;
-    private volatile List<AddressRange> fromController = List.of();
+    private volatile List<Cidr> fromController = List.of();
     private volatile String choiceProblem;
     private volatile String bindProblem;
     private volatile long checkedAtNanos;
 
-    private Publishing(InetAddress address, boolean chosen, String choiceProblem, List<AddressRange> configuredSources,
+    private Publishing(InetAddress address, boolean chosen, String choiceProblem, List<Cidr> configuredSources,
                        String controllerHost) {
         this.address = address;
         this.chosen = chosen;
@@ -58,9 +61,9 @@ public final class Publishing {
         URI url = URI.create(controllerUrl);
         String host = url.getHost();
         int port = url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
-        List<AddressRange> sources = allowedSources.stream().map(AddressRange::parse).toList();
+        List<Cidr> sources = allowedSources.stream().map(Cidr::parse).toList();
         if (publishAddress != null && !publishAddress.isBlank()) {
-            return new Publishing(AddressRange.literal(publishAddress), false, null, sources, host);
+            return new Publishing(IpLiteral.require(publishAddress), false, null, sources, host);
         }
         try {
             return new Publishing(routeTo(host, port), true, null, sources, host);
@@ -101,7 +104,7 @@ public final class Publishing {
 
     /** The address as the agent reports it ({@code 10.240.0.5}, {@code fd00::5}). */
     public String addressText() {
-        return com.google.common.net.InetAddresses.toAddrString(address);
+        return IpLiteral.text(address);
     }
 
     /** Whether the address was chosen from the route to the controller rather than configured. */
@@ -111,7 +114,7 @@ public final class Publishing {
 
     /** {@code <address>:<port>}, IPv6 in brackets. */
     public String endpoint(int port) {
-        return AddressRange.hostForUrl(address) + ":" + port;
+        return IpLiteral.endpoint(IpLiteral.text(address), port);
     }
 
     public SourceFilter filter() {
@@ -120,10 +123,10 @@ public final class Publishing {
 
     /** The sources the controller named at registration (the routers), on top of the defaults. */
     public void controllerAllows(List<String> sources) {
-        List<AddressRange> parsed = new ArrayList<>();
+        List<Cidr> parsed = new ArrayList<>();
         for (String source : sources == null ? List.<String>of() : sources) {
             try {
-                parsed.add(AddressRange.parse(source));
+                parsed.add(Cidr.parse(source));
             } catch (IllegalArgumentException e) {
                 LOG.warn("The controller named an allowed source that is not an address or CIDR range, ignored: {}", e.getMessage());
             }
@@ -137,27 +140,27 @@ public final class Publishing {
      * Configured sources replace the default (the controller's addresses and the ones it names); this VM's own addresses
      * (the publish address, loopback) are always allowed, so that the agent's health checks reach its processes.
      */
-    private List<AddressRange> sources() {
-        Set<AddressRange> all = new LinkedHashSet<>();
+    private List<Cidr> sources() {
+        Set<Cidr> all = new LinkedHashSet<>();
         if (!configuredSources.isEmpty()) {
             all.addAll(configuredSources);
         } else {
             all.addAll(controllerAddresses());
             all.addAll(fromController);
         }
-        all.add(AddressRange.of(address));
+        all.add(Cidr.of(address));
         all.addAll(LOOPBACK);
         return List.copyOf(all);
     }
 
-    private List<AddressRange> controllerAddresses() {
+    private List<Cidr> controllerAddresses() {
         if (controllerHost == null) {
             return List.of();
         }
         try {
-            List<AddressRange> found = new ArrayList<>();
+            List<Cidr> found = new ArrayList<>();
             for (InetAddress a : InetAddress.getAllByName(controllerHost)) {
-                found.add(AddressRange.of(a));
+                found.add(Cidr.of(a));
             }
             return found;
         } catch (IOException e) {
@@ -212,7 +215,7 @@ public final class Publishing {
             for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 for (InetAddress a : Collections.list(nic.getInetAddresses())) {
                     if (!a.isLoopbackAddress() && !a.isLinkLocalAddress() && !a.isMulticastAddress()) {
-                        found.add(com.google.common.net.InetAddresses.toAddrString(a));
+                        found.add(IpLiteral.text(a));
                     }
                 }
             }

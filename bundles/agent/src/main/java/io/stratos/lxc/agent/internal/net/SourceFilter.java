@@ -1,5 +1,7 @@
 package io.stratos.lxc.agent.internal.net;
 
+import io.stratos.lxc.api.net.Cidr;
+
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,32 +20,32 @@ public final class SourceFilter {
     static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
 
     private final LongSupplier nanoClock;
-    private volatile List<AddressRange> allowed;
+    private volatile List<Cidr> allowed;
     private final AtomicLong refused = new AtomicLong();
     private long refusedAtLastLog;
     private long lastLogNanos;
     private boolean logged;
 
-    public SourceFilter(List<AddressRange> allowed) {
+    public SourceFilter(List<Cidr> allowed) {
         this(allowed, System::nanoTime);
     }
 
-    SourceFilter(List<AddressRange> allowed, LongSupplier nanoClock) {
+    SourceFilter(List<Cidr> allowed, LongSupplier nanoClock) {
         this.allowed = List.copyOf(allowed);
         this.nanoClock = nanoClock;
     }
 
     /** Replaces the allowed sources (the controller told new ones at registration). */
-    public void allow(List<AddressRange> ranges) {
+    public void allow(List<Cidr> ranges) {
         allowed = List.copyOf(ranges);
     }
 
-    public List<AddressRange> allowed() {
+    public List<Cidr> allowed() {
         return allowed;
     }
 
     public boolean allows(InetAddress source) {
-        for (AddressRange range : allowed) {
+        for (Cidr range : allowed) {
             if (range.contains(source)) {
                 return true;
             }

@@ -1,5 +1,7 @@
 package io.stratos.lxc.agent.internal.net;
 
+import io.stratos.lxc.api.net.IpLiteral;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +44,7 @@ public final class TcpProxy implements Closeable {
         this.server = server;
         this.target = target;
         this.sources = sources;
-        this.published = AddressRange.hostForUrl(server.getInetAddress()) + ":" + server.getLocalPort();
+        this.published = IpLiteral.endpoint(IpLiteral.text(server.getInetAddress()), server.getLocalPort());
         this.pool = pool;
     }
 
@@ -55,7 +57,7 @@ public final class TcpProxy implements Closeable {
             server.bind(new InetSocketAddress(address, hostPort), 256);
         } catch (IOException e) {
             server.close();
-            throw new IOException("cannot publish " + AddressRange.hostForUrl(address) + ":" + hostPort + ": " + e.getMessage(), e);
+            throw new IOException("cannot publish " + IpLiteral.endpoint(IpLiteral.text(address), hostPort) + ": " + e.getMessage(), e);
         }
         TcpProxy proxy = new TcpProxy(server, target, sources, pool);
         pool.execute(proxy::acceptLoop);

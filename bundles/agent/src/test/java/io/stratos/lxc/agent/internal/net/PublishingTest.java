@@ -1,5 +1,7 @@
 package io.stratos.lxc.agent.internal.net;
 
+import io.stratos.lxc.api.net.Cidr;
+import io.stratos.lxc.api.net.IpLiteral;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
@@ -24,15 +26,15 @@ class PublishingTest {
         Publishing publishing = Publishing.of("127.0.0.2", List.of(), "http://127.0.0.9:8181/stratos");
         SourceFilter filter = publishing.filter();
 
-        assertThat(filter.allows(AddressRange.literal("127.0.0.9"))).isTrue(); // the controller
-        assertThat(filter.allows(AddressRange.literal("127.0.0.2"))).isTrue(); // the agent's health checks
-        assertThat(filter.allows(AddressRange.literal("10.240.0.9"))).isFalse();
+        assertThat(filter.allows(IpLiteral.require("127.0.0.9"))).isTrue(); // the controller
+        assertThat(filter.allows(IpLiteral.require("127.0.0.2"))).isTrue(); // the agent's health checks
+        assertThat(filter.allows(IpLiteral.require("10.240.0.9"))).isFalse();
 
         // the routers the controller names at registration
         publishing.controllerAllows(List.of("10.240.0.0/29", "not-an-address"));
-        assertThat(filter.allows(AddressRange.literal("10.240.0.7"))).isTrue();
-        assertThat(filter.allows(AddressRange.literal("10.240.0.9"))).isFalse();
-        assertThat(filter.allows(AddressRange.literal("127.0.0.9"))).isTrue();
+        assertThat(filter.allows(IpLiteral.require("10.240.0.7"))).isTrue();
+        assertThat(filter.allows(IpLiteral.require("10.240.0.9"))).isFalse();
+        assertThat(filter.allows(IpLiteral.require("127.0.0.9"))).isTrue();
     }
 
     @Test
@@ -41,9 +43,9 @@ class PublishingTest {
         publishing.controllerAllows(List.of("10.240.0.0/29"));
         SourceFilter filter = publishing.filter();
 
-        assertThat(filter.allows(AddressRange.literal("10.0.8.200"))).isTrue();
-        assertThat(filter.allows(AddressRange.literal("127.0.0.2"))).isTrue();
-        assertThat(filter.allows(AddressRange.literal("10.240.0.7"))).isFalse();
+        assertThat(filter.allows(IpLiteral.require("10.0.8.200"))).isTrue();
+        assertThat(filter.allows(IpLiteral.require("127.0.0.2"))).isTrue();
+        assertThat(filter.allows(IpLiteral.require("10.240.0.7"))).isFalse();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.stratos.lxc.agent.internal.net;
 
+import io.stratos.lxc.api.net.Cidr;
+import io.stratos.lxc.api.net.IpLiteral;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -25,9 +27,9 @@ import org.junit.jupiter.api.Test;
  */
 class SourceFilterTest {
 
-    static final InetAddress PUBLISHED = AddressRange.literal("127.0.0.2");
-    static final InetAddress ROUTER = AddressRange.literal("127.0.0.3");
-    static final InetAddress STRANGER = AddressRange.literal("127.0.0.4");
+    static final InetAddress PUBLISHED = IpLiteral.require("127.0.0.2");
+    static final InetAddress ROUTER = IpLiteral.require("127.0.0.3");
+    static final InetAddress STRANGER = IpLiteral.require("127.0.0.4");
 
     ExecutorService pool;
     ServerSocket backend;
@@ -71,7 +73,7 @@ class SourceFilterTest {
 
     @Test
     void anAllowedSourceIsProxiedAndAnyOtherIsClosedAtOnceAndCounted() throws Exception {
-        SourceFilter filter = new SourceFilter(List.of(AddressRange.of(ROUTER)));
+        SourceFilter filter = new SourceFilter(List.of(Cidr.of(ROUTER)));
         proxy = TcpProxy.open(PUBLISHED, 0, (InetSocketAddress) backend.getLocalSocketAddress(), filter, pool);
         int port = proxy.hostPort();
         assertThat(proxy.published()).isEqualTo("127.0.0.2:" + port);
@@ -96,11 +98,11 @@ class SourceFilterTest {
 
     @Test
     void allowedSourcesCanChangeWhileTheProxyRuns() throws Exception {
-        SourceFilter filter = new SourceFilter(List.of(AddressRange.of(ROUTER)));
+        SourceFilter filter = new SourceFilter(List.of(Cidr.of(ROUTER)));
         proxy = TcpProxy.open(PUBLISHED, 0, (InetSocketAddress) backend.getLocalSocketAddress(), filter, pool);
         assertThat(read(STRANGER, PUBLISHED, proxy.hostPort())).doesNotContain("hello");
 
-        filter.allow(List.of(AddressRange.parse("127.0.0.4/31")));
+        filter.allow(List.of(Cidr.parse("127.0.0.4/31")));
         assertThat(read(STRANGER, PUBLISHED, proxy.hostPort())).isEqualTo("hello");
         assertThat(filter.refusedCount()).isEqualTo(1);
     }
@@ -108,7 +110,7 @@ class SourceFilterTest {
     @Test
     void refusalsAreLoggedAtMostOnceAMinute() {
         AtomicLong now = new AtomicLong();
-        SourceFilter filter = new SourceFilter(List.of(AddressRange.of(ROUTER)), now::get);
+        SourceFilter filter = new SourceFilter(List.of(Cidr.of(ROUTER)), now::get);
 
         assertThat(filter.refused(STRANGER, "127.0.0.2:20000")).isTrue();
         for (int i = 0; i < 100; i++) {
