@@ -46,6 +46,11 @@ start_controller() { # mode
   controller_unpack "$DIST"
   setcfg io.stratos.lxc.iaas.local.cfg portRangeStart "$PORT_BASE"
   setcfg io.stratos.lxc.iaas.local.cfg network "$1"
+  # a bridge and subnet of its own (not those of a controller ./stratos up started), and HTTP on 127.0.0.1 only,
+  # as ./stratos up has it, so the namespaced VMs reach the controller through the adapter's relay
+  setcfg io.stratos.lxc.iaas.local.cfg vmBridge stratosvmb
+  setcfg io.stratos.lxc.iaas.local.cfg vmSubnet 10.218.0.0/24
+  setcfg org.ops4j.pax.web.cfg org.ops4j.pax.web.listening.addresses 127.0.0.1
   (cd "$CTL" && STRATOS_AGENT_RUNTIMES=lxc setsid bin/karaf daemon > console.log 2>&1 < /dev/null &)
   controller_await
   say "controller ($1) on 127.0.0.1:$HTTP, router 127.0.0.1:$ROUTER"
@@ -112,8 +117,8 @@ for round in $(seq 1 "$ROUNDS"); do
     curl_api -X DELETE "$API/subscriptions/bench" > /dev/null
     delete_partition
     if [ "$mode" = namespace ]; then
-      left=$( (ip netns list; ip -o link show) | grep -c "stratos-vm\|stratosvm" || true)
-      say "after deleting the partition: $left namespaces/links of local VMs left (the bridge stays while the adapter runs)"
+      left=$( (ip netns list; ip -o link show) | grep -c "stratos-bench\|stratosvmb" || true)
+      say "after deleting the partition: $left namespaces, veths or bridges of local VMs left"
     fi
     stop_controller
   done
