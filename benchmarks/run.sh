@@ -6,6 +6,7 @@
 #   DENSITY=1                    also: idle static-httpd processes per VM, agent vs plain lxc-start (minutes;
 #                                QUICK=1 keeps it to 10 and 25 processes; see benchmarks/density.sh for its limits)
 #   BOOT_LEVERS=1                also: agent boot time and RSS under JVM and packaging levers (agent-boot-levers.sh)
+#   VM_NETWORK=1                 also: a namespaced local VM beside network = host, boot and routing (vm-network.sh)
 #   FLEET_SIZES="1000 10000"     the fleet benchmark's sizes (simulated VMs; QUICK=1: 1000); FLEET_SIZES=none skips it
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,6 +76,14 @@ if [ -n "${BOOT_LEVERS:-}" ]; then
   RUNS=$([ -n "${QUICK:-}" ] && echo 2 || echo 5) "$ROOT/benchmarks/agent-boot-levers.sh" \
     "$ROOT/agent-distribution/target/stratos-lxc-agent-0.1.0-SNAPSHOT.tar.gz" "$OUT" > "$OUT/agent-boot-levers.log" 2>&1 \
     || { say "agent boot levers failed: see $OUT/agent-boot-levers.log"; exit 1; }
+fi
+
+# 6b. Optional: a namespaced local VM beside network = host: boot time and routing latency (needs root and wrk).
+if [ -n "${VM_NETWORK:-}" ]; then
+  say "VM network: namespaced local VM vs network = host"
+  VM_NET_ROUNDS=$([ -n "${QUICK:-}" ] && echo 1 || echo 2) "$ROOT/benchmarks/vm-network.sh" \
+    "$ROOT/karaf-assembly/target/stratos-lxc-controller-0.1.0-SNAPSHOT.tar.gz" "$OUT/vm-network.json" \
+    > "$OUT/vm-network.log" 2>&1 || { say "VM network benchmark failed: see $OUT/vm-network.log"; exit 1; }
 fi
 
 # 7. Store: upload and download of real cartridge images over the REST API on 127.0.0.1, beside cp of the same file.

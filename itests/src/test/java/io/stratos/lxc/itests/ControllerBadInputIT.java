@@ -105,6 +105,10 @@ public class ControllerBadInputIT extends StratosKarafTestSupport {
                 "no IaaS adapter 'openstack' is available", "adapter");
         refused(400, "POST", "/partitions", "{\"name\":\"Not_A_Label\",\"cartridge\":\"php\"}", "is not a DNS label", "name");
         refused(400, "POST", "/partitions", "{\"name\":\"other\",\"cartridge\":\"php\",\"minVms\":3,\"maxVms\":2}", "maxVms must be", "maxVms");
+        refused(400, "POST", "/partitions", "{\"name\":\"other\",\"cartridge\":\"php\",\"template\":{\"network\":\"10.0.0.0/33\"}}",
+                "the prefix length must be 0 to 32", "template.network");
+        refused(400, "POST", "/partitions", "{\"name\":\"other\",\"cartridge\":\"php\",\"template\":{\"network\":\"vpc-main\"}}",
+                "is not an IP address or CIDR range", "template.network");
         refused(409, "DELETE", "/partitions/web", null, "still serves subscriptions [hello]", "name");
         refused(404, "DELETE", "/partitions/nope", null, "no partition 'nope'", null);
     }

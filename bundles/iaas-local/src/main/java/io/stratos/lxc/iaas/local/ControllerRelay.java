@@ -1,10 +1,9 @@
 package io.stratos.lxc.iaas.local;
 
 import io.stratos.lxc.api.net.Cidr;
+import io.stratos.lxc.api.net.Splice;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -101,33 +100,21 @@ final class ControllerRelay implements Closeable {
             upstream.connect(target, 5_000);
             upstream.setTcpNoDelay(true);
             client.setTcpNoDelay(true);
-            threads.execute(() -> copy(upstream, client));
-            copy(client, upstream);
         } catch (IOException e) {
             LOG.debug("relay to {} failed: {}", target, e.getMessage());
             closeQuietly(client);
             closeQuietly(upstream);
-        }
-    }
-
-    /** Copies one direction to its end, then half-closes the other side so that the peer sees the end too. */
-    private void copy(Socket from, Socket to) {
-        try {
-            // not closed here: closing a socket's stream closes the socket, and the other direction may still be busy
-            InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
-            in.transferTo(out);
-            out.flush();
-            to.shutdownOutput();
-        } catch (IOException e) {
-            closeQuietly(from);
-            closeQuietly(to);
             return;
         }
-        if (from.isOutputShutdown() || to.isInputShutdown()) {
-            closeQuietly(from);
-            closeQuietly(to);
-        }
+        AtomicInteger directions = new AtomicInteger(2);
+        Runnable done = () -> {
+            if (directions.decrementAndGet() == 0) {
+                closeQuietly(client);
+                closeQuietly(upstream);
+            }
+        };
+        threads.execute(() -> Splice.pump(upstream, client, done));
+        Splice.pump(client, upstream, done);
     }
 
     private void closeQuietly(Socket socket) {

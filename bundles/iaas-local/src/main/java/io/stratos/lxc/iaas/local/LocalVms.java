@@ -113,7 +113,10 @@ final class LocalVms implements AutoCloseable {
                     if (relayTarget != null) {
                         ensureRelay(relayTarget);
                     }
+                    long started = System.nanoTime();
                     address = network.attach(spec.vmId(), slot, dir);
+                    LOG.info("Local VM {}: network namespace {} with address {} on bridge {} ready in {} ms", spec.vmId(),
+                            VmNetwork.namespace(spec.vmId()), address, network.bridge(), (System.nanoTime() - started) / 1_000_000);
                 } catch (IOException e) {
                     VmNetwork.detach(commands, dir);
                     deleteTree(dir);

@@ -1,11 +1,10 @@
 package io.stratos.lxc.agent.internal.net;
 
 import io.stratos.lxc.api.net.IpLiteral;
+import io.stratos.lxc.api.net.Splice;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -134,29 +133,8 @@ public final class TcpProxy implements Closeable {
                 finish(client, upstream);
             }
         };
-        pool.execute(() -> pump(upstream, client, done));
-        pump(client, upstream, done);
-    }
-
-    private static void pump(Socket from, Socket to, Runnable done) {
-        byte[] buffer = new byte[16 * 1024];
-        try (InputStream in = from.getInputStream()) {
-            OutputStream out = to.getOutputStream();
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-                out.flush();
-            }
-            to.shutdownOutput();
-        } catch (IOException e) {
-            try {
-                to.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        } finally {
-            done.run();
-        }
+        pool.execute(() -> Splice.pump(upstream, client, done));
+        Splice.pump(client, upstream, done);
     }
 
     private void finish(Socket client, Socket upstream) {
