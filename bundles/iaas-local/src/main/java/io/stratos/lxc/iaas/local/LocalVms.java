@@ -59,6 +59,7 @@ final class LocalVms implements AutoCloseable {
         if (network != null) {
             reconnectNamespacedVms();
         }
+        countHostNetworkVms();
     }
 
     /** Whether new VMs get a network namespace of their own. */
@@ -70,9 +71,18 @@ final class LocalVms implements AutoCloseable {
         return Optional.ofNullable(network);
     }
 
-    /** Whether any VM here shares this host's network, and so publishes on its 127.0.0.1. */
-    synchronized boolean anyOnHostNetwork() {
-        return network == null || vmDirectories().stream().anyMatch(dir -> vmProperties(dir).getProperty("address") == null);
+    /**
+     * Whether any VM here shares this host's network, and so publishes on its 127.0.0.1. Asked at every agent report:
+     * kept up to date as VMs come and go rather than read from their directories each time.
+     */
+    boolean anyOnHostNetwork() {
+        return network == null || hostNetworkVms;
+    }
+
+    private volatile boolean hostNetworkVms;
+
+    private void countHostNetworkVms() {
+        hostNetworkVms = vmDirectories().stream().anyMatch(dir -> vmProperties(dir).getProperty("address") == null);
     }
 
     synchronized VmRef create(VmSpec spec) {
@@ -106,6 +116,7 @@ final class LocalVms implements AutoCloseable {
             }
             // The directory appears whole or not at all.
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+            countHostNetworkVms();
             String address = "127.0.0.1";
             if (network != null) {
                 try {
@@ -281,6 +292,7 @@ final class LocalVms implements AutoCloseable {
                 && network.removeBridgeIfUnused()) {
             closeRelays();
         }
+        countHostNetworkVms();
         LOG.info("Local VM {} destroyed", vm.vmId());
     }
 
