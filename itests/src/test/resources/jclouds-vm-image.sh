@@ -1,5 +1,6 @@
 #!/bin/sh
-# Builds, once, the docker image of a jclouds "VM" for JcloudsVmsE2E: Debian bookworm with a JRE 17 from Debian's
+# Builds, once, the docker image of a jclouds "VM" for JcloudsVmsE2E: Debian bookworm with a JRE 17, LXC, iproute2
+# (the agent's bridge) and busybox-static (mount, and the tools the adapter's LXC preparation uses) from Debian's
 # packages (mmdebstrap, no registry pull), imported with `docker import`. The agent distribution is not in the
 # image: the adapter mounts it. The tag is a hash of what goes in (this script, suite, packages, mirror), so a
 # second run only finds the image. Prints the tag on its last line; progress goes to stderr.
@@ -7,7 +8,7 @@
 set -eu
 DOCKER=/usr/bin/docker
 SUITE=bookworm
-PACKAGES=openjdk-17-jre-headless
+PACKAGES="openjdk-17-jre-headless lxc iproute2 busybox-static"
 say() { printf '[jclouds-vm-image] %s\n' "$*" >&2; }
 
 mirror() {
@@ -44,7 +45,7 @@ TARBALL="$CACHE/jclouds-vm-$KEY.tar"
 say "building $TAG from $MIRROR ($SUITE + $PACKAGES)"
 started=$(date +%s)
 # SOURCE_DATE_EPOCH: fixed timestamps; man pages stay (update-alternatives needs their directories)
-SOURCE_DATE_EPOCH=1747699200 mmdebstrap --quiet --variant=essential --include="$PACKAGES" \
+SOURCE_DATE_EPOCH=1747699200 mmdebstrap --quiet --variant=essential --include="$(echo $PACKAGES | tr ' ' ,)" \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
   "$SUITE" "$TARBALL" "$MIRROR" >&2
 "$DOCKER" import --change 'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64' \

@@ -8,8 +8,10 @@ import org.jclouds.compute.ComputeServiceContext;
 import org.jclouds.compute.options.TemplateOptions;
 import org.jclouds.docker.DockerApi;
 import org.jclouds.docker.compute.options.DockerTemplateOptions;
+import org.jclouds.docker.domain.Config;
 import org.jclouds.docker.domain.Container;
 import org.jclouds.docker.domain.ContainerSummary;
+import org.jclouds.docker.domain.HostConfig;
 import org.jclouds.docker.domain.ImageSummary;
 import org.jclouds.docker.options.ListContainerOptions;
 import org.jclouds.docker.options.RemoveContainerOptions;
@@ -19,10 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * What only the docker provider needs. Its "VM" is a container: user data is not run, so the agent gets
  * its settings as environment variables and a command that unpacks the mounted agent distribution and
- * starts it; on the host network it reaches the controller on 127.0.0.1 and publishes its processes' ports
- * there, so VMs get disjoint port ranges. Its cartridge containers are siblings (through the host's docker
- * socket), so destroying the VM removes them too. Loaded only when the provider is docker (the docker api
- * is an optional import of this bundle).
+ * starts it. On the host network it reaches the controller on 127.0.0.1 and publishes its processes' ports
+ * there, so VMs get disjoint port ranges, and its cartridge containers are siblings (through the host's docker
+ * socket), so destroying the VM removes them too. On a docker network of its own the VM container has its own
+ * address, and (privileged) runs its processes itself with LXC, published on that address. Loaded only when the
+ * provider is docker (the docker api is an optional import of this bundle).
  */
 final class DockerVms {
 
@@ -62,11 +65,16 @@ final class DockerVms {
         throw new IllegalArgumentException("no docker image " + imageIdOrName + " on " + settings.endpoint());
     }
 
-    /** The container's options: environment, agent command, network mode, mounts. */
+    /** The container's options: environment, agent command, network mode, mounts; privileges when asked for. */
     TemplateOptions options(TemplateOptions base, List<String> environment) {
         DockerTemplateOptions options = base.as(DockerTemplateOptions.class);
         List<String> env = new ArrayList<>(environment);
         env.add("STRATOS_AGENT_TARBALL=" + settings.agentTarball());
+        if (needsContainerConfig(settings)) {
+            options.configBuilder(containerConfig(settings, env));
+            options.inboundPorts();
+            return options;
+        }
         options.env(env);
         options.commands("/bin/sh", "-c", settings.dockerCommand());
         options.networkMode(settings.networkMode());
@@ -74,6 +82,31 @@ final class DockerVms {
         // nothing to publish: no SSH, and on the host network ports cannot be published anyway
         options.inboundPorts();
         return options;
+    }
+
+    /** jclouds 2.1's template options carry no capabilities or security options: only a whole container config does. */
+    static boolean needsContainerConfig(JcloudsSettings settings) {
+        return settings.privileged() || !settings.capAdd().isEmpty() || !settings.capDrop().isEmpty() || !settings.securityOpt().isEmpty();
+    }
+
+    /**
+     * The VM container's whole config (jclouds then takes nothing else from the options, and adds the image): what
+     * {@link #options} sets otherwise, with the privileges LXC in the VM needs.
+     */
+    static Config.Builder containerConfig(JcloudsSettings settings, List<String> env) {
+        List<String> binds = new ArrayList<>();
+        settings.volumes().forEach((host, container) -> binds.add(host + ":" + container));
+        return Config.builder()
+                .env(env)
+                .cmd(List.of("/bin/sh", "-c", settings.dockerCommand()))
+                .hostConfig(HostConfig.builder()
+                        .networkMode(settings.networkMode())
+                        .binds(binds)
+                        .privileged(settings.privileged())
+                        .capAdd(settings.capAdd())
+                        .capDrop(settings.capDrop())
+                        .securityOpt(settings.securityOpt())
+                        .build());
     }
 
     /** Host-network VMs share the host's ports: the first port range start no VM container of the group uses. */

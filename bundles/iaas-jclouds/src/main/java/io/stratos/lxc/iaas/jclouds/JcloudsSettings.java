@@ -3,6 +3,7 @@ package io.stratos.lxc.iaas.jclouds;
 import io.stratos.lxc.api.config.ConfigValues;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,14 @@ import java.util.regex.Pattern;
  * @param portRangeStart       first host port of a VM's cartridge processes
  * @param portsPerVm           how many ports a VM offers; docker VMs on the host network get disjoint ranges
  * @param networkMode          docker only: the VM container's network mode ({@code host}: the agent reaches the
- *                             controller on 127.0.0.1 and publishes its processes' ports there)
+ *                             controller on 127.0.0.1 and publishes its processes' ports there), or the name of a
+ *                             docker network: the VM container gets an address of its own there, which the agent
+ *                             publishes its processes on
+ * @param privileged           docker only: the VM container is privileged (docker run --privileged), as LXC in the VM needs
+ * @param capAdd               docker only: capabilities added to the VM container (ALL, SYS_ADMIN, ...), for hosts where
+ *                             {@code privileged} cannot start (a dockerd without every capability: runc "unable to apply caps")
+ * @param capDrop              docker only: capabilities dropped from the VM container (those the dockerd lacks)
+ * @param securityOpt          docker only: the VM container's security options (seccomp=unconfined, apparmor=unconfined)
  * @param volumes              docker only: host path to container path bind mounts
  * @param agentTarball         docker only: the path inside the VM container of the mounted agent distribution
  * @param dockerCommand        docker only: the shell command (sh -c) that unpacks and starts the agent
@@ -39,7 +47,8 @@ import java.util.regex.Pattern;
 record JcloudsSettings(String provider, String endpoint, String identity, String credential, String region,
                        String imageId, String hardwareId, double minCores, int minRamMiB, String group,
                        String agentDistributionUrl, Path userDataTemplate, int portRangeStart, int portsPerVm,
-                       String networkMode, Map<String, String> volumes, String agentTarball, String dockerCommand,
+                       String networkMode, boolean privileged, List<String> capAdd, List<String> capDrop,
+                       List<String> securityOpt, Map<String, String> volumes, String agentTarball, String dockerCommand,
                        Map<String, String> agentEnvironment, int maxVms, Map<String, String> overrides) {
 
     static final String PID = "io.stratos.lxc.iaas.jclouds";
@@ -133,8 +142,13 @@ record JcloudsSettings(String provider, String endpoint, String identity, String
 
         String networkMode = values.string("networkMode", "host");
         if (!networkMode.matches("[A-Za-z0-9_.:-]+")) {
-            networkMode = values.problem("networkMode", networkMode, "a docker network mode such as host or bridge", "host");
+            networkMode = values.problem("networkMode", networkMode, "a docker network mode such as host or bridge, or a docker network's name", "host");
         }
+        boolean privileged = values.bool("privileged", false);
+        List<String> capAdd = words(values, "capAdd", "[A-Z_]+", "capability names such as ALL or SYS_ADMIN separated by commas");
+        List<String> capDrop = words(values, "capDrop", "[A-Z_]+", "capability names such as SYS_RESOURCE separated by commas");
+        List<String> securityOpt = words(values, "securityOpt", "[a-z-]+[=:]\\S+",
+                "docker security options such as seccomp=unconfined, apparmor=unconfined separated by commas");
         String defaultVolumes = "/var/run/docker.sock:/var/run/docker.sock, "
                 + Path.of(home, "agent", "stratos-lxc-agent.tar.gz") + ":" + DEFAULT_AGENT_TARBALL;
         Map<String, String> volumes = pairs(values, "volumes", values.string("volumes", defaultVolumes), ':', "/");
@@ -142,8 +156,10 @@ record JcloudsSettings(String provider, String endpoint, String identity, String
 
         return new JcloudsSettings(provider, endpoint, identity, credential, values.string("region", ""),
                 values.string("imageId", ""), values.string("hardwareId", ""), minCores, minRam, group,
-                distributionUrl, userData, portStart, perVm, networkMode, volumes,
-                values.string("agentTarball", DEFAULT_AGENT_TARBALL), values.string("dockerCommand", defaultDockerCommand()),
+                distributionUrl, userData, portStart, perVm, networkMode, privileged, capAdd, capDrop, securityOpt, volumes,
+                values.string("agentTarball", DEFAULT_AGENT_TARBALL),
+                values.string("dockerCommand", defaultDockerCommand(Arrays.asList(environment.getOrDefault("STRATOS_AGENT_RUNTIMES", "")
+                        .split("\\s*,\\s*")).contains("lxc"))),
                 environment, maxVms, overrides);
     }
 
@@ -151,10 +167,43 @@ record JcloudsSettings(String provider, String endpoint, String identity, String
         return provider.equals("docker");
     }
 
-    /** Unpacks the mounted agent distribution in the VM container and runs the agent in the foreground. */
-    static String defaultDockerCommand() {
-        return "mkdir -p /opt/stratos/agent && tar xzf \"$STRATOS_AGENT_TARBALL\" -C /opt/stratos/agent --strip-components=1"
+    /**
+     * Unpacks the mounted agent distribution in the VM container and runs the agent in the foreground; for an agent
+     * offering LXC, first {@link #LXC_PREPARATION}.
+     */
+    static String defaultDockerCommand(boolean lxc) {
+        return (lxc ? LXC_PREPARATION + " && " : "")
+                + "mkdir -p /opt/stratos/agent && tar xzf \"$STRATOS_AGENT_TARBALL\" -C /opt/stratos/agent --strip-components=1"
                 + " && exec /opt/stratos/agent/bin/karaf server";
+    }
+
+    /**
+     * LXC in the VM container writes cgroups and sysfs, which docker mounts read-only even in a container with every
+     * capability: /sys is remounted writable, and cgroup v1 hierarchies (docker binds the container's own cgroup
+     * there, read-only) are mounted afresh, each with the options it had, so LXC nests its containers' cgroups
+     * under the VM container's; a cgroup v2 /sys/fs/cgroup is remounted writable. The agent's data dir gets a tmpfs
+     * unless something is mounted there: LXC's overlay rootfs cannot have its upper layer on docker's overlay root
+     * ("mount: mounting overlay ... Invalid argument"). busybox mount when the image has no util-linux mount
+     * (mmdebstrap's essential variant).
+     */
+    static final String LXC_PREPARATION = "{ M=mount; U=umount; command -v mount >/dev/null 2>&1 || { M=\"busybox mount\"; U=\"busybox umount\"; }"
+            + " && { ! grep -q '^sysfs /sys sysfs ro' /proc/mounts || $M -o remount,rw /sys; }"
+            + " && if [ -f /sys/fs/cgroup/cgroup.controllers ]; then $M -o remount,rw /sys/fs/cgroup; else"
+            + " grep '^cgroup /sys/fs/cgroup/' /proc/mounts | { ok=0; while read -r _ dir _ opts _; do"
+            + " o=$(echo \"$opts\" | tr , '\\n' | grep -vxE 'ro|rw|nosuid|nodev|noexec|relatime' | paste -sd, -);"
+            + " case \"$o\" in name=*) o=\"none,$o\";; esac;"
+            + " $U \"$dir\" && $M -t cgroup -o \"$o\" cgroup \"$dir\" || ok=1; done; exit $ok; }; fi"
+            + " && D=${STRATOS_AGENT_DATA_DIR:-/var/lib/stratos-agent} && mkdir -p \"$D\""
+            + " && { grep -q \" $D \" /proc/mounts || $M -t tmpfs -o mode=700 tmpfs \"$D\"; }; }";
+
+    /** A comma-separated list of words matching {@code pattern}; empty when unset. */
+    private static List<String> words(ConfigValues values, String key, String pattern, String expected) {
+        String text = values.string(key, "");
+        if (text.isBlank()) {
+            return List.of();
+        }
+        List<String> words = List.of(text.trim().split("\\s*,\\s*"));
+        return words.stream().allMatch(w -> w.matches(pattern)) ? words : values.problem(key, text, expected, List.of());
     }
 
     /** {@code a<sep>b, c<sep>d}; with a required prefix for both sides when {@code prefix} is set. */
@@ -187,7 +236,9 @@ record JcloudsSettings(String provider, String endpoint, String identity, String
                 + (hardwareId.isEmpty() ? ", minCores=" + minCores + ", minRamMiB=" + minRamMiB : ", hardwareId=" + hardwareId)
                 + (overrides.isEmpty() ? "" : ", overrides=" + overrides.keySet())
                 + ", group=" + group + ", ports=" + portRangeStart + "+" + portsPerVm + "/VM, maxVms=" + maxVms
-                + (docker() ? ", networkMode=" + networkMode + ", volumes=" + volumes
+                + (docker() ? ", networkMode=" + networkMode + (privileged ? ", privileged" : "")
+                        + (capAdd.isEmpty() ? "" : ", capAdd=" + capAdd) + (capDrop.isEmpty() ? "" : ", capDrop=" + capDrop)
+                        + (securityOpt.isEmpty() ? "" : ", securityOpt=" + securityOpt) + ", volumes=" + volumes
                         : ", agentDistributionUrl=" + agentDistributionUrl + ", userDataTemplate=" + userDataTemplate);
     }
 }

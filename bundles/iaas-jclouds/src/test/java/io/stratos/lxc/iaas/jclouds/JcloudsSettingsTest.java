@@ -73,4 +73,30 @@ class JcloudsSettingsTest {
 
         assertThat(settings.overrides()).containsExactly(Map.entry("jclouds.keystone.version", "3"));
     }
+
+    @Test
+    void anLxcAgentsDefaultCommandFirstMakesCgroupsAndSysfsWritableAndIsValidShell() throws Exception {
+        ConfigValues values = ConfigValues.of(JcloudsSettings.PID, Map.of("provider", "docker", "endpoint", "http://127.0.0.1:2375",
+                "networkMode", "stratos-vmnet", "agentEnvironment", "STRATOS_AGENT_RUNTIMES=lxc"));
+        JcloudsSettings settings = JcloudsSettings.from(values);
+
+        assertThat(values.valid()).as(values.describeProblems()).isTrue();
+        assertThat(settings.networkMode()).isEqualTo("stratos-vmnet");
+        assertThat(settings.dockerCommand()).startsWith(JcloudsSettings.LXC_PREPARATION).endsWith("exec /opt/stratos/agent/bin/karaf server");
+        assertThat(JcloudsSettings.from(ConfigValues.of(JcloudsSettings.PID, Map.of("provider", "docker"))).dockerCommand())
+                .doesNotContain("cgroup");
+        Process syntax = new ProcessBuilder("sh", "-n", "-c", settings.dockerCommand()).redirectErrorStream(true).start();
+        String output = new String(syntax.getInputStream().readAllBytes());
+        assertThat(syntax.waitFor()).as(output).isZero();
+    }
+
+    @Test
+    void badCapabilitiesAndSecurityOptionsNameTheirKeys() {
+        ConfigValues values = ConfigValues.of(JcloudsSettings.PID, Map.of("provider", "docker", "endpoint", "http://127.0.0.1:2375",
+                "capAdd", "sys admin", "capDrop", "x;y", "securityOpt", "unconfined", "privileged", "maybe"));
+        JcloudsSettings.from(values);
+
+        assertThat(values.describeProblems()).contains("key 'capAdd'").contains("key 'capDrop'").contains("key 'securityOpt'")
+                .contains("key 'privileged'");
+    }
 }
