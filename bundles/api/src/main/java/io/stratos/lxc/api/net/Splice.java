@@ -3,7 +3,12 @@ package io.stratos.lxc.api.net;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One direction of a TCP connection relayed byte for byte between two sockets, as the agent's publishing proxy and the
@@ -14,6 +19,54 @@ import java.net.Socket;
 public final class Splice {
 
     private Splice() {
+    }
+
+    /**
+     * Relays an accepted {@code client} to a new connection to {@code target}, both directions, one on the calling
+     * thread and one on {@code executor}. {@code open} holds both sockets while they are open (so that an owner
+     * shutting down can close them); {@code onEnd} runs once, after both are closed, whether the target answered or not.
+     */
+    public static void relay(Socket client, InetSocketAddress target, int connectTimeoutMillis, Executor executor,
+                             Set<Socket> open, Runnable onEnd) {
+        Socket upstream = new Socket();
+        open.add(client);
+        open.add(upstream);
+        Runnable finish = () -> {
+            close(client, open);
+            close(upstream, open);
+            onEnd.run();
+        };
+        try {
+            upstream.connect(target, connectTimeoutMillis);
+            client.setTcpNoDelay(true);
+            upstream.setTcpNoDelay(true);
+        } catch (IOException e) {
+            finish.run();
+            return;
+        }
+        AtomicInteger directions = new AtomicInteger(2);
+        Runnable done = () -> {
+            if (directions.decrementAndGet() == 0) {
+                finish.run();
+            }
+        };
+        try {
+            executor.execute(() -> pump(upstream, client, done));
+        } catch (RejectedExecutionException e) {
+            finish.run();
+            return;
+        }
+        pump(client, upstream, done);
+    }
+
+    /** Closes the socket, forgetting it in {@code open}. */
+    public static void close(Socket socket, Set<Socket> open) {
+        open.remove(socket);
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
     }
 
     /**

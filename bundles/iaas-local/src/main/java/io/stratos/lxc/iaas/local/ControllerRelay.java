@@ -85,44 +85,10 @@ final class ControllerRelay implements Closeable {
             InetAddress source = client.getInetAddress();
             if (!allowed.contains(source)) {
                 LOG.debug("refused a connection from {}: not a local VM", source);
-                closeQuietly(client);
+                Splice.close(client, open);
                 continue;
             }
-            threads.execute(() -> relay(client));
-        }
-    }
-
-    private void relay(Socket client) {
-        Socket upstream = new Socket();
-        open.add(client);
-        open.add(upstream);
-        try {
-            upstream.connect(target, 5_000);
-            upstream.setTcpNoDelay(true);
-            client.setTcpNoDelay(true);
-        } catch (IOException e) {
-            LOG.debug("relay to {} failed: {}", target, e.getMessage());
-            closeQuietly(client);
-            closeQuietly(upstream);
-            return;
-        }
-        AtomicInteger directions = new AtomicInteger(2);
-        Runnable done = () -> {
-            if (directions.decrementAndGet() == 0) {
-                closeQuietly(client);
-                closeQuietly(upstream);
-            }
-        };
-        threads.execute(() -> Splice.pump(upstream, client, done));
-        Splice.pump(client, upstream, done);
-    }
-
-    private void closeQuietly(Socket socket) {
-        open.remove(socket);
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing
+            threads.execute(() -> Splice.relay(client, target, 5_000, threads, open, () -> { }));
         }
     }
 
@@ -134,7 +100,7 @@ final class ControllerRelay implements Closeable {
         } catch (IOException ignored) {
             // closing
         }
-        open.forEach(this::closeQuietly);
+        open.forEach(socket -> Splice.close(socket, open));
         threads.shutdownNow();
     }
 }

@@ -22,6 +22,7 @@ import io.stratos.lxc.agent.internal.exec.Tail;
 import io.stratos.lxc.agent.internal.lxc.HostBridge;
 import io.stratos.lxc.agent.internal.lxc.Subnet;
 import io.stratos.lxc.agent.internal.net.Publishing;
+import io.stratos.lxc.agent.internal.net.PublishedPorts;
 import io.stratos.lxc.agent.internal.net.TcpProxy;
 import io.stratos.lxc.agent.runtime.CgroupReader;
 import io.stratos.lxc.agent.runtime.ContainerInfo;
@@ -84,12 +85,7 @@ public final class DockerRuntime implements ContainerRuntime {
     private final CgroupReader cgroups;
     private final ContainerLink link;
     private final Publishing publishing;
-    private final Map<String, TcpProxy> proxies = new ConcurrentHashMap<>();
-    private final ExecutorService proxyPool = Executors.newCachedThreadPool(r -> {
-        Thread thread = new Thread(r, "stratos-docker-proxy");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final PublishedPorts ports;
     private final Map<String, Object> imageLocks = new ConcurrentHashMap<>();
     /** Whether the kernel logged an OOM kill for an exited container (it will not change, so asked once each). */
     private final Map<String, Boolean> oomKills = new ConcurrentHashMap<>();
@@ -134,6 +130,7 @@ public final class DockerRuntime implements ContainerRuntime {
         this.probeTimeout = probeTimeout;
         this.link = new ContainerLink(bridge, new Exec());
         this.publishing = publishing;
+        this.ports = new PublishedPorts(publishing, "stratos-docker-proxy");
     }
 
     @Override
@@ -336,7 +333,7 @@ public final class DockerRuntime implements ContainerRuntime {
             Optional<ContainerInfo> now = endedSoon(spec.processId());
             if (now.isPresent() && !now.get().running()) {
                 // it ended before it could be linked (crashed, OOM-killed): what it left says why, as for any exit
-                closeProxy(spec.processId());
+                ports.close(spec.processId());
                 LOG.info("Docker container {} ended right after its start: {}", name, now.get().detail());
                 return now.get();
             }
@@ -374,7 +371,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public void stop(String processId) {
-        closeProxy(processId);
+        ports.close(processId);
         find(processId).ifPresent(c -> {
             if (Boolean.TRUE.equals(c.getState().getRunning())) {
                 try {
@@ -388,7 +385,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public void remove(String processId) {
-        closeProxy(processId);
+        ports.close(processId);
         find(processId).ifPresent(c -> {
             try {
                 client().removeContainerCmd(c.getId()).withForce(true).exec();
@@ -498,7 +495,7 @@ public final class DockerRuntime implements ContainerRuntime {
         Long pid = running.getState().getPidLong();
         String address = link.attach(name, pid == null ? 0 : pid, hostPort);
         try {
-            openProxy(processId, hostPort, new InetSocketAddress(address, containerPort));
+            ports.open(processId, hostPort, new InetSocketAddress(address, containerPort));
         } catch (IOException e) {
             publishing.publishFailed();
             String problem = publishing.problem();
@@ -516,34 +513,18 @@ public final class DockerRuntime implements ContainerRuntime {
     public List<ContainerInfo> adopt() {
         List<ContainerInfo> found = list();
         for (ContainerInfo info : found) {
-            String[] hostAndPort = info.address().split(":");
-            if (!info.running() || proxies.containsKey(info.processId()) || hostAndPort[0].equals("127.0.0.1")) {
+            if (!info.running() || ports.isOpen(info.processId()) || info.address().startsWith("127.0.0.1:")) {
                 continue;
             }
             try {
                 link.reattach(info.hostPort());
-                openProxy(info.processId(), info.hostPort(), new InetSocketAddress(hostAndPort[0], Integer.parseInt(hostAndPort[1])));
-                LOG.info("Re-adopted Docker container {} on {}", info.name(), publishing.endpoint(info.hostPort()));
-            } catch (IOException | RuntimeException e) {
-                if (e instanceof IOException) {
-                    publishing.publishFailed();
-                }
-                LOG.warn("Cannot re-publish {} on {}: {}", info.name(), publishing.endpoint(info.hostPort()), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warn("Cannot put {} back on the bridge: {}", info.name(), e.getMessage());
+                continue;
             }
+            ports.republish("Docker", info.name(), info.processId(), info.hostPort(), info.address());
         }
         return found;
-    }
-
-    private void openProxy(String processId, int hostPort, InetSocketAddress target) throws IOException {
-        closeProxy(processId);
-        proxies.put(processId, TcpProxy.open(publishing.address(), hostPort, target, publishing.filter(), proxyPool));
-    }
-
-    private void closeProxy(String processId) {
-        TcpProxy proxy = proxies.remove(processId);
-        if (proxy != null) {
-            proxy.close();
-        }
     }
 
     /** Our container of that process (by name, and only if it carries our owner label). */
@@ -595,9 +576,7 @@ public final class DockerRuntime implements ContainerRuntime {
     }
 
     public void close() {
-        proxies.values().forEach(TcpProxy::close);
-        proxies.clear();
-        proxyPool.shutdownNow();
+        ports.close();
         DockerClient c = client;
         client = null;
         if (c != null) {

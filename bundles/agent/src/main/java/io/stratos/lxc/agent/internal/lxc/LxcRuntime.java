@@ -4,6 +4,7 @@ import io.stratos.lxc.agent.internal.exec.FileTree;
 import io.stratos.lxc.agent.internal.exec.Exec;
 import io.stratos.lxc.agent.internal.exec.Tail;
 import io.stratos.lxc.agent.internal.net.Publishing;
+import io.stratos.lxc.agent.internal.net.PublishedPorts;
 import io.stratos.lxc.agent.internal.net.TcpProxy;
 import io.stratos.lxc.agent.runtime.CgroupReader;
 import io.stratos.lxc.agent.runtime.ContainerInfo;
@@ -28,8 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +58,7 @@ public final class LxcRuntime implements ContainerRuntime {
     private final ShiftedRootfs shiftedRootfs;
     private final HostBridge bridge;
     private final Publishing publishing;
-    private final ExecutorService proxyPool;
-    private final Map<String, TcpProxy> proxies = new ConcurrentHashMap<>();
+    private final PublishedPorts ports;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     /** Publishing on 127.0.0.1 to this VM only (tests). */
@@ -80,11 +78,7 @@ public final class LxcRuntime implements ContainerRuntime {
         this.config = new LxcConfig(options, cgroups);
         this.shiftedRootfs = new ShiftedRootfs(exec);
         this.bridge = new HostBridge(options.bridge(), options.subnet(), exec);
-        this.proxyPool = Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "stratos-lxc-proxy");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.ports = new PublishedPorts(publishing, "stratos-lxc-proxy");
     }
 
     @Override
@@ -210,7 +204,7 @@ public final class LxcRuntime implements ContainerRuntime {
             }
             if (bridged) {
                 try {
-                    openProxy(spec.processId(), spec.hostPort(), new InetSocketAddress(address, listenPort));
+                    ports.open(spec.processId(), spec.hostPort(), new InetSocketAddress(address, listenPort));
                 } catch (IOException e) {
                     publishing.publishFailed();
                     kill(name);
@@ -256,7 +250,7 @@ public final class LxcRuntime implements ContainerRuntime {
     public void stop(String processId) {
         String name = ContainerNames.containerName(processId);
         synchronized (lock(processId)) {
-            closeProxy(processId);
+            ports.close(processId);
             Path dir = containerDir(processId);
             if (!Files.isDirectory(dir)) {
                 return;
@@ -314,17 +308,8 @@ public final class LxcRuntime implements ContainerRuntime {
     public List<ContainerInfo> adopt() {
         List<ContainerInfo> found = list();
         for (ContainerInfo info : found) {
-            if (info.running() && options.network() == LxcOptions.Network.BRIDGE && !proxies.containsKey(info.processId())) {
-                String[] hostAndPort = info.address().split(":");
-                try {
-                    openProxy(info.processId(), info.hostPort(), new InetSocketAddress(hostAndPort[0], Integer.parseInt(hostAndPort[1])));
-                    LOG.info("Re-adopted LXC container {} on {}", info.name(), publishing.endpoint(info.hostPort()));
-                } catch (IOException | RuntimeException e) {
-                    if (e instanceof IOException) {
-                        publishing.publishFailed();
-                    }
-                    LOG.warn("Cannot re-publish {} on {}: {}", info.name(), publishing.endpoint(info.hostPort()), e.getMessage());
-                }
+            if (info.running() && options.network() == LxcOptions.Network.BRIDGE && !ports.isOpen(info.processId())) {
+                ports.republish("LXC", info.name(), info.processId(), info.hostPort(), info.address());
             }
         }
         return found;
@@ -392,15 +377,12 @@ public final class LxcRuntime implements ContainerRuntime {
 
     /** Connections in flight through the process's published port, or -1 when it is not published by us. */
     public int connectionsInFlight(String processId) {
-        TcpProxy proxy = proxies.get(processId);
-        return proxy == null ? -1 : proxy.inFlight();
+        return ports.connectionsInFlight(processId);
     }
 
     /** Closes the published ports (containers keep running, to be re-adopted). */
     public void close() {
-        proxies.values().forEach(TcpProxy::close);
-        proxies.clear();
-        proxyPool.shutdownNow();
+        ports.close();
     }
 
     /** Deletes the bridge if no container of ours uses it. */
@@ -466,18 +448,6 @@ public final class LxcRuntime implements ContainerRuntime {
     private static void chown(Path path, int id) throws IOException {
         Files.setAttribute(path, "unix:uid", id, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         Files.setAttribute(path, "unix:gid", id, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-    }
-
-    private void openProxy(String processId, int hostPort, InetSocketAddress target) throws IOException {
-        closeProxy(processId);
-        proxies.put(processId, TcpProxy.open(publishing.address(), hostPort, target, publishing.filter(), proxyPool));
-    }
-
-    private void closeProxy(String processId) {
-        TcpProxy proxy = proxies.remove(processId);
-        if (proxy != null) {
-            proxy.close();
-        }
     }
 
     private static Properties readMeta(Path dir) {

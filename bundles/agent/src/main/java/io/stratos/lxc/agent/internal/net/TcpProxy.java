@@ -109,32 +109,11 @@ public final class TcpProxy implements Closeable {
             inFlight.incrementAndGet();
             sockets.add(client);
             try {
-                pool.execute(() -> connect(client));
+                pool.execute(() -> Splice.relay(client, target, 5000, pool, sockets, inFlight::decrementAndGet));
             } catch (RuntimeException e) {
                 finish(client, null);
             }
         }
-    }
-
-    private void connect(Socket client) {
-        Socket upstream = new Socket();
-        sockets.add(upstream);
-        try {
-            upstream.connect(target, 5000);
-            client.setTcpNoDelay(true);
-            upstream.setTcpNoDelay(true);
-        } catch (IOException e) {
-            finish(client, upstream);
-            return;
-        }
-        AtomicInteger open = new AtomicInteger(2);
-        Runnable done = () -> {
-            if (open.decrementAndGet() == 0) {
-                finish(client, upstream);
-            }
-        };
-        pool.execute(() -> Splice.pump(upstream, client, done));
-        Splice.pump(client, upstream, done);
     }
 
     private void finish(Socket client, Socket upstream) {
