@@ -11,11 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import io.stratos.lxc.api.net.IpLiteral;
-import java.util.HashMap;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -49,13 +44,14 @@ final class LocalVms implements AutoCloseable {
     private final Commands commands;
     /** The namespaced VMs' network, or null when new VMs get this host's network. */
     private final VmNetwork network;
-    /** Relays from the bridge to the controller, by port: there while the bridge is. */
-    private final Map<Integer, ControllerRelay> relays = new HashMap<>();
+    /** How the namespaced VMs reach the controller, or null with the network. */
+    private final ControllerAccess controllerAccess;
 
     LocalVms(LocalSettings settings, boolean namespaces, Commands commands) {
         this.settings = settings;
         this.commands = commands;
         this.network = namespaces ? new VmNetwork(settings.vmBridge(), settings.vmSubnet(), commands) : null;
+        this.controllerAccess = network == null ? null : new ControllerAccess(network);
         if (network != null) {
             reconnectNamespacedVms();
         }
@@ -93,7 +89,7 @@ final class LocalVms implements AutoCloseable {
         Path dir = settings.vmsDirectory().resolve(spec.vmId());
         try {
             int slot = freeSlot();
-            String relayTarget = network == null ? null : relayTarget(spec.controllerUrl());
+            String relayTarget = network == null ? null : ControllerAccess.relayTarget(spec.controllerUrl());
             Path staging = Files.createDirectories(settings.vmsDirectory()).resolve(".staging-" + spec.vmId());
             deleteTree(staging);
             Files.createDirectories(staging.resolve("home"));
@@ -122,7 +118,7 @@ final class LocalVms implements AutoCloseable {
                 try {
                     network.ensureBridge();
                     if (relayTarget != null) {
-                        ensureRelay(relayTarget);
+                        controllerAccess.ensureRelay(relayTarget);
                     }
                     long started = System.nanoTime();
                     address = network.attach(spec.vmId(), slot, dir);
@@ -202,7 +198,7 @@ final class LocalVms implements AutoCloseable {
             }
         });
         env.put("JAVA_HOME", settings.javaHome().toString());
-        env.put("STRATOS_AGENT_CONTROLLER_URL", network == null ? spec.controllerUrl() : controllerUrlFromVm(spec.controllerUrl()));
+        env.put("STRATOS_AGENT_CONTROLLER_URL", network == null ? spec.controllerUrl() : controllerAccess.urlFromVm(spec.controllerUrl()));
         env.put("STRATOS_AGENT_JOIN_TOKEN", spec.joinToken());
         env.put("STRATOS_AGENT_VM_ID", spec.vmId());
         env.put("STRATOS_AGENT_PARTITION", spec.partition());
@@ -290,7 +286,7 @@ final class LocalVms implements AutoCloseable {
         }
         if (network != null && vmDirectories().stream().noneMatch(d -> vmProperties(d).getProperty("address") != null)
                 && network.removeBridgeIfUnused()) {
-            closeRelays();
+            controllerAccess.closeRelays();
         }
         countHostNetworkVms();
         LOG.info("Local VM {} destroyed", vm.vmId());
@@ -392,69 +388,6 @@ final class LocalVms implements AutoCloseable {
         }
     }
 
-    /**
-     * Where the controller URL must be relayed from the bridge ({@code 127.0.0.1:8181}), or null: only a URL on this
-     * host's loopback needs it; any other address the VMs reach through the bridge as it is.
-     */
-    static String relayTarget(String controllerUrl) {
-        URI uri = URI.create(controllerUrl);
-        if (uri.getHost() == null || !isLoopback(uri.getHost())) {
-            return null;
-        }
-        int port = uri.getPort() > 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
-        return "127.0.0.1:" + port;
-    }
-
-    /** The controller URL as a namespaced VM reaches it: a loopback host becomes this host's address on the bridge. */
-    String controllerUrlFromVm(String controllerUrl) {
-        URI uri = URI.create(controllerUrl);
-        if (uri.getHost() == null || !isLoopback(uri.getHost())) {
-            return controllerUrl;
-        }
-        try {
-            return new URI(uri.getScheme(), uri.getUserInfo(), network.hostAddress(), uri.getPort(), uri.getPath(), uri.getQuery(),
-                    uri.getFragment()).toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("controller URL " + controllerUrl + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean isLoopback(String host) {
-        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        return "localhost".equalsIgnoreCase(bare) || IpLiteral.parse(bare).map(InetAddress::isLoopbackAddress).orElse(false);
-    }
-
-    private synchronized void ensureRelay(String target) throws IOException {
-        int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
-        if (relays.containsKey(port)) {
-            return;
-        }
-        InetSocketAddress onBridge = new InetSocketAddress(network.hostAddress(), port);
-        try {
-            relays.put(port, ControllerRelay.open(onBridge, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), network.subnet()));
-        } catch (IOException e) {
-            if (!answers(onBridge)) {
-                throw e;
-            }
-            // The controller listens on every address (org.ops4j.pax.web.listening.addresses unset): the VMs reach it as it is.
-            LOG.info("Local VMs reach the controller at {}:{} directly (it listens on every address)", network.hostAddress(), port);
-        }
-    }
-
-    private static boolean answers(InetSocketAddress address) {
-        try (java.net.Socket probe = new java.net.Socket()) {
-            probe.connect(address, 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private synchronized void closeRelays() {
-        relays.values().forEach(ControllerRelay::close);
-        relays.clear();
-    }
-
     /** After a controller restart: the bridge and the relay its running VMs reach the controller through. */
     private void reconnectNamespacedVms() {
         for (Path dir : vmDirectories()) {
@@ -466,7 +399,7 @@ final class LocalVms implements AutoCloseable {
                 network.ensureBridge();
                 String relay = properties.getProperty("relay");
                 if (relay != null) {
-                    ensureRelay(relay);
+                    controllerAccess.ensureRelay(relay);
                 }
             } catch (IOException e) {
                 LOG.warn("Local VM {} cannot reach the controller again: {}", dir.getFileName(), e.getMessage());
@@ -477,7 +410,9 @@ final class LocalVms implements AutoCloseable {
     /** Closes the relays; the bridge goes too when no VM is on it (VMs outlive the adapter, their bridge with them). */
     @Override
     public synchronized void close() {
-        closeRelays();
+        if (controllerAccess != null) {
+            controllerAccess.closeRelays();
+        }
         if (network != null && vmDirectories().stream().noneMatch(d -> vmProperties(d).getProperty("address") != null)) {
             network.removeBridgeIfUnused();
         }

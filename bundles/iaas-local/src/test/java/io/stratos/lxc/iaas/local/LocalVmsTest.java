@@ -117,14 +117,14 @@ class LocalVmsTest {
 
     @Test
     void onlyAControllerUrlOnThisHostsLoopbackIsRelayedFromTheBridge() {
-        LocalVms namespaced = new LocalVms(settings(""), true, command -> "");
+        ControllerAccess access = new ControllerAccess(new VmNetwork("stratosvm0", Cidr.parse("10.214.0.0/24"), command -> ""));
 
-        assertThat(LocalVms.relayTarget("http://127.0.0.1:8181/stratos")).isEqualTo("127.0.0.1:8181");
-        assertThat(LocalVms.relayTarget("http://localhost/stratos")).isEqualTo("127.0.0.1:80");
-        assertThat(LocalVms.relayTarget("https://[::1]/stratos")).isEqualTo("127.0.0.1:443");
-        assertThat(LocalVms.relayTarget("http://192.0.2.10:8181/stratos")).isNull();
-        assertThat(namespaced.controllerUrlFromVm("http://localhost:8181/stratos?x=1")).isEqualTo("http://10.214.0.1:8181/stratos?x=1");
-        assertThat(namespaced.controllerUrlFromVm("http://192.0.2.10:8181/stratos")).isEqualTo("http://192.0.2.10:8181/stratos");
+        assertThat(ControllerAccess.relayTarget("http://127.0.0.1:8181/stratos")).isEqualTo("127.0.0.1:8181");
+        assertThat(ControllerAccess.relayTarget("http://localhost/stratos")).isEqualTo("127.0.0.1:80");
+        assertThat(ControllerAccess.relayTarget("https://[::1]/stratos")).isEqualTo("127.0.0.1:443");
+        assertThat(ControllerAccess.relayTarget("http://192.0.2.10:8181/stratos")).isNull();
+        assertThat(access.urlFromVm("http://localhost:8181/stratos?x=1")).isEqualTo("http://10.214.0.1:8181/stratos?x=1");
+        assertThat(access.urlFromVm("http://192.0.2.10:8181/stratos")).isEqualTo("http://192.0.2.10:8181/stratos");
     }
 
     @Test
