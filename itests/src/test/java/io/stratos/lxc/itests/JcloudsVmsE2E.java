@@ -251,10 +251,13 @@ public class JcloudsVmsE2E {
             assertEquals(names.toString(), 1, names.size());
             return names.get(0);
         });
-        String address = run(List.of(DOCKER, "inspect", "--format", "{{(index .NetworkSettings.Networks \"" + VM_NETWORK + "\").IPAddress}}",
-                container), 30).output.trim();
-        assertTrue("the VM container's address on " + VM_NETWORK + ": " + address,
-                address.startsWith("10.215.0.") && !address.equals(VM_GATEWAY));
+        // jclouds creates the container, then starts it: its address on the network comes with the start
+        String address = Await.success("the VM container's address on " + VM_NETWORK, Duration.ofSeconds(60), () -> {
+            String found = run(List.of(DOCKER, "inspect", "--format", "{{(index .NetworkSettings.Networks \"" + VM_NETWORK + "\").IPAddress}}",
+                    container), 30).output.trim();
+            assertTrue("the VM container's address on " + VM_NETWORK + ": " + found, found.startsWith("10.215.0.") && !found.equals(VM_GATEWAY));
+            return found;
+        });
 
         JsonNode vm = Await.success("the VM READY (its agent registered) at its container's address", Duration.ofSeconds(120), () -> {
             JsonNode vms = JSON.readTree(Http.get(api("/vms")).body());
