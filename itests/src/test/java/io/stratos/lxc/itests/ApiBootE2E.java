@@ -84,6 +84,16 @@ public class ApiBootE2E {
     }
 
     @Test
+    public void aPathNothingServesIsAJson404EvenForAPutNotPaxWebsEmptyOne() throws Exception {
+        RawHttp.Response put = controller.raw("PUT", "/stratos/../nothing-here", Map.of("Content-Type", "text/plain"),
+                "x".getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(put.text(), 404, put.status());
+        assertTrue(put.contentType(), put.contentType().startsWith("application/json"));
+        assertTrue(put.text(), put.text().contains("\"hint\":\"the API lives under /stratos/api/v1"));
+    }
+
+    @Test
     public void aBadRequestLineIsJsonToo() throws Exception {
         RawHttp.Response bad = controller.raw("GET", "/status HTTP/1.1\r\nX: y\u0000z", Map.of(), null);
 

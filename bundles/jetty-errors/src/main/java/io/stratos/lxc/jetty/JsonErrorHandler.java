@@ -1,32 +1,17 @@
 package io.stratos.lxc.jetty;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import javax.servlet.RequestDispatcher;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 
-/**
- * Jetty's server-level error handler: what Jetty answers itself, where no servlet context (and so none of the
- * API's own error handling) is reached, is the API's JSON error too, never Jetty's HTML or an empty body.
- * <ul>
- *   <li>a request Jetty refuses while parsing it (a path with {@code %00}, headers too large, a bad request line);</li>
- *   <li>a {@code /stratos} path before Pax Web has published that context (it opens the port first): 503 with
- *       {@code Retry-After}, since the thing asked for may well exist, rather than a 404.</li>
- * </ul>
- * It runs inside Jetty's own bundle (this is a fragment of Pax Web's Jetty bundle), where no JSON library is
- * wired, so the few fixed fields are written by hand.
- */
+/** Jetty's server-level error handler (set by this fragment's {@code /jetty.xml}): answers with {@link JsonErrors}. */
 public class JsonErrorHandler extends ErrorHandler {
-
-    static final String API_PREFIX = "/stratos";
 
     /** Every method gets a body: Jetty's default gives PUT and DELETE an empty one. */
     @Override
@@ -37,83 +22,13 @@ public class JsonErrorHandler extends ErrorHandler {
     @Override
     public void doError(String target, Request baseRequest, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        baseRequest.setHandled(true);
-        int status = response.getStatus();
-        String path = baseRequest.getRequestURI();
-        String body;
-        if (status == HttpStatus.NOT_FOUND_404 && baseRequest.getContext() == null && isApi(path)) {
-            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
-            response.setHeader(HttpHeader.RETRY_AFTER.asString(), "1");
-            body = json("the controller is starting: " + path + " is not published yet", null, "retry in a second");
-        } else {
-            Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
-            body = forStatus(status, message == null ? null : message.toString());
-        }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        response.setContentType("application/json;charset=utf-8");
-        response.setHeader(HttpHeader.CACHE_CONTROL.asString(), "no-store");
-        response.setContentLength(bytes.length);
-        if (!"HEAD".equals(request.getMethod())) {
-            try (OutputStream out = response.getOutputStream()) {
-                out.write(bytes);
-            } catch (IllegalStateException writerTaken) {
-                response.getWriter().write(body);
-            }
-        }
+        JsonErrors.answer(baseRequest, request, response);
     }
 
     /** Jetty's answer to a request it cannot parse: no request object exists yet, only the status and reason. */
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields fields) {
         fields.put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
-        return ByteBuffer.wrap(forStatus(status, reason).getBytes(StandardCharsets.UTF_8));
-    }
-
-    static boolean isApi(String path) {
-        return path != null && (path.equals(API_PREFIX) || path.startsWith(API_PREFIX + "/"));
-    }
-
-    static String forStatus(int status, String reason) {
-        String what = reason == null || reason.isBlank() ? HttpStatus.getMessage(status) : reason;
-        boolean aboutTheUrl = what.toLowerCase(java.util.Locale.ROOT).contains("uri")
-                || what.toLowerCase(java.util.Locale.ROOT).contains("path");
-        String hint = switch (status) {
-            case 400 -> aboutTheUrl
-                    ? "a path may not hold encoded control characters such as %00, nor '..' above its root: send the path as the API describes it (GET /stratos/api/v1/openapi.json)"
-                    : "send a well-formed HTTP/1.1 request: a path without encoded control characters such as %00, headers under 8 KiB";
-            case 404 -> "the API lives under /stratos/api/v1 (GET /stratos/api/v1/openapi.json describes it)";
-            case 414, 431 -> "send a shorter request line or fewer and smaller headers";
-            default -> null;
-        };
-        return json(status + " " + what, aboutTheUrl && status == 400 ? "url" : null, hint);
-    }
-
-    static String json(String error, String field, String hint) {
-        StringBuilder out = new StringBuilder("{\"error\":").append(quote(error));
-        if (field != null) {
-            out.append(",\"field\":").append(quote(field));
-        }
-        if (hint != null) {
-            out.append(",\"hint\":").append(quote(hint));
-        }
-        return out.append('}').toString();
-    }
-
-    private static String quote(String text) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return ByteBuffer.wrap(JsonErrors.forStatus(status, reason).getBytes(StandardCharsets.UTF_8));
     }
 }
