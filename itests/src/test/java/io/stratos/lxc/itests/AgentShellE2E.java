@@ -42,7 +42,7 @@ public class AgentShellE2E {
     @Before
     public void startController() throws Exception {
         // the agents inherit the controller's environment: a bridge of this test's own
-        controller = ControllerProcess.create("controller-agent-shell", 24000,
+        controller = ControllerProcess.create("controller-agent-shell",
                 Map.of("STRATOS_AGENT_BRIDGE", "stratos-testbr5", "STRATOS_AGENT_BRIDGE_SUBNET", "10.213.192.0/20")).start();
         controller.awaitCartridge("static-httpd");
     }
@@ -141,7 +141,8 @@ public class AgentShellE2E {
                 .matcher(processes);
         assertTrue(processes, row.find());
         int hostPort = Integer.parseInt(row.group(1));
-        assertTrue(processes, hostPort >= 24000 && hostPort <= 24098);
+        // the first VM's range: 100 ports from the controller's start, the last one the agent's own
+        assertTrue(processes, hostPort >= controller.vmPortRangeStart() && hostPort <= controller.vmPortRangeStart() + 98);
 
         String images = client(home, sshPort, password, "agent:image-list");
         assertTrue(images, images.contains("static-httpd:1.0.0") && images.contains("sha256:") && images.contains("ago)"));

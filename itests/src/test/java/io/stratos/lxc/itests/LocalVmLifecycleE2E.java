@@ -28,7 +28,7 @@ public class LocalVmLifecycleE2E {
 
     @Before
     public void startController() throws Exception {
-        controller = ControllerProcess.create("controller-vm-lifecycle", 27000);
+        controller = ControllerProcess.create("controller-vm-lifecycle");
         controller.distribution()
                 .configure("io.stratos.lxc.iaas.local.cfg", "maxVms", "1")
                 .configure("io.stratos.lxc.controller.cfg", "lostVmDestroySeconds", "5")

@@ -55,7 +55,7 @@ public class NetworkedVmsE2E {
     @Before
     public void startController() throws Exception {
         Assume.assumeTrue("needs root to make network namespaces", "root".equals(System.getProperty("user.name")));
-        controller = ControllerProcess.create("controller-netns", 29000, Map.of("STRATOS_AGENT_RUNTIMES", "lxc"));
+        controller = ControllerProcess.create("controller-netns", Map.of("STRATOS_AGENT_RUNTIMES", "lxc"));
         controller.distribution()
                 .configure("io.stratos.lxc.iaas.local.cfg", "network", "namespace")
                 .configure("io.stratos.lxc.iaas.local.cfg", "vmBridge", BRIDGE)

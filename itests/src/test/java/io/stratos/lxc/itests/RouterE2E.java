@@ -30,7 +30,7 @@ public class RouterE2E {
 
     @Before
     public void startController() throws Exception {
-        controller = ControllerProcess.create("controller-router", 28000).start();
+        controller = ControllerProcess.create("controller-router").start();
         controller.awaitCartridge("static-httpd");
     }
 

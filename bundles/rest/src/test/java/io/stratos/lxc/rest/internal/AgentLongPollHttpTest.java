@@ -191,6 +191,9 @@ class AgentLongPollHttpTest {
                 assertThat(answer.statusCode()).as(c.request + ": " + answer.body()).isEqualTo(c.status);
                 ApiError error = RestServer.objectMapper().readValue(answer.body(), ApiError.class);
                 assertThat(error.error()).as(c.request.toString()).contains(c.says);
+                if (c.status == 405) {
+                    assertThat(answer.headers().firstValue("Allow")).as("405 says what is allowed").contains("POST");
+                }
             }
         } finally {
             BodyLimit.MAX_JSON_BYTES.set(limit);
