@@ -20,10 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.servlet.ServletContextHandler;
-import org.eclipse.jetty.servlet.ServletHolder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +30,7 @@ class RouterApiHttpTest {
     final List<Long> asked = new CopyOnWriteArrayList<>();
     final CompletableFuture<RouteChanges> next = new CompletableFuture<>();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    Server jetty;
+    ServletJetty jetty;
     String base;
 
     @BeforeEach
@@ -52,22 +48,13 @@ class RouterApiHttpTest {
                             Map.of("shop", List.of(new Route("p-1", "10.214.0.2:20000"))), List.of()))
                     : next;
         };
-        jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        ServletHolder holder = new ServletHolder(servlet);
-        holder.setAsyncSupported(true);
-        context.addServlet(holder, RouterApiServlet.PATTERN);
-        jetty.setHandler(context);
-        jetty.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort() + "/stratos/router/v1";
+        jetty = new ServletJetty(servlet, RouterApiServlet.PATTERN, 40);
+        base = jetty.origin + "/stratos/router/v1";
     }
 
     @AfterEach
     void stop() throws Exception {
-        jetty.stop();
+        jetty.close();
     }
 
     private HttpResponse<String> get(String path, String user) throws Exception {
