@@ -20,10 +20,10 @@ class RouterSettingsTest {
     @Test
     void everyBadValueIsNamed() {
         ConfigValues values = ConfigValues.of(RouterSettings.PID, Map.of("port", "70000", "bindAddress", "300.1.1.1",
-                "domain", "no_underscores", "connectTimeoutMillis", "0", "requestTimeoutSeconds", "x", "workerThreads", "1"));
+                "domain", "no_underscores", "connectTimeoutMillis", "0", "requestTimeoutSeconds", "x", "ioThreads", "-1"));
         RouterSettings settings = RouterSettings.from(values);
         assertThat(values.problems()).extracting(p -> p.key()).containsExactly("port", "bindAddress", "domain",
-                "connectTimeoutMillis", "requestTimeoutSeconds", "workerThreads");
+                "connectTimeoutMillis", "requestTimeoutSeconds", "ioThreads");
         assertThat(settings).isEqualTo(RouterSettings.defaults());
     }
 
