@@ -117,7 +117,8 @@ final class TestBackend implements AutoCloseable {
                     .append("method=").append(exchange.getRequestMethod()).append('\n')
                     .append("path=").append(path).append('\n')
                     .append("query=").append(query).append('\n')
-                    .append("received=").append(received).append('\n');
+                    .append("received=").append(received).append('\n')
+                    .append("remote=").append(exchange.getRemoteAddress().getPort()).append('\n');
             for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
                 echo.append("header.").append(header.getKey().toLowerCase(Locale.ROOT)).append('=')
                         .append(String.join(",", header.getValue())).append('\n');
