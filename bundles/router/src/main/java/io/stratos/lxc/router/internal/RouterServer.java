@@ -764,10 +764,16 @@ final class RouterServer {
                 copyRequestHeaders(outbound.headers());
                 requestSent = true;
                 connection.write(outbound).addListener(writeFailure());
+                boolean wroteLast = false;
                 while (!pending.isEmpty()) {
                     HttpContent part = pending.poll();
                     bodyBytesSent += part.content().readableBytes();
+                    wroteLast |= part instanceof LastHttpContent;
                     connection.write(part).addListener(writeFailure());
+                }
+                if (requestComplete && !wroteLast) {
+                    // a retry: the empty body's end went to the failed connection; this one needs its own
+                    connection.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(writeFailure());
                 }
                 connection.flush();
                 if (requestComplete) {
