@@ -604,6 +604,8 @@ final class RouterServer {
         final class Timer extends ChannelDuplexHandler {
             private ScheduledFuture<?> timeout;
             private boolean idle;
+            /** When bytes last came from the client (System.nanoTime). */
+            long lastRead = System.nanoTime();
 
             @Override
             public void channelActive(ChannelHandlerContext ctx) throws Exception {
@@ -613,6 +615,7 @@ final class RouterServer {
 
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+                lastRead = System.nanoTime();
                 if (idle && msg instanceof ByteBuf buf && buf.isReadable()) {
                     arm(false);
                 }
@@ -685,6 +688,7 @@ final class RouterServer {
             private String lastFailure = "no backend";
             private ScheduledFuture<?> responseTimeout;
             private ScheduledFuture<?> drainCheck;
+            private ScheduledFuture<?> bodyCheck;
 
             Exchange(HttpRequest request, AliasRoute route, AliasCounters counters, long start, String prefix, String target,
                      String host) {
@@ -706,7 +710,36 @@ final class RouterServer {
                 active.incrementAndGet();
                 // no body is read before a backend connection is there to take it
                 channel.config().setAutoRead(false);
+                if (hasBody(request)) {
+                    watchBody();
+                }
                 next();
+            }
+
+            /**
+             * A client that stops sending its body while the router waits for it (reading, not held back by a
+             * slow backend) is cut off after idleTimeoutSeconds, as one idle between requests would be.
+             */
+            private void watchBody() {
+                long limit = TimeUnit.SECONDS.toNanos(settings.idleTimeoutSeconds());
+                bodyCheck = channel.eventLoop().scheduleAtFixedRate(() -> {
+                    if (done || requestComplete) {
+                        bodyCheck.cancel(false);
+                        return;
+                    }
+                    boolean waitingForClient = backendChannel != null && channel.config().isAutoRead();
+                    if (waitingForClient && System.nanoTime() - timer.lastRead > limit) {
+                        LOG.debug("client {} sent no body bytes for {} s", channel.remoteAddress(), settings.idleTimeoutSeconds());
+                        dropBackend();
+                        if (responseStarted) {
+                            channel.close();
+                            finish(false, false);
+                        } else {
+                            fail(408, "request body stalled for " + settings.idleTimeoutSeconds() + " s",
+                                    "send the body without pausing (idleTimeoutSeconds of io.stratos.lxc.router)", null);
+                        }
+                    }
+                }, 1, 1, TimeUnit.SECONDS);
             }
 
             boolean wantsBody() {
@@ -853,6 +886,9 @@ final class RouterServer {
             }
 
             void backendWritabilityChanged(boolean writable) {
+                if (writable) {
+                    timer.lastRead = System.nanoTime(); // the wait was the backend's, not the client's
+                }
                 if (tunnel || (!requestComplete && !upgrade)) {
                     channel.config().setAutoRead(writable);
                 }
@@ -1144,6 +1180,9 @@ final class RouterServer {
                 }
                 if (drainCheck != null) {
                     drainCheck.cancel(false);
+                }
+                if (bodyCheck != null) {
+                    bodyCheck.cancel(false);
                 }
                 if (tunnel) {
                     dropBackend();

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * @param backendCacheMillis    how long a backend list is reused before asking the controller again
  * @param backendDownMillis     how long a backend that refused a connection is avoided
  * @param headerTimeoutSeconds  how long a client may take to send a request's headers before 408
- * @param idleTimeoutSeconds    how long a keep-alive connection (client's or a pooled backend's) may sit idle
+ * @param idleTimeoutSeconds    how long a keep-alive connection (client's or a pooled backend's) may sit idle,
+ *                              and a client may pause in a request body
  * @param maxHeaderBytes        the longest request line, and the most header bytes, a client may send
  * @param trustedProxies        clients whose X-Forwarded-* headers are believed (and appended to)
  * @param drainTimeoutSeconds   how long an upgraded (WebSocket) connection to a draining process is left open

@@ -77,6 +77,20 @@ class RouterProtocolTest {
     }
 
     @Test
+    void aClientThatStopsSendingItsBodyIsCutOffAfterIdleTimeoutSeconds() throws Exception {
+        start(s -> RouterFixture.with(s, 10, 1, 30)).backend("shop", "a");
+        try (RawClient client = new RawClient(fixture.port())) {
+            long start = System.nanoTime();
+            client.send("POST /form HTTP/1.1\r\n" + SHOP + "Content-Length: 10\r\n\r\nabc");
+            assertJson(client.read(), 408);
+            assertThat(client.closedByRouter()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+        RouterServerTest.await(() -> fixture.metrics.requestsInFlight("shop") == 0);
+        RouterServerTest.await(() -> fixture.table.cached("shop").backends().get(0).inFlight() == 0);
+    }
+
+    @Test
     void aBackendThatDoesNotAnswerInRequestTimeoutSecondsIs504() throws Exception {
         start(s -> RouterFixture.with(s, 10, 60, 1)).backend("shop", "a");
         try (RawClient client = new RawClient(fixture.port())) {
