@@ -689,6 +689,7 @@ final class RouterServer {
             private ScheduledFuture<?> responseTimeout;
             private ScheduledFuture<?> drainCheck;
             private ScheduledFuture<?> bodyCheck;
+            private ScheduledFuture<?> stalledClient;
 
             Exchange(HttpRequest request, AliasRoute route, AliasCounters counters, long start, String prefix, String target,
                      String host) {
@@ -897,6 +898,19 @@ final class RouterServer {
             void clientWritabilityChanged(boolean writable) {
                 if (backendChannel != null && (tunnel || responseStarted)) {
                     backendChannel.config().setAutoRead(writable);
+                }
+                // a client that stops reading would hold its backend connection for ever: idleTimeoutSeconds at most
+                if (writable && stalledClient != null) {
+                    stalledClient.cancel(false);
+                    stalledClient = null;
+                } else if (!writable && stalledClient == null) {
+                    stalledClient = channel.eventLoop().schedule(() -> {
+                        stalledClient = null;
+                        if (!done && !channel.isWritable()) {
+                            LOG.debug("client {} read nothing for {} s", channel.remoteAddress(), settings.idleTimeoutSeconds());
+                            clientClosed();
+                        }
+                    }, settings.idleTimeoutSeconds(), TimeUnit.SECONDS);
                 }
             }
 
@@ -1183,6 +1197,9 @@ final class RouterServer {
                 }
                 if (bodyCheck != null) {
                     bodyCheck.cancel(false);
+                }
+                if (stalledClient != null) {
+                    stalledClient.cancel(false);
                 }
                 if (tunnel) {
                     dropBackend();

@@ -91,6 +91,22 @@ class RouterProtocolTest {
     }
 
     @Test
+    void aClientThatStopsReadingItsAnswerIsCutOffAfterIdleTimeoutSecondsAndFreesItsBackend() throws Exception {
+        TestBackend backend = start(s -> RouterFixture.with(s, 10, 1, 30)).backend("shop", "a");
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.setReceiveBufferSize(16 * 1024);
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", fixture.port()));
+            socket.getOutputStream().write(("GET /big?bytes=" + (512L << 20) + " HTTP/1.1\r\n" + SHOP + "\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            RouterServerTest.await(() -> fixture.metrics.requestsInFlight("shop") == 1);
+            // never read: the router's writes back up, and after idleTimeoutSeconds it gives up on this client
+            RouterServerTest.await(() -> fixture.metrics.requestsInFlight("shop") == 0);
+            RouterServerTest.await(() -> fixture.table.cached("shop").backends().get(0).inFlight() == 0);
+        }
+        assertThat(backend.served).hasValue(1);
+    }
+
+    @Test
     void aBackendThatDoesNotAnswerInRequestTimeoutSecondsIs504() throws Exception {
         start(s -> RouterFixture.with(s, 10, 60, 1)).backend("shop", "a");
         try (RawClient client = new RawClient(fixture.port())) {
