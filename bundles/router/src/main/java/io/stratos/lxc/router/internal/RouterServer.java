@@ -1050,6 +1050,8 @@ final class RouterServer {
 
             private void becomeTunnel() {
                 tunnel = true;
+                // a WebSocket may stay open for hours: stop() does not wait for it as for a request
+                active.decrementAndGet();
                 responseComplete = true; // a 101 is complete; what follows is no longer HTTP
                 timer.cancel();
                 channel.pipeline().remove("continue");
@@ -1205,7 +1207,9 @@ final class RouterServer {
                     dropBackend();
                 }
                 endBackend();
-                active.decrementAndGet();
+                if (!tunnel) {
+                    active.decrementAndGet();
+                }
                 counters.end(System.nanoTime() - start, backendFailed || (status >= 500 && status != 499));
                 if (current == this) {
                     current = null;
