@@ -865,6 +865,20 @@ final class RouterServer {
             }
 
             void requestContent(HttpContent part) {
+                if (part.decoderResult().isFailure()) {
+                    // a malformed chunk: the client's fault, and the body cannot be finished for the backend
+                    LOG.debug("bad request body from {}: {}", channel.remoteAddress(), part.decoderResult().cause().toString());
+                    part.release();
+                    dropBackend();
+                    if (responseStarted) {
+                        channel.close();
+                        finish(false, false);
+                    } else {
+                        fail(400, "malformed request body: " + part.decoderResult().cause().getMessage(),
+                                "send a valid chunked body or a Content-Length", null);
+                    }
+                    return;
+                }
                 if (part instanceof LastHttpContent) {
                     requestComplete = true;
                 }

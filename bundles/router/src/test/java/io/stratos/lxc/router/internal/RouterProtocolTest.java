@@ -176,6 +176,18 @@ class RouterProtocolTest {
     }
 
     @Test
+    void aMalformedChunkedBodyIs400AndFreesTheBackend() throws Exception {
+        start().backend("shop", "a");
+        try (RawClient client = new RawClient(fixture.port())) {
+            client.send("POST /form HTTP/1.1\r\n" + SHOP + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
+            assertJson(client.read(), 400);
+            assertThat(client.closedByRouter()).isTrue();
+        }
+        RouterServerTest.await(() -> fixture.metrics.requestsInFlight("shop") == 0);
+        RouterServerTest.await(() -> fixture.table.cached("shop").backends().get(0).inFlight() == 0);
+    }
+
+    @Test
     void connectIs405WithAllowAndOptionsAsteriskIsAnswered() throws Exception {
         start().backend("shop", "a");
         try (RawClient client = new RawClient(fixture.port())) {
