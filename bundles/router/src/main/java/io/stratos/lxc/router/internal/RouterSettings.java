@@ -3,6 +3,9 @@ package io.stratos.lxc.router.internal;
 import io.stratos.lxc.api.config.ConfigValues;
 import io.stratos.lxc.api.net.Cidr;
 import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,10 +28,14 @@ import java.util.regex.Pattern;
  * @param maxHeaderBytes        the longest request line, and the most header bytes, a client may send
  * @param trustedProxies        clients whose X-Forwarded-* headers are believed (and appended to)
  * @param drainTimeoutSeconds   how long an upgraded (WebSocket) connection to a draining process is left open
+ * @param controllerUrl         for a router apart from the controller: the controller it follows the routes of
+ *                              ({@code http://host:8181}); null when the controller runs in the same Karaf
+ * @param controllerAuthorization the {@code Authorization} header of the router's user (role router), or null
  */
 record RouterSettings(int port, String bindAddress, String domain, int connectTimeoutMillis, int requestTimeoutSeconds,
                       int ioThreads, int backendCacheMillis, int backendDownMillis, int headerTimeoutSeconds,
-                      int idleTimeoutSeconds, int maxHeaderBytes, List<Cidr> trustedProxies, int drainTimeoutSeconds) {
+                      int idleTimeoutSeconds, int maxHeaderBytes, List<Cidr> trustedProxies, int drainTimeoutSeconds,
+                      URI controllerUrl, String controllerAuthorization) {
 
     RouterSettings {
         trustedProxies = List.copyOf(trustedProxies);
@@ -79,8 +86,44 @@ record RouterSettings(int port, String bindAddress, String domain, int connectTi
             }
         }
         int drain = values.integer("drainTimeoutSeconds", 30, 0, 86_400);
+        URI controller = controllerUrl(values);
+        String authorization = null;
+        if (controller != null) {
+            String user = values.string("controllerUser", "").trim();
+            String password = values.string("controllerPassword", "");
+            if (user.isEmpty() || user.contains(":") || password.isEmpty()) {
+                values.problem("controllerUser", user, "the user name and controllerPassword of a user with the router "
+                        + "role in the controller's etc/users.properties (e.g. edge1 = <password>,_g_:routergroup)", "");
+            } else {
+                authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            }
+        }
         return new RouterSettings(port, bind, domain, connect, request, io, cache, down, header, idle, maxHeader,
-                trusted, drain);
+                trusted, drain, controller, authorization);
+    }
+
+    /** {@code controllerUrl}: empty for the controller in the same Karaf, else its http(s) origin. */
+    private static URI controllerUrl(ConfigValues values) {
+        String text = values.string("controllerUrl", "").trim();
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            URI uri = new URI(text);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getUserInfo() == null) {
+                return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), null, null, null);
+            }
+        } catch (java.net.URISyntaxException e) {
+            // said below
+        }
+        return values.problem("controllerUrl", text, "the controller's origin, such as http://10.0.0.5:8181 "
+                + "(or nothing when the controller runs in this Karaf)", null);
+    }
+
+    /** Whether this router follows a controller elsewhere (else it asks the one in its own Karaf). */
+    boolean apart() {
+        return controllerUrl != null && controllerAuthorization != null;
     }
 
     /** Whether a client at {@code address} is a proxy whose X-Forwarded-* headers are believed. */

@@ -46,7 +46,7 @@ final class RouterFixture implements AutoCloseable {
     static RouterSettings with(RouterSettings s, int headerTimeout, int idleTimeout, int requestTimeout) {
         return new RouterSettings(s.port(), s.bindAddress(), s.domain(), s.connectTimeoutMillis(), requestTimeout,
                 s.ioThreads(), s.backendCacheMillis(), s.backendDownMillis(), headerTimeout, idleTimeout, s.maxHeaderBytes(),
-                s.trustedProxies(), s.drainTimeoutSeconds());
+                s.trustedProxies(), s.drainTimeoutSeconds(), null, null);
     }
 
     @Override

@@ -38,7 +38,7 @@ public final class RouterOverheadBenchmark {
         backend.setExecutor(Executors.newFixedThreadPool(32));
         backend.start();
         FakeController controller = new FakeController().process("bench", ProcessState.RUNNING, backend.getAddress().getPort());
-        RouterServer router = new RouterServer(new RouterSettings(0, "127.0.0.1", "stratos.local", 1000, 30, 0, 500, 5000, 10, 60, 16_384, java.util.List.of(), 30),
+        RouterServer router = new RouterServer(new RouterSettings(0, "127.0.0.1", "stratos.local", 1000, 30, 0, 500, 5000, 10, 60, 16_384, java.util.List.of(), 30, null, null),
                 new BackendTable(new ControllerBackendSource(controller::service), 500, System::nanoTime),
                 new TrafficMetrics());
         router.start();

@@ -247,7 +247,7 @@ class RouterProtocolTest {
     void xForwardedFromATrustedProxyAreKeptAndAppendedTo() throws Exception {
         start(s -> new RouterSettings(s.port(), s.bindAddress(), s.domain(), s.connectTimeoutMillis(), s.requestTimeoutSeconds(),
                 s.ioThreads(), s.backendCacheMillis(), s.backendDownMillis(), s.headerTimeoutSeconds(), s.idleTimeoutSeconds(),
-                s.maxHeaderBytes(), List.of(Cidr.parse("127.0.0.0/8")), s.drainTimeoutSeconds())).backend("shop", "a");
+                s.maxHeaderBytes(), List.of(Cidr.parse("127.0.0.0/8")), s.drainTimeoutSeconds(), null, null)).backend("shop", "a");
         RawHttp.Response response = RawHttp.send(fixture.port(), "GET", "/shop/x",
                 "X-Forwarded-For: 10.0.0.1", "X-Forwarded-Proto: https", "X-Forwarded-Host: www.example.com",
                 "X-Forwarded-Prefix: /edge");
@@ -261,7 +261,7 @@ class RouterProtocolTest {
     void xForwardedFromAnyOtherClientAreReplaced() throws Exception {
         start(s -> new RouterSettings(s.port(), s.bindAddress(), s.domain(), s.connectTimeoutMillis(), s.requestTimeoutSeconds(),
                 s.ioThreads(), s.backendCacheMillis(), s.backendDownMillis(), s.headerTimeoutSeconds(), s.idleTimeoutSeconds(),
-                s.maxHeaderBytes(), List.of(Cidr.parse("10.0.0.0/8")), s.drainTimeoutSeconds())).backend("shop", "a");
+                s.maxHeaderBytes(), List.of(Cidr.parse("10.0.0.0/8")), s.drainTimeoutSeconds(), null, null)).backend("shop", "a");
         RawHttp.Response response = RawHttp.send(fixture.port(), "GET", "/shop/x",
                 "X-Forwarded-For: 10.0.0.1", "X-Forwarded-Proto: https", "X-Forwarded-Host: www.example.com",
                 "X-Forwarded-Prefix: /edge");

@@ -59,7 +59,7 @@ class RouterServerTest {
     }
 
     static RouterSettings settings() {
-        return new RouterSettings(0, "127.0.0.1", "stratos.local", 5000, 10, 2, 500, 3000, 10, 60, 16_384, List.of(), 30);
+        return new RouterSettings(0, "127.0.0.1", "stratos.local", 5000, 10, 2, 500, 3000, 10, 60, 16_384, List.of(), 30, null, null);
     }
 
     private void subscribe(String alias, TestBackend... running) {

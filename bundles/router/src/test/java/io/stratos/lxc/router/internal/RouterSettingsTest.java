@@ -67,4 +67,29 @@ class RouterSettingsTest {
         assertThat(settings.domain()).isEqualTo("apps.example.com");
         assertThat(settings.endpoint(80)).isEqualTo("[::1]:80");
     }
+
+    @Test
+    void aRouterApartFollowsTheControllerAtItsUrlAsItsRouterUser() {
+        ConfigValues values = ConfigValues.of(RouterSettings.PID, Map.of("controllerUrl", "http://10.0.0.5:8181/",
+                "controllerUser", "edge1", "controllerPassword", "s3cret"));
+        RouterSettings settings = RouterSettings.from(values);
+
+        assertThat(values.valid()).isTrue();
+        assertThat(settings.apart()).isTrue();
+        assertThat(settings.controllerUrl()).hasToString("http://10.0.0.5:8181");
+        assertThat(settings.controllerAuthorization()).isEqualTo("Basic ZWRnZTE6czNjcmV0");
+        assertThat(RouterSettings.defaults().apart()).as("by default the controller is in the same Karaf").isFalse();
+    }
+
+    @Test
+    void aControllerUrlThatIsNoOriginOrHasNoUserIsNamed() {
+        ConfigValues notAUrl = ConfigValues.of(RouterSettings.PID, Map.of("controllerUrl", "ftp://x", "controllerUser", "edge1",
+                "controllerPassword", "p"));
+        ConfigValues noUser = ConfigValues.of(RouterSettings.PID, Map.of("controllerUrl", "http://10.0.0.5:8181"));
+
+        assertThat(RouterSettings.from(notAUrl).apart()).isFalse();
+        assertThat(notAUrl.problems()).extracting(p -> p.key()).containsExactly("controllerUrl");
+        assertThat(RouterSettings.from(noUser).apart()).isFalse();
+        assertThat(noUser.problems()).extracting(p -> p.key()).containsExactly("controllerUser");
+    }
 }

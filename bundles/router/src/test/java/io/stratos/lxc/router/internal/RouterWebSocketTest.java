@@ -29,7 +29,7 @@ class RouterWebSocketTest {
         // drainTimeoutSeconds 1: an upgraded connection to a draining process is closed after a second
         fixture = new RouterFixture(s -> new RouterSettings(s.port(), s.bindAddress(), s.domain(), s.connectTimeoutMillis(),
                 s.requestTimeoutSeconds(), s.ioThreads(), s.backendCacheMillis(), s.backendDownMillis(), s.headerTimeoutSeconds(),
-                s.idleTimeoutSeconds(), s.maxHeaderBytes(), s.trustedProxies(), 1));
+                s.idleTimeoutSeconds(), s.maxHeaderBytes(), s.trustedProxies(), 1, null, null));
         echo = new WebSocketEchoBackend();
         fixture.controller.subscribed("chat").process("chat", ProcessState.RUNNING, echo.port());
     }
