@@ -93,6 +93,9 @@ public class RouterApartE2E {
             }
         }
 
+        for (Distribution router : routers) {
+            assertTrue("the feed was followed until now", !Files.readString(router.log()).contains("Cannot follow the routes"));
+        }
         controller.distribution().kill();
 
         for (int i = 0; i < 2; i++) {
