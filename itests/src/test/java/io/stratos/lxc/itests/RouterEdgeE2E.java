@@ -13,7 +13,6 @@ import io.stratos.lxc.itests.support.Http;
 import io.stratos.lxc.itests.support.JsonTree;
 import io.stratos.lxc.itests.support.RawHttp;
 import io.stratos.lxc.itests.support.TarBuilder;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
