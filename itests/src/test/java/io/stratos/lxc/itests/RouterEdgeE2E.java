@@ -113,6 +113,8 @@ public class RouterEdgeE2E {
             assertTrue("each process of '" + ALIAS + "' answers on its endpoint: " + direct.body(),
                     direct.statusCode() == 200 && direct.body().contains("site=" + ALIAS));
         }
+        // the log that says "nothing reached a backend" must be able to say the opposite
+        assertTrue("the processes' log of what reached them: " + seenBy(ALIAS), seenBy(ALIAS).contains("m=direct\n"));
     }
 
     @AfterClass
