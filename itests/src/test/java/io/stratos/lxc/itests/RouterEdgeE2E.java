@@ -332,9 +332,9 @@ public class RouterEdgeE2E {
                 long nextDribble = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
                 ByteBuffer readBuffer = ByteBuffer.allocate(4096);
                 ByteBuffer oneByte = ByteBuffer.allocate(1);
-                // bounded: the loop ends when closed, and in any case after 10 minutes
+                // bounded: the loop ends when closed, and in any case after 10 minutes or 10 million turns
                 long hardEnd = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-                while (running.get() && System.nanoTime() < hardEnd) {
+                for (int turn = 0; running.get() && System.nanoTime() < hardEnd && turn < 10_000_000; turn++) {
                     for (int batch = 0; batch < 100 && opened < slow + idle; batch++, opened++) {
                         SocketChannel channel = SocketChannel.open();
                         channel.configureBlocking(false);
