@@ -69,7 +69,7 @@ cleanup() {
   set +e
   if [ -n "$NGINX_PID" ]; then kill "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null; fi
   if [ -n "$CTL" ]; then
-    cp "$CTL/data/log/karaf.log" "$OUTDIR/karaf.log" 2>/dev/null
+    [ "$rc" = 0 ] || cp "$CTL/data/log/karaf.log" "$OUTDIR/karaf.log" 2>/dev/null  # the controller's log when the run failed
     curl_api -X DELETE "$API/subscriptions/bench" > /dev/null
     curl_api -X DELETE "$API/partitions/bench" > /dev/null
     sleep 3
