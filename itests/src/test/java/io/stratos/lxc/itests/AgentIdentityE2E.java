@@ -37,7 +37,7 @@ public class AgentIdentityE2E {
 
     @Before
     public void startController() throws Exception {
-        controller = ControllerProcess.create("controller-identity", 29500).start();
+        controller = ControllerProcess.create("controller-identity").start();
         controller.awaitCartridge("static-httpd");
     }
 

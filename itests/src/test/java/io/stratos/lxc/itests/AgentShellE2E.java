@@ -42,7 +42,7 @@ public class AgentShellE2E {
     @Before
     public void startController() throws Exception {
         // the agents inherit the controller's environment: a bridge of this test's own
-        controller = ControllerProcess.create("controller-agent-shell", 24000,
+        controller = ControllerProcess.create("controller-agent-shell",
                 Map.of("STRATOS_AGENT_BRIDGE", "stratos-testbr5", "STRATOS_AGENT_BRIDGE_SUBNET", "10.213.192.0/20")).start();
         controller.awaitCartridge("static-httpd");
     }
@@ -115,7 +115,7 @@ public class AgentShellE2E {
         Path vmDir = controller.vmsDirectory().resolve(vm);
         Path home = vmDir.resolve("home");
         int sshPort = Integer.parseInt(properties(vmDir.resolve("vm.properties")).getProperty("sshPort"));
-        assertEquals("the last port of slot 0", 24099, sshPort);
+        assertEquals("the last port of slot 0", controller.vmPortRangeStart() + 99, sshPort);
         assertTrue(controller.get("/vms"), controller.get("/vms").contains("ssh:127.0.0.1:" + sshPort));
         Path users = home.resolve("etc/users.properties");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(users)));
@@ -128,7 +128,7 @@ public class AgentShellE2E {
         assertTrue(status, status.contains("Controller: registered as"));
         assertTrue(status, status.contains("Capacity:   2000m CPU, 2048 MiB"));
         assertTrue(status, status.contains("Processes:  1 (RUNNING 1)"));
-        assertTrue(status, status.contains("Ports:      24000-24098, 1 in use"));
+        assertTrue(status, status.contains("Ports:      " + controller.vmPortRangeStart() + "-" + (controller.vmPortRangeStart() + 98) + ", 1 in use"));
         assertTrue(status, status.contains("Images:     1 cached"));
         assertTrue(status, status.contains("lxc available"));
         // a local VM sharing the host's network publishes on 127.0.0.1, for the controller on 127.0.0.1 (and itself)
@@ -141,7 +141,8 @@ public class AgentShellE2E {
                 .matcher(processes);
         assertTrue(processes, row.find());
         int hostPort = Integer.parseInt(row.group(1));
-        assertTrue(processes, hostPort >= 24000 && hostPort <= 24098);
+        // the first VM's range: 100 ports from the controller's start, the last one the agent's own
+        assertTrue(processes, hostPort >= controller.vmPortRangeStart() && hostPort <= controller.vmPortRangeStart() + 98);
 
         String images = client(home, sshPort, password, "agent:image-list");
         assertTrue(images, images.contains("static-httpd:1.0.0") && images.contains("sha256:") && images.contains("ago)"));

@@ -26,7 +26,7 @@ public class ApiBootE2E {
 
     @BeforeClass
     public static void bootWhilePolling() throws Exception {
-        controller = ControllerProcess.create("controller-boot", 35000);
+        controller = ControllerProcess.create("controller-boot");
         controller.distribution().start();
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (System.nanoTime() < deadline) {

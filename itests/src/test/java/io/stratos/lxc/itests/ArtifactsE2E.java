@@ -8,7 +8,7 @@ import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.ControllerProcess;
 import io.stratos.lxc.itests.support.FreePorts;
 import io.stratos.lxc.itests.support.Http;
-import io.stratos.lxc.itests.support.JsonTree;
+import io.stratos.lxc.itests.support.Json;
 import io.stratos.lxc.itests.support.TarBuilder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -44,7 +44,7 @@ public class ArtifactsE2E {
     public void startController() throws Exception {
         assertTrue("the php cartridge image is built first: cartridges/php/build.sh (./stratos test does it): " + PHP_IMAGE.toAbsolutePath(),
                 Files.isRegularFile(PHP_IMAGE));
-        controller = ControllerProcess.create("controller-artifacts", 25000);
+        controller = ControllerProcess.create("controller-artifacts");
         controller.distribution()
                 .configure("io.stratos.lxc.controller.cfg", "rolloutHealthTimeoutSeconds", "15")
                 // written before the first start, so the feature's own file is not installed: name what it would set
@@ -95,7 +95,7 @@ public class ArtifactsE2E {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> artifact() throws Exception {
-        return (Map<String, Object>) JsonTree.parse(controller.get("/subscriptions/shop/artifact"));
+        return (Map<String, Object>) Json.parse(controller.get("/subscriptions/shop/artifact"));
     }
 
     private static int number(Map<String, Object> status, String field) {
@@ -175,7 +175,7 @@ public class ArtifactsE2E {
         }
         assertTrue("the loop saw both versions: " + pages, pages.containsKey("version one") && pages.containsKey("version two"));
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> processes = (List<Map<String, Object>>) JsonTree.parse(controller.get("/subscriptions/shop/processes"));
+        List<Map<String, Object>> processes = (List<Map<String, Object>>) Json.parse(controller.get("/subscriptions/shop/processes"));
         // old ones may still be STOPPING (drained out of the router, finishing their requests)
         List<Map<String, Object>> serving = processes.stream().filter(p -> !"STOPPING".equals(p.get("state"))).toList();
         assertEquals(processes.toString(), 2, serving.size());

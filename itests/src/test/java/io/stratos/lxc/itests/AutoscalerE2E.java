@@ -25,7 +25,7 @@ public class AutoscalerE2E {
 
     @Before
     public void startController() throws Exception {
-        controller = ControllerProcess.create("controller-autoscaler", 28000);
+        controller = ControllerProcess.create("controller-autoscaler");
         controller.distribution().configure("io.stratos.lxc.autoscaler.cfg", "vmScaleInWindowSeconds", "5");
         controller.start();
         controller.awaitCartridge("static-httpd");

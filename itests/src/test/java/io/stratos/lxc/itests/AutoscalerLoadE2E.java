@@ -41,7 +41,7 @@ public class AutoscalerLoadE2E {
 
     @Before
     public void startController() throws Exception {
-        controller = ControllerProcess.create("controller-autoscale-load", 25000);
+        controller = ControllerProcess.create("controller-autoscale-load");
         // Short windows keep the test short: the decisions are the same as with production windows.
         controller.distribution()
                 .configure("io.stratos.lxc.autoscaler.cfg", "metricWindowSeconds", "3")

@@ -165,7 +165,7 @@ public class AutoscalerReactionBenchmark {
     @Test
     public void reactionTimesAndSquareWave() throws Exception {
         Files.createDirectories(out);
-        controller = ControllerProcess.create("controller-autoscale-bench", 25500);
+        controller = ControllerProcess.create("controller-autoscale-bench");
         controller.distribution()
                 .configure("io.stratos.lxc.autoscaler.cfg", "intervalMillis", String.valueOf(INTERVAL_MILLIS))
                 .configure("io.stratos.lxc.autoscaler.cfg", "metricWindowSeconds", String.valueOf(WINDOW_SECONDS))

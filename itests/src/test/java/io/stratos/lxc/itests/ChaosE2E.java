@@ -39,7 +39,7 @@ public class ChaosE2E {
 
     @Before
     public void startController() throws Exception {
-        controller = ControllerProcess.create("controller-chaos", 21500).start();
+        controller = ControllerProcess.create("controller-chaos").start();
         controller.awaitCartridge("static-httpd");
     }
 

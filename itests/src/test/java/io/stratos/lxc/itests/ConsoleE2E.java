@@ -70,7 +70,7 @@ public class ConsoleE2E {
                 + "; scripts/host-setup.sh installs them): the web console's browser tests are skipped", Browser.available());
         work = Path.of(System.getProperty("stratos.work.dir"));
         image = buildSecondVersion();
-        controller = ControllerProcess.create("controller-console", 23000).start();
+        controller = ControllerProcess.create("controller-console").start();
         controller.awaitCartridge("static-httpd");
         controller.expect(201, "POST", "/partitions", "{\"name\":\"static\",\"cartridge\":\"static-httpd\",\"minVms\":1,\"maxVms\":1,"
                 + "\"vmCapacity\":{\"cpuMillis\":2000,\"memoryMiB\":2048}}");

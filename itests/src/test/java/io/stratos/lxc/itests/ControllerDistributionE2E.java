@@ -38,7 +38,7 @@ public class ControllerDistributionE2E {
 
     @BeforeClass
     public static void startController() throws Exception {
-        process = ControllerProcess.create("controller", 30000);
+        process = ControllerProcess.create("controller");
         controller = process.distribution();
         sshPort = process.sshPort();
         rmiRegistryPort = process.jmxPort();

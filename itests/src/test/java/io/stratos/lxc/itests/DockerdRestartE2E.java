@@ -6,7 +6,7 @@ import static org.junit.Assert.assertTrue;
 import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.ControllerProcess;
 import io.stratos.lxc.itests.support.Http;
-import io.stratos.lxc.itests.support.JsonTree;
+import io.stratos.lxc.itests.support.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ public class DockerdRestartE2E {
     @Before
     public void startController() throws Exception {
         // Agents of this controller's VMs offer only Docker, so every process runs under dockerd.
-        controller = ControllerProcess.create("controller-dockerd", 31000, Map.of("STRATOS_AGENT_RUNTIMES", "docker")).start();
+        controller = ControllerProcess.create("controller-dockerd", Map.of("STRATOS_AGENT_RUNTIMES", "docker")).start();
         controller.awaitCartridge("static-httpd");
     }
 
@@ -58,7 +58,7 @@ public class DockerdRestartE2E {
     @SuppressWarnings("unchecked")
     private List<Proc> processes(String alias) throws Exception {
         List<Proc> procs = new ArrayList<>();
-        for (Object o : (List<Object>) JsonTree.parse(controller.get("/subscriptions/" + alias + "/processes"))) {
+        for (Object o : (List<Object>) Json.parse(controller.get("/subscriptions/" + alias + "/processes"))) {
             Map<String, Object> p = (Map<String, Object>) o;
             procs.add(new Proc((String) p.get("id"), (String) p.get("vmId"), (String) p.get("runtime"), (String) p.get("state"),
                     ((Number) p.get("hostPort")).intValue(), String.valueOf(p.get("reason"))));

@@ -4,7 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.stratos.lxc.itests.support.ControllerProcess;
-import io.stratos.lxc.itests.support.JsonTree;
+import io.stratos.lxc.itests.support.Json;
 import io.stratos.lxc.itests.support.OpenApiFuzzer;
 import io.stratos.lxc.itests.support.RawHttp;
 import io.stratos.lxc.itests.support.TarBuilder;
@@ -36,7 +36,7 @@ public class HostileInputE2E {
 
     @BeforeClass
     public static void startController() throws Exception {
-        controller = ControllerProcess.create("hostile-input", 22000);
+        controller = ControllerProcess.create("hostile-input");
         // One local VM at most: valid partitions still get a real agent, without one JVM per fuzzed partition.
         controller.distribution().configure("io.stratos.lxc.iaas.local.cfg", "maxVms", "1")
                 // written before the first start, so the feature's own file is not installed: name what it would set
@@ -244,6 +244,6 @@ public class HostileInputE2E {
     }
 
     static Object json(RawHttp.Response response) {
-        return JsonTree.parse(response.text());
+        return Json.parse(response.text());
     }
 }

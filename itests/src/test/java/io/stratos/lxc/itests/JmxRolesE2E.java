@@ -43,7 +43,7 @@ public class JmxRolesE2E {
 
     @BeforeClass
     public static void startController() throws Exception {
-        controller = ControllerProcess.create("controller-jmx", 31100);
+        controller = ControllerProcess.create("controller-jmx");
         controller.distribution().configure("users.properties", VIEWER, VIEWER_PASSWORD + ",_g_:viewergroup");
         controller.distribution().configure("users.properties", "_g_\\:viewergroup", "group,viewer");
         controller.start();

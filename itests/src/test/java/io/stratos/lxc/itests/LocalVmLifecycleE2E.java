@@ -28,7 +28,7 @@ public class LocalVmLifecycleE2E {
 
     @Before
     public void startController() throws Exception {
-        controller = ControllerProcess.create("controller-vm-lifecycle", 27000);
+        controller = ControllerProcess.create("controller-vm-lifecycle");
         controller.distribution()
                 .configure("io.stratos.lxc.iaas.local.cfg", "maxVms", "1")
                 .configure("io.stratos.lxc.controller.cfg", "lostVmDestroySeconds", "5")
@@ -126,7 +126,7 @@ public class LocalVmLifecycleE2E {
     public void aVmTheControllerDoesNotKnowIsDestroyedAfterTheGracePeriodFreeingItsSlot() throws Exception {
         // an orphan as a race or crash leaves it: a VM directory holding slot 0, its "agent" alive in its own session
         Path orphan = Files.createDirectories(controller.vmsDirectory().resolve("i-f2c17735/home"));
-        Files.writeString(orphan.resolveSibling("vm.properties"), "vmId=i-f2c17735\npartition=i\nslot=0\nsshPort=27099\n");
+        Files.writeString(orphan.resolveSibling("vm.properties"), "vmId=i-f2c17735\npartition=i\nslot=0\nsshPort=" + (controller.vmPortRangeStart() + 99) + "\n");
         Process agent = new ProcessBuilder("setsid", "sh", "-c", "sleep 300; : " + orphan).start();
         Files.writeString(orphan.resolveSibling("pid"), String.valueOf(agent.pid()));
 

@@ -30,7 +30,7 @@ public class LocalVmsE2E {
 
     @Before
     public void startController() throws Exception {
-        controller = ControllerProcess.create("controller-vms", 26000).start();
+        controller = ControllerProcess.create("controller-vms").start();
     }
 
     @After

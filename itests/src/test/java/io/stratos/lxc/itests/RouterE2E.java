@@ -7,9 +7,13 @@ import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.ControllerProcess;
 import io.stratos.lxc.itests.support.Http;
 import io.stratos.lxc.itests.support.Json;
+import io.stratos.lxc.itests.support.TestUsers;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,7 +34,7 @@ public class RouterE2E {
 
     @Before
     public void startController() throws Exception {
-        controller = ControllerProcess.create("controller-router", 28000).start();
+        controller = ControllerProcess.create("controller-router").start();
         controller.awaitCartridge("static-httpd");
     }
 
@@ -83,8 +87,23 @@ public class RouterE2E {
         assertEquals(404, unknown.statusCode());
         assertTrue(unknown.body(), unknown.body().contains("\"error\":\"no subscription 'nope'\""));
 
-        // one process dies under the router: every request still gets the page
+        // a router apart from the controller is fed the same backends, as the router role, and no tenant is
         String procs = controller.get("/subscriptions/site/processes");
+        HttpResponse<String> routes = Http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort()
+                + "/stratos/router/v1/routes")).header("Authorization", TestUsers.basic(TestUsers.ROUTER, TestUsers.ROUTER_PASSWORD))
+                .GET());
+        assertEquals(routes.body(), 200, routes.statusCode());
+        JsonNode fed = Json.tree(routes.body());
+        assertTrue(routes.body(), fed.get("complete").booleanValue());
+        List<String> fedEndpoints = new java.util.ArrayList<>();
+        fed.get("aliases").get("site").forEach(route -> fedEndpoints.add(route.get("endpoint").textValue()));
+        assertEquals(procs, new java.util.TreeSet<>(Json.strings(procs, "endpoint")), new java.util.TreeSet<>(fedEndpoints));
+        HttpResponse<String> tenant = Http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort()
+                + "/stratos/router/v1/routes")).header("Authorization", TestUsers.basic(TestUsers.ALICE, TestUsers.ALICE_PASSWORD))
+                .GET());
+        assertEquals(tenant.body(), 403, tenant.statusCode());
+
+        // one process dies under the router: every request still gets the page
         String victim = Json.strings(procs, "id").get(0);
         String vm = Json.strings(procs, "vmId").get(0);
         Process kill = new ProcessBuilder("lxc-stop", "-k", "-P",

@@ -30,7 +30,7 @@ public class SecurityE2E {
 
     @Before
     public void startController() throws Exception {
-        controller = ControllerProcess.create("controller-security", 21000);
+        controller = ControllerProcess.create("controller-security");
         controller.distribution().configure("io.stratos.lxc.security.cfg", "defaultPasswordCheckSeconds", "1");
         controller.start();
         controller.awaitCartridge("static-httpd");

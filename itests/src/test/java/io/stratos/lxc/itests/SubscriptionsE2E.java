@@ -34,7 +34,7 @@ public class SubscriptionsE2E {
 
     @Before
     public void startController() throws Exception {
-        controller = ControllerProcess.create("controller-subs", 27000).start();
+        controller = ControllerProcess.create("controller-subs").start();
         controller.awaitCartridge("static-httpd");
     }
 

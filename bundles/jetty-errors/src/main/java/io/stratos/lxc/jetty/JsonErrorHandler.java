@@ -2,11 +2,9 @@ package io.stratos.lxc.jetty;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 
@@ -28,7 +26,6 @@ public class JsonErrorHandler extends ErrorHandler {
     /** Jetty's answer to a request it cannot parse: no request object exists yet, only the status and reason. */
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields fields) {
-        fields.put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
-        return ByteBuffer.wrap(JsonErrors.forStatus(status, reason).getBytes(StandardCharsets.UTF_8));
+        return JsonErrors.badMessage(status, reason, fields);
     }
 }

@@ -2,11 +2,13 @@ package io.stratos.lxc.jetty;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import javax.servlet.RequestDispatcher;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -61,6 +63,12 @@ final class JsonErrors {
                 response.getWriter().write(body);
             }
         }
+    }
+
+    /** The answer to a request Jetty cannot parse: no request object exists yet, only the status and reason. */
+    static ByteBuffer badMessage(int status, String reason, HttpFields fields) {
+        fields.put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
+        return ByteBuffer.wrap(forStatus(status, reason).getBytes(StandardCharsets.UTF_8));
     }
 
     static boolean isApi(String path) {

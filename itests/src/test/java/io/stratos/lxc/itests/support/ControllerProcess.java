@@ -25,9 +25,12 @@ public final class ControllerProcess implements AutoCloseable {
     private final int sshPort;
     private final int jmxPort;
     private final int routerPort;
+    private final int vmPortRangeStart;
 
-    private ControllerProcess(Distribution distribution, int httpPort, int sshPort, int jmxPort, int routerPort) {
+    private ControllerProcess(Distribution distribution, int httpPort, int sshPort, int jmxPort, int routerPort,
+                              int vmPortRangeStart) {
         this.distribution = distribution;
+        this.vmPortRangeStart = vmPortRangeStart;
         this.httpPort = httpPort;
         this.sshPort = sshPort;
         this.jmxPort = jmxPort;
@@ -36,22 +39,23 @@ public final class ControllerProcess implements AutoCloseable {
 
     /**
      * Unpacks and configures a controller: free ports, a short agent grace period so lost VMs are
-     * noticed quickly, and the given range of host ports for its local VMs: keep it below 32768, outside
-     * the kernel's ephemeral ports, or an outgoing connection may hold a port a test expects free.
+     * noticed quickly, and a range of host ports for its local VMs that no other controller of the run has
+     * ({@link VmPortRanges}).
      */
-    public static ControllerProcess create(String name, int localPortRangeStart) throws Exception {
-        return create(name, localPortRangeStart, Map.of());
+    public static ControllerProcess create(String name) throws Exception {
+        return create(name, Map.of());
     }
 
     /**
-     * As {@link #create(String, int)}, with environment variables for the controller, which its local VMs' agents
+     * As {@link #create(String)}, with environment variables for the controller, which its local VMs' agents
      * inherit (e.g. {@code STRATOS_AGENT_BRIDGE} and {@code STRATOS_AGENT_BRIDGE_SUBNET} for a bridge of the test's own).
      */
-    public static ControllerProcess create(String name, int localPortRangeStart, Map<String, String> environment) throws Exception {
+    public static ControllerProcess create(String name, Map<String, String> environment) throws Exception {
         int http = FreePorts.next();
         int ssh = FreePorts.next();
         int jmx = FreePorts.next();
         int router = FreePorts.next();
+        int vmPorts = VmPortRanges.next();
         Distribution distribution = Distribution.unpack("stratos.controller.dist", name, environment)
                 .configure("org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(http))
                 .configure("org.apache.karaf.shell.cfg", "sshPort", String.valueOf(ssh))
@@ -61,10 +65,16 @@ public final class ControllerProcess implements AutoCloseable {
                 .configure("io.stratos.lxc.controller.cfg", "routerPort", String.valueOf(router))
                 .configure("io.stratos.lxc.controller.cfg", "agentGracePeriodSeconds", "6")
                 .configure("io.stratos.lxc.controller.cfg", "desiredStateLongPollSeconds", "3")
-                .configure("io.stratos.lxc.iaas.local.cfg", "portRangeStart", String.valueOf(localPortRangeStart))
+                .configure("io.stratos.lxc.iaas.local.cfg", "portRangeStart", String.valueOf(vmPorts))
+                .configure("io.stratos.lxc.iaas.local.cfg", "maxVms", String.valueOf(VmPortRanges.VMS))
                 // VMs on this host's network unless a test asks for namespaces (NetworkedVmsE2E, with a bridge of its own)
                 .configure("io.stratos.lxc.iaas.local.cfg", "network", "host");
-        return new ControllerProcess(distribution, http, ssh, jmx, router);
+        return new ControllerProcess(distribution, http, ssh, jmx, router, vmPorts);
+    }
+
+    /** The first host port of its local VMs' ranges (the first VM's processes are published from here). */
+    public int vmPortRangeStart() {
+        return vmPortRangeStart;
     }
 
     public Distribution distribution() {

@@ -1,27 +1,99 @@
 package io.stratos.lxc.itests.support;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 
-/** Just enough JSON reading for tests on pretty-printed API answers, without a JSON library in the probe. */
+/** Reading the API's JSON answers in tests, with Jackson (compact or pretty-printed alike). */
 public final class Json {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private Json() {
     }
 
-    /** All values of a string field, in document order. */
+    /** The document as a tree; IllegalArgumentException when it is not one JSON value. */
+    public static JsonNode tree(String json) {
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            if (node == null || node.isMissingNode()) {
+                throw new IllegalArgumentException("no JSON value in an empty text");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * One JSON value as plain Java values: Map (in document order), List, String, BigDecimal for every number,
+     * Boolean and null. IllegalArgumentException when the text is not one JSON value.
+     */
+    public static Object parse(String json) {
+        return plain(tree(json));
+    }
+
+    /** Whether the text is one JSON value. */
+    public static boolean isJson(String text) {
+        try {
+            tree(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** All string values of the field, anywhere in the document, in document order. */
     public static List<String> strings(String json, String field) {
         List<String> values = new ArrayList<>();
-        Matcher matcher = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
-        while (matcher.find()) {
-            values.add(matcher.group(1));
-        }
+        collect(tree(json), field, values);
         return values;
     }
 
     public static long count(String json, String field, String value) {
         return strings(json, field).stream().filter(value::equals).count();
+    }
+
+    private static void collect(JsonNode node, String field, List<String> into) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = fields.next();
+                if (entry.getKey().equals(field) && entry.getValue().isTextual()) {
+                    into.add(entry.getValue().textValue());
+                }
+                collect(entry.getValue(), field, into);
+            }
+        } else if (node.isArray()) {
+            node.forEach(element -> collect(element, field, into));
+        }
+    }
+
+    private static Object plain(JsonNode node) {
+        if (node.isObject()) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> map.put(e.getKey(), plain(e.getValue())));
+            return map;
+        }
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>();
+            node.forEach(element -> list.add(plain(element)));
+            return list;
+        }
+        if (node.isNumber()) {
+            return node.decimalValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        return node.isNull() ? null : node.textValue();
     }
 }

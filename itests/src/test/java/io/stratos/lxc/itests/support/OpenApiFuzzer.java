@@ -112,7 +112,7 @@ public final class OpenApiFuzzer {
 
     @SuppressWarnings("unchecked")
     public OpenApiFuzzer(String specJson, Transport transport, long seed) {
-        this.spec = (Map<String, Object>) JsonTree.parse(specJson);
+        this.spec = (Map<String, Object>) Json.parse(specJson);
         this.transport = transport;
         this.seed = seed;
         this.random = new Random(seed);
@@ -330,7 +330,7 @@ public final class OpenApiFuzzer {
 
     private static Object parseOrNull(String text) {
         try {
-            return JsonTree.parse(text);
+            return Json.parse(text);
         } catch (RuntimeException e) {
             return null;
         }

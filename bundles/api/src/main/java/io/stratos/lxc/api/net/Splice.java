@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One direction of a TCP connection relayed byte for byte between two sockets, as the agent's publishing proxy and the
@@ -57,6 +61,34 @@ public final class Splice {
             return;
         }
         pump(client, upstream, done);
+    }
+
+    /**
+     * Accepts connections on {@code server} until it is closed: each one {@code admit} refuses is closed at once, each
+     * other one goes to {@code handle}. When accepting fails while not {@code closing}, {@code stopped} is told why.
+     */
+    public static void serve(ServerSocket server, BooleanSupplier closing, Predicate<Socket> admit,
+                             Consumer<Socket> handle, Consumer<IOException> stopped) {
+        while (!closing.getAsBoolean()) {
+            Socket client;
+            try {
+                client = server.accept();
+            } catch (IOException e) {
+                if (!closing.getAsBoolean()) {
+                    stopped.accept(e);
+                }
+                return;
+            }
+            if (!admit.test(client)) {
+                try {
+                    client.close();
+                } catch (IOException ignored) {
+                    // refused either way
+                }
+                continue;
+            }
+            handle.accept(client);
+        }
     }
 
     /** Closes the socket, forgetting it in {@code open}. */

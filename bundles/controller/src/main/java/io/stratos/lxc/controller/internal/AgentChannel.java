@@ -101,6 +101,9 @@ final class AgentChannel {
         if (vm.address != null && !vm.address.equals(address)) {
             LOG.info("VM {} registered with address {} (was {})", vm.id, address, vm.address);
         }
+        if (!java.util.Objects.equals(address, vm.address)) {
+            state.touchRoutesOnVm(vm.id);
+        }
         vm.address = address;
         if (vm.state != VmState.DRAINING && vm.state != VmState.TERMINATING) {
             // a restarted agent of a draining VM does not make it take new processes
@@ -198,6 +201,7 @@ final class AgentChannel {
                     partition == null ? Map.of() : partition.template);
             LOG.info("VM {} now reports address {} (was {})", vm.id, address, vm.address);
             vm.address = address;
+            state.touchRoutesOnVm(vm.id);
             unit.write(tx -> tx.updateVm(vm));
         }
         if (vm.state == VmState.LOST) {
@@ -240,6 +244,9 @@ final class AgentChannel {
                 touched.add(p.alias);
             }
             state.setState(p, r.state());
+            if (p.hostPort != r.hostPort()) {
+                state.touchRoutes(p.alias);
+            }
             p.hostPort = r.hostPort();
             p.reason = r.reason() == null ? "" : r.reason();
             if (r.metrics() != null) {

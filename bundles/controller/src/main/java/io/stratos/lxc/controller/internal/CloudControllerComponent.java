@@ -12,6 +12,7 @@ import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusContributor;
 import io.stratos.lxc.persistence.SchemaException;
+import io.stratos.lxc.api.router.RouteFeed;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Dictionary;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * Wires {@link ControllerCore} into OSGi: the controller database (a pax-jdbc DataSource named
  * {@code stratos}), the cartridge resolver and the IaaS adapters (dynamic: an adapter bundle may come
  * and go at any time without the controller losing state), and a fixed-delay reconciliation loop.
- * The core is registered as {@link CloudController} and {@link AgentRegistry} once its state is loaded.
+ * The core is registered as {@link CloudController}, {@link AgentRegistry} and {@link RouteFeed} once its state is loaded.
  */
 @Component(immediate = true, service = {})
 public class CloudControllerComponent {
@@ -132,6 +133,7 @@ public class CloudControllerComponent {
         registrations = List.of(
                 context.registerService(CloudController.class, core, null),
                 context.registerService(AgentRegistry.class, core, null),
+                context.registerService(RouteFeed.class, core, null),
                 context.registerService(StatusContributor.class, status, null));
     }
 

@@ -29,6 +29,9 @@ import io.stratos.lxc.controller.internal.Model.PartitionEntry;
 import io.stratos.lxc.controller.internal.Model.ProcessEntry;
 import io.stratos.lxc.controller.internal.Model.SubscriptionEntry;
 import io.stratos.lxc.controller.internal.Model.VmEntry;
+import io.stratos.lxc.api.router.Route;
+import io.stratos.lxc.api.router.RouteChanges;
+import io.stratos.lxc.api.router.RouteFeed;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -53,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * {@link UnitOfWork}, and commits here, in one transaction, at its end. The collaborators hold no lock of their own and
  * never commit; what calls an adapter, the artifact store, git or the router's drains runs here outside the lock.
  */
-final class ControllerCore implements CloudController, AgentRegistry {
+final class ControllerCore implements CloudController, AgentRegistry, RouteFeed {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControllerCore.class);
 
@@ -82,6 +85,8 @@ final class ControllerCore implements CloudController, AgentRegistry {
     private final AgentChannel agents;
     private final ArtifactService artifacts;
     private final Views views;
+    private final RouteLog routeLog;
+    private final RouteLog.View routeView;
 
     ControllerCore(Repository repository, Clock clock, Supplier<ControllerSettings> settings,
                    Function<String, IaasAdapter> adapters, Supplier<CartridgeResolver> resolver, Supplier<String> controllerUrl) {
@@ -100,6 +105,19 @@ final class ControllerCore implements CloudController, AgentRegistry {
                 () -> gitFetcher.get(), scheduler, rollouts);
         this.views = new Views(state, settings, adapters, rollouts);
         unit.onCommitted(agents::answer);
+        this.routeLog = new RouteLog(clock.millis() * 1000);
+        this.routeView = new RouteLog.View() {
+            @Override
+            public List<Route> routes(String alias) {
+                return views.routes(alias);
+            }
+
+            @Override
+            public java.util.Collection<String> aliases() {
+                return state.subscriptionsByAlias.keySet();
+            }
+        };
+        unit.afterCommit(() -> routeLog.publish(state.takeRoutesTouched(), routeView));
     }
 
     void policyExists(Function<String, Boolean> check) {
@@ -455,6 +473,36 @@ final class ControllerCore implements CloudController, AgentRegistry {
                 return agents.timedOut(agentId, since, future);
             }
         });
+    }
+
+    // ---- the routers' feed: long polls answered at the commit that changed their aliases -----------
+
+    @Override
+    public CompletionStage<RouteChanges> changesAfter(long revision) {
+        CompletableFuture<RouteChanges> future = new CompletableFuture<>();
+        synchronized (this) {
+            RouteChanges changes = routeLog.changesAfter(revision, routeView);
+            if (changes != null) {
+                return CompletableFuture.completedFuture(changes);
+            }
+            routeLog.await(revision, future);
+        }
+        int seconds = settings.get().desiredStateLongPollSeconds();
+        return future.completeOnTimeout(null, seconds, TimeUnit.SECONDS).thenApply(changes -> {
+            if (changes != null) {
+                return changes;
+            }
+            synchronized (this) {
+                routeLog.forget(future);
+                RouteChanges now = routeLog.changesAfter(revision, routeView);
+                return now != null ? now : RouteChanges.none(revision);
+            }
+        });
+    }
+
+    /** Routers waiting for route changes (for the tests). */
+    synchronized int routeWaiters() {
+        return routeLog.waiting();
     }
 
     @Override

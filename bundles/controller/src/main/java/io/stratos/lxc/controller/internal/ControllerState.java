@@ -11,6 +11,7 @@ import io.stratos.lxc.controller.internal.Model.VmEntry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,10 @@ final class ControllerState {
     final Set<ProcessEntry> draining = Collections.newSetFromMap(new IdentityHashMap<>());
     private long processSequence;
     private long revisionCounter;
+    /** Aliases whose routes the current operation changed, published at its commit ({@link RouteLog}). */
+    private final Set<String> routesTouched = new HashSet<>();
+    /** Every alias's routes are new: the state was (re)loaded. */
+    private boolean routesReset = true;
     /** False while the state is being (re)loaded: the VM janitor must not take an empty list for the truth. */
     volatile boolean loaded;
 
@@ -75,6 +80,8 @@ final class ControllerState {
 
     /** Fills the emptied model from the database; VMs get a fresh grace period to report in. */
     void fill(Repository.Loaded loaded, long now) {
+        routesTouched.clear();
+        routesReset = true;
         loaded.partitions().forEach(p -> partitions.put(p.name, p));
         loaded.subscriptions().forEach(s -> {
             subscriptions.put(s.alias, s);
@@ -176,17 +183,44 @@ final class ControllerState {
         vmsById.remove(vm.id);
     }
 
+    // ---- what the routers see: an alias's RUNNING processes at their endpoints ---------------------
+
+    /** The alias's routes may have changed (a process's state, VM or port, or its VM's address). */
+    void touchRoutes(String alias) {
+        routesTouched.add(alias);
+    }
+
+    /** The routes of every process on the VM may have changed (its address did). */
+    void touchRoutesOnVm(String vmId) {
+        processesOnVm(vmId).forEach(p -> routesTouched.add(p.alias));
+    }
+
+    /** The aliases touched since the last call, or null when every alias's routes are new (after a load). */
+    Set<String> takeRoutesTouched() {
+        if (routesReset) {
+            routesReset = false;
+            routesTouched.clear();
+            return null;
+        }
+        Set<String> taken = Set.copyOf(routesTouched);
+        routesTouched.clear();
+        return taken;
+    }
+
     void putSubscription(SubscriptionEntry s) {
+        touchRoutes(s.alias);
         subscriptions.put(s.alias, s);
         subscriptionsByAlias.put(s.alias, s);
     }
 
     void removeSubscription(String alias) {
+        touchRoutes(alias);
         subscriptions.remove(alias);
         subscriptionsByAlias.remove(alias);
     }
 
     void putProcess(ProcessEntry p) {
+        touchRoutes(p.alias);
         p.sequence = ++processSequence;
         processes.put(p.id, p);
         index(processesByAlias, p.alias, p);
@@ -200,6 +234,7 @@ final class ControllerState {
         if (processes.remove(p.id) == null) {
             return;
         }
+        touchRoutes(p.alias);
         unindex(processesByAlias, p.alias, p);
         if (p.vmId != null) {
             unindex(processesByVm, p.vmId, p);
@@ -213,6 +248,7 @@ final class ControllerState {
         if (p.state == state) {
             return;
         }
+        touchRoutes(p.alias);
         count(p, -1);
         p.state = state;
         count(p, 1);
@@ -244,6 +280,7 @@ final class ControllerState {
 
     /** Every change of a process's VM goes through here, to keep the index right. */
     void setVm(ProcessEntry p, String vmId) {
+        touchRoutes(p.alias);
         if (p.vmId != null) {
             unindex(processesByVm, p.vmId, p);
         }

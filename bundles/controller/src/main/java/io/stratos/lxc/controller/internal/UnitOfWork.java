@@ -30,6 +30,8 @@ final class UnitOfWork {
     private final Set<ProcessEntry> insertPending = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Told of each VM whose desired state changed, once that change is committed (the agents' long polls). */
     private Consumer<VmEntry> committed = vm -> { };
+    /** Told after every commit (the routers' long polls: the routes the operation touched). */
+    private Runnable afterCommit = () -> { };
 
     UnitOfWork(Repository repository, ControllerState state, Runnable reload) {
         this.repository = repository;
@@ -39,6 +41,10 @@ final class UnitOfWork {
 
     void onCommitted(Consumer<VmEntry> listener) {
         this.committed = listener;
+    }
+
+    void afterCommit(Runnable listener) {
+        this.afterCommit = listener;
     }
 
     void write(Repository.Work work) {
@@ -72,6 +78,7 @@ final class UnitOfWork {
             committed.accept(vm);
         }
         changedVms.clear();
+        afterCommit.run();
     }
 
     private void flushWrites() {

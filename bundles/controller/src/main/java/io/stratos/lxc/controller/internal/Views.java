@@ -9,6 +9,7 @@ import io.stratos.lxc.api.controller.ProcessState;
 import io.stratos.lxc.api.controller.Subscription;
 import io.stratos.lxc.api.iaas.IaasAdapter;
 import io.stratos.lxc.api.net.IpLiteral;
+import io.stratos.lxc.api.router.Route;
 import io.stratos.lxc.controller.internal.Model.ArtifactEntry;
 import io.stratos.lxc.controller.internal.Model.PartitionEntry;
 import io.stratos.lxc.controller.internal.Model.ProcessEntry;
@@ -89,6 +90,21 @@ final class Views {
                 s.artifactDigest(s.deployedArtifact), s.desiredArtifact, s.artifactDigest(s.desiredArtifact), rollouts.rolloutState(s));
         return new Subscription(s.alias, s.tenant, s.cartridge, s.version, s.digest, s.policy, s.minProcesses,
                 s.maxProcesses, s.desiredProcesses, s.env, counts, endpoint, s.createdAt, artifact);
+    }
+
+    /** The alias's RUNNING processes at their endpoints, or null when no subscription has the alias. */
+    List<Route> routes(String alias) {
+        if (!state.subscriptionsByAlias.containsKey(alias)) {
+            return null;
+        }
+        List<Route> routes = new ArrayList<>();
+        for (ProcessEntry p : state.processesOf(alias)) {
+            VmEntry vm = p.vmId == null ? null : state.vmsById.get(p.vmId);
+            if (p.state == ProcessState.RUNNING && vm != null && vm.address != null && p.hostPort > 0) {
+                routes.add(new Route(p.id, IpLiteral.endpoint(vm.address, p.hostPort)));
+            }
+        }
+        return routes;
     }
 
     CartridgeProcess toProcess(ProcessEntry p) {

@@ -240,7 +240,7 @@ final class VmFleet {
             state.setVm(p, null);
             p.runtime = null;
             state.setState(p, ProcessState.PENDING);
-            p.hostPort = 0;
+            p.hostPort = 0; // routes touched: setVm and setState above
             p.reason = "VM " + vm.id + " lost";
             unit.write(tx -> tx.updateProcess(p));
         }

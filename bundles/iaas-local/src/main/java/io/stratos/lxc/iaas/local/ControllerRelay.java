@@ -67,29 +67,19 @@ final class ControllerRelay implements Closeable {
         return (InetSocketAddress) server.getLocalSocketAddress();
     }
 
-    InetSocketAddress target() {
-        return target;
+    private void acceptLoop() {
+        Splice.serve(server, () -> closed, this::fromALocalVm,
+                client -> threads.execute(() -> Splice.relay(client, target, 5_000, threads, open, () -> { })),
+                e -> LOG.warn("The local VMs' relay to the controller stopped accepting: {}", e.getMessage()));
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            Socket client;
-            try {
-                client = server.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("The local VMs' relay to the controller stopped accepting: {}", e.getMessage());
-                }
-                return;
-            }
-            InetAddress source = client.getInetAddress();
-            if (!allowed.contains(source)) {
-                LOG.debug("refused a connection from {}: not a local VM", source);
-                Splice.close(client, open);
-                continue;
-            }
-            threads.execute(() -> Splice.relay(client, target, 5_000, threads, open, () -> { }));
+    private boolean fromALocalVm(Socket client) {
+        InetAddress source = client.getInetAddress();
+        if (allowed.contains(source)) {
+            return true;
         }
+        LOG.debug("refused a connection from {}: not a local VM", source);
+        return false;
     }
 
     @Override

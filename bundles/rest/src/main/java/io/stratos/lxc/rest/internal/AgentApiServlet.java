@@ -2,22 +2,13 @@ package io.stratos.lxc.rest.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.agent.AgentRegistration;
 import io.stratos.lxc.api.agent.AgentRegistry;
 import io.stratos.lxc.api.agent.AgentReport;
-import io.stratos.lxc.api.agent.DesiredState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
-import javax.servlet.AsyncContext;
-import javax.servlet.AsyncEvent;
-import javax.servlet.AsyncListener;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
@@ -32,8 +23,7 @@ import org.osgi.service.component.annotations.Reference;
  * matching) cost twice the controller's own work for them; three fixed paths need none of it. Answers are the API's:
  * the same JSON types, the same error bodies ({@link ErrorMappers#answer}), the same body limit, compact JSON.
  * <p>
- * The long poll is asynchronous (a waiting agent holds a connection, not a thread), and its answer is written on a
- * container thread, never on the controller's thread that completed the poll.
+ * The long poll is asynchronous ({@link ServletAnswers#longPoll}).
  */
 @Component(service = Servlet.class, property = {
         "osgi.http.whiteboard.servlet.pattern=" + AgentApiServlet.PATTERN,
@@ -45,13 +35,9 @@ public class AgentApiServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
-    /** A poll the registry never answers (it answers within its long-poll seconds) is ended after this. */
-    static final long POLL_TIMEOUT_MILLIS = 10 * 60 * 1000L;
-
-    private static final ObjectMapper JSON = RestServer.objectMapper().disable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = RestServer.objectMapper();
     private static final ObjectReader REGISTRATION = JSON.readerFor(AgentRegistration.class);
     private static final ObjectReader REPORT = JSON.readerFor(AgentReport.class);
-    private static final ObjectWriter WRITER = JSON.writer();
 
     @Reference
     transient AgentRegistry registry;
@@ -62,7 +48,7 @@ public class AgentApiServlet extends HttpServlet {
         try {
             if (path.equals("/register")) {
                 allow(request, "POST");
-                write(response, 200, registry.register(body(request, REGISTRATION, "a registration")));
+                ServletAnswers.write(response, 200, registry.register(body(request, REGISTRATION, "a registration")));
                 return;
             }
             String[] parts = path.split("/", -1); // "", "agents", id, what
@@ -81,107 +67,21 @@ public class AgentApiServlet extends HttpServlet {
                     return;
                 }
             }
-            throw StratosException.notFound("no agent API at " + printable(path),
+            throw StratosException.notFound("no agent API at " + ServletAnswers.printable(path),
                     "agents use POST register, GET agents/{id}/desired and POST agents/{id}/status under /stratos/agent/v1");
         } catch (MethodNotAllowed e) {
-            response.setHeader("Allow", e.allowed);
-            writeError(response, new ErrorMappers.Answer(405, new ApiError("method not allowed: " + request.getMethod()
-                    + " " + printable(path), null, "use " + e.allowed)));
+            ServletAnswers.writeError(response, new ErrorMappers.Answer(405, new ApiError("method not allowed: " + request.getMethod()
+                    + " " + ServletAnswers.printable(path), null, "use " + e.allowed)), "Allow", e.allowed);
         } catch (UnsupportedType e) {
-            writeError(response, new ErrorMappers.Answer(415, new ApiError("Content-Type " + printable(e.getMessage()) + " is not JSON",
+            ServletAnswers.writeError(response, new ErrorMappers.Answer(415, new ApiError("Content-Type " + ServletAnswers.printable(e.getMessage()) + " is not JSON",
                     "Content-Type", "send Content-Type: application/json")));
         } catch (RuntimeException | IOException e) {
-            writeError(response, ErrorMappers.answer(e));
+            ServletAnswers.writeError(response, ErrorMappers.answer(e));
         }
-    }
-
-    /** What of the user's input goes back into an error message: no control characters, not too long. */
-    private static String printable(String s) {
-        String clean = s == null ? "" : s.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() > 200 ? clean.substring(0, 200) + "..." : clean;
     }
 
     private void desired(HttpServletRequest request, String id) {
-        String sinceParameter;
-        try {
-            sinceParameter = request.getParameter("since");
-        } catch (RuntimeException e) {
-            // Jetty decodes the query only now, and says so with its BadMessageException
-            throw StratosException.invalid("url", "the request's query is not validly percent-encoded", "encode '%' as %25");
-        }
-        long since = since(sinceParameter);
-        CompletionStage<DesiredState> poll = registry.desiredState(id, secret(request), since);
-        AsyncContext async = request.startAsync();
-        async.setTimeout(POLL_TIMEOUT_MILLIS);
-        AtomicBoolean answered = new AtomicBoolean();
-        async.addListener(new AsyncListener() {
-            @Override
-            public void onTimeout(AsyncEvent event) throws IOException {
-                answer(async, answered, () -> writeError((HttpServletResponse) async.getResponse(),
-                        ErrorMappers.domain(StratosException.unavailable("the desired state was not ready in time", "poll again"))));
-            }
-
-            @Override
-            public void onError(AsyncEvent event) {
-                answered.set(true); // the connection broke: nothing to answer
-            }
-
-            @Override
-            public void onComplete(AsyncEvent event) {
-            }
-
-            @Override
-            public void onStartAsync(AsyncEvent event) {
-            }
-        });
-        // completed on the controller's thread, inside its lock: the answer is written on one of the container's threads
-        poll.whenComplete((state, failure) -> {
-            if (answered.get()) {
-                return; // timed out or broken meanwhile
-            }
-            async.start(() -> answer(async, answered, () -> {
-                HttpServletResponse response = (HttpServletResponse) async.getResponse();
-                if (failure == null) {
-                    write(response, 200, state);
-                } else {
-                    writeError(response, ErrorMappers.answer(failure instanceof CompletionException && failure.getCause() != null
-                            ? failure.getCause() : failure));
-                }
-            }));
-        });
-    }
-
-    private interface Answering {
-        void run() throws IOException;
-    }
-
-    private static void answer(AsyncContext async, AtomicBoolean answered, Answering answering) {
-        if (!answered.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            answering.run();
-        } catch (IOException | RuntimeException e) {
-            // the agent went away while it waited: it polls again
-        } finally {
-            try {
-                async.complete();
-            } catch (IllegalStateException ignored) {
-                // already completed by the container (timeout or broken connection)
-            }
-        }
-    }
-
-    private static long since(String value) {
-        if (value == null || value.isEmpty()) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw StratosException.invalid("since", "'since' must be a revision number, not '" + printable(value) + "'",
-                    "send the revision of the last desired state received, or 0");
-        }
+        ServletAnswers.longPoll(request, registry.desiredState(id, secret(request), ServletAnswers.since(request)));
     }
 
     private static String secret(HttpServletRequest request) {
@@ -217,23 +117,6 @@ public class AgentApiServlet extends HttpServlet {
         if (!request.getMethod().equals(method)) {
             throw new MethodNotAllowed(method);
         }
-    }
-
-    private static void write(HttpServletResponse response, int status, Object body) throws IOException {
-        byte[] json = WRITER.writeValueAsBytes(body);
-        response.setStatus(status);
-        response.setHeader("Date", HttpDate.now());
-        response.setContentType("application/json");
-        response.setContentLength(json.length);
-        response.getOutputStream().write(json);
-    }
-
-    private static void writeError(HttpServletResponse response, ErrorMappers.Answer answer) throws IOException {
-        if (response.isCommitted()) {
-            return;
-        }
-        response.reset();
-        write(response, answer.status(), answer.body());
     }
 
     private static final class MethodNotAllowed extends RuntimeException {

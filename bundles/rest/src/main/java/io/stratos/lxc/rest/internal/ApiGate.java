@@ -33,7 +33,7 @@ public class ApiGate implements Preprocessor {
 
     /** CXF's servlet context (PID org.apache.cxf.osgi in the feature) and the servlets of their own under it. */
     static final String CXF_CONTEXT = "/stratos";
-    private static final String[] OWN_SERVLETS = {"/stratos/agent/", "/stratos/console"};
+    private static final String[] OWN_SERVLETS = {"/stratos/agent/", "/stratos/router/", "/stratos/console"};
     static final int RETRY_AFTER_SECONDS = 1;
     /** How long a republish waits for the calls inside CXF (an upload may take longer: it then fails as before). */
     static final long DRAIN_MILLIS = 5_000;

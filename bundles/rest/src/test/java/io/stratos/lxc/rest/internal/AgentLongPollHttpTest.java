@@ -20,11 +20,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.servlet.ServletContextHandler;
-import org.eclipse.jetty.servlet.ServletHolder;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +34,7 @@ class AgentLongPollHttpTest {
     final List<CompletableFuture<DesiredState>> waiting = new CopyOnWriteArrayList<>();
     final AtomicInteger reports = new AtomicInteger();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    Server jetty;
+    ServletJetty jetty;
     String base;
 
     @BeforeEach
@@ -75,24 +70,13 @@ class AgentLongPollHttpTest {
             }
         };
         // fewer request threads than waiting polls (the production server has 200, the test sends 300 polls)
-        jetty = new Server(new QueuedThreadPool(40, 8));
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.setContextPath("/");
-        ServletHolder holder = new ServletHolder(servlet);
-        holder.setAsyncSupported(true);
-        context.addServlet(holder, AgentApiServlet.PATTERN);
-        jetty.setHandler(context);
-        jetty.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort() + "/stratos/agent/v1";
+        jetty = new ServletJetty(servlet, AgentApiServlet.PATTERN, 40);
+        base = jetty.origin + "/stratos/agent/v1";
     }
 
     @AfterEach
     void stop() throws Exception {
-        jetty.stop();
+        jetty.close();
     }
 
     HttpRequest.Builder request(String path) {
@@ -191,6 +175,9 @@ class AgentLongPollHttpTest {
                 assertThat(answer.statusCode()).as(c.request + ": " + answer.body()).isEqualTo(c.status);
                 ApiError error = RestServer.objectMapper().readValue(answer.body(), ApiError.class);
                 assertThat(error.error()).as(c.request.toString()).contains(c.says);
+                if (c.status == 405) {
+                    assertThat(answer.headers().firstValue("Allow")).as("405 says what is allowed").contains("POST");
+                }
             }
         } finally {
             BodyLimit.MAX_JSON_BYTES.set(limit);

@@ -19,6 +19,8 @@ final class Backend {
     private volatile boolean down;
     /** The process is leaving (draining before its stop): no new request may begin on it. */
     private volatile boolean retired;
+    /** When {@link #retire()} was first called (System.nanoTime), for the drain timeout of upgraded connections. */
+    private volatile long retiredAtNanos;
 
     /** The backend at {@code host:port} or {@code [v6]:port}, or null when the endpoint is missing or not of that form. */
     static Backend at(String processId, String endpoint) {
@@ -81,7 +83,23 @@ final class Backend {
     }
 
     void retire() {
+        if (!retired) {
+            retiredAtNanos = System.nanoTime();
+        }
         retired = true;
+    }
+
+    /** Nanos since the process was retired (0 when it is not). */
+    long retiredForNanos(long nowNanos) {
+        return retired ? nowNanos - retiredAtNanos : 0;
+    }
+
+    String host() {
+        return host;
+    }
+
+    int port() {
+        return port;
     }
 
     boolean retired() {

@@ -12,6 +12,8 @@ import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusContributor;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.Executors;
@@ -57,6 +59,8 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
     private volatile RouterSettings settings;
     private volatile String configProblems = "";
     private volatile BackendTable table;
+    /** The routes followed from a controller elsewhere ({@code controllerUrl}); null when it runs in this Karaf. */
+    private volatile RouteFeedClient feed;
     private volatile RouterServer server;
     private volatile String bindFailure = "";
     private boolean closed;
@@ -97,6 +101,15 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
         }
         retries.shutdownNow();
         stopServer();
+        closeFeed();
+    }
+
+    private void closeFeed() {
+        RouteFeedClient following = feed;
+        feed = null;
+        if (following != null) {
+            following.close();
+        }
     }
 
     private void restart() {
@@ -106,8 +119,19 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
         }
         stopServer();
         RouterSettings current = settings;
-        table = new BackendTable(new ControllerBackendSource(() -> controller), current.backendCacheMillis(),
-                System::nanoTime);
+        closeFeed();
+        BackendSource source;
+        if (current.apart()) {
+            RouteFeedClient follower = new RouteFeedClient(current.controllerUrl(), current.controllerAuthorization(),
+                    HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).proxy(HttpClient.Builder.NO_PROXY).build(),
+                    System::currentTimeMillis);
+            follower.start();
+            feed = follower;
+            source = follower;
+        } else {
+            source = new ControllerBackendSource(() -> controller);
+        }
+        table = new BackendTable(source, current.backendCacheMillis(), System::nanoTime);
         if (!tryStart()) {
             bindRetry = retries.scheduleWithFixedDelay(this::retryStart, BIND_RETRY_SECONDS, BIND_RETRY_SECONDS, TimeUnit.SECONDS);
         }
@@ -216,6 +240,16 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
         if (!configProblems.isEmpty()) {
             return new ComponentStatus("router", ComponentState.UNCONFIGURED, configProblems + " (" + listening + ")");
         }
+        RouteFeedClient following = feed;
+        if (following != null) {
+            String fed = "following the routes of " + current.controllerUrl();
+            if (!following.problem().isEmpty()) {
+                return new ComponentStatus("router", ComponentState.DEGRADED, listening + "; " + fed + ": "
+                        + following.problem());
+            }
+            return new ComponentStatus("router", ComponentState.ACTIVE, listening + ", " + fed + " (revision "
+                    + following.revision() + ")");
+        }
         if (controller == null) {
             // at boot the controller registers after loading its state: that is its status to show, not ours
             return controllerSeen
@@ -228,6 +262,10 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
     }
 
     private int aliases() {
+        RouteFeedClient following = feed;
+        if (following != null) {
+            return following.aliases();
+        }
         CloudController current = controller;
         if (current != null) {
             controllerSeen = true;

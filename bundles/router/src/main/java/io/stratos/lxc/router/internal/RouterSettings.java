@@ -1,6 +1,13 @@
 package io.stratos.lxc.router.internal;
 
 import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.api.net.Cidr;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -12,12 +19,27 @@ import java.util.regex.Pattern;
  * @param domain                subscriptions answer as {@code <alias>.<domain>}
  * @param connectTimeoutMillis  how long to wait for a backend's TCP connection before trying the next
  * @param requestTimeoutSeconds how long to wait for a backend's response headers before answering 504
- * @param workerThreads         requests served at once (each holds a thread while it streams)
+ * @param ioThreads             Netty event loop threads; 0 for Netty's default (twice the cores)
  * @param backendCacheMillis    how long a backend list is reused before asking the controller again
  * @param backendDownMillis     how long a backend that refused a connection is avoided
+ * @param headerTimeoutSeconds  how long a client may take to send a request's headers before 408
+ * @param idleTimeoutSeconds    how long a keep-alive connection (client's or a pooled backend's) may sit idle,
+ *                              and a client may pause in a request body
+ * @param maxHeaderBytes        the longest request line, and the most header bytes, a client may send
+ * @param trustedProxies        clients whose X-Forwarded-* headers are believed (and appended to)
+ * @param drainTimeoutSeconds   how long an upgraded (WebSocket) connection to a draining process is left open
+ * @param controllerUrl         for a router apart from the controller: the controller it follows the routes of
+ *                              ({@code http://host:8181}); null when the controller runs in the same Karaf
+ * @param controllerAuthorization the {@code Authorization} header of the router's user (role router), or null
  */
 record RouterSettings(int port, String bindAddress, String domain, int connectTimeoutMillis, int requestTimeoutSeconds,
-                      int workerThreads, int backendCacheMillis, int backendDownMillis) {
+                      int ioThreads, int backendCacheMillis, int backendDownMillis, int headerTimeoutSeconds,
+                      int idleTimeoutSeconds, int maxHeaderBytes, List<Cidr> trustedProxies, int drainTimeoutSeconds,
+                      URI controllerUrl, String controllerAuthorization) {
+
+    RouterSettings {
+        trustedProxies = List.copyOf(trustedProxies);
+    }
 
     static final String PID = "io.stratos.lxc.router";
 
@@ -44,10 +66,74 @@ record RouterSettings(int port, String bindAddress, String domain, int connectTi
         }
         int connect = values.integer("connectTimeoutMillis", 1000, 1, 600_000);
         int request = values.integer("requestTimeoutSeconds", 60, 1, 86_400);
-        int workers = values.integer("workerThreads", 64, 2, 4096);
+        // the old workerThreads key (thread per connection) is no longer read: left in a cfg it is ignored
+        int io = values.integer("ioThreads", 0, 0, 256);
         int cache = values.integer("backendCacheMillis", 500, 0, 60_000);
         int down = values.integer("backendDownMillis", 5000, 0, 600_000);
-        return new RouterSettings(port, bind, domain, connect, request, workers, cache, down);
+        int header = values.integer("headerTimeoutSeconds", 10, 1, 3600);
+        int idle = values.integer("idleTimeoutSeconds", 60, 1, 86_400);
+        int maxHeader = values.integer("maxHeaderBytes", 16_384, 1024, 1_048_576);
+        List<Cidr> trusted = new ArrayList<>();
+        String proxies = values.string("trustedProxies", "").trim();
+        if (!proxies.isEmpty()) {
+            try {
+                for (String range : proxies.split("\\s*,\\s*")) {
+                    trusted.add(Cidr.parse(range));
+                }
+            } catch (IllegalArgumentException e) {
+                trusted = values.problem("trustedProxies", proxies,
+                        "comma-separated addresses or CIDR ranges such as 10.0.0.0/8, ::1", List.of());
+            }
+        }
+        int drain = values.integer("drainTimeoutSeconds", 30, 0, 86_400);
+        URI controller = controllerUrl(values);
+        String authorization = null;
+        if (controller != null) {
+            String user = values.string("controllerUser", "").trim();
+            String password = values.string("controllerPassword", "");
+            if (user.isEmpty() || user.contains(":") || password.isEmpty()) {
+                values.problem("controllerUser", user, "the user name and controllerPassword of a user with the router "
+                        + "role in the controller's etc/users.properties (e.g. edge1 = <password>,_g_:routergroup)", "");
+            } else {
+                authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return new RouterSettings(port, bind, domain, connect, request, io, cache, down, header, idle, maxHeader,
+                trusted, drain, controller, authorization);
+    }
+
+    /** {@code controllerUrl}: empty for the controller in the same Karaf, else its http(s) origin. */
+    private static URI controllerUrl(ConfigValues values) {
+        String text = values.string("controllerUrl", "").trim();
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            URI uri = new URI(text);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getUserInfo() == null) {
+                return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), null, null, null);
+            }
+        } catch (java.net.URISyntaxException e) {
+            // said below
+        }
+        return values.problem("controllerUrl", text, "the controller's origin, such as http://10.0.0.5:8181 "
+                + "(or nothing when the controller runs in this Karaf)", null);
+    }
+
+    /** Whether this router follows a controller elsewhere (else it asks the one in its own Karaf). */
+    boolean apart() {
+        return controllerUrl != null && controllerAuthorization != null;
+    }
+
+    /** Whether a client at {@code address} is a proxy whose X-Forwarded-* headers are believed. */
+    boolean trusted(InetAddress address) {
+        for (Cidr range : trustedProxies) {
+            if (range.contains(address)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean validAddress(String address) {

@@ -52,7 +52,7 @@ final class RawHttp {
         }
     }
 
-    private static Response read(InputStream in, boolean head) throws IOException {
+    static Response read(InputStream in, boolean head) throws IOException {
         String statusLine = line(in);
         int status = Integer.parseInt(statusLine.split(" ")[1]);
         Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -63,7 +63,7 @@ final class RawHttp {
                     .add(line.substring(colon + 1).trim());
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        if (!head) {
+        if (!head && status >= 200 && status != 204 && status != 304) {
             List<String> encoding = headers.get("transfer-encoding");
             if (encoding != null && encoding.get(0).equalsIgnoreCase("chunked")) {
                 int size;

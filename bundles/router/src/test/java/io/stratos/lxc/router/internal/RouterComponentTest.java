@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class RouterComponentTest {
 
     static {
-        RouterServer.tuneJdkServer();
+        System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
     private final FakeController controller = new FakeController();
@@ -88,10 +88,10 @@ class RouterComponentTest {
     @Test
     void aBadValueAtFirstStartUsesTheDefaultForThatKey() throws Exception {
         int port = RouterServerTest.deadPort();
-        component.activate(config("port", String.valueOf(port), "workerThreads", "lots", "bindAddress", "not an address"));
+        component.activate(config("port", String.valueOf(port), "ioThreads", "lots", "bindAddress", "not an address"));
         ComponentStatus status = component.componentStatus();
         assertThat(status.state()).isEqualTo(ComponentState.UNCONFIGURED);
-        assertThat(status.detail()).contains("workerThreads").contains("bindAddress");
+        assertThat(status.detail()).contains("ioThreads").contains("bindAddress");
         assertThat(RawHttp.send(port, "GET", "/shop/").status()).isEqualTo(200);
     }
 

@@ -25,7 +25,7 @@ public final class RouterOverheadBenchmark {
     public static void main(String[] args) throws Exception {
         int clients = args.length > 0 ? Integer.parseInt(args[0]) : 8;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        RouterServer.tuneJdkServer();
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         byte[] body = "x".repeat(512).getBytes();
         HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
         backend.createContext("/", exchange -> {
@@ -38,7 +38,7 @@ public final class RouterOverheadBenchmark {
         backend.setExecutor(Executors.newFixedThreadPool(32));
         backend.start();
         FakeController controller = new FakeController().process("bench", ProcessState.RUNNING, backend.getAddress().getPort());
-        RouterServer router = new RouterServer(new RouterSettings(0, "127.0.0.1", "stratos.local", 1000, 30, 64, 500, 5000),
+        RouterServer router = new RouterServer(new RouterSettings(0, "127.0.0.1", "stratos.local", 1000, 30, 0, 500, 5000, 10, 60, 16_384, java.util.List.of(), 30, null, null),
                 new BackendTable(new ControllerBackendSource(controller::service), 500, System::nanoTime),
                 new TrafficMetrics());
         router.start();

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 class RouterServerTest {
 
     static {
-        // before the test backends make the JVM's first HttpServer
-        RouterServer.tuneJdkServer();
+        // the JDK server of the test backends writes headers and body apart: without this, Nagle's algorithm
+        // delays each answer by the client's delayed ACK
+        System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
     private final List<TestBackend> backends = new ArrayList<>();
@@ -58,7 +59,7 @@ class RouterServerTest {
     }
 
     static RouterSettings settings() {
-        return new RouterSettings(0, "127.0.0.1", "stratos.local", 5000, 10, 32, 500, 3000);
+        return new RouterSettings(0, "127.0.0.1", "stratos.local", 5000, 10, 2, 500, 3000, 10, 60, 16_384, List.of(), 30, null, null);
     }
 
     private void subscribe(String alias, TestBackend... running) {
@@ -301,7 +302,8 @@ class RouterServerTest {
         assertThat(response.echo("header.upgrade")).isNull();
         assertThat(response.echo("header.proxy-authorization")).isNull();
         assertThat(response.echo("header.x-custom")).isEqualTo("kept");
-        assertThat(response.echo("header.x-forwarded-for")).isEqualTo("10.0.0.1, 127.0.0.1");
+        // the client is no trusted proxy: what it claims is dropped, the router says what it saw
+        assertThat(response.echo("header.x-forwarded-for")).isEqualTo("127.0.0.1");
         assertThat(response.echo("header.x-forwarded-host")).isEqualTo("shop.stratos.local:9999");
         assertThat(response.echo("header.x-forwarded-proto")).isEqualTo("http");
         assertThat(response.echo("header.host")).isEqualTo("127.0.0.1:" + backends.get(0).port());

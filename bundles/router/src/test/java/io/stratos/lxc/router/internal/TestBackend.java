@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A tiny backend on a free port of 127.0.0.1. Paths:
  * {@code /slow} waits for {@link #release}; {@code /big?bytes=N} streams N bytes; {@code /status/N} answers N;
- * {@code /hop} answers with hop-by-hop headers; anything else echoes the request (method, path, query, headers,
+ * {@code /hop} answers with hop-by-hop headers; {@code /slowupload} reads the body slowly; anything else echoes the request (method, path, query, headers,
  * body size) as {@code key=value} lines.
  */
 final class TestBackend implements AutoCloseable {
@@ -105,11 +105,18 @@ final class TestBackend implements AutoCloseable {
                 exchange.getResponseHeaders().set("X-Resp-Kept", "shown");
             }
             long received = 0;
+            boolean slowReader = path.equals("/slowupload");
             try (InputStream in = exchange.getRequestBody()) {
                 byte[] buffer = new byte[64 * 1024];
                 int n;
+                long nextPause = 4L << 20;
                 while ((n = in.read(buffer)) >= 0) {
                     received += n;
+                    if (slowReader && received >= nextPause) {
+                        // a slow consumer: the router must hold the client back, not buffer for it
+                        nextPause += 4L << 20;
+                        pause(10);
+                    }
                 }
             }
             StringBuilder echo = new StringBuilder()
@@ -117,7 +124,8 @@ final class TestBackend implements AutoCloseable {
                     .append("method=").append(exchange.getRequestMethod()).append('\n')
                     .append("path=").append(path).append('\n')
                     .append("query=").append(query).append('\n')
-                    .append("received=").append(received).append('\n');
+                    .append("received=").append(received).append('\n')
+                    .append("remote=").append(exchange.getRemoteAddress().getPort()).append('\n');
             for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
                 echo.append("header.").append(header.getKey().toLowerCase(Locale.ROOT)).append('=')
                         .append(String.join(",", header.getValue())).append('\n');
@@ -126,6 +134,14 @@ final class TestBackend implements AutoCloseable {
             exchange.getResponseHeaders().set("Content-Type", "text/plain");
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
+        }
+    }
+
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

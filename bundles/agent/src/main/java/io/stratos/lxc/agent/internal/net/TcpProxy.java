@@ -86,51 +86,27 @@ public final class TcpProxy implements Closeable {
     }
 
     private void acceptLoop() {
-        while (!closed) {
-            Socket client;
-            try {
-                client = server.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("Proxy {} stopped accepting: {}", published, e.getMessage());
-                }
-                return;
-            }
-            if (!sources.allows(client.getInetAddress())) {
-                sources.refused(client.getInetAddress(), published);
-                try {
-                    client.close();
-                } catch (IOException ignored) {
-                    // refused either way
-                }
-                continue;
-            }
-            accepted.incrementAndGet();
-            inFlight.incrementAndGet();
-            sockets.add(client);
-            try {
-                pool.execute(() -> Splice.relay(client, target, 5000, pool, sockets, inFlight::decrementAndGet));
-            } catch (RuntimeException e) {
-                finish(client, null);
-            }
-        }
+        Splice.serve(server, () -> closed, this::allowed, this::relay,
+                e -> LOG.warn("Proxy {} stopped accepting: {}", published, e.getMessage()));
     }
 
-    private void finish(Socket client, Socket upstream) {
-        inFlight.decrementAndGet();
-        quietClose(client);
-        quietClose(upstream);
+    private boolean allowed(Socket client) {
+        if (sources.allows(client.getInetAddress())) {
+            return true;
+        }
+        sources.refused(client.getInetAddress(), published);
+        return false;
     }
 
-    private void quietClose(Socket socket) {
-        if (socket == null) {
-            return;
-        }
-        sockets.remove(socket);
+    private void relay(Socket client) {
+        accepted.incrementAndGet();
+        inFlight.incrementAndGet();
+        sockets.add(client);
         try {
-            socket.close();
-        } catch (IOException ignored) {
-            // nothing to do
+            pool.execute(() -> Splice.relay(client, target, 5000, pool, sockets, inFlight::decrementAndGet));
+        } catch (RuntimeException e) {
+            inFlight.decrementAndGet();
+            Splice.close(client, sockets);
         }
     }
 

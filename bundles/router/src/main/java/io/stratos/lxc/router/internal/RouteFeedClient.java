@@ -1,0 +1,161 @@
+package io.stratos.lxc.router.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.stratos.lxc.api.router.Route;
+import io.stratos.lxc.api.router.RouteChanges;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backends of every alias, followed from a controller's route feed ({@code GET /stratos/router/v1/routes?since=N},
+ * a long poll) by a router that runs apart from the controller. Look-ups read the last table received and never wait
+ * for the controller; while it cannot be reached the last table stays in use, and {@link #problem} says since when.
+ * One daemon thread polls; a failure is retried after a second, then at most every ten.
+ */
+final class RouteFeedClient implements BackendSource, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouteFeedClient.class);
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) // a newer controller may say more
+            .build();
+    /** Longer than any long poll the controller holds (desiredStateLongPollSeconds). */
+    private static final Duration POLL_TIMEOUT = Duration.ofSeconds(90);
+    private static final long FIRST_RETRY_MILLIS = 1_000;
+    private static final long MAX_RETRY_MILLIS = 10_000;
+
+    private final URI routes;
+    private final String authorization;
+    private final HttpClient http;
+    private final LongSupplier clock;
+    private volatile Map<String, List<Route>> table;
+    private volatile long revision;
+    private volatile long lastAnswerMillis;
+    private volatile String problem = "";
+    private volatile boolean closed;
+    private Thread poller;
+
+    /**
+     * @param controller    the controller's base URL, e.g. {@code http://10.0.0.5:8181}
+     * @param authorization the {@code Authorization} header value of the router's user (Basic or Bearer)
+     */
+    RouteFeedClient(URI controller, String authorization, HttpClient http, LongSupplier clock) {
+        this.routes = controller.resolve("/stratos/router/v1/routes");
+        this.authorization = authorization;
+        this.http = http;
+        this.clock = clock;
+    }
+
+    void start() {
+        poller = new Thread(this::follow, "stratos-router-feed");
+        poller.setDaemon(true);
+        poller.start();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (poller != null) {
+            poller.interrupt();
+        }
+    }
+
+    @Override
+    public List<Backend> backends(String alias) {
+        Map<String, List<Route>> known = table;
+        if (known == null) {
+            throw new SourceUnavailableException("no routes from the controller at " + routes + " yet"
+                    + (problem.isEmpty() ? "" : ": " + problem), null);
+        }
+        List<Route> routesOfAlias = known.get(alias);
+        if (routesOfAlias == null) {
+            return null;
+        }
+        List<Backend> backends = new ArrayList<>(routesOfAlias.size());
+        for (Route route : routesOfAlias) {
+            Backend backend = Backend.at(route.process(), route.endpoint());
+            if (backend != null) {
+                backends.add(backend);
+            }
+        }
+        return backends;
+    }
+
+    /** Empty while the feed is followed; else what went wrong and since when the last table is in use. */
+    String problem() {
+        return problem;
+    }
+
+    /** The revision of the table in use (0: none yet). */
+    long revision() {
+        return revision;
+    }
+
+    int aliases() {
+        Map<String, List<Route>> known = table;
+        return known == null ? 0 : known.size();
+    }
+
+    private void follow() {
+        long retry = FIRST_RETRY_MILLIS;
+        while (!closed) {
+            try {
+                apply(poll(revision));
+                if (!problem.isEmpty()) {
+                    LOG.info("Routes from {} followed again at revision {}", routes, revision);
+                }
+                problem = "";
+                lastAnswerMillis = clock.getAsLong();
+                retry = FIRST_RETRY_MILLIS;
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                String why = e.getMessage() == null ? e.toString() : e.getMessage();
+                if (problem.isEmpty()) {
+                    LOG.warn("Cannot follow the routes from {}: {}; {}", routes, why,
+                            table == null ? "no alias is served until it answers" : "serving the last known backends");
+                }
+                problem = why + (lastAnswerMillis == 0 ? "" : " (last answer " + (clock.getAsLong() - lastAnswerMillis) / 1000
+                        + " s ago; serving the backends known then)");
+                try {
+                    Thread.sleep(retry);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                retry = Math.min(MAX_RETRY_MILLIS, retry * 2);
+            }
+        }
+    }
+
+    private RouteChanges poll(long since) throws IOException, InterruptedException {
+        HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(URI.create(routes + "?since=" + since))
+                .header("Authorization", authorization).header("Accept", "application/json")
+                .timeout(POLL_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (answer.statusCode() != 200) {
+            throw new IOException("the controller answered " + answer.statusCode() + ": "
+                    + new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("\\s+", " "));
+        }
+        return JSON.readValue(answer.body(), RouteChanges.class);
+    }
+
+    /** Brings the table to the answer's revision: replaced when it is complete, else changed alias by alias. */
+    void apply(RouteChanges changes) {
+        Map<String, List<Route>> next = changes.complete() || table == null ? new HashMap<>() : new HashMap<>(table);
+        next.putAll(changes.aliases());
+        changes.removed().forEach(next::remove);
+        table = Map.copyOf(next);
+        revision = changes.revision();
+    }
+}
