@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.ControllerProcess;
 import io.stratos.lxc.itests.support.Http;
-import io.stratos.lxc.itests.support.JsonTree;
 import io.stratos.lxc.itests.support.RawHttp;
 import io.stratos.lxc.itests.support.TarBuilder;
 import java.io.IOException;
@@ -34,7 +33,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -88,8 +86,8 @@ public class RouterEdgeE2E {
 
     @BeforeClass
     public static void startControllerWithTwoSubscriptions() throws Exception {
-        // port base 22500: between hostile-input's 22000 and the console's 23000, used by no other E2E
-        controller = ControllerProcess.create("controller-router-edge", 22500).start();
+        // its local VMs' ports come from VmPortRanges, shared by every E2E of the run
+        controller = ControllerProcess.create("controller-router-edge").start();
         controller.expect(201, "POST", "/partitions", "{\"name\":\"edge\",\"cartridge\":\"static-httpd\",\"minVms\":1,\"maxVms\":1}");
         controller.expect(201, "POST", "/subscriptions",
                 "{\"alias\":\"" + ALIAS + "\",\"cartridge\":\"static-httpd\",\"minProcesses\":2,\"maxProcesses\":2}");
@@ -107,10 +105,9 @@ public class RouterEdgeE2E {
                             running += "RUNNING".equals(p.path("state").asText()) ? 1 : 0;
                         }
                         assertEquals(procs.toString(), processes, running);
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> artifact = (Map<String, Object>) JsonTree.parse(controller.get("/subscriptions/" + alias + "/artifact"));
-                        assertEquals(artifact.toString(), 1, ((Number) artifact.get("deployed")).intValue());
-                        assertEquals(artifact.toString(), "IDLE", artifact.get("rollout"));
+                        JsonNode artifact = JSON.readTree(controller.get("/subscriptions/" + alias + "/artifact"));
+                        assertEquals(artifact.toString(), 1, artifact.path("deployed").asInt());
+                        assertEquals(artifact.toString(), "IDLE", artifact.path("rollout").asText());
                         HttpResponse<String> echo = Http.get(router("/" + alias + "/cgi-bin/echo?m=ready"));
                         assertEquals(echo.body(), 200, echo.statusCode());
                         assertTrue(echo.body(), echo.body().contains("site=" + alias));
