@@ -219,10 +219,10 @@ public class RouterEdgeE2E {
         System.out.printf("EDGE quiet: %d requests, p50 %.2f ms, p99 %.2f ms%n", quiet.histogram.getTotalCount(),
                 quiet.histogram.getValueAtPercentile(50) / 1000.0, quietP99 / 1000.0);
         System.out.printf("EDGE under 1,000 slow + 1,000 idle connections: %d requests, %d failed, p50 %.2f ms, p99 %.2f ms "
-                        + "(bound %.2f ms); slow connections closed by the router: %d, answered: %d; idle closed: %d%n",
+                        + "(bound %.2f ms); slow connections closed by the router: %d, answered: %d; idle closed: %d; reopened: %d%n",
                 loaded.histogram.getTotalCount() + loaded.failures.size(), loaded.failures.size(),
                 loaded.histogram.getValueAtPercentile(50) / 1000.0, loadedP99 / 1000.0, bound / 1000.0,
-                holder.slowClosed.get(), holder.slowAnswered.get(), holder.idleClosed.get());
+                holder.slowClosed.get(), holder.slowAnswered.get(), holder.idleClosed.get(), holder.reopened.get());
         assertTrue("the 2,000 connections were opened: " + holder.connected.get() + " (" + holder.firstConnectError + ")",
                 holder.connected.get() >= SLOW_CONNECTIONS + IDLE_CONNECTIONS);
         assertEquals("requests of the normal client that failed while the connections were held: "
@@ -278,7 +278,8 @@ public class RouterEdgeE2E {
     /**
      * Holds {@code slow} connections that send a request's first lines and then one header byte a second, never
      * finishing, and {@code idle} connections that send nothing: non-blocking sockets on one selector thread.
-     * Connections the router closes (or answers) are counted, not reopened.
+     * A connection the router closes (a 408 after its header timeout, say) is counted and opened anew, as an attacker
+     * would, so the router faces about {@code slow + idle} of them for the whole hold (at most 10 times as many in all).
      */
     private static final class Holder implements AutoCloseable {
         final AtomicInteger connected = new AtomicInteger();
@@ -296,6 +297,10 @@ public class RouterEdgeE2E {
         private final List<SocketChannel> channels = new ArrayList<>();
         private final Thread thread;
         private volatile Throwable failure;
+        private int slowToOpen;
+        private int idleToOpen;
+        private int totalOpened;
+        final AtomicInteger reopened = new AtomicInteger();
 
         /** What a connection is: slow (with how far it got) or idle. */
         private static final class State {
@@ -333,20 +338,25 @@ public class RouterEdgeE2E {
         private void loop() {
             try {
                 // opened in batches so the router's accept backlog is not flooded faster than it accepts
-                int opened = 0;
-                int slowOpened = 0;
+                slowToOpen = slow;
+                idleToOpen = idle;
                 long nextDribble = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
                 ByteBuffer readBuffer = ByteBuffer.allocate(4096);
                 ByteBuffer oneByte = ByteBuffer.allocate(1);
                 // bounded: the loop ends when closed, and in any case after 10 minutes or 10 million turns
                 long hardEnd = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
                 for (int turn = 0; running.get() && System.nanoTime() < hardEnd && turn < 10_000_000; turn++) {
-                    for (int batch = 0; batch < 100 && opened < slow + idle; batch++, opened++) {
+                    for (int batch = 0; batch < 100 && slowToOpen + idleToOpen > 0; batch++) {
                         SocketChannel channel = SocketChannel.open();
                         channel.configureBlocking(false);
                         // slow and idle alternate while both are left
-                        boolean isSlow = slowOpened < slow && (opened % 2 == 0 || opened - slowOpened >= idle);
-                        slowOpened += isSlow ? 1 : 0;
+                        boolean isSlow = slowToOpen > 0 && (idleToOpen == 0 || batch % 2 == 0);
+                        if (isSlow) {
+                            slowToOpen--;
+                        } else {
+                            idleToOpen--;
+                        }
+                        totalOpened++;
                         State state = new State(isSlow, head);
                         try {
                             channels.add(channel);
@@ -435,6 +445,15 @@ public class RouterEdgeE2E {
 
         private void closed(SelectionKey key, State state) {
             (state.slow ? slowClosed : idleClosed).incrementAndGet();
+            if (running.get() && totalOpened < 10 * (slow + idle)) {
+                // called on the selector thread only, as the counters it changes are read there
+                if (state.slow) {
+                    slowToOpen++;
+                } else {
+                    idleToOpen++;
+                }
+                reopened.incrementAndGet();
+            }
             key.cancel();
             try {
                 key.channel().close();
