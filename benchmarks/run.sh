@@ -7,6 +7,8 @@
 #                                QUICK=1 keeps it to 10 and 25 processes; see benchmarks/density.sh for its limits)
 #   BOOT_LEVERS=1                also: agent boot time and RSS under JVM and packaging levers (agent-boot-levers.sh)
 #   VM_NETWORK=1                 also: a namespaced local VM beside network = host, boot and routing (vm-network.sh)
+#   ROUTER_NGINX=1               also: the router beside nginx in front of the same 3 static-httpd processes, wrk at
+#                                1, 16 and 128 connections (router-nginx.sh; installs Debian's nginx-light when missing)
 #   FLEET_SIZES="1000 10000"     the fleet benchmark's sizes (simulated VMs; QUICK=1: 1000); FLEET_SIZES=none skips it
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -86,6 +88,14 @@ if [ -n "${VM_NETWORK:-}" ]; then
     > "$OUT/vm-network.log" 2>&1 || { say "VM network benchmark failed: see $OUT/vm-network.log"; exit 1; }
 fi
 
+# 6c. Optional: the router beside nginx as a reverse proxy to the same backends (needs root and wrk).
+if [ -n "${ROUTER_NGINX:-}" ]; then
+  say "router beside nginx, same 3 backends"
+  RN_ROUNDS=$([ -n "${QUICK:-}" ] && echo 1 || echo 2) "$ROOT/benchmarks/router-nginx.sh" \
+    "$ROOT/karaf-assembly/target/stratos-lxc-controller-0.1.0-SNAPSHOT.tar.gz" "$OUT/router-nginx" > "$OUT/router-nginx.log" 2>&1 \
+    || { say "router/nginx benchmark failed: see $OUT/router-nginx.log"; exit 1; }
+fi
+
 # 7. Store: upload and download of real cartridge images over the REST API on 127.0.0.1, beside cp of the same file.
 say "store upload/download vs cp"
 "$ROOT/benchmarks/store.sh" "$ROOT/karaf-assembly/target/stratos-lxc-controller-0.1.0-SNAPSHOT.tar.gz" "$OUT" \
@@ -161,7 +171,7 @@ import subprocess
 fleet = subprocess.run([sys.executable, sys.argv[2], out], capture_output=True, text=True).stdout.strip()
 if fleet:
     lines += ["", fleet]
-for extra in ("density.md", "agent-boot-levers.md"):
+for extra in ("density.md", "agent-boot-levers.md", "router-nginx/README.md"):
     path = os.path.join(out, extra)
     if os.path.exists(path):
         lines += ["", open(path).read().strip()]
