@@ -1,0 +1,97 @@
+package io.stratos.lxc.router.internal;
+
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+
+/** The router's own answers: {@code {"error":...,"hint":...}} bodies, and the text that goes into them. */
+final class JsonErrors {
+
+    /** What a 503 (or a 502 a retry may cure) tells a client to wait, in seconds. */
+    static final int RETRY_AFTER_SECONDS = 5;
+
+    private static final ObjectMapper JSON = JsonMapper.builder(new JsonFactoryBuilder().characterEscapes(new Escapes()).build())
+            .build();
+
+    private JsonErrors() {
+    }
+
+    static FullHttpResponse json(int status, String error, String hint, Integer retryAfter) {
+        byte[] body = (body(error, hint) + "\n").getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (retryAfter != null) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter.toString());
+        }
+        return response;
+    }
+
+    /** {@code {"error":"...","hint":"..."}}, on one line. */
+    static String body(String error, String hint) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("error", error);
+        node.put("hint", hint);
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an error body", e);
+        }
+    }
+
+    static String abbreviate(String text) {
+        return text.length() > 80 ? text.substring(0, 80) + "..." : text;
+    }
+
+    static String describe(Throwable cause) {
+        if (cause instanceof ConnectException) {
+            return "connection refused or timed out (" + cause.getMessage() + ")";
+        }
+        return cause.toString();
+    }
+
+    /**
+     * The escapes the router has always written: the two-character ones for quote, backslash, LF, CR and tab, and
+     * the six-character one with lower-case hex for every other control character and DEL, where Jackson would
+     * write two-character ones for BS and FF and upper-case hex, and leave DEL as it is. Other characters as they are.
+     */
+    private static final class Escapes extends CharacterEscapes {
+        private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
+
+        Escapes() {
+            for (int c = 0; c < 0x20; c++) {
+                if (c != '\n' && c != '\r' && c != '\t') {
+                    ascii[c] = ESCAPE_CUSTOM;
+                }
+            }
+            ascii[0x7f] = ESCAPE_CUSTOM;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int c) {
+            if (c >= 0x20 && c != 0x7f) {
+                return null; // Jackson asks for every character above ASCII too
+            }
+            return new SerializedString(String.format("\\u%04x", c));
+        }
+    }
+}
