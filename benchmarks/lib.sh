@@ -35,3 +35,20 @@ controller_await() {
   done
   say "controller not ready: $(tail -5 "$CTL/console.log")"; exit 1
 }
+
+# Kills the controller in $CTL and its local VMs, and removes what the VMs left (their containers, inside the VM's
+# namespace if it has one, then its namespace, veth and bridge), as ./stratos down --vms does.
+stop_controller() {
+  [ -n "$CTL" ] || return 0
+  for f in "$CTL"/data/iaas-local/*/pid; do [ -f "$f" ] && kill -9 -- "-$(cat "$f")" 2>/dev/null; done
+  [ -f "$CTL/karaf.pid" ] && kill -9 "$(cat "$CTL/karaf.pid")" 2>/dev/null
+  sleep 1
+  for vm in "$CTL"/data/iaas-local/*/; do
+    if [ -x "$vm/home/bin/stratos-agent-cleanup" ]; then
+      if [ -x "$vm/in-vm" ]; then "$vm/in-vm" "$vm/home/bin/stratos-agent-cleanup" "$vm/agent-data" "$(basename "$vm")"
+      else "$vm/home/bin/stratos-agent-cleanup" "$vm/agent-data" "$(basename "$vm")"; fi 2>/dev/null
+    fi
+    [ -x "$vm/remove-network" ] && "$vm/remove-network"
+  done
+  CTL=""
+}

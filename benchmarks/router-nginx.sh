@@ -49,21 +49,6 @@ mkdir -p "$OUTDIR"
 CTL=""
 NGINX_PID=""
 
-stop_controller() {
-  [ -n "$CTL" ] || return 0
-  for f in "$CTL"/data/iaas-local/*/pid; do [ -f "$f" ] && kill -9 -- "-$(cat "$f")" 2>/dev/null; done
-  [ -f "$CTL/karaf.pid" ] && kill -9 "$(cat "$CTL/karaf.pid")" 2>/dev/null
-  sleep 1
-  for vm in "$CTL"/data/iaas-local/*/; do
-    # as ./stratos down --vms: inside the VM (its namespace, if it has one), then its network
-    if [ -x "$vm/home/bin/stratos-agent-cleanup" ]; then
-      if [ -x "$vm/in-vm" ]; then "$vm/in-vm" "$vm/home/bin/stratos-agent-cleanup" "$vm/agent-data" "$(basename "$vm")"
-      else "$vm/home/bin/stratos-agent-cleanup" "$vm/agent-data" "$(basename "$vm")"; fi 2>/dev/null
-    fi
-    [ -x "$vm/remove-network" ] && "$vm/remove-network"
-  done
-  CTL=""
-}
 cleanup() {
   local rc=$?
   set +e

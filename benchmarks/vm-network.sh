@@ -24,18 +24,6 @@ say() { printf '[vm-network] %s\n' "$*" >&2; }
 now_ms() { date +%s%3N; }
 CTL=""
 
-stop_controller() {
-  [ -n "$CTL" ] || return 0
-  for f in "$CTL"/data/iaas-local/*/pid; do [ -f "$f" ] && kill -9 -- "-$(cat "$f")" 2>/dev/null; done
-  [ -f "$CTL/karaf.pid" ] && kill -9 "$(cat "$CTL/karaf.pid")" 2>/dev/null
-  sleep 1
-  # what a VM left (its containers, its namespace, veth and bridge), as ./stratos down --vms removes it
-  for vm in "$CTL"/data/iaas-local/*/; do
-    [ -x "$vm/in-vm" ] && "$vm/in-vm" "$vm/home/bin/stratos-agent-cleanup" "$vm/agent-data" "$(basename "$vm")" 2>/dev/null
-    [ -x "$vm/remove-network" ] && "$vm/remove-network"
-  done
-  CTL=""
-}
 cleanup() {
   local rc=$?
   set +e
