@@ -6,7 +6,8 @@ import java.util.OptionalDouble;
  * Whiteboard service: a component that knows a metric of subscriptions registers one (the router
  * for {@code requestsInFlight}, an agent or cartridge integration for custom metrics). The autoscaler
  * asks every registered source; the first value present wins over what the controller collects from
- * the processes.
+ * the processes, except for {@code requestsInFlight}: each router knows only its own requests, so the values
+ * of every source that knows it are added up.
  */
 public interface MetricSource {
 

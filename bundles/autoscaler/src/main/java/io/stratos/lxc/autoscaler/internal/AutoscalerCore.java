@@ -335,19 +335,30 @@ public final class AutoscalerCore implements Autoscaler {
     }
 
     /**
-     * A metric's value per process now: a {@link MetricSource} that knows it wins; else, for the
-     * built-in metrics, the average over the RUNNING processes of what their agents reported.
+     * A metric's value per process now: a {@link MetricSource} that knows it wins (for requestsInFlight, every router
+     * knows its own share: the values of all that know it are added); else, for the built-in metrics, the average over
+     * the RUNNING processes of what their agents reported.
      */
     private OptionalDouble value(String alias, String metric, List<CartridgeProcess> running) {
+        boolean addUp = AutoscalePolicy.REQUESTS_IN_FLIGHT.equals(metric);
+        double sum = 0;
+        boolean known = false;
         for (MetricSource source : sources.get()) {
             try {
                 OptionalDouble value = source.value(alias, metric);
                 if (value != null && value.isPresent() && Double.isFinite(value.getAsDouble())) {
-                    return value;
+                    if (!addUp) {
+                        return value;
+                    }
+                    sum += value.getAsDouble();
+                    known = true;
                 }
             } catch (RuntimeException e) {
                 LOG.debug("Metric source {} failed for {} {}", source, alias, metric, e);
             }
+        }
+        if (known) {
+            return OptionalDouble.of(sum);
         }
         return switch (metric) {
             case AutoscalePolicy.CPU_PERCENT -> average(running, ProcessMetrics::cpuPercent);

@@ -236,6 +236,22 @@ class AutoscalerCoreTest {
     }
 
     @Test
+    void requestsInFlightThroughEveryRouterAddUp() {
+        core.createPolicy(new AutoscalePolicy("req", Map.of("requestsInFlight", new MetricTarget(5.0)), null, null, null, null,
+                0, null, null, null));
+        controller.subscribe("shop", "req", 1, 10, 2);
+        controller.running("shop", 2, 1, 1, 0);
+        // the embedded router and two routers apart: 4 + 3 + 3 = 10 per process, twice the target of 5
+        sources.add((alias, metric) -> metric.equals("requestsInFlight") ? OptionalDouble.of(4) : OptionalDouble.empty());
+        sources.add((alias, metric) -> metric.equals("requestsInFlight") ? OptionalDouble.of(3) : OptionalDouble.empty());
+        sources.add((alias, metric) -> metric.equals("requestsInFlight") ? OptionalDouble.of(3) : OptionalDouble.empty());
+
+        tick(1);
+
+        assertThat(controller.scaleCalls).containsExactly("shop=4");
+    }
+
+    @Test
     void policyBoundsApplyWithinTheSubscriptions() {
         core.createPolicy(new AutoscalePolicy("web", Map.of("cpuPercent", new MetricTarget(50.0)), 3, 50, null, null, 0, null,
                 null, null));

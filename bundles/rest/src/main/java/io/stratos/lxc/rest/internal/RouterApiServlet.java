@@ -1,11 +1,15 @@
 package io.stratos.lxc.rest.internal;
 
 import io.stratos.lxc.api.StratosException;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.stratos.lxc.api.router.RouteFeed;
+import io.stratos.lxc.api.router.RouterTrafficSink;
 import io.stratos.lxc.api.security.Caller;
 import io.stratos.lxc.api.security.Role;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
@@ -14,9 +18,14 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The routers' protocol at {@code /stratos/router/v1}: {@code GET routes?since=<revision>} long-polls the changes of
- * every alias's backends after the revision a router has ({@link RouteFeed}), as agents do for their desired state. A
- * plain servlet for the same reason as the agents' ({@link AgentApiServlet}). Routers authenticate as users of the
+ * The routers' protocol at {@code /stratos/router/v1}, for routers that run apart from the controller:
+ * <ul>
+ *   <li>{@code GET routes?since=<revision>} long-polls the changes of every alias's backends after the revision a router
+ *       has ({@link RouteFeed}), as agents do for their desired state;</li>
+ *   <li>{@code POST traffic} {@code {"router": "<name>", "inFlight": {"<alias>": <per process>}}} reports the router's
+ *       requests in flight every second ({@link RouterTrafficSink}), so that they reach the autoscaler.</li>
+ * </ul>
+ * A plain servlet for the same reason as the agents' ({@link AgentApiServlet}). Routers authenticate as users of the
  * realm with the {@code router} role (or {@code admin}), with HTTP Basic or a bearer token from {@code POST /tokens}.
  */
 @Component(service = Servlet.class, property = {
@@ -35,26 +44,69 @@ public class RouterApiServlet extends HttpServlet {
     @Reference
     transient ApiAuthentication authentication;
 
+    @Reference
+    transient RouterTrafficSink traffic;
+
+    private static final ObjectReader REPORT = RestServer.objectMapper().readerFor(TrafficReport.class);
+    private static final Pattern ALIAS = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern ROUTER = Pattern.compile("[\\x21-\\x7e]{1,200}");
+
+    /** A router's report: its name, and its requests in flight per process of each alias it has any for. */
+    record TrafficReport(String router, Map<String, Double> inFlight) {
+    }
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo() == null ? "" : request.getPathInfo();
         try {
-            if (!path.equals("/routes")) {
-                throw StratosException.notFound("no router API at " + ServletAnswers.printable(path),
-                        "routers use GET /stratos/router/v1/routes?since=<revision>");
-            }
-            if (!request.getMethod().equals("GET")) {
-                ServletAnswers.writeError(response, new ErrorMappers.Answer(405, new ApiError("method not allowed: "
-                        + ServletAnswers.printable(request.getMethod()) + " " + path, null, "use GET")), "Allow", "GET");
+            if (path.equals("/routes")) {
+                ServletAnswers.allow(request, "GET");
+                if (permitted(request, response)) {
+                    ServletAnswers.longPoll(request, routes.changesAfter(ServletAnswers.since(request)));
+                }
                 return;
             }
-            if (!permitted(request, response)) {
+            if (path.equals("/traffic")) {
+                ServletAnswers.allow(request, "POST");
+                if (permitted(request, response)) {
+                    TrafficReport report = ServletAnswers.body(request, REPORT, "a traffic report");
+                    traffic.report(checkedRouter(report.router()), checked(report.inFlight()));
+                    response.setStatus(204);
+                    response.setHeader("Date", HttpDate.now());
+                }
                 return;
             }
-            ServletAnswers.longPoll(request, routes.changesAfter(ServletAnswers.since(request)));
+            throw StratosException.notFound("no router API at " + ServletAnswers.printable(path),
+                    "routers use GET /stratos/router/v1/routes?since=<revision> and POST /stratos/router/v1/traffic");
         } catch (RuntimeException | IOException e) {
-            ServletAnswers.writeError(response, ErrorMappers.answer(e));
+            ServletAnswers.fail(request, response, path, e);
         }
+    }
+
+    private static String checkedRouter(String router) {
+        if (router == null || !ROUTER.matcher(router).matches()) {
+            throw StratosException.invalid("router", "'router' must be 1 to 200 printable characters without spaces, not '"
+                    + ServletAnswers.printable(router) + "'", "name the router, e.g. edge1@10.0.0.7:8280");
+        }
+        return router;
+    }
+
+    private static Map<String, Double> checked(Map<String, Double> inFlight) {
+        if (inFlight == null) {
+            return Map.of();
+        }
+        for (Map.Entry<String, Double> entry : inFlight.entrySet()) {
+            if (!ALIAS.matcher(entry.getKey()).matches()) {
+                throw StratosException.invalid("inFlight", "'" + ServletAnswers.printable(entry.getKey())
+                        + "' is not a subscription alias", "send aliases as the route feed names them");
+            }
+            Double value = entry.getValue();
+            if (value == null || !Double.isFinite(value) || value < 0) {
+                throw StratosException.invalid("inFlight." + entry.getKey(), "requests in flight per process must be a "
+                        + "number of at least 0, not " + value, "send the router's requests in flight divided by the alias's backends");
+            }
+        }
+        return inFlight;
     }
 
     /** Whether the caller is a router (or an admin); if not, the answer (401, 403 or 429) is written. */

@@ -1,9 +1,12 @@
 package io.stratos.lxc.rest.internal;
 
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.stratos.lxc.api.StratosException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,6 +50,47 @@ final class ServletAnswers {
             response.setHeader(headers[i], headers[i + 1]);
         }
         write(response, answer.status(), answer.body());
+    }
+
+    /** Reads a JSON body within the API's limit (maxJsonBytes), refusing what is not JSON before reading it. */
+    static <T> T body(HttpServletRequest request, ObjectReader reader, String what) throws IOException {
+        String contentType = request.getContentType();
+        if (contentType != null && !contentType.isBlank() && !contentType.startsWith("*/*") && !BodyLimit.isJson(contentType)) {
+            throw new UnsupportedType(contentType);
+        }
+        long max = BodyLimit.MAX_JSON_BYTES.get();
+        long declared = request.getContentLengthLong();
+        if (declared > max) {
+            throw BodyLimit.declaredTooLarge(declared, max);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(declared > 0 ? (int) declared : 4096);
+        try (InputStream in = new BodyLimit.Limited(request.getInputStream(), max)) {
+            in.transferTo(bytes);
+        }
+        if (bytes.size() == 0) {
+            throw StratosException.invalid(null, what + " needs a JSON body", "send a JSON object as described in the API reference");
+        }
+        return reader.readValue(bytes.toByteArray());
+    }
+
+    /** Refuses any other method with 405 (see {@link #fail}). */
+    static void allow(HttpServletRequest request, String method) {
+        if (!request.getMethod().equals(method)) {
+            throw new MethodNotAllowed(method);
+        }
+    }
+
+    /** The API's answer to what a servlet threw: 405 with Allow, 415 for a body that is not JSON, else the mapped error. */
+    static void fail(HttpServletRequest request, HttpServletResponse response, String path, Exception e) throws IOException {
+        if (e instanceof MethodNotAllowed refused) {
+            writeError(response, new ErrorMappers.Answer(405, new ApiError("method not allowed: " + printable(request.getMethod())
+                    + " " + printable(path), null, "use " + refused.allowed)), "Allow", refused.allowed);
+        } else if (e instanceof UnsupportedType unsupported) {
+            writeError(response, new ErrorMappers.Answer(415, new ApiError("Content-Type " + printable(unsupported.getMessage())
+                    + " is not JSON", "Content-Type", "send Content-Type: application/json")));
+        } else {
+            writeError(response, ErrorMappers.answer(e));
+        }
     }
 
     /** What of the caller's input goes back into an error message: no control characters, not too long. */
@@ -135,6 +179,25 @@ final class ServletAnswers {
             } catch (IllegalStateException ignored) {
                 // already completed by the container (timeout or broken connection)
             }
+        }
+    }
+
+    private static final class MethodNotAllowed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String allowed;
+
+        MethodNotAllowed(String allowed) {
+            super(null, null, false, false);
+            this.allowed = allowed;
+        }
+    }
+
+    /** 415, like the JAX-RS API's answer to a body it has no reader for. */
+    private static final class UnsupportedType extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnsupportedType(String contentType) {
+            super(contentType, null, false, false);
         }
     }
 }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class RouterApiHttpTest {
 
     final List<Long> asked = new CopyOnWriteArrayList<>();
+    final List<String> reported = new CopyOnWriteArrayList<>();
     final CompletableFuture<RouteChanges> next = new CompletableFuture<>();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     ServletJetty jetty;
@@ -41,6 +42,7 @@ class RouterApiHttpTest {
             case "alice:a-pass" -> Optional.of(Caller.tenant("alice"));
             default -> Optional.empty();
         }, System::currentTimeMillis);
+        servlet.traffic = (router, perAlias) -> reported.add(router + " " + new java.util.TreeMap<>(perAlias));
         servlet.routes = revision -> {
             asked.add(revision);
             return revision == 0
@@ -110,5 +112,34 @@ class RouterApiHttpTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(post.headers().firstValue("Allow")).contains("GET");
+    }
+
+    private HttpResponse<String> post(String path, String user, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aRouterReportsItsRequestsInFlightAndBadReportsAreRefusedWithTheField() throws Exception {
+        HttpResponse<String> ok = post("/traffic", "edge:r-pass", "{\"router\":\"edge1@10.0.0.7:8280\",\"inFlight\":{\"shop\":1.5}}");
+        HttpResponse<String> badAlias = post("/traffic", "edge:r-pass", "{\"router\":\"edge1\",\"inFlight\":{\"Shop!\":1}}");
+        HttpResponse<String> negative = post("/traffic", "edge:r-pass", "{\"router\":\"edge1\",\"inFlight\":{\"shop\":-1}}");
+        HttpResponse<String> noName = post("/traffic", "edge:r-pass", "{\"inFlight\":{}}");
+        HttpResponse<String> tenant = post("/traffic", "alice:a-pass", "{\"router\":\"edge1\",\"inFlight\":{}}");
+        HttpResponse<String> get = get("/traffic", "edge:r-pass");
+
+        assertThat(ok.statusCode()).isEqualTo(204);
+        assertThat(badAlias.statusCode()).isEqualTo(400);
+        assertThat(badAlias.body()).contains("\"field\":\"inFlight\"");
+        assertThat(negative.statusCode()).isEqualTo(400);
+        assertThat(negative.body()).contains("\"field\":\"inFlight.shop\"");
+        assertThat(noName.statusCode()).isEqualTo(400);
+        assertThat(noName.body()).contains("\"field\":\"router\"");
+        assertThat(tenant.statusCode()).isEqualTo(403);
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("Allow")).contains("POST");
+        assertThat(reported).containsExactly("edge1@10.0.0.7:8280 {shop=1.5}");
     }
 }

@@ -139,6 +139,28 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
         }
     }
 
+    /**
+     * Reports the router's requests in flight to the controller (POST /stratos/router/v1/traffic), so that they reach
+     * the autoscaler; a failure is only logged at debug: the next report follows in a second.
+     */
+    void report(String router, Map<String, Double> inFlightPerBackend) {
+        try {
+            byte[] body = JSON.writeValueAsBytes(Map.of("router", router, "inFlight", inFlightPerBackend));
+            HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(routes.resolve("traffic"))
+                    .header("Authorization", authorization).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (answer.statusCode() != 204) {
+                LOG.debug("The controller refused the traffic report: {} {}", answer.statusCode(),
+                        new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            LOG.debug("Cannot report traffic to {}: {}", routes, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private RouteChanges poll(long since) throws IOException, InterruptedException {
         HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(URI.create(routes + "?since=" + since))
                 .header("Authorization", authorization).header("Accept", "application/json")

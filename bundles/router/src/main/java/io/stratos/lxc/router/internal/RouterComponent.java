@@ -61,6 +61,10 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
     private volatile BackendTable table;
     /** The routes followed from a controller elsewhere ({@code controllerUrl}); null when it runs in this Karaf. */
     private volatile RouteFeedClient feed;
+    /** This router's name among the routers that report traffic: its own while it runs, whatever its address. */
+    private final String instance = "router-" + Long.toHexString(new java.security.SecureRandom().nextLong() >>> 1);
+    /** Every second, what this router apart has in flight goes to the controller (for the autoscaler). */
+    private ScheduledFuture<?> trafficReports;
     private volatile RouterServer server;
     private volatile String bindFailure = "";
     private boolean closed;
@@ -105,6 +109,10 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
     }
 
     private void closeFeed() {
+        if (trafficReports != null) {
+            trafficReports.cancel(false);
+            trafficReports = null;
+        }
         RouteFeedClient following = feed;
         feed = null;
         if (following != null) {
@@ -128,6 +136,9 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
             follower.start();
             feed = follower;
             source = follower;
+            String name = instance + "@" + current.endpoint(current.port());
+            trafficReports = retries.scheduleWithFixedDelay(() -> follower.report(name, metrics.inFlightPerBackend(table)),
+                    1, 1, TimeUnit.SECONDS);
         } else {
             source = new ControllerBackendSource(() -> controller);
         }

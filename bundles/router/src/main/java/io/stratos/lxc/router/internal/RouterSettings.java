@@ -121,6 +121,18 @@ record RouterSettings(int port, String bindAddress, String domain, int connectTi
                 + "(or nothing when the controller runs in this Karaf)", null);
     }
 
+    /** As the record would say it, without the router user's credentials (the settings are logged). */
+    @Override
+    public String toString() {
+        return "RouterSettings[port=" + port + ", bindAddress=" + bindAddress + ", domain=" + domain
+                + ", connectTimeoutMillis=" + connectTimeoutMillis + ", requestTimeoutSeconds=" + requestTimeoutSeconds
+                + ", ioThreads=" + ioThreads + ", backendCacheMillis=" + backendCacheMillis + ", backendDownMillis="
+                + backendDownMillis + ", headerTimeoutSeconds=" + headerTimeoutSeconds + ", idleTimeoutSeconds="
+                + idleTimeoutSeconds + ", maxHeaderBytes=" + maxHeaderBytes + ", trustedProxies=" + trustedProxies
+                + ", drainTimeoutSeconds=" + drainTimeoutSeconds + ", controllerUrl=" + controllerUrl
+                + ", controllerAuthorization=" + (controllerAuthorization == null ? "none" : "(hidden)") + "]";
+    }
+
     /** Whether this router follows a controller elsewhere (else it asks the one in its own Karaf). */
     boolean apart() {
         return controllerUrl != null && controllerAuthorization != null;

@@ -29,6 +29,23 @@ final class TrafficMetrics {
         return c == null ? 0 : c.inFlight();
     }
 
+    /**
+     * Requests in flight per backend of each alias that has any (the share a router apart reports, see
+     * RemoteRouterTraffic); an alias with requests but no backend known counts them as on one.
+     */
+    Map<String, Double> inFlightPerBackend(BackendTable table) {
+        Map<String, Double> shares = new java.util.HashMap<>();
+        for (AliasCounters c : counters.values()) {
+            int inFlight = c.inFlight();
+            if (inFlight > 0) {
+                AliasRoute route = table == null ? null : table.cached(c.alias());
+                int backends = route == null ? 0 : route.backends().size();
+                shares.put(c.alias(), inFlight / (double) Math.max(1, backends));
+            }
+        }
+        return shares;
+    }
+
     AliasTraffic traffic(String alias, BackendTable table) {
         AliasCounters c = counters.get(alias);
         return c == null ? AliasTraffic.none(alias) : snapshot(c, table);

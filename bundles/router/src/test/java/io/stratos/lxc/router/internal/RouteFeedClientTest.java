@@ -27,6 +27,7 @@ class RouteFeedClientTest {
     /** The controller's answers, in order: status and body; a poll waits until the test offers one. */
     private final BlockingQueue<String[]> answers = new LinkedBlockingQueue<>();
     private final List<String> asked = new CopyOnWriteArrayList<>();
+    private final List<String> traffic = new CopyOnWriteArrayList<>();
     private HttpServer controller;
     private RouteFeedClient feed;
 
@@ -47,6 +48,12 @@ class RouteFeedClientTest {
             byte[] body = answer[1].getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(Integer.parseInt(answer[0]), body.length);
             exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        controller.createContext("/stratos/router/v1/traffic", exchange -> {
+            traffic.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8) + " as "
+                    + exchange.getRequestHeaders().getFirst("Authorization"));
+            exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
         controller.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
@@ -111,5 +118,14 @@ class RouteFeedClientTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> !feed.problem().isEmpty());
         assertThat(feed.problem()).contains("401").contains("authentication required");
         assertThatThrownBy(() -> feed.backends("shop")).hasMessageContaining("401");
+    }
+
+    @Test
+    void theRoutersRequestsInFlightArePostedAsItsUser() {
+        feed.report("router-1@127.0.0.1:8280", java.util.Map.of("shop", 2.5));
+
+        assertThat(traffic).hasSize(1);
+        assertThat(traffic.get(0)).contains("\"router\":\"router-1@127.0.0.1:8280\"").contains("\"inFlight\":{\"shop\":2.5}")
+                .endsWith(" as Basic ZWRnZTE6cHc=");
     }
 }

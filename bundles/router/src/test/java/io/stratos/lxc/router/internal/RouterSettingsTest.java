@@ -78,6 +78,7 @@ class RouterSettingsTest {
         assertThat(settings.apart()).isTrue();
         assertThat(settings.controllerUrl()).hasToString("http://10.0.0.5:8181");
         assertThat(settings.controllerAuthorization()).isEqualTo("Basic ZWRnZTE6czNjcmV0");
+        assertThat(settings.toString()).as("settings are logged").doesNotContain("ZWRnZTE6czNjcmV0").contains("(hidden)");
         assertThat(RouterSettings.defaults().apart()).as("by default the controller is in the same Karaf").isFalse();
     }
 

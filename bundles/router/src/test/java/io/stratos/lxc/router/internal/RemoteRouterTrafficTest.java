@@ -1,0 +1,51 @@
+package io.stratos.lxc.router.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** What the routers apart from the controller report reaches the autoscaler as requests in flight per process. */
+class RemoteRouterTrafficTest {
+
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final RemoteRouterTraffic traffic = new RemoteRouterTraffic(now::get);
+
+    @Test
+    void theRoutersSharesOfAnAliasAddUp() {
+        traffic.report("edge1@10.0.0.7:8280", Map.of("shop", 1.5, "blog", 0.5));
+        traffic.report("edge2@10.0.0.8:8280", Map.of("shop", 2.0));
+
+        assertThat(traffic.value("shop", AutoscalePolicy.REQUESTS_IN_FLIGHT)).hasValue(3.5);
+        assertThat(traffic.value("blog", AutoscalePolicy.REQUESTS_IN_FLIGHT)).hasValue(0.5);
+        assertThat(traffic.value("quiet", AutoscalePolicy.REQUESTS_IN_FLIGHT)).as("reporting routers have none of it").hasValue(0);
+        assertThat(traffic.value("shop", AutoscalePolicy.CPU_PERCENT)).isEmpty();
+    }
+
+    @Test
+    void aNewReportReplacesTheRoutersLastAndAStaleOneCountsForNothing() {
+        traffic.report("edge1", Map.of("shop", 4.0));
+        traffic.report("edge1", Map.of("shop", 1.0));
+        assertThat(traffic.value("shop", AutoscalePolicy.REQUESTS_IN_FLIGHT)).hasValue(1.0);
+
+        now.addAndGet(RemoteRouterTraffic.FRESH_MILLIS + 1);
+
+        assertThat(traffic.value("shop", AutoscalePolicy.REQUESTS_IN_FLIGHT)).as("no router reports: not known here").isEmpty();
+        assertThat(traffic.reporting()).isZero();
+    }
+
+    @Test
+    void routersBeyondTheBoundAreRefusedUntilStaleOnesMakeRoom() {
+        for (int i = 0; i < RemoteRouterTraffic.MAX_ROUTERS; i++) {
+            traffic.report("edge" + i, Map.of());
+        }
+        assertThatThrownBy(() -> traffic.report("one-too-many", Map.of())).hasMessageContaining("more than 1000 routers");
+
+        now.addAndGet(RemoteRouterTraffic.FRESH_MILLIS + 1);
+        traffic.report("one-too-many", Map.of("shop", 1.0));
+        assertThat(traffic.reporting()).isEqualTo(1);
+    }
+}
