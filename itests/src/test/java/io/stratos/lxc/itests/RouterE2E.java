@@ -79,6 +79,14 @@ public class RouterE2E {
             HttpResponse<String> page = Http.get(router("/site/"));
             assertEquals(page.body(), 200, page.statusCode());
         }
+        // each request is a line of the access log, in its own rotated file, not in karaf.log
+        java.nio.file.Path accessLog = controller.distribution().home().resolve("data/log/router-access.log");
+        Await.success("the access log", Duration.ofSeconds(10), () -> {
+            String lines = java.nio.file.Files.readString(accessLog);
+            assertTrue(lines, lines.lines().filter(l -> l.matches("127\\.0\\.0\\.1 - - \\[.*] \"GET /site/ HTTP/1\\.1\" 200 \\d+ \"-\" \"[^\"]*\" site \\d+\\.\\d{3}")).count() >= 30);
+            return null;
+        });
+        assertTrue(!java.nio.file.Files.readString(controller.distribution().log()).contains("\"GET /site/ HTTP/1.1\""));
         String byHost = rawGet("/", "site.stratos.local:" + controller.routerPort());
         assertTrue(byHost, byHost.startsWith("HTTP/1.1 200") && byHost.contains(PAGE));
         String redirect = rawGet("/site", "127.0.0.1");

@@ -133,6 +133,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     // ------------------------------------------------------------ routing
 
     private void request(HttpRequest request) {
+        requestStarted = System.nanoTime();
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             LOG.debug("bad request from {}: {}", channel.remoteAddress(), cause.toString());
@@ -249,8 +250,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         current.begin();
     }
 
+    /** When the request being routed arrived (for the access log of the router's own answers). */
+    private long requestStarted;
+
     /** An answer of the router's own; the connection stays open when the client wants it and no body is left. */
     private void answer(HttpRequest request, FullHttpResponse response) {
+        context.accessLog().request(channel.remoteAddress(), request, response.status().code(),
+                response.content().readableBytes(), null, System.nanoTime() - requestStarted);
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !hasBody(request);
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, "close");

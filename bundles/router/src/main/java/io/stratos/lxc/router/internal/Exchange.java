@@ -76,6 +76,8 @@ final class Exchange {
     private boolean responseComplete;
     private boolean skippingInformational;
     private int status;
+    /** Bytes of the answer's body written to the client (the access log's size). */
+    private long responseBytes;
     private boolean done;
     private String lastFailure = "no backend";
     private ScheduledFuture<?> responseTimeout;
@@ -351,6 +353,7 @@ final class Exchange {
                     connection.close();
                 }
                 keepAlive &= requestComplete;
+                responseBytes += part.content().readableBytes();
                 channel.writeAndFlush(part).addListener(f -> {
                     if (!f.isSuccess()) {
                         status = 499;
@@ -359,11 +362,13 @@ final class Exchange {
                 });
                 return;
             }
+            responseBytes += part.content().readableBytes();
             channel.writeAndFlush(part).addListener(clientWriteFailure());
             if (!channel.isWritable()) {
                 backendChannel.config().setAutoRead(false);
             }
         } else if (msg instanceof ByteBuf raw) {
+            responseBytes += raw.readableBytes();
             channel.writeAndFlush(raw).addListener(clientWriteFailure());
             if (!channel.isWritable()) {
                 backendChannel.config().setAutoRead(false);
@@ -521,6 +526,7 @@ final class Exchange {
         pending.forEach(HttpContent::release);
         pending.clear();
         FullHttpResponse response = json(code, error, hint, retryAfter);
+        responseBytes += response.content().readableBytes();
         if (!requestComplete || !keepAlive) {
             // the rest of the body is not read: the connection cannot carry another request
             client.answerAndClose(response);
@@ -584,7 +590,9 @@ final class Exchange {
         if (!client.tunnel) {
             context.active().decrementAndGet();
         }
-        counters.end(System.nanoTime() - start, backendFailed || (status >= 500 && status != 499));
+        long took = System.nanoTime() - start;
+        counters.end(took, backendFailed || (status >= 500 && status != 499));
+        context.accessLog().request(channel.remoteAddress(), request, status, responseBytes, route.alias(), took);
         if (client.current == this) {
             client.current = null;
             if (!client.closing) {

@@ -47,10 +47,17 @@ final class RouterServer {
     private EventLoopGroup group;
     private Channel serverChannel;
 
+    private final AccessLog accessLog;
+
     RouterServer(RouterSettings settings, BackendTable table, TrafficMetrics metrics) {
+        this(settings, table, metrics, AccessLog.toLogger());
+    }
+
+    RouterServer(RouterSettings settings, BackendTable table, TrafficMetrics metrics, AccessLog accessLog) {
         this.settings = settings;
         this.table = table;
         this.metrics = metrics;
+        this.accessLog = accessLog;
     }
 
     /** Binds and starts serving. @throws IOException when the port cannot be bound (then nothing is left running). */
@@ -75,7 +82,8 @@ final class RouterServer {
                                 .addLast("backend", new BackendHandler());
                     }
                 });
-        ProxyContext context = new ProxyContext(settings, table, metrics, new BackendPool(client), active, this::port);
+        ProxyContext context = new ProxyContext(settings, table, metrics, new BackendPool(client), active, this::port,
+                accessLog);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(created)
                 .channel(NioServerSocketChannel.class)

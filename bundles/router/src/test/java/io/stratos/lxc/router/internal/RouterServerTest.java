@@ -41,6 +41,7 @@ class RouterServerTest {
     private final java.util.function.LongSupplier clock = () -> System.nanoTime() + skippedNanos.get();
     private BackendTable table;
     private RouterServer router;
+    private final List<String> accessLines = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -48,7 +49,7 @@ class RouterServerTest {
             backends.add(new TestBackend(name));
         }
         table = new BackendTable(new ControllerBackendSource(controller::service), 500, clock);
-        router = new RouterServer(settings(), table, metrics);
+        router = new RouterServer(settings(), table, metrics, AccessLog.to(accessLines::add));
         router.start();
     }
 
@@ -79,6 +80,23 @@ class RouterServerTest {
 
     private static String echo(HttpResponse<String> response, String key) {
         return new RawHttp.Response(response.statusCode(), Map.of(), response.body()).echo(key);
+    }
+
+    @Test
+    void everyRequestIsOneAccessLogLineInTheCombinedFormatWithItsAliasAndTime() throws Exception {
+        subscribe("shop", backends.get(0));
+
+        RawHttp.Response routed = RawHttp.send(router.port(), "GET", "/shop/cart?x=1", "User-Agent: probe \"1\"",
+                "Referer: http://example.org/");
+        RawHttp.send(router.port(), "GET", "/nope/");
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> accessLines.size() == 2);
+        String shop = accessLines.stream().filter(l -> l.contains("/shop/")).findFirst().orElseThrow();
+        String nope = accessLines.stream().filter(l -> l.contains("/nope/")).findFirst().orElseThrow();
+        assertThat(shop).matches("127\\.0\\.0\\.1 - - \\[\\d{2}/\\w{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} \\+0000] "
+                + "\"GET /shop/cart\\?x=1 HTTP/1\\.1\" 200 " + routed.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                + " \"http://example\\.org/\" \"probe \\\\\"1\\\\\"\" shop \\d+\\.\\d{3}");
+        assertThat(nope).as("the router's own answer, no alias").matches(".*\"GET /nope/ HTTP/1\\.1\" 404 \\d+ \"-\" \"-\" - \\d+\\.\\d{3}");
     }
 
     @Test
@@ -420,7 +438,7 @@ class RouterServerTest {
         FakeController[] current = {controller};
         table = new BackendTable(new ControllerBackendSource(() -> current[0] == null ? null : current[0].service()), 50, clock);
         router.stop(0);
-        router = new RouterServer(settings(), table, metrics);
+        router = new RouterServer(settings(), table, metrics, AccessLog.to(accessLines::add));
         router.start();
         assertThat(get("/shop/").statusCode()).isEqualTo(200);
         current[0] = null;

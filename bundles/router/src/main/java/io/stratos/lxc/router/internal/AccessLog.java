@@ -1,0 +1,91 @@
+package io.stratos.lxc.router.internal;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router's access log: one line per request in the combined log format that log tools read (Apache's and nginx's),
+ * followed by the alias and the seconds the request took, as nginx's {@code $request_time}:
+ * <pre>127.0.0.1 - - [07/Dec/2026:16:35:13 +0000] "GET /shop/ HTTP/1.1" 200 1234 "-" "curl/8.0" shop 0.002</pre>
+ * Written to the logger {@value #LOGGER} at INFO, which the distribution sends to {@code data/log/router-access.log},
+ * rotated; {@code log:set OFF io.stratos.lxc.router.access} turns it off. What the client sent is escaped as Apache
+ * escapes it ({@code \"}, {@code \\}, {@code \xHH}), so a request cannot forge a line.
+ */
+final class AccessLog {
+
+    static final String LOGGER = "io.stratos.lxc.router.access";
+    private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
+    /** The longest request target written: a 16 KiB one would make the log unreadable. */
+    static final int MAX_TARGET = 2048;
+
+    private final Consumer<String> out;
+    private final java.util.function.BooleanSupplier enabled;
+
+    private AccessLog(Consumer<String> out, java.util.function.BooleanSupplier enabled) {
+        this.out = out;
+        this.enabled = enabled;
+    }
+
+    /** To the access logger. */
+    static AccessLog toLogger() {
+        return new AccessLog(LOG::info, LOG::isInfoEnabled);
+    }
+
+    /** To {@code out} (tests). */
+    static AccessLog to(Consumer<String> out) {
+        return new AccessLog(out, () -> true);
+    }
+
+    /** One request's line: {@code alias} null when none was found, {@code bytes} of the answer's body. */
+    void request(SocketAddress client, HttpRequest request, int status, long bytes, String alias, long nanos) {
+        if (!enabled.getAsBoolean()) {
+            return;
+        }
+        String address = client instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : "-";
+        StringBuilder line = new StringBuilder(160).append(address).append(" - - [")
+                .append(TIME.format(ZonedDateTime.now(ZoneOffset.UTC))).append("] \"");
+        escape(request.method().name(), line);
+        line.append(' ');
+        String target = request.uri();
+        escape(target.length() > MAX_TARGET ? target.substring(0, MAX_TARGET) + "..." : target, line);
+        line.append(' ').append(request.protocolVersion().text()).append("\" ").append(status).append(' ')
+                .append(bytes > 0 ? Long.toString(bytes) : "-").append(" \"");
+        escape(header(request, HttpHeaderNames.REFERER), line);
+        line.append("\" \"");
+        escape(header(request, HttpHeaderNames.USER_AGENT), line);
+        line.append("\" ").append(alias == null ? "-" : alias).append(' ')
+                .append(String.format(Locale.ROOT, "%.3f", nanos / 1e9));
+        out.accept(line.toString());
+    }
+
+    private static String header(HttpRequest request, CharSequence name) {
+        String value = request.headers().get(name);
+        return value == null || value.isEmpty() ? "-" : value.length() > MAX_TARGET ? value.substring(0, MAX_TARGET) + "..." : value;
+    }
+
+    static void escape(String text, StringBuilder into) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                into.append('\\').append(c);
+            } else if (c < 0x20 || c >= 0x7f && c <= 0xff) {
+                into.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+            } else if (c > 0xff) {
+                into.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                into.append(c);
+            }
+        }
+    }
+}
