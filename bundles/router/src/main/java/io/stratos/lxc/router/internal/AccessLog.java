@@ -53,8 +53,7 @@ final class AccessLog {
         }
         String address = client instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : "-";
-        StringBuilder line = new StringBuilder(160).append(address).append(" - - [")
-                .append(TIME.format(ZonedDateTime.now(ZoneOffset.UTC))).append("] \"");
+        StringBuilder line = new StringBuilder(160).append(address).append(" - - [").append(now()).append("] \"");
         escape(request.method().name(), line);
         line.append(' ');
         String target = request.uri();
@@ -64,10 +63,28 @@ final class AccessLog {
         escape(header(request, HttpHeaderNames.REFERER), line);
         line.append("\" \"");
         escape(header(request, HttpHeaderNames.USER_AGENT), line);
-        line.append("\" ").append(alias == null ? "-" : alias).append(' ')
-                .append(String.format(Locale.ROOT, "%.3f", nanos / 1e9));
+        long millis = Math.max(0, nanos) / 1_000_000;
+        long fraction = millis % 1000;
+        line.append("\" ").append(alias == null ? "-" : alias).append(' ').append(millis / 1000).append('.')
+                .append(fraction < 100 ? fraction < 10 ? "00" : "0" : "").append(fraction);
         out.accept(line.toString());
     }
+
+    /** The time as the log writes it, formatted once a second (every request of that second shares it). */
+    private String now() {
+        long second = System.currentTimeMillis() / 1000;
+        Stamp stamp = this.stamp;
+        if (stamp == null || stamp.second != second) {
+            stamp = new Stamp(second, TIME.format(ZonedDateTime.ofInstant(java.time.Instant.ofEpochSecond(second), ZoneOffset.UTC)));
+            this.stamp = stamp;
+        }
+        return stamp.text;
+    }
+
+    private record Stamp(long second, String text) {
+    }
+
+    private volatile Stamp stamp;
 
     private static String header(HttpRequest request, CharSequence name) {
         String value = request.headers().get(name);

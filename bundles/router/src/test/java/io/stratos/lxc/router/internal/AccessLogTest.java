@@ -25,7 +25,7 @@ class AccessLogTest {
 
         assertThat(lines).hasSize(1);
         assertThat(lines.get(0)).doesNotContain("\n")
-                .contains("\"GET /a%22b HTTP/1.1\" 502 - \"-\" \"x\\\" 200 9 \\\"-\\\" \\\"forged \\xe9\" shop 0.002")
+                .contains("\"GET /a%22b HTTP/1.1\" 502 - \"-\" \"x\\\" 200 9 \\\"-\\\" \\\"forged \\xe9\" shop 0.001")
                 .startsWith("10.0.0.9 - - [");
     }
 
