@@ -74,8 +74,10 @@ final class RouterServer {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        // lenient toward the processes, strict toward clients: a CGI script behind busybox httpd
+                        // ends its header lines with a bare LF, and the router must still relay its answer
                         HttpDecoderConfig config = new HttpDecoderConfig().setMaxInitialLineLength(8192)
-                                .setMaxHeaderSize(64 * 1024).setMaxChunkSize(MAX_CHUNK);
+                                .setMaxHeaderSize(64 * 1024).setMaxChunkSize(MAX_CHUNK).setStrictLineParsing(false);
                         channel.pipeline()
                                 .addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeoutSeconds()))
                                 .addLast("codec", new HttpClientCodec(config, false, true))

@@ -100,6 +100,40 @@ class RouterServerTest {
     }
 
     @Test
+    void aProcessThatEndsItsHeaderLinesWithABareLfIsStillRelayed() throws Exception {
+        // as busybox httpd passes a CGI script's headers on: strict toward clients, lenient toward the processes
+        try (java.net.ServerSocket cgi = new java.net.ServerSocket(0, 16, java.net.InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> {
+                try (java.net.Socket connection = cgi.accept()) {
+                    java.io.InputStream in = connection.getInputStream();
+                    byte[] buffer = new byte[8192];
+                    String seen = "";
+                    while (!seen.contains("\r\n\r\n")) {
+                        int n = in.read(buffer);
+                        if (n < 0) {
+                            return;
+                        }
+                        seen += new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+                    }
+                    connection.getOutputStream().write("HTTP/1.0 200 OK\nContent-Type: text/plain\n\nfrom a CGI script\n"
+                            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                } catch (IOException ignored) {
+                    // the test fails on its own answer
+                }
+            });
+            answering.start();
+            controller.subscribed("cgi");
+            controller.process("cgi", ProcessState.RUNNING, cgi.getLocalPort());
+
+            HttpResponse<String> response = get("/cgi/who");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("from a CGI script\n");
+            answering.join(5_000);
+        }
+    }
+
+    @Test
     void routesByHostHeaderIgnoringItsPortAndKeepingThePath() throws Exception {
         subscribe("shop", backends.get(0));
         RawHttp.Response response = RawHttp.send(router.port(), "GET", "/cart/items?page=2&q=a%20b",
