@@ -37,13 +37,39 @@ fi
 # would let any local user control the host. The jclouds end-to-end test opens its own loopback bridge to
 # the socket for its duration (itests support/UnixSocketBridge).
 DOCKER=/usr/bin/docker
+# A pid file left by a daemon that died (a machine stopped without shutting it down) may name a pid some other
+# process holds now: dockerd then waits forever for "its" containerd ("containerd is still running", then
+# "timeout waiting for containerd to start"; seen in CI). A pid file counts only while it names the daemon itself.
+drop_stale_pid_file() { # <file> <command name>
+  local pid
+  [ -f "$1" ] || return 0
+  pid=$(cat "$1" 2>/dev/null || true)
+  if [ -z "$pid" ] || [ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" != "$2" ]; then rm -f "$1"; fi
+}
+start_dockerd() {
+  drop_stale_pid_file /var/run/docker.pid dockerd
+  drop_stale_pid_file /var/run/docker/containerd/containerd.pid containerd
+  setsid dockerd --host unix:///var/run/docker.sock > /var/log/stratos/dockerd.log 2>&1 < /dev/null &
+  for _ in $(seq 1 120); do "$DOCKER" version >/dev/null 2>&1 && return 0; sleep 0.5; done
+  return 1
+}
 if ! "$DOCKER" version >/dev/null 2>&1; then
   say "starting dockerd"
   mkdir -p /var/log/stratos
-  if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then rm -f /var/run/docker.pid; fi
-  setsid dockerd --host unix:///var/run/docker.sock > /var/log/stratos/dockerd.log 2>&1 < /dev/null &
-  for _ in $(seq 1 60); do "$DOCKER" version >/dev/null 2>&1 && break; sleep 0.5; done
-  "$DOCKER" version >/dev/null 2>&1 || { say "dockerd did not start; see /var/log/stratos/dockerd.log"; exit 1; }
+  if ! start_dockerd; then
+    say "dockerd did not answer within 60 s; its log ends:"
+    tail -n 15 /var/log/stratos/dockerd.log | sed 's/^/[host-setup]   /'
+    # One more try from a clean slate: a daemon of ours still starting or hung goes first.
+    pkill -x dockerd 2>/dev/null || true
+    pkill -f '^containerd --config /var/run/docker/containerd/' 2>/dev/null || true
+    sleep 2
+    say "starting dockerd again"
+    start_dockerd || {
+      say "dockerd did not start; its log ends:"
+      tail -n 15 /var/log/stratos/dockerd.log | sed 's/^/[host-setup]   /'
+      exit 1
+    }
+  fi
 fi
 say "dockerd answers (API $("$DOCKER" version --format '{{.Server.APIVersion}}'))"
 say "lxc $(lxc-start --version)"
