@@ -86,8 +86,7 @@ final class Exchange {
     private ScheduledFuture<?> bodyCheck;
     private ScheduledFuture<?> stalledClient;
     /** While the request waits for its subscription's first process (scale from zero). */
-    private ColdStarts.Held heldAs;
-    private ScheduledFuture<?> holdTimeout;
+    private HeldRequest held;
 
     Exchange(ProxyContext context, ClientConnection client, HttpRequest request, AliasRoute route, AliasCounters counters,
              long start, String prefix, String target, String host) {
@@ -127,48 +126,25 @@ final class Exchange {
 
     /** No process runs: wait for one to start (the subscription is woken), within the bounds of held requests. */
     private void hold() {
-        ColdStarts starts = context.coldStarts();
-        String alias = route.alias();
-        ColdStarts.Held me = new ColdStarts.Held() {
+        held = new HeldRequest(context.coldStarts(), route.alias(), channel.eventLoop(), new HeldRequest.Waiting() {
             @Override
             public void resume(AliasRoute ready) {
-                channel.eventLoop().execute(() -> resumed(ready));
+                held = null;
+                route = ready;
+                next();
             }
 
             @Override
-            public void refused(String why) {
-                channel.eventLoop().execute(() -> {
-                    if (!done) {
-                        heldAs = null;
-                        fail(503, why, "scale it up (stratos:subscription-scale " + alias + " 1), or see its policy",
-                                RETRY_AFTER_SECONDS);
-                    }
-                });
+            public void refuse(String error, String hint) {
+                held = null;
+                fail(503, error, hint, RETRY_AFTER_SECONDS);
             }
-        };
-        if (!starts.hold(alias, me)) {
+        });
+        if (!held.begin(settings.holdTimeoutSeconds())) {
+            held = null;
             fail(503, "too many requests wait for processes to start (maxHeldRequests " + settings.maxHeldRequests() + ")",
                     "retry shortly", RETRY_AFTER_SECONDS);
-            return;
         }
-        heldAs = me;
-        holdTimeout = channel.eventLoop().schedule(() -> {
-            if (!done && starts.release(alias, me)) {
-                heldAs = null;
-                fail(503, "no process of subscription '" + alias + "' started within " + settings.holdTimeoutSeconds() + " s",
-                        "see stratos:process-list " + alias + " (holdTimeoutSeconds of io.stratos.lxc.router)", RETRY_AFTER_SECONDS);
-            }
-        }, settings.holdTimeoutSeconds(), TimeUnit.SECONDS);
-    }
-
-    private void resumed(AliasRoute ready) {
-        if (done) {
-            return;
-        }
-        heldAs = null;
-        holdTimeout.cancel(false);
-        route = ready;
-        next();
     }
 
     /**
@@ -625,12 +601,9 @@ final class Exchange {
             return;
         }
         done = true;
-        if (heldAs != null) {
-            context.coldStarts().release(route.alias(), heldAs);
-            heldAs = null;
-        }
-        if (holdTimeout != null) {
-            holdTimeout.cancel(false);
+        if (held != null) {
+            held.cancel();
+            held = null;
         }
         if (responseTimeout != null) {
             responseTimeout.cancel(false);
