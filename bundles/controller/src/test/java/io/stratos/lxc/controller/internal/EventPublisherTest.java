@@ -164,6 +164,28 @@ class EventPublisherTest extends ControllerFixture {
     }
 
     @Test
+    void aHandlerThatHangsNeverHoldsUpTheController() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        core.events((topic, properties) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            posted.add(properties);
+        });
+        long started = System.nanoTime();
+        AgentCredentials agent = readyVms(1).get(0);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 3, 5, null));
+        reportAllRunning(List.of(agent));
+        assertThat(core.processes("hello")).extracting(p -> p.state()).containsOnly(ProcessState.RUNNING);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        assertThat(posted).isEmpty(); // all waiting on the posting thread
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> posted.size() >= 3 + 3 + 3 + 3); // 3 VM, 3 x 3 process events
+    }
+
+    @Test
     void aFailingHandlerNeverFailsTheOperation() {
         core.events((topic, properties) -> {
             throw new IllegalStateException("handler broken");
