@@ -1,5 +1,6 @@
 package io.stratos.lxc.api.router;
 
+import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -16,4 +17,12 @@ public interface RouterTrafficSink {
      * @param perAlias alias to requests in flight through this router divided by the alias's backends it knows
      */
     void report(String router, Map<String, Double> perAlias);
+
+    /**
+     * As {@link #report(String, Map)}, with the aliases the router got a request for since its last report (the
+     * quiet spells of scale to zero are counted from them).
+     */
+    default void report(String router, Map<String, Double> perAlias, Collection<String> requested) {
+        report(router, perAlias);
+    }
 }

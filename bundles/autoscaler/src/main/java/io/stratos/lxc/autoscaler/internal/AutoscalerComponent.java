@@ -2,6 +2,7 @@ package io.stratos.lxc.autoscaler.internal;
 
 import io.stratos.lxc.api.autoscaler.Autoscaler;
 import io.stratos.lxc.api.autoscaler.MetricSource;
+import io.stratos.lxc.api.autoscaler.ScaleFromZero;
 import io.stratos.lxc.api.autoscaler.ScalingDecision;
 import io.stratos.lxc.api.config.ConfigValues;
 import io.stratos.lxc.api.controller.CloudController;
@@ -109,6 +110,7 @@ public class AutoscalerComponent {
         mbeanProperties.put("jmx.objectname", AutoscalerMBeanImpl.OBJECT_NAME);
         registrations = List.of(
                 context.registerService(Autoscaler.class, core, null),
+                context.registerService(ScaleFromZero.class, core, null),
                 context.registerService(StatusContributor.class, status, null),
                 context.registerService(AutoscalerMBean.class, new AutoscalerMBeanImpl(core, () -> settings, () -> controller),
                         mbeanProperties));

@@ -77,6 +77,14 @@ final class BackendTable {
         return current;
     }
 
+    /** The route of this alias as the source says now, past the cache (a held request waits for its first backend). */
+    AliasRoute refreshNow(String alias) {
+        if (!ALIAS.matcher(alias).matches()) {
+            return new AliasRoute(alias, false, List.of(), 0, new AtomicInteger());
+        }
+        return refresh(alias, routes.get(alias), clock.getAsLong());
+    }
+
     private AliasRoute refresh(String alias, AliasRoute previous, long now) {
         List<Backend> found;
         try {

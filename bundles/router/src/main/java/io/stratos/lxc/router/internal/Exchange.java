@@ -53,7 +53,8 @@ final class Exchange {
     /** Its channel. */
     private final Channel channel;
     private final HttpRequest request;
-    private final AliasRoute route;
+    /** The alias's backends; replaced once when a held request (no backend yet) is resumed. */
+    private AliasRoute route;
     private final AliasCounters counters;
     private final long start;
     private final String prefix;
@@ -84,6 +85,9 @@ final class Exchange {
     private ScheduledFuture<?> drainCheck;
     private ScheduledFuture<?> bodyCheck;
     private ScheduledFuture<?> stalledClient;
+    /** While the request waits for its subscription's first process (scale from zero). */
+    private ColdStarts.Held heldAs;
+    private ScheduledFuture<?> holdTimeout;
 
     Exchange(ProxyContext context, ClientConnection client, HttpRequest request, AliasRoute route, AliasCounters counters,
              long start, String prefix, String target, String host) {
@@ -114,6 +118,56 @@ final class Exchange {
         if (hasBody(request)) {
             watchBody();
         }
+        if (route.backends().isEmpty()) {
+            hold();
+            return;
+        }
+        next();
+    }
+
+    /** No process runs: wait for one to start (the subscription is woken), within the bounds of held requests. */
+    private void hold() {
+        ColdStarts starts = context.coldStarts();
+        String alias = route.alias();
+        ColdStarts.Held me = new ColdStarts.Held() {
+            @Override
+            public void resume(AliasRoute ready) {
+                channel.eventLoop().execute(() -> resumed(ready));
+            }
+
+            @Override
+            public void refused(String why) {
+                channel.eventLoop().execute(() -> {
+                    if (!done) {
+                        heldAs = null;
+                        fail(503, why, "scale it up (stratos:subscription-scale " + alias + " 1), or see its policy",
+                                RETRY_AFTER_SECONDS);
+                    }
+                });
+            }
+        };
+        if (!starts.hold(alias, me)) {
+            fail(503, "too many requests wait for processes to start (maxHeldRequests " + settings.maxHeldRequests() + ")",
+                    "retry shortly", RETRY_AFTER_SECONDS);
+            return;
+        }
+        heldAs = me;
+        holdTimeout = channel.eventLoop().schedule(() -> {
+            if (!done && starts.release(alias, me)) {
+                heldAs = null;
+                fail(503, "no process of subscription '" + alias + "' started within " + settings.holdTimeoutSeconds() + " s",
+                        "see stratos:process-list " + alias + " (holdTimeoutSeconds of io.stratos.lxc.router)", RETRY_AFTER_SECONDS);
+            }
+        }, settings.holdTimeoutSeconds(), TimeUnit.SECONDS);
+    }
+
+    private void resumed(AliasRoute ready) {
+        if (done) {
+            return;
+        }
+        heldAs = null;
+        holdTimeout.cancel(false);
+        route = ready;
         next();
     }
 
@@ -571,6 +625,13 @@ final class Exchange {
             return;
         }
         done = true;
+        if (heldAs != null) {
+            context.coldStarts().release(route.alias(), heldAs);
+            heldAs = null;
+        }
+        if (holdTimeout != null) {
+            holdTimeout.cancel(false);
+        }
         if (responseTimeout != null) {
             responseTimeout.cancel(false);
         }

@@ -3,8 +3,11 @@ package io.stratos.lxc.router.internal;
 import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
 import io.stratos.lxc.api.autoscaler.MetricSource;
 import io.stratos.lxc.api.router.RouterTrafficSink;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.osgi.service.component.annotations.Component;
@@ -24,6 +27,11 @@ public class RemoteRouterTraffic implements RouterTrafficSink, MetricSource {
     }
 
     private final Map<String, Report> reports = new ConcurrentHashMap<>();
+    /** When a router apart last reported a request for each alias (this JVM's clock), for scale to zero. */
+    private final Map<String, Long> lastRequests = new ConcurrentHashMap<>();
+    static final int MAX_ALIASES = 100_000;
+    /** A quiet spell longer than a day needs no exact start. */
+    static final long FORGET_MILLIS = 86_400_000L;
     private final LongSupplier clock;
 
     public RemoteRouterTraffic() {
@@ -36,7 +44,21 @@ public class RemoteRouterTraffic implements RouterTrafficSink, MetricSource {
 
     @Override
     public void report(String router, Map<String, Double> perAlias) {
+        report(router, perAlias, List.of());
+    }
+
+    @Override
+    public void report(String router, Map<String, Double> perAlias, Collection<String> requested) {
         long now = clock.getAsLong();
+        for (String alias : requested) {
+            if (lastRequests.size() >= MAX_ALIASES && !lastRequests.containsKey(alias)) {
+                lastRequests.values().removeIf(at -> now - at > FORGET_MILLIS);
+                if (lastRequests.size() >= MAX_ALIASES) {
+                    break;
+                }
+            }
+            lastRequests.put(alias, now);
+        }
         if (reports.size() >= MAX_ROUTERS && !reports.containsKey(router)) {
             reports.values().removeIf(r -> now - r.atMillis > FRESH_MILLIS);
             if (reports.size() >= MAX_ROUTERS) {
@@ -50,6 +72,12 @@ public class RemoteRouterTraffic implements RouterTrafficSink, MetricSource {
     int reporting() {
         long now = clock.getAsLong();
         return (int) reports.values().stream().filter(r -> now - r.atMillis <= FRESH_MILLIS).count();
+    }
+
+    @Override
+    public OptionalLong lastRequestMillis(String alias) {
+        Long at = lastRequests.get(alias);
+        return at == null ? OptionalLong.empty() : OptionalLong.of(at);
     }
 
     @Override

@@ -140,12 +140,14 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
     }
 
     /**
-     * Reports the router's requests in flight to the controller (POST /stratos/router/v1/traffic), so that they reach
-     * the autoscaler; a failure is only logged at debug: the next report follows in a second.
+     * Reports the router's requests in flight, and the aliases it got a request for since the last report, to the
+     * controller (POST /stratos/router/v1/traffic), so that they reach the autoscaler (its load figures, and the quiet
+     * spells of scale to zero); a failure is only logged at debug: the next report follows in a second.
      */
-    void report(String router, Map<String, Double> inFlightPerBackend) {
+    void report(String router, Map<String, Double> inFlightPerBackend, List<String> requested) {
         try {
-            byte[] body = JSON.writeValueAsBytes(Map.of("router", router, "inFlight", inFlightPerBackend));
+            byte[] body = JSON.writeValueAsBytes(Map.of("router", router, "inFlight", inFlightPerBackend,
+                    "requested", requested));
             HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(routes.resolve("traffic"))
                     .header("Authorization", authorization).header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
@@ -158,6 +160,32 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
             LOG.debug("Cannot report traffic to {}: {}", routes, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Asks the controller to start a process of an alias at zero (POST /stratos/router/v1/wake); true when one is on
+     * its way. Called off the event loops ({@link ColdStarts}); the new backend then arrives with the route feed.
+     */
+    boolean wake(String alias) {
+        try {
+            byte[] body = JSON.writeValueAsBytes(Map.of("alias", alias));
+            HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(routes.resolve("wake"))
+                    .header("Authorization", authorization).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (answer.statusCode() != 200) {
+                LOG.warn("The controller refused to wake '{}': {} {}", alias, answer.statusCode(),
+                        new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8));
+                return false;
+            }
+            return JSON.readTree(answer.body()).path("starting").asBoolean(false);
+        } catch (IOException e) {
+            LOG.warn("Cannot ask {} to wake '{}': {}", routes, alias, e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

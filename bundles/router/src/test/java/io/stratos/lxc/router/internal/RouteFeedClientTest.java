@@ -122,10 +122,11 @@ class RouteFeedClientTest {
 
     @Test
     void theRoutersRequestsInFlightArePostedAsItsUser() {
-        feed.report("router-1@127.0.0.1:8280", java.util.Map.of("shop", 2.5));
+        feed.report("router-1@127.0.0.1:8280", java.util.Map.of("shop", 2.5), java.util.List.of("shop", "blog"));
 
         assertThat(traffic).hasSize(1);
         assertThat(traffic.get(0)).contains("\"router\":\"router-1@127.0.0.1:8280\"").contains("\"inFlight\":{\"shop\":2.5}")
+                .contains("\"requested\":[\"shop\",\"blog\"]")
                 .endsWith(" as Basic ZWRnZTE6cHc=");
     }
 }
