@@ -30,6 +30,8 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
@@ -54,6 +56,10 @@ public class AutoscalerComponent {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile CloudController controller;
+
+    /** Optional: where each scaling decision is posted (io/stratos/lxc/scaling/...), for whoever listens. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile EventAdmin eventAdmin;
 
     private final List<MetricSource> sources = new CopyOnWriteArrayList<>();
 
@@ -91,6 +97,12 @@ public class AutoscalerComponent {
         }
         core = new AutoscalerCore(store, Clock.systemUTC(), () -> settings, () -> controller, () -> sources);
         core.load();
+        core.events((topic, eventProperties) -> {
+            EventAdmin events = eventAdmin;
+            if (events != null) {
+                events.postEvent(new Event(topic, eventProperties));
+            }
+        });
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stratos-autoscaler"));
         reschedule();
         StatusContributor status = this::componentStatus;
@@ -116,6 +128,9 @@ public class AutoscalerComponent {
         registrations = List.of();
         if (loop != null) {
             loop.shutdownNow();
+        }
+        if (core != null) {
+            core.close();
         }
     }
 

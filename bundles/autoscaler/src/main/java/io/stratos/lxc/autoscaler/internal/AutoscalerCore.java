@@ -61,6 +61,8 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
     /** Last refusal per target, so a failing scale is recorded once, not every interval. */
     private final Map<String, String> lastFailures = new HashMap<>();
     private volatile int autoscaled;
+    /** Posts each decision on EventAdmin once there is one (see {@link #events}). */
+    private final EventPublisher events = new EventPublisher();
 
     AutoscalerCore(PolicyStore store, Clock clock, Supplier<AutoscalerSettings> settings,
                    Supplier<CloudController> controller, Supplier<List<MetricSource>> sources) {
@@ -69,6 +71,16 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
         this.settings = settings;
         this.controller = controller;
         this.sources = sources;
+    }
+
+    /** Where each decision is posted (EventAdmin.postEvent), asynchronously; null: nowhere. */
+    void events(java.util.function.BiConsumer<String, Map<String, Object>> post) {
+        events.sink(post);
+    }
+
+    /** Stops the thread that posts events. */
+    void close() {
+        events.close();
     }
 
     synchronized void load() {
@@ -175,10 +187,11 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
         return autoscaled;
     }
 
-    private void record(long now, Level level, String target, String policy, Outcome outcome, String reason) {
+    private void record(long now, Level level, String target, String policy, Outcome outcome, String reason, boolean applied) {
         ScalingDecision decision = new ScalingDecision(Instant.ofEpochMilli(now).toString(), level, target, policy,
                 outcome.metrics(), outcome.from(), outcome.to(), reason);
         decisions.addLast(new Recorded(now, decision));
+        events.decided(now, decision, applied);
         while (decisions.size() > Math.max(1, settings.get().decisionHistory())) {
             decisions.removeFirst();
         }
@@ -324,12 +337,12 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
         try {
             scale.run();
             lastFailures.remove(key);
-            record(now, level, target, policy, outcome, outcome.reason());
+            record(now, level, target, policy, outcome, outcome.reason(), true);
             return true;
         } catch (StratosException e) {
             // Record a refusal once, not every interval while it lasts.
             if (!e.getMessage().equals(lastFailures.put(key, e.getMessage()))) {
-                record(now, level, target, policy, outcome, outcome.reason() + "; refused by the controller: " + e.getMessage());
+                record(now, level, target, policy, outcome, outcome.reason() + "; refused by the controller: " + e.getMessage(), false);
                 LOG.warn("Autoscaler could not scale {} {} to {}: {}", level.name().toLowerCase(), target, outcome.to(),
                         e.getMessage());
             }
