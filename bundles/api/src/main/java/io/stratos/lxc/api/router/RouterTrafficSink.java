@@ -1,6 +1,5 @@
 package io.stratos.lxc.api.router;
 
-import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -18,11 +17,8 @@ public interface RouterTrafficSink {
      */
     void report(String router, Map<String, Double> perAlias);
 
-    /**
-     * As {@link #report(String, Map)}, with the aliases the router got a request for since its last report (the
-     * quiet spells of scale to zero are counted from them).
-     */
-    default void report(String router, Map<String, Double> perAlias, Collection<String> requested) {
-        report(router, perAlias);
+    /** A whole report: also the aliases requested, the router's route revision and its requests per process. */
+    default void report(RouterReport report) {
+        report(report.router(), report.inFlight());
     }
 }

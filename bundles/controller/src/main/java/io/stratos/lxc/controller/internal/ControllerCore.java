@@ -517,6 +517,11 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
         });
     }
 
+    @Override
+    public synchronized long revision() {
+        return routeLog.revision();
+    }
+
     /** Routers waiting for route changes (for the tests). */
     synchronized int routeWaiters() {
         return routeLog.waiting();

@@ -4,6 +4,7 @@ import io.stratos.lxc.api.StratosException;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.stratos.lxc.api.autoscaler.ScaleFromZero;
 import io.stratos.lxc.api.router.RouteFeed;
+import io.stratos.lxc.api.router.RouterReport;
 import io.stratos.lxc.api.router.RouterTrafficSink;
 import io.stratos.lxc.api.security.Caller;
 import io.stratos.lxc.api.security.Role;
@@ -60,7 +61,8 @@ public class RouterApiServlet extends HttpServlet {
     private static final Pattern ROUTER = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
     /** A router's report: its name, and its requests in flight per process of each alias it has any for. */
-    record TrafficReport(String router, Map<String, Double> inFlight, List<String> requested) {
+    record TrafficReport(String router, Map<String, Double> inFlight, List<String> requested, Long revision,
+                         Map<String, Integer> processes) {
     }
 
     /** A router holds a request for this alias, which has no RUNNING process. */
@@ -82,7 +84,8 @@ public class RouterApiServlet extends HttpServlet {
                 ServletAnswers.allow(request, "POST");
                 if (permitted(request, response)) {
                     TrafficReport report = ServletAnswers.body(request, REPORT, "a traffic report");
-                    traffic.report(checkedRouter(report.router()), checked(report.inFlight()), checked(report.requested()));
+                    traffic.report(new RouterReport(checkedRouter(report.router()), checked(report.inFlight()),
+                            checked(report.requested()), checkedRevision(report.revision()), checkedProcesses(report.processes())));
                     response.setStatus(204);
                     response.setHeader("Date", HttpDate.now());
                 }
@@ -117,6 +120,33 @@ public class RouterApiServlet extends HttpServlet {
                     + ServletAnswers.printable(router) + "'", "name the router, e.g. edge1@10.0.0.7:8280");
         }
         return router;
+    }
+
+    private static long checkedRevision(Long revision) {
+        if (revision != null && revision < 0) {
+            throw StratosException.invalid("revision", "'revision' must be at least 0, not " + revision,
+                    "send the revision of the route feed the router's routes are at");
+        }
+        return revision == null ? 0 : revision;
+    }
+
+    private static final Pattern PROCESS_ID = Pattern.compile("[\\x21-\\x7e]{1,200}");
+
+    private static Map<String, Integer> checkedProcesses(Map<String, Integer> processes) {
+        if (processes == null) {
+            return Map.of();
+        }
+        for (Map.Entry<String, Integer> entry : processes.entrySet()) {
+            if (!PROCESS_ID.matcher(entry.getKey()).matches()) {
+                throw StratosException.invalid("processes", "'" + ServletAnswers.printable(entry.getKey())
+                        + "' is not a process id", "send process ids as the route feed names them");
+            }
+            if (entry.getValue() == null || entry.getValue() < 0) {
+                throw StratosException.invalid("processes." + entry.getKey(), "requests in flight must be a whole number "
+                        + "of at least 0, not " + entry.getValue(), "send the router's requests in flight to the process");
+            }
+        }
+        return processes;
     }
 
     private static List<String> checked(List<String> requested) {

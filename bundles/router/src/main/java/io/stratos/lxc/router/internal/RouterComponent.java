@@ -8,6 +8,7 @@ import io.stratos.lxc.api.config.ConfigValues;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.router.AliasTraffic;
 import io.stratos.lxc.api.router.RouterMetrics;
+import io.stratos.lxc.api.router.RouterReport;
 import io.stratos.lxc.api.router.RouterStats;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
@@ -144,10 +145,20 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
             feed = follower;
             source = follower;
             String name = instance + "@" + current.endpoint(current.port());
+            follower.onChange(aliases -> {
+                BackendTable known = table;
+                if (known != null) {
+                    aliases.forEach(known::refreshIfKnown);
+                }
+            });
             long[] lastReport = {System.currentTimeMillis()};
             trafficReports = retries.scheduleWithFixedDelay(() -> {
                 long now = System.currentTimeMillis();
-                follower.report(name, metrics.inFlightPerBackend(table), metrics.requestedSince(lastReport[0]));
+                BackendTable known = table;
+                // the revision first: requests counted after it was read are to the routes it holds or newer ones
+                long revision = follower.revision();
+                follower.report(new RouterReport(name, metrics.inFlightPerBackend(known), metrics.requestedSince(lastReport[0]),
+                        revision, known == null ? Map.of() : known.inFlightByProcess()));
                 lastReport[0] = now;
             }, 1, 1, TimeUnit.SECONDS);
         } else {
