@@ -146,6 +146,17 @@ public class RouterApartE2E {
             }
         }
 
+        await("both routers listed as reporting and up to date").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    com.fasterxml.jackson.databind.JsonNode listed = Json.tree(controller.get("/routers"));
+                    int current = 0;
+                    for (com.fasterxml.jackson.databind.JsonNode router : listed) {
+                        if (router.path("fresh").asBoolean() && router.path("upToDate").asBoolean()) {
+                            current++;
+                        }
+                    }
+                    return listed.size() == 2 && current == 2;
+                });
         scaleInUnderSlowRequestsThroughBothRoutersFailsNone();
 
         for (Distribution router : routers) {
