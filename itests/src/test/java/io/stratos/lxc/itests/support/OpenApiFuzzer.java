@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * <p>
  * A failure is a 5xx, no answer, a status the description does not list for the operation, or an answer whose
  * body breaks the description (a 4xx without the JSON error shape of the API, a 2xx or 4xx that does not match its
- * documented response schema, bounds and patterns included, a 2xx for a body the schema forbids). Distinct failures are kept with the first request that showed them, as a curl command.
+ * documented response schema, bounds and patterns included, a 2xx for a body the schema forbids). Distinct
+ * failures are kept with the first request that showed them, as a curl command.
  * <p>
  * This class walks the operations and learns from the answers; {@link OpenApiDescription} reads the description,
  * {@link RequestGenerator} and {@link SchemaValues} make the requests, {@link AnswerChecker} judges the answers
