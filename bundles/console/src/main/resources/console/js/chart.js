@@ -1,6 +1,7 @@
 // A live chart of one subscription: RUNNING processes, requests in flight and CPU over the last minutes,
-// with the autoscaler's decisions as marked vertical lines. The API gives only current values, so the
-// console samples them at every refresh and keeps the samples per alias for this browser tab.
+// with the autoscaler's decisions as marked vertical lines. It starts from the controller's own history
+// (GET /subscriptions/{alias}/history, sampled every few seconds, an hour kept), then the console samples
+// the current values at every refresh and keeps them per alias for this browser tab.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 
 export const WINDOW_SECONDS = 5 * 60;
@@ -16,10 +17,28 @@ export class History {
     }
   }
 
+  /**
+   * The controller's samples ({t: ms, running, inFlight, cpu}) before this tab's own: they fill what this tab did
+   * not see (before it opened the page, or while it was elsewhere); this tab's samples after the last of them stay.
+   */
+  seed(serverSamples) {
+    const server = serverSamples.map(s => ({t: s.t / 1000, processes: s.running, inflight: s.inFlight, cpu: s.cpu}));
+    if (!server.length) return;
+    const last = server[server.length - 1].t;
+    const cutoff = Date.now() / 1000 - WINDOW_SECONDS;
+    this.samples = [...server.filter(s => s.t >= cutoff), ...this.samples.filter(s => s.t > last)];
+    this.seeded = server.length;
+    this.save();
+  }
+
   add(sample) {
     const cutoff = sample.t - WINDOW_SECONDS;
     this.samples = this.samples.filter(s => s.t >= cutoff && s.t < sample.t);
     this.samples.push(sample);
+    this.save();
+  }
+
+  save() {
     try {
       sessionStorage.setItem(this.key, JSON.stringify(this.samples));
     } catch (e) {
@@ -53,6 +72,7 @@ export class LiveChart {
   /** data: [times, processes, inflight, cpu]; decisions: the autoscaler's for this alias. */
   update(data, decisions) {
     this.decisions = decisions;
+    this.container.dataset.points = String(data[0].length); // for the browser tests: what the chart draws
     const now = Date.now() / 1000;
     if (!this.plot) {
       this.plot = new uPlot(this.options(), data, this.container);

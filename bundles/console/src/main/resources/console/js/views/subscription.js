@@ -1,6 +1,6 @@
 // One subscription: its processes (VM, state, CPU, memory), scaling within min..max, and a live chart with the
 // autoscaler's decisions marked on it.
-import {api} from '../api.js';
+import {api, ConnectionLost} from '../api.js';
 import {h, fill, confirmButton, renderIfChanged, stateBadge, subscriptionProcesses, PROCESS_STATES} from '../dom.js';
 import {formErrors, load, showError} from '../errors.js';
 import {dateTime, mib, percent, time} from '../format.js';
@@ -48,7 +48,7 @@ export function create(root, [alias], shell) {
     h('section', {class: 'card'}, h('h2', {}, 'Scale'), scaleForm, scaleError),
     h('section', {class: 'card'},
       h('h2', {}, `Last ${WINDOW_SECONDS / 60} minutes`),
-      h('p', {class: 'muted legend-note'}, 'Sampled by this page every refresh; dashed lines are the autoscaler\'s decisions (from→to).'),
+      h('p', {class: 'muted legend-note'}, 'From the controller\'s history (sampled every few seconds), then sampled by this page every refresh; dashed lines are the autoscaler\'s decisions (from→to).'),
       chartError, chartBox),
     h('section', {class: 'card'}, h('h2', {}, 'Processes'), processesError,
       h('table', {id: 'processes'},
@@ -62,6 +62,20 @@ export function create(root, [alias], shell) {
   const history = new History(alias);
   const chart = new LiveChart(chartBox);
   let current = null;
+  let seeded = false;
+
+  // The chart starts from what the controller saw, not from nothing; once, then this page samples on its own.
+  // Without it (an older controller, the history away) the chart starts empty as before.
+  async function seedChart() {
+    try {
+      const past = await api.get(`${path}/history?minutes=${WINDOW_SECONDS / 60}`);
+      history.seed(past.samples || []);
+      chartBox.dataset.historyPoints = String(past.samples ? past.samples.length : 0);
+      seeded = true;
+    } catch (error) {
+      seeded = !(error instanceof ConnectionLost); // retried on the next refresh only when the controller was away
+    }
+  }
 
   async function scaleTo(n) {
     errors.clear();
@@ -89,6 +103,7 @@ export function create(root, [alias], shell) {
       chart.destroy();
     },
     async refresh() {
+      if (!seeded) await seedChart();
       const [sub, procs, traffic, decisions] = await Promise.all([
         load(summaryError, () => api.get(path)),
         load(processesError, () => api.get(`${path}/processes`)),

@@ -53,7 +53,8 @@ final class HistorySampler {
         Map<String, SubscriptionValues> subscriptions = new HashMap<>();
         for (SubscriptionProcesses view : views) {
             String alias = view.subscription().alias();
-            subscriptions.put(alias, subscriptionValues(view.processes(), inFlightPerProcess(sources, alias)));
+            subscriptions.put(alias, subscriptionValues(view.subscription().createdAt(), view.processes(),
+                    inFlightPerProcess(sources, alias)));
         }
         Map<String, PartitionValues> partitions = store.settings().maxPartitions() == 0 ? Map.of()
                 : partitionValues(controller.partitions(), controller.vms());
@@ -85,7 +86,8 @@ final class HistorySampler {
      * A subscription's figures over its RUNNING processes: how many, requests in flight in all (the routers' value per
      * process times the processes, else what the agents reported), mean CPU % and summed memory.
      */
-    static SubscriptionValues subscriptionValues(List<CartridgeProcess> processes, OptionalDouble inFlightPerProcess) {
+    static SubscriptionValues subscriptionValues(String createdAt, List<CartridgeProcess> processes,
+                                                 OptionalDouble inFlightPerProcess) {
         int running = 0;
         int measured = 0;
         double cpu = 0;
@@ -105,7 +107,7 @@ final class HistorySampler {
             }
         }
         double inFlight = inFlightPerProcess.isPresent() ? inFlightPerProcess.getAsDouble() * running : reportedInFlight;
-        return new SubscriptionValues(running, inFlight, measured == 0 ? 0 : cpu / measured, memory);
+        return new SubscriptionValues(createdAt, running, inFlight, measured == 0 ? 0 : cpu / measured, memory);
     }
 
     /** Each partition's VMs per state, their allocated capacity, and what is free on its READY VMs. */

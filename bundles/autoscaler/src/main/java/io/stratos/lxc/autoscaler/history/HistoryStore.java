@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -45,8 +46,11 @@ final class HistoryStore {
     static final int FREE_MEMORY = ALLOCATED_CPU + 3;
     static final int PARTITION_COLUMNS = ALLOCATED_CPU + 4;
 
-    /** A subscription at one pass. Memory as a float: 24 bits of precision are plenty for a chart. */
-    record SubscriptionValues(int running, double inFlight, double cpu, long memoryBytes) {
+    /**
+     * A subscription at one pass. Memory as a float: 24 bits of precision are plenty for a chart. {@code createdAt} tells
+     * a subscription from a new one under the same alias (unsubscribed and subscribed again between two passes).
+     */
+    record SubscriptionValues(String createdAt, int running, double inFlight, double cpu, long memoryBytes) {
     }
 
     /** A partition at one pass. */
@@ -90,7 +94,14 @@ final class HistoryStore {
         times[(int) (pass % capacity)] = now;
         subscriptions.keySet().retainAll(subscriptionValues.keySet());
         subscriptionValues.forEach((alias, v) -> {
-            SeriesRing ring = series(subscriptions, alias, SUBSCRIPTION_COLUMNS, settings.maxSubscriptions());
+            SeriesRing ring = subscriptions.get(alias);
+            if (ring != null && !Objects.equals(ring.tag(), v.createdAt())) {
+                subscriptions.remove(alias);
+            }
+            ring = series(subscriptions, alias, SUBSCRIPTION_COLUMNS, settings.maxSubscriptions());
+            if (ring != null) {
+                ring.tag(v.createdAt());
+            }
             if (ring != null) {
                 ring.put(pass, v.running(), bits(v.inFlight()), bits(v.cpu()), bits(v.memoryBytes()));
             }

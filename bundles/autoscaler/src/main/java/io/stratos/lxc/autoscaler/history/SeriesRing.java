@@ -19,10 +19,20 @@ final class SeriesRing {
     /** The first and the last pass recorded; -1 before the first. */
     private long first = -1;
     private long last = -1;
+    /** What the series belongs to beyond its name (a subscription's creation time). */
+    private String tag;
 
     SeriesRing(int columns, int capacity) {
         this.columns = new int[columns][capacity];
         this.capacity = capacity;
+    }
+
+    String tag() {
+        return tag;
+    }
+
+    void tag(String value) {
+        tag = value;
     }
 
     /** Records pass {@code pass}; passes skipped since the last one are marked missing. */

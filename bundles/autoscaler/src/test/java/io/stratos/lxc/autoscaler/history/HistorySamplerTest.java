@@ -28,16 +28,16 @@ class HistorySamplerTest {
     void onlyRunningProcessesCountCpuIsTheirMeanAndMemoryTheirSum() {
         List<CartridgeProcess> processes = List.of(process(ProcessState.RUNNING, 10, 100, 1),
                 process(ProcessState.RUNNING, 30, 200, 2), process(ProcessState.STARTING, 90, 900, 9));
-        SubscriptionValues values = HistorySampler.subscriptionValues(processes, OptionalDouble.empty());
+        SubscriptionValues values = HistorySampler.subscriptionValues("c1", processes, OptionalDouble.empty());
         assertThat(values.running()).isEqualTo(2);
         assertThat(values.cpu()).isEqualTo(20);
         assertThat(values.memoryBytes()).isEqualTo(300);
         // no router knows the alias: what the agents reported
         assertThat(values.inFlight()).isEqualTo(3);
         // the routers' value is per process
-        assertThat(HistorySampler.subscriptionValues(processes, OptionalDouble.of(1.5)).inFlight()).isEqualTo(3);
-        assertThat(HistorySampler.subscriptionValues(List.of(), OptionalDouble.empty()))
-                .isEqualTo(new SubscriptionValues(0, 0, 0, 0));
+        assertThat(HistorySampler.subscriptionValues("c1", processes, OptionalDouble.of(1.5)).inFlight()).isEqualTo(3);
+        assertThat(HistorySampler.subscriptionValues("c1", List.of(), OptionalDouble.empty()))
+                .isEqualTo(new SubscriptionValues("c1", 0, 0, 0, 0));
     }
 
     @Test

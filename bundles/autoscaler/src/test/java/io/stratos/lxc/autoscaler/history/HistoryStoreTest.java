@@ -22,7 +22,7 @@ class HistoryStoreTest {
     private static Map<String, SubscriptionValues> subs(String... aliases) {
         Map<String, SubscriptionValues> values = new HashMap<>();
         for (int i = 0; i < aliases.length; i++) {
-            values.put(aliases[i], new SubscriptionValues(i + 1, 0.5, 12.345, 100L << 20));
+            values.put(aliases[i], new SubscriptionValues("c1", i + 1, 0.5, 12.345, 100L << 20));
         }
         return values;
     }
@@ -31,7 +31,7 @@ class HistoryStoreTest {
     void anHourAtTheDefaultIntervalIs720SamplesAndTheOldestGoFirst() {
         HistoryStore store = new HistoryStore(new HistorySettings(5, 10, 10));
         for (int pass = 0; pass < 1000; pass++) {
-            store.record(T0 + pass * 5000L, Map.of("shop", new SubscriptionValues(pass, pass, pass, pass)), Map.of());
+            store.record(T0 + pass * 5000L, Map.of("shop", new SubscriptionValues("c1", pass, pass, pass, pass)), Map.of());
         }
         long now = T0 + 999 * 5000L;
         SubscriptionHistory history = store.subscription("shop", 60, now);
@@ -86,6 +86,15 @@ class HistoryStoreTest {
         assertThat(store.subscription("blog", 60, T0 + 10_000).samples()).extracting(SubscriptionHistory.Sample::t)
                 .containsExactly(T0 + 10_000);
         assertThat(store.subscription("shop", 60, T0 + 10_000).samples()).hasSize(3);
+    }
+
+    @Test
+    void aNewSubscriptionUnderAnAliasSeenInTheLastPassStartsAfresh() {
+        HistoryStore store = new HistoryStore(new HistorySettings(5, 10, 10));
+        store.record(T0, subs("shop"), Map.of());
+        store.record(T0 + 5000, Map.of("shop", new SubscriptionValues("c2", 7, 0, 0, 0)), Map.of());
+        assertThat(store.subscription("shop", 60, T0 + 5000).samples()).extracting(SubscriptionHistory.Sample::running)
+                .containsExactly(7);
     }
 
     @Test
