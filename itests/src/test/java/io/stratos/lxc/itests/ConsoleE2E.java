@@ -279,6 +279,7 @@ public class ConsoleE2E {
         browser.driver().navigate().refresh();
         browser.await("the chart drawn from the controller's history at load", SHORT, () ->
                 chartPoints("historyPoints") >= 5 && chartPoints("points") >= chartPoints("historyPoints"));
+        browser.screenshot("06b-chart-from-history");
         go("autoscaler");
         browser.await("the decision in the log", SHORT, () -> browser.text("#decisions tr.up").contains(reason));
         assertTrue(browser.text("#decisions tr.up").contains("blog"));
