@@ -280,6 +280,11 @@ public class ConsoleE2E {
         browser.await("the chart drawn from the controller's history at load", SHORT, () ->
                 chartPoints("historyPoints") >= 5 && chartPoints("points") >= chartPoints("historyPoints"));
         browser.screenshot("06b-chart-from-history");
+        // The last hour instead of 5 minutes: the chart asks the controller for it and spans it.
+        new Select(browser.find("#chart-window")).selectByValue("60");
+        browser.await("the chart over the last hour", SHORT, () -> chartPoints("window") == 3600
+                && chartPoints("points") >= chartPoints("historyPoints") && chartPoints("historyPoints") >= 5);
+        assertFalse(browser.visible("#chart-error"));
         go("autoscaler");
         browser.await("the decision in the log", SHORT, () -> browser.text("#decisions tr.up").contains(reason));
         assertTrue(browser.text("#decisions tr.up").contains("blog"));
