@@ -1,14 +1,18 @@
 // A live chart of one subscription: RUNNING processes, requests in flight and CPU over the last minutes,
-// with the autoscaler's decisions as marked vertical lines. The API gives only current values, so the
-// console samples them at every refresh and keeps the samples per alias for this browser tab.
+// with the autoscaler's decisions as marked vertical lines. It starts from the controller's own history
+// (GET /subscriptions/{alias}/history, sampled every few seconds, an hour kept), then the console samples
+// the current values at every refresh and keeps them per alias for this browser tab.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 
 export const WINDOW_SECONDS = 5 * 60;
+/** The windows a page may show, in minutes: the controller keeps an hour. */
+export const WINDOW_MINUTES = [5, 15, 60];
 const COLORS = {processes: '#2563eb', inflight: '#ea580c', cpu: '#16a34a', up: '#7c3aed', down: '#db2777'};
 
 export class History {
-  constructor(alias) {
+  constructor(alias, windowSeconds = WINDOW_SECONDS) {
     this.key = `stratos.console.history.${alias}`;
+    this.window = windowSeconds;
     try {
       this.samples = JSON.parse(sessionStorage.getItem(this.key)) || [];
     } catch (e) {
@@ -16,10 +20,28 @@ export class History {
     }
   }
 
+  /**
+   * The controller's samples ({t: ms, running, inFlight, cpu}) before this tab's own: they fill what this tab did
+   * not see (before it opened the page, or while it was elsewhere); this tab's samples after the last of them stay.
+   */
+  seed(serverSamples) {
+    const server = serverSamples.map(s => ({t: s.t / 1000, processes: s.running, inflight: s.inFlight, cpu: s.cpu}));
+    if (!server.length) return;
+    const last = server[server.length - 1].t;
+    const cutoff = Date.now() / 1000 - this.window;
+    this.samples = [...server.filter(s => s.t >= cutoff), ...this.samples.filter(s => s.t > last)];
+    this.seeded = server.length;
+    this.save();
+  }
+
   add(sample) {
-    const cutoff = sample.t - WINDOW_SECONDS;
+    const cutoff = sample.t - this.window;
     this.samples = this.samples.filter(s => s.t >= cutoff && s.t < sample.t);
     this.samples.push(sample);
+    this.save();
+  }
+
+  save() {
     try {
       sessionStorage.setItem(this.key, JSON.stringify(this.samples));
     } catch (e) {
@@ -38,8 +60,9 @@ export class History {
 }
 
 export class LiveChart {
-  constructor(container) {
+  constructor(container, windowSeconds = WINDOW_SECONDS) {
     this.container = container;
+    this.window = windowSeconds;
     this.decisions = [];
     this.plot = null;
     this.resize = () => this.plot && this.plot.setSize(this.size());
@@ -53,6 +76,9 @@ export class LiveChart {
   /** data: [times, processes, inflight, cpu]; decisions: the autoscaler's for this alias. */
   update(data, decisions) {
     this.decisions = decisions;
+    // for the browser tests: what the chart draws, over how long
+    this.container.dataset.points = String(data[0].length);
+    this.container.dataset.window = String(this.window);
     const now = Date.now() / 1000;
     if (!this.plot) {
       this.plot = new uPlot(this.options(), data, this.container);
@@ -62,7 +88,7 @@ export class LiveChart {
     // from the first sample or decision (at least a minute back), up to the whole window
     const times = [...(data[0].length ? [data[0][0]] : []), ...decisions.map(d => new Date(d.time).getTime() / 1000 - 5)];
     const first = Math.min(now - 60, ...times);
-    this.plot.setScale('x', {min: Math.max(now - WINDOW_SECONDS, first), max: now});
+    this.plot.setScale('x', {min: Math.max(now - this.window, first), max: now});
   }
 
   destroy() {

@@ -1,10 +1,10 @@
 // One subscription: its processes (VM, state, CPU, memory), scaling within min..max, and a live chart with the
 // autoscaler's decisions marked on it.
-import {api} from '../api.js';
+import {api, ConnectionLost} from '../api.js';
 import {h, fill, confirmButton, renderIfChanged, stateBadge, subscriptionProcesses, PROCESS_STATES} from '../dom.js';
 import {formErrors, load, showError} from '../errors.js';
 import {dateTime, mib, percent, time} from '../format.js';
-import {History, LiveChart, WINDOW_SECONDS} from '../chart.js';
+import {History, LiveChart, WINDOW_MINUTES} from '../chart.js';
 import {endpointLinks} from './subscriptions.js';
 
 export function create(root, [alias], shell) {
@@ -26,7 +26,13 @@ export function create(root, [alias], shell) {
   const errors = formErrors(scaleForm, scaleError);
 
   const chartBox = h('div', {id: 'chart', class: 'chart'});
-  const chartError = h('p', {class: 'error', hidden: true});
+  // How far back the chart looks, kept for this tab: 5 minutes unless chosen otherwise.
+  const WINDOW_KEY = 'stratos.console.chart-window';
+  const stored = Number(sessionStorage.getItem(WINDOW_KEY));
+  let minutes = WINDOW_MINUTES.includes(stored) ? stored : WINDOW_MINUTES[0];
+  const windowSelect = h('select', {id: 'chart-window', 'aria-label': 'how far back the chart looks'},
+    WINDOW_MINUTES.map(m => h('option', {value: String(m), selected: m === minutes}, `${m} minutes`)));
+  const chartError = h('p', {id: 'chart-error', class: 'error', hidden: true});
   const processesError = h('p', {class: 'error', hidden: true});
   const processes = h('tbody', {});
   const decisionsList = h('tbody', {});
@@ -47,8 +53,8 @@ export function create(root, [alias], shell) {
     unsubscribeError, summaryError, summary,
     h('section', {class: 'card'}, h('h2', {}, 'Scale'), scaleForm, scaleError),
     h('section', {class: 'card'},
-      h('h2', {}, `Last ${WINDOW_SECONDS / 60} minutes`),
-      h('p', {class: 'muted legend-note'}, 'Sampled by this page every refresh; dashed lines are the autoscaler\'s decisions (from→to).'),
+      h('h2', {}, 'Last ', windowSelect),
+      h('p', {class: 'muted legend-note'}, 'From the controller\'s history (sampled every few seconds), then sampled by this page every refresh; dashed lines are the autoscaler\'s decisions (from→to).'),
       chartError, chartBox),
     h('section', {class: 'card'}, h('h2', {}, 'Processes'), processesError,
       h('table', {id: 'processes'},
@@ -59,9 +65,24 @@ export function create(root, [alias], shell) {
         h('thead', {}, h('tr', {}, ['Time', 'Change', 'Metrics', 'Reason'].map(t => h('th', {}, t)))),
         decisionsList)));
 
-  const history = new History(alias);
-  const chart = new LiveChart(chartBox);
+  const history = new History(alias, minutes * 60);
+  const chart = new LiveChart(chartBox, minutes * 60);
   let current = null;
+  let mine = [];
+  let seeded = false;
+
+  // The chart starts from what the controller saw, not from nothing; once, then this page samples on its own.
+  // Without it (an older controller, the history away) the chart starts empty as before.
+  async function seedChart() {
+    try {
+      const past = await api.get(`${path}/history?minutes=${minutes}`);
+      history.seed(past.samples || []);
+      chartBox.dataset.historyPoints = String(past.samples ? past.samples.length : 0);
+      seeded = true;
+    } catch (error) {
+      seeded = !(error instanceof ConnectionLost); // retried on the next refresh only when the controller was away
+    }
+  }
 
   async function scaleTo(n) {
     errors.clear();
@@ -73,6 +94,13 @@ export function create(root, [alias], shell) {
       errors.show(error);
     }
   }
+  windowSelect.addEventListener('change', async () => {
+    minutes = Number(windowSelect.value);
+    sessionStorage.setItem(WINDOW_KEY, String(minutes));
+    history.window = chart.window = minutes * 60;
+    await seedChart();
+    chart.update(history.data(), mine);
+  });
   down.addEventListener('click', () => current && scaleTo(current.desiredProcesses - 1));
   up.addEventListener('click', () => current && scaleTo(current.desiredProcesses + 1));
   scaleForm.addEventListener('submit', event => {
@@ -89,6 +117,7 @@ export function create(root, [alias], shell) {
       chart.destroy();
     },
     async refresh() {
+      if (!seeded) await seedChart();
       const [sub, procs, traffic, decisions] = await Promise.all([
         load(summaryError, () => api.get(path)),
         load(processesError, () => api.get(`${path}/processes`)),
@@ -101,7 +130,7 @@ export function create(root, [alias], shell) {
         renderSummary(sub.value, router.ok ? router.value : null);
       }
       if (procs.ok) renderProcesses(procs.value);
-      const mine = decisions.ok ? decisions.value.filter(d => d.level === 'SUBSCRIPTION' && d.target === alias) : [];
+      mine = decisions.ok ? decisions.value.filter(d => d.level === 'SUBSCRIPTION' && d.target === alias) : [];
       if (decisions.ok) renderDecisions(mine);
       if (procs.ok) {
         const running = procs.value.filter(p => p.state === 'RUNNING');

@@ -69,7 +69,10 @@ public class ConsoleE2E {
                 + "; scripts/host-setup.sh installs them): the web console's browser tests are skipped", Browser.available());
         work = Path.of(System.getProperty("stratos.work.dir"));
         image = buildSecondVersion();
-        controller = ControllerProcess.create("controller-console").start();
+        controller = ControllerProcess.create("controller-console");
+        // the controller's history every second, so that a chart opened afresh has points at once
+        controller.distribution().configure("io.stratos.lxc.history.cfg", "intervalSeconds", "1");
+        controller.start();
         controller.awaitCartridge("static-httpd");
         controller.expect(201, "POST", "/partitions", "{\"name\":\"static\",\"cartridge\":\"static-httpd\",\"minVms\":1,\"maxVms\":1,"
                 + "\"vmCapacity\":{\"cpuMillis\":2000,\"memoryMiB\":2048}}");
@@ -269,6 +272,18 @@ public class ConsoleE2E {
         browser.await("blog's two RUNNING processes", PROCESSES, () -> runningRows() == 2);
         Thread.sleep(4000);
         browser.screenshot("06-autoscaled-subscription");
+        // Opened afresh (this tab's own samples gone), the chart starts from the controller's history, not from nothing.
+        browser.script("Object.keys(sessionStorage).filter(k => k.startsWith('stratos.console.history.'))"
+                + ".forEach(k => sessionStorage.removeItem(k))");
+        browser.driver().navigate().refresh();
+        browser.await("the chart drawn from the controller's history at load", SHORT, () ->
+                chartPoints("historyPoints") >= 5 && chartPoints("points") >= chartPoints("historyPoints"));
+        browser.screenshot("06b-chart-from-history");
+        // The last hour instead of 5 minutes: the chart asks the controller for it and spans it.
+        new Select(browser.find("#chart-window")).selectByValue("60");
+        browser.await("the chart over the last hour", SHORT, () -> chartPoints("window") == 3600
+                && chartPoints("points") >= chartPoints("historyPoints") && chartPoints("historyPoints") >= 5);
+        assertFalse(browser.visible("#chart-error"));
         go("autoscaler");
         browser.await("the decision in the log", SHORT, () -> browser.text("#decisions tr.up").contains(reason));
         assertTrue(browser.text("#decisions tr.up").contains("blog"));
@@ -326,6 +341,13 @@ public class ConsoleE2E {
                 + "authorization: 'Basic ' + btoa('karaf:not-the-password')}))");
         browser.await("back at the sign-in form", SHORT, () -> browser.visible("#login-form"));
         assertTrue(browser.text("#login-error").contains(refused));
+    }
+
+    /** A number the subscription page's chart carries (data-points: drawn; data-history-points: from the controller). */
+    private static int chartPoints(String name) {
+        Object value = browser.script("const chart = document.querySelector('#chart');"
+                + " return chart && chart.dataset[arguments[0]] ? chart.dataset[arguments[0]] : '-1'", name);
+        return Integer.parseInt(String.valueOf(value));
     }
 
     /** A subscription's JSON without its processes per state, which change on their own. */

@@ -6,6 +6,8 @@ import io.stratos.lxc.api.controller.Partition;
 import io.stratos.lxc.api.controller.PartitionSpec;
 import io.stratos.lxc.api.controller.PartitionVm;
 import io.stratos.lxc.api.controller.VmRejoin;
+import io.stratos.lxc.api.history.HistoryService;
+import io.stratos.lxc.api.history.PartitionHistory;
 import java.net.URI;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -17,10 +19,13 @@ import javax.ws.rs.PUT;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /** Partitions and their VMs and agents. */
 @Component(service = RestResource.class)
@@ -35,6 +40,10 @@ public class PartitionResource implements RestResource {
 
     @Reference
     CloudController controller;
+
+    /** Optional: the partitions stay served while the history's bundle is away. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile HistoryService history;
 
     @PUT
     @Path("partitions/{name}/scale")
@@ -62,6 +71,16 @@ public class PartitionResource implements RestResource {
     @Path("partitions/{name}")
     public Partition get(@PathParam("name") String name) {
         return controller.partition(name);
+    }
+
+    /** The last {@code minutes} (1 to 60, default 60) of the partition's VMs, sampled every few seconds. */
+    @GET
+    @Path("partitions/{name}/history")
+    public PartitionHistory history(@PathParam("name") String name, @QueryParam("minutes") String minutes) {
+        int n = HistoryMinutes.parse(minutes);
+        HistoryService service = HistoryMinutes.available(history);
+        controller.partition(name); // NOT_FOUND for an unknown one
+        return service.partition(name, n);
     }
 
     @DELETE

@@ -9,6 +9,8 @@ import io.stratos.lxc.api.controller.CartridgeProcess;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.controller.Subscription;
 import io.stratos.lxc.api.controller.SubscriptionSpec;
+import io.stratos.lxc.api.history.HistoryService;
+import io.stratos.lxc.api.history.SubscriptionHistory;
 import java.net.URI;
 import java.util.List;
 import javax.ws.rs.Consumes;
@@ -19,12 +21,15 @@ import javax.ws.rs.PUT;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
 import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /** Subscriptions, scaling and their processes: a tenant's own, or all of them for an admin. */
 @Component(service = RestResource.class)
@@ -40,6 +45,10 @@ public class SubscriptionResource implements RestResource {
 
     @Reference
     CloudController controller;
+
+    /** Optional: the subscriptions stay served while the history's bundle is away. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile HistoryService history;
 
     @Context
     SecurityContext security;
@@ -81,6 +90,16 @@ public class SubscriptionResource implements RestResource {
     @Path("{alias}/processes")
     public List<CartridgeProcess> processes(@PathParam("alias") String alias) {
         return controller().processes(alias);
+    }
+
+    /** The last {@code minutes} (1 to 60, default 60) of the subscription, sampled every few seconds. */
+    @GET
+    @Path("{alias}/history")
+    public SubscriptionHistory history(@PathParam("alias") String alias, @QueryParam("minutes") String minutes) {
+        int n = HistoryMinutes.parse(minutes);
+        HistoryService service = HistoryMinutes.available(history);
+        controller().subscription(alias); // NOT_FOUND for an unknown alias and for another tenant's
+        return service.subscription(alias, n);
     }
 
     /** Deploys an uploaded application (tar, tar.gz or zip body) into the subscription: rolled out process by process. */
