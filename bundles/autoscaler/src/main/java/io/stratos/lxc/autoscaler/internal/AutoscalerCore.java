@@ -3,6 +3,7 @@ package io.stratos.lxc.autoscaler.internal;
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
 import io.stratos.lxc.api.autoscaler.Autoscaler;
+import io.stratos.lxc.api.autoscaler.AutoscalerStatistics;
 import io.stratos.lxc.api.autoscaler.MetricSource;
 import io.stratos.lxc.api.autoscaler.ScalingDecision;
 import io.stratos.lxc.api.autoscaler.ScalingDecision.Level;
@@ -59,6 +60,7 @@ public final class AutoscalerCore implements Autoscaler {
     /** Last refusal per target, so a failing scale is recorded once, not every interval. */
     private final Map<String, String> lastFailures = new HashMap<>();
     private volatile int autoscaled;
+    private final DecisionCounters counters = new DecisionCounters();
 
     AutoscalerCore(PolicyStore store, Clock clock, Supplier<AutoscalerSettings> settings,
                    Supplier<CloudController> controller, Supplier<List<MetricSource>> sources) {
@@ -177,6 +179,7 @@ public final class AutoscalerCore implements Autoscaler {
         ScalingDecision decision = new ScalingDecision(Instant.ofEpochMilli(now).toString(), level, target, policy,
                 outcome.metrics(), outcome.from(), outcome.to(), reason);
         decisions.addLast(new Recorded(now, decision));
+        counters.decided(level, outcome.from(), outcome.to());
         while (decisions.size() > Math.max(1, settings.get().decisionHistory())) {
             decisions.removeFirst();
         }
@@ -194,6 +197,12 @@ public final class AutoscalerCore implements Autoscaler {
     void evaluated(long nanos) {
         lastEvaluationNanos = nanos;
         maxEvaluationNanos = Math.max(maxEvaluationNanos, nanos);
+        counters.passed(nanos);
+    }
+
+    @Override
+    public AutoscalerStatistics statistics() {
+        return counters.statistics();
     }
 
     long lastEvaluationNanos() {

@@ -34,6 +34,8 @@ public class ApiGate implements Preprocessor {
     /** CXF's servlet context (PID org.apache.cxf.osgi in the feature) and the servlets of their own under it. */
     static final String CXF_CONTEXT = "/stratos";
     private static final String[] OWN_SERVLETS = {"/stratos/agent/", "/stratos/router/", "/stratos/console"};
+    /** Servlets of other bundles at one exact path (the metrics endpoint of bundles/metrics). */
+    private static final String[] OWN_PATHS = {"/stratos/metrics"};
     static final int RETRY_AFTER_SECONDS = 1;
     /** How long a republish waits for the calls inside CXF (an upload may take longer: it then fails as before). */
     static final long DRAIN_MILLIS = 5_000;
@@ -67,6 +69,11 @@ public class ApiGate implements Preprocessor {
     static boolean gated(String requestUri) {
         if (requestUri == null || !(requestUri.equals(CXF_CONTEXT) || requestUri.startsWith(CXF_CONTEXT + "/"))) {
             return false;
+        }
+        for (String own : OWN_PATHS) {
+            if (requestUri.equals(own)) {
+                return false;
+            }
         }
         for (String own : OWN_SERVLETS) {
             if (requestUri.startsWith(own)) {
