@@ -58,7 +58,9 @@ public class MetricsE2E {
                 }
             }
         } finally {
-            controller.close();
+            if (controller != null) {
+                controller.close();
+            }
         }
     }
 
