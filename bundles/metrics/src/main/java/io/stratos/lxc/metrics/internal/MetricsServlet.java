@@ -5,7 +5,6 @@ import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.stratos.lxc.api.autoscaler.Autoscaler;
-import io.stratos.lxc.api.config.ConfigValues;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.router.RouterMetrics;
 import io.stratos.lxc.api.security.Authenticator;
@@ -24,13 +23,9 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /stratos/metrics}: the fleet in the Prometheus text format, or OpenMetrics when the Accept header asks
@@ -38,26 +33,24 @@ import org.slf4j.LoggerFactory;
  * {@code metrics} role (which reads nothing else) or {@code admin}, checked by the REST API's {@link Authenticator}:
  * 401 without valid credentials, 403 with another role, 429 while logins are throttled, each as the API's JSON error.
  * <p>
- * PID {@code io.stratos.lxc.metrics}: {@code maxProcessSeries} (default 10000), the most processes that get series of
- * their own. The controller, router, autoscaler and store are optional: a missing one leaves its series out.
+ * {@link MetricsSettings} caps the per-process series. The controller, router, autoscaler and store are optional: a missing one leaves its series out.
  */
-@Component(service = Servlet.class, configurationPid = MetricsServlet.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        property = {
+@Component(service = Servlet.class, property = {
             "osgi.http.whiteboard.servlet.pattern=" + MetricsServlet.PATH,
             "osgi.http.whiteboard.servlet.name=stratos-metrics"})
 public class MetricsServlet extends HttpServlet {
 
-    static final String PID = "io.stratos.lxc.metrics";
     static final String PATH = "/stratos/metrics";
-    static final int DEFAULT_MAX_PROCESS_SERIES = 10_000;
     static final String CHALLENGE = "Basic realm=\"Stratos LXC\", charset=\"UTF-8\"";
 
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(MetricsServlet.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Reference
     transient Authenticator authenticator;
+
+    @Reference
+    transient MetricsSettings settings;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     transient volatile CloudController controller;
@@ -71,26 +64,16 @@ public class MetricsServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     transient volatile CartridgeStore store;
 
-    private transient volatile int maxProcessSeries = DEFAULT_MAX_PROCESS_SERIES;
     private transient PrometheusScrapeHandler handler;
 
     @Activate
-    void activate(Map<String, Object> properties) {
-        modified(properties);
+    void activate() {
         PrometheusRegistry registry = new PrometheusRegistry();
+        MetricsSettings current = settings;
         registry.register(new FleetCollector(() -> controller, () -> router, () -> autoscaler, () -> store,
-                () -> maxProcessSeries, Clock.systemUTC()));
+                current::maxProcessSeries, Clock.systemUTC()));
         // built, not loaded: PrometheusProperties.get() would read system properties and files meant for someone else
         handler = new PrometheusScrapeHandler(PrometheusProperties.builder().build(), registry);
-    }
-
-    @Modified
-    void modified(Map<String, Object> properties) {
-        ConfigValues values = ConfigValues.of(PID, properties);
-        maxProcessSeries = values.integer("maxProcessSeries", DEFAULT_MAX_PROCESS_SERIES, 0, 10_000_000);
-        if (!values.describeProblems().isEmpty()) {
-            LOG.warn("Metrics: {}", values.describeProblems());
-        }
     }
 
     @Override
