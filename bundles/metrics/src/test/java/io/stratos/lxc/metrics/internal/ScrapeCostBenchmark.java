@@ -34,7 +34,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * every process, as the REST API's Jackson writes them. The controller is an in-memory fake answering the same
  * calls, so this measures the endpoint's own work, not the controller's lock.
  * <p>
- * Run: {@code mvn -o test -pl bundles/metrics -Dtest=ScrapeCostBenchmark -Dstratos.bench=<results dir>}.
+ * Run: {@code mvn -o test -pl bundles/metrics -Dtest=ScrapeCostBenchmark -Dstratos.bench=<results dir>/in-process}.
  */
 @EnabledIfSystemProperty(named = "stratos.bench", matches = ".+")
 class ScrapeCostBenchmark {
