@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * PID {@code io.stratos.lxc.metrics}: {@code maxProcessSeries} (default 10000, 0 to 10,000,000), the most processes
- * that get series of their own. A component apart from the servlet: a configuration given to the servlet's own
+ * that get series of their own; a bad value keeps the last good one (and is logged). A component apart from the servlet: a configuration given to the servlet's own
  * component changed its service properties, and Pax Web then took the servlet off the whiteboard without putting it
  * back (404 until a restart; seen in the fleet benchmark).
  */
@@ -29,9 +29,12 @@ public class MetricsSettings {
     @Modified
     void configure(Map<String, Object> properties) {
         ConfigValues values = ConfigValues.of(PID, properties);
-        maxProcessSeries = values.integer("maxProcessSeries", DEFAULT_MAX_PROCESS_SERIES, 0, 10_000_000);
-        if (!values.describeProblems().isEmpty()) {
-            LOG.warn("Metrics: {}", values.describeProblems());
+        int max = values.integer("maxProcessSeries", DEFAULT_MAX_PROCESS_SERIES, 0, 10_000_000);
+        if (values.describeProblems().isEmpty()) {
+            maxProcessSeries = max;
+        } else {
+            // as the other components do: a bad value keeps the last good one
+            LOG.warn("Metrics: {}; maxProcessSeries stays {}", values.describeProblems(), maxProcessSeries);
         }
     }
 
