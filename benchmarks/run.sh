@@ -9,6 +9,7 @@
 #   VM_NETWORK=1                 also: a namespaced local VM beside network = host, boot and routing (vm-network.sh)
 #   ROUTER_NGINX=1               also: the router beside nginx in front of the same 3 static-httpd processes, wrk at
 #                                1, 16 and 128 connections (router-nginx.sh; installs Debian's nginx-light when missing)
+#   SCALE_FROM_ZERO=1            also: a cold request into a subscription at zero beside warm ones (ScaleFromZeroBenchmark)
 #   FLEET_SIZES="1000 10000"     the fleet benchmark's sizes (simulated VMs; QUICK=1: 1000); FLEET_SIZES=none skips it
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -96,6 +97,14 @@ if [ -n "${ROUTER_NGINX:-}" ]; then
     || { say "router/nginx benchmark failed: see $OUT/router-nginx.log"; exit 1; }
 fi
 
+# 6d. Optional: scale from zero, a cold request beside warm ones (controller distribution, LXC, router).
+if [ -n "${SCALE_FROM_ZERO:-}" ]; then
+  say "scale from zero: cold request beside warm"
+  mvn -B -q -Dstyle.color=never -o -pl itests verify -Dit.test=ScaleFromZeroBenchmark -Dtest=none \
+    -Dsurefire.failIfNoSpecifiedTests=false -Dstratos.benchmark.out="$OUT" -Dstratos.benchmark.quick="${QUICK:-}" \
+    > "$OUT/scale-from-zero.log" 2>&1 || { say "scale-from-zero benchmark failed: see $OUT/scale-from-zero.log"; exit 1; }
+fi
+
 # 7. Store: upload and download of real cartridge images over the REST API on 127.0.0.1, beside cp of the same file.
 say "store upload/download vs cp"
 "$ROOT/benchmarks/store.sh" "$ROOT/karaf-assembly/target/stratos-lxc-controller-0.1.0-SNAPSHOT.tar.gz" "$OUT" \
@@ -156,6 +165,14 @@ if os.path.exists(auto):
               f"| level 2: decision to the new VM (local agent) READY; load step to all 6 processes RUNNING | {r['vmStep']['vmReadyAfterPartitionDecisionMillis']} ms; {r['vmStep']['allRunningAfterLoadMillis']} ms | | |",
               f"| failed requests over the whole run | {r['load']['failed']} of {r['load']['sent']} | | |",
               "", "![load, processes and VMs over time](autoscaler.png)"]
+cold = os.path.join(out, "scale-from-zero.json")
+if os.path.exists(cold):
+    c = json.load(open(cold))
+    lines += ["", "## Scale from zero (a cold request into a subscription at zero, warm image, VM up)", "",
+              "| | p50 ms | p99 ms |", "|---|---|---|",
+              f"| cold, {c['cycles']} cycles | {c['cold_p50_ms']} | {c['cold_p99_ms']} |",
+              f"| warm, same run (baseline) | {c['warm_p50_ms']} | {c['warm_p99_ms']} |",
+              f"| ratio cold/warm | {c['cold_p50_ms']/c['warm_p50_ms']:.1f} | {c['cold_p99_ms']/c['warm_p99_ms']:.1f} |"]
 store = os.path.join(out, "store.json")
 if os.path.exists(store):
     st = json.load(open(store))

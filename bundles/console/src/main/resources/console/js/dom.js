@@ -43,6 +43,19 @@ export function stateCounts(counts, order) {
     h('span', {class: `badge state-${state.toLowerCase()}`, dataset: {state}}, `${state} ${n}`)));
 }
 
+/**
+ * The processes of a subscription by state; one at zero processes wanted is idle (scaled to zero, or stopped by hand),
+ * which is not a failure: its next request starts a process when its policy scales to zero.
+ */
+export function subscriptionProcesses(s, order) {
+  const counts = s.processes || {};
+  if (s.desiredProcesses === 0 && !order.some(state => counts[state])) {
+    return h('span', {class: 'badge state-idle', dataset: {state: 'IDLE'},
+      title: 'No process wanted: scaled to zero. A request starts one if its policy scales to zero.'}, 'idle');
+  }
+  return stateCounts(counts, order);
+}
+
 /** A horizontal bar: used of total, with the free part named. */
 export function bar(used, total, unit, title) {
   const share = total > 0 ? Math.min(1, used / total) : 0;

@@ -17,7 +17,7 @@ export function create(root) {
   root.append(h('h1', {}, 'Autoscaler'),
     h('section', {class: 'card'}, h('h2', {}, 'Policies'), policiesError,
       h('table', {id: 'policies'},
-        h('thead', {}, h('tr', {}, ['Policy', 'Metric targets', 'Processes', 'Steps up/down', 'Cool-down up', 'Stabilisation down', 'Tolerance', 'Predict'].map(t => h('th', {}, t)))),
+        h('thead', {}, h('tr', {}, ['Policy', 'Metric targets', 'Processes', 'Steps up/down', 'Cool-down up', 'Stabilisation down', 'Tolerance', 'Predict', 'To zero after'].map(t => h('th', {}, t)))),
         policies)),
     h('section', {class: 'card'},
       h('div', {class: 'title-row'}, h('h2', {}, 'Decisions'), h('label', {class: 'inline'}, 'Filter ', filter)),
@@ -56,8 +56,9 @@ export function create(root) {
           h('td', {class: 'num'}, x.scaleUpCooldownSeconds !== undefined ? `${x.scaleUpCooldownSeconds} s` : ''),
           h('td', {class: 'num'}, x.scaleDownStabilizationSeconds !== undefined ? `${x.scaleDownStabilizationSeconds} s` : ''),
           h('td', {class: 'num'}, x.tolerance ?? ''),
-          h('td', {}, x.predict ? 'yes' : 'no')))
-          : h('tr', {}, h('td', {colspan: 8, class: 'muted'}, 'No policies: subscriptions keep their manual scale.'))));
+          h('td', {}, x.predict ? 'yes' : 'no'),
+          h('td', {class: 'num'}, x.scaleToZeroAfterSeconds ? `${x.scaleToZeroAfterSeconds} s` : 'never')))
+          : h('tr', {}, h('td', {colspan: 9, class: 'muted'}, 'No policies: subscriptions keep their manual scale.'))));
       }
       if (d.ok) {
         last = d.value;

@@ -1,7 +1,7 @@
 // One subscription: its processes (VM, state, CPU, memory), scaling within min..max, and a live chart with the
 // autoscaler's decisions marked on it.
 import {api} from '../api.js';
-import {h, fill, confirmButton, renderIfChanged, stateBadge, stateCounts, PROCESS_STATES} from '../dom.js';
+import {h, fill, confirmButton, renderIfChanged, stateBadge, subscriptionProcesses, PROCESS_STATES} from '../dom.js';
 import {formErrors, load, showError} from '../errors.js';
 import {dateTime, mib, percent, time} from '../format.js';
 import {History, LiveChart, WINDOW_SECONDS} from '../chart.js';
@@ -123,7 +123,7 @@ export function create(root, [alias], shell) {
     renderIfChanged(summary, [s, router && router.port], () => fill(summary,
       item('Cartridge', `${s.cartridge}:${s.version}`),
       item('Endpoint', endpointLinks(s, router)),
-      item('Processes', stateCounts(s.processes || {}, PROCESS_STATES)),
+      item('Processes', subscriptionProcesses(s, PROCESS_STATES)),
       item('Application', applicationSummary(s.artifact)),
       item('Policy', s.policy || 'none: manual scale'),
       item('Tenant', s.tenant),

@@ -1,6 +1,6 @@
 // Subscriptions: alias, cartridge, endpoint, processes per state, policy; subscribing and unsubscribing.
 import {api} from '../api.js';
-import {h, fill, confirmButton, renderIfChanged, stateCounts, PROCESS_STATES} from '../dom.js';
+import {h, fill, confirmButton, renderIfChanged, subscriptionProcesses, PROCESS_STATES} from '../dom.js';
 import {formErrors, load, showError} from '../errors.js';
 import {dateTime} from '../format.js';
 
@@ -126,7 +126,7 @@ export function create(root, params, shell) {
               h('td', {}, h('a', {href: `#/subscriptions/${s.alias}`, class: 'alias'}, s.alias)),
               h('td', {}, `${s.cartridge}:${s.version}`),
               h('td', {}, endpointLinks(s, routerStats)),
-              h('td', {}, stateCounts(s.processes || {}, PROCESS_STATES)),
+              h('td', {}, subscriptionProcesses(s, PROCESS_STATES)),
               h('td', {class: 'num'}, `${s.desiredProcesses} (${s.minProcesses}..${s.maxProcesses})`),
               h('td', {}, s.policy || h('span', {class: 'muted'}, 'manual')),
               h('td', {}, dateTime(s.createdAt)),

@@ -10,7 +10,7 @@ import org.eclipse.jetty.util.component.Container;
  * {@link ErrorPageErrorHandler} of its own, which Jetty prefers to the server's; it answers a PUT or DELETE with an
  * empty body and anything else with HTML. Pax Web sets that handler before it adds the context to the server, so
  * replacing it when the context is added leaves nothing of Pax Web's to overwrite it later. The error pages it
- * already holds are kept.
+ * already holds are kept. Each context also gets an {@link UngatedApiGuard}.
  * <p>
  * Registered on the Server by this fragment's {@code /jetty.xml}; inherited by every container below the server.
  */
@@ -27,6 +27,9 @@ public class ContextErrorHandlers implements Container.InheritedListener {
                     json.setShowStacks(pages.isShowStacks());
                 }
                 context.setErrorHandler(json);
+            }
+            if (context.getChildHandlerByClass(UngatedApiGuard.class) == null) {
+                context.insertHandler(new UngatedApiGuard());
             }
         }
     }

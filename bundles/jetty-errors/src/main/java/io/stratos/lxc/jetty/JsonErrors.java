@@ -42,16 +42,27 @@ final class JsonErrors {
         int status = response.getStatus();
         // decoded and with dot segments resolved: the path Jetty dispatched, so /stratos/../x is not the API's
         String path = baseRequest.getHttpURI() == null ? null : baseRequest.getHttpURI().getDecodedPath();
-        String body;
         if (status == HttpStatus.NOT_FOUND_404 && notPublishedYet(path,
                 request.getAttribute(RequestDispatcher.ERROR_SERVLET_NAME))) {
-            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
-            response.setHeader(HttpHeader.RETRY_AFTER.asString(), "1");
-            body = json("the controller is starting: " + path + " is not published yet", null, "retry in a second");
-        } else {
-            Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
-            body = forStatus(status, message == null ? null : message.toString());
+            notPublished(baseRequest, request, response);
+            return;
         }
+        Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
+        write(request, response, forStatus(status, message == null ? null : message.toString()));
+    }
+
+    /** 503 with {@code Retry-After}: the API path asked for is not published yet. */
+    static void notPublished(Request baseRequest, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        baseRequest.setHandled(true);
+        String path = baseRequest.getHttpURI() == null ? null : baseRequest.getHttpURI().getDecodedPath();
+        response.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
+        response.setHeader(HttpHeader.RETRY_AFTER.asString(), "1");
+        write(request, response, json("the controller is starting: " + path + " is not published yet", null,
+                "retry in a second"));
+    }
+
+    private static void write(HttpServletRequest request, HttpServletResponse response, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         response.setContentType("application/json;charset=utf-8");
         response.setHeader(HttpHeader.CACHE_CONTROL.asString(), "no-store");

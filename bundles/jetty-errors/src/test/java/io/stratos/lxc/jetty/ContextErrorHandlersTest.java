@@ -53,6 +53,8 @@ class ContextErrorHandlersTest {
         root.addServlet(new ServletHolder("console", new NotFound()), "/stratos/console/*");
         root.addServlet(new ServletHolder("teapot-page", new Text("a configured error page")), "/teapot");
         root.addServlet(new ServletHolder("teapot", new Status(418)), "/brew");
+        // CXF's servlet with no service published: it writes its 404 itself
+        root.addServlet(new ServletHolder("cxf", new NoServiceFound()), "/stratos/*");
         contexts.addHandler(root);
 
         server.start();
@@ -72,6 +74,24 @@ class ContextErrorHandlersTest {
         assertEquals("1", put.headers().firstValue("Retry-After").orElse("-"));
         assertTrue(put.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
         assertTrue(put.body().startsWith("{\"error\":\"the controller is starting"), put.body());
+    }
+
+    @Test
+    void anApiCallCxfAnswersBeforeTheGateExistsIsA503WithRetryAfterNotCxfsHtml() throws Exception {
+        HttpResponse<String> put = send("PUT", "/stratos/api/v1/partitions/static/scale");
+
+        assertEquals(503, put.statusCode(), put.body());
+        assertEquals("1", put.headers().firstValue("Retry-After").orElse("-"));
+        assertTrue(put.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        assertTrue(put.body().startsWith("{\"error\":\"the controller is starting"), put.body());
+    }
+
+    @Test
+    void onceTheGateSeesTheCallsCxfsOwnAnswerStands() throws Exception {
+        HttpResponse<String> get = send("GET", "/stratos/api/v1/nothing", true);
+
+        assertEquals(404, get.statusCode());
+        assertEquals("<html><body>No service was found.</body></html>", get.body());
     }
 
     @Test
@@ -115,8 +135,30 @@ class ContextErrorHandlersTest {
     }
 
     private HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        return send(method, path, false);
+    }
+
+    /** With {@code gated}, as if the REST bundle's gate saw the call (the test's header stands for it). */
+    private HttpResponse<String> send(String method, String path, boolean gated) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, HttpRequest.BodyPublishers.ofString("{}"));
+        if (gated) {
+            request.header("X-Test-Gate", "seen");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** CXF's answer when no service is published at the path, written as CXF writes it (ServletController). */
+    private static final class NoServiceFound extends HttpServlet {
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            if (req.getHeader("X-Test-Gate") != null) {
+                req.setAttribute(UngatedApiGuard.GATE_SEEN, Boolean.TRUE);
+            }
+            resp.setStatus(404);
+            resp.setContentType("text/html");
+            resp.getWriter().write("<html><body>No service was found.</body></html>");
+        }
     }
 
     private static final class NotFound extends HttpServlet {

@@ -24,10 +24,23 @@ import java.util.Map;
  * @param scaleDownStabilizationSeconds scale down only to the highest recommendation of this window
  * @param tolerance                     no change while observed/target is within 1 +/- tolerance (e.g. 0.1)
  * @param predict                       scale for the value the trend predicts one interval ahead
+ * @param scaleToZeroAfterSeconds       null: never below one process by the metrics. Otherwise, after this many
+ *                                      seconds without a request through any router, the subscription is scaled to
+ *                                      zero processes (it must allow {@code minProcesses: 0}), and the next request is
+ *                                      held by the router while one process starts ({@link ScaleFromZero})
  */
 public record AutoscalePolicy(String name, Map<String, MetricTarget> metrics, Integer minProcesses, Integer maxProcesses,
                               Integer scaleUpStep, Integer scaleDownStep, Integer scaleUpCooldownSeconds,
-                              Integer scaleDownStabilizationSeconds, Double tolerance, Boolean predict) {
+                              Integer scaleDownStabilizationSeconds, Double tolerance, Boolean predict,
+                              Integer scaleToZeroAfterSeconds) {
+
+    /** A policy that never scales to zero. */
+    public AutoscalePolicy(String name, Map<String, MetricTarget> metrics, Integer minProcesses, Integer maxProcesses,
+                           Integer scaleUpStep, Integer scaleDownStep, Integer scaleUpCooldownSeconds,
+                           Integer scaleDownStabilizationSeconds, Double tolerance, Boolean predict) {
+        this(name, metrics, minProcesses, maxProcesses, scaleUpStep, scaleDownStep, scaleUpCooldownSeconds,
+                scaleDownStabilizationSeconds, tolerance, predict, null);
+    }
 
     public static final String CPU_PERCENT = "cpuPercent";
     public static final String MEMORY_PERCENT = "memoryPercent";
@@ -36,6 +49,6 @@ public record AutoscalePolicy(String name, Map<String, MetricTarget> metrics, In
     /** The same policy under another name (e.g. the name of a {@code PUT /autoscale-policies/{name}} path). */
     public AutoscalePolicy withName(String newName) {
         return new AutoscalePolicy(newName, metrics, minProcesses, maxProcesses, scaleUpStep, scaleDownStep,
-                scaleUpCooldownSeconds, scaleDownStabilizationSeconds, tolerance, predict);
+                scaleUpCooldownSeconds, scaleDownStabilizationSeconds, tolerance, predict, scaleToZeroAfterSeconds);
     }
 }

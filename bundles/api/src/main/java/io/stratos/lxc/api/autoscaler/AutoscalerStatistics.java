@@ -2,6 +2,7 @@ package io.stratos.lxc.api.autoscaler;
 
 /**
  * Running totals of the autoscaler since it started, cheap to read at any time (no lock): for the metrics endpoint.
+ * Decisions count when the controller took them (not those it refused).
  *
  * @param subscriptionsUp   level-1 decisions that asked for more processes
  * @param subscriptionsDown level-1 decisions that asked for fewer processes

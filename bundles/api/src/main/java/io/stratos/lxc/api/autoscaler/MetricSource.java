@@ -1,6 +1,7 @@
 package io.stratos.lxc.api.autoscaler;
 
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * Whiteboard service: a component that knows a metric of subscriptions registers one (the router
@@ -16,4 +17,12 @@ public interface MetricSource {
      * processes), comparable with a policy's target; empty when this source does not know it.
      */
     OptionalDouble value(String alias, String metric);
+
+    /**
+     * When this source last saw a request for the subscription (epoch millis), for scale to zero: a router knows,
+     * other sources do not. The autoscaler takes the latest over every source.
+     */
+    default OptionalLong lastRequestMillis(String alias) {
+        return OptionalLong.empty();
+    }
 }

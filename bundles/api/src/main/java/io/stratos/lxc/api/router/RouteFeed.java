@@ -13,4 +13,7 @@ public interface RouteFeed {
      * soon as one is committed, else, after the controller's long-poll time, none ({@link RouteChanges#none}).
      */
     CompletionStage<RouteChanges> changesAfter(long revision);
+
+    /** The revision of the latest change published: a router at it (or later) knows every change made so far. */
+    long revision();
 }

@@ -16,4 +16,9 @@ public interface RouterTrafficSink {
      * @param perAlias alias to requests in flight through this router divided by the alias's backends it knows
      */
     void report(String router, Map<String, Double> perAlias);
+
+    /** A whole report: also the aliases requested, the router's route revision and its requests per process. */
+    default void report(RouterReport report) {
+        report(report.router(), report.inFlight());
+    }
 }

@@ -2,6 +2,7 @@ package io.stratos.lxc.autoscaler.internal;
 
 import io.stratos.lxc.api.autoscaler.Autoscaler;
 import io.stratos.lxc.api.autoscaler.MetricSource;
+import io.stratos.lxc.api.autoscaler.ScaleFromZero;
 import io.stratos.lxc.api.autoscaler.ScalingDecision;
 import io.stratos.lxc.api.config.ConfigValues;
 import io.stratos.lxc.api.controller.CloudController;
@@ -29,6 +30,8 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
@@ -53,6 +56,10 @@ public class AutoscalerComponent {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile CloudController controller;
+
+    /** Optional: where each scaling decision is posted (io/stratos/lxc/scaling/...), for whoever listens. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile EventAdmin eventAdmin;
 
     private final List<MetricSource> sources = new CopyOnWriteArrayList<>();
 
@@ -90,6 +97,12 @@ public class AutoscalerComponent {
         }
         core = new AutoscalerCore(store, Clock.systemUTC(), () -> settings, () -> controller, () -> sources);
         core.load();
+        core.events((topic, eventProperties) -> {
+            EventAdmin events = eventAdmin;
+            if (events != null) {
+                events.postEvent(new Event(topic, eventProperties));
+            }
+        });
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stratos-autoscaler"));
         reschedule();
         StatusContributor status = this::componentStatus;
@@ -97,6 +110,7 @@ public class AutoscalerComponent {
         mbeanProperties.put("jmx.objectname", AutoscalerMBeanImpl.OBJECT_NAME);
         registrations = List.of(
                 context.registerService(Autoscaler.class, core, null),
+                context.registerService(ScaleFromZero.class, core, null),
                 context.registerService(StatusContributor.class, status, null),
                 context.registerService(AutoscalerMBean.class, new AutoscalerMBeanImpl(core, () -> settings, () -> controller),
                         mbeanProperties));
@@ -114,6 +128,9 @@ public class AutoscalerComponent {
         registrations = List.of();
         if (loop != null) {
             loop.shutdownNow();
+        }
+        if (core != null) {
+            core.close();
         }
     }
 

@@ -5,6 +5,7 @@ import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
 import io.stratos.lxc.api.autoscaler.Autoscaler;
 import io.stratos.lxc.api.autoscaler.AutoscalerStatistics;
 import io.stratos.lxc.api.autoscaler.MetricSource;
+import io.stratos.lxc.api.autoscaler.ScaleFromZero;
 import io.stratos.lxc.api.autoscaler.ScalingDecision;
 import io.stratos.lxc.api.autoscaler.ScalingDecision.Level;
 import io.stratos.lxc.api.controller.CartridgeProcess;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -40,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * scale. Every change is recorded as a {@link ScalingDecision} and logged at INFO. Tested directly
  * with a fake controller and a controllable clock; {@link AutoscalerComponent} only wires it.
  */
-public final class AutoscalerCore implements Autoscaler {
+public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
 
     private static final Logger LOG = LoggerFactory.getLogger(AutoscalerCore.class);
 
@@ -61,6 +63,8 @@ public final class AutoscalerCore implements Autoscaler {
     private final Map<String, String> lastFailures = new HashMap<>();
     private volatile int autoscaled;
     private final DecisionCounters counters = new DecisionCounters();
+    /** Posts each decision on EventAdmin once there is one (see {@link #events}). */
+    private final EventPublisher events = new EventPublisher();
 
     AutoscalerCore(PolicyStore store, Clock clock, Supplier<AutoscalerSettings> settings,
                    Supplier<CloudController> controller, Supplier<List<MetricSource>> sources) {
@@ -69,6 +73,16 @@ public final class AutoscalerCore implements Autoscaler {
         this.settings = settings;
         this.controller = controller;
         this.sources = sources;
+    }
+
+    /** Where each decision is posted (EventAdmin.postEvent), asynchronously; null: nowhere. */
+    void events(java.util.function.BiConsumer<String, Map<String, Object>> post) {
+        events.sink(post);
+    }
+
+    /** Stops the thread that posts events. */
+    void close() {
+        events.close();
     }
 
     synchronized void load() {
@@ -175,11 +189,14 @@ public final class AutoscalerCore implements Autoscaler {
         return autoscaled;
     }
 
-    private void record(long now, Level level, String target, String policy, Outcome outcome, String reason) {
+    private void record(long now, Level level, String target, String policy, Outcome outcome, String reason, boolean applied) {
         ScalingDecision decision = new ScalingDecision(Instant.ofEpochMilli(now).toString(), level, target, policy,
                 outcome.metrics(), outcome.from(), outcome.to(), reason);
         decisions.addLast(new Recorded(now, decision));
-        counters.decided(level, outcome.from(), outcome.to());
+        if (applied) {
+            counters.decided(level, outcome.from(), outcome.to());
+        }
+        events.decided(now, decision, applied);
         while (decisions.size() > Math.max(1, settings.get().decisionHistory())) {
             decisions.removeFirst();
         }
@@ -263,8 +280,9 @@ public final class AutoscalerCore implements Autoscaler {
                 }
                 SubscriptionScaler.Bounds bounds = SubscriptionScaler.Bounds.of(policy, subscription.minProcesses(),
                         subscription.maxProcesses());
+                long lastRequest = policy.scaleToZeroAfterSeconds() == null ? Long.MIN_VALUE : lastRequest(alias, now);
                 Outcome outcome = scaler.evaluate(now, policy, subscription.desiredProcesses(), running.size(), pending,
-                        bounds, values, s.metricWindowSeconds() * 1000L, s.intervalMillis());
+                        bounds, values, s.metricWindowSeconds() * 1000L, s.intervalMillis(), lastRequest);
                 if (outcome.changes()
                         && apply(now, Level.SUBSCRIPTION, alias, policy.name(), outcome, () -> cc.scale(alias, outcome.to()))
                         && outcome.to() > outcome.from()) {
@@ -330,17 +348,78 @@ public final class AutoscalerCore implements Autoscaler {
         try {
             scale.run();
             lastFailures.remove(key);
-            record(now, level, target, policy, outcome, outcome.reason());
+            record(now, level, target, policy, outcome, outcome.reason(), true);
             return true;
         } catch (StratosException e) {
             // Record a refusal once, not every interval while it lasts.
             if (!e.getMessage().equals(lastFailures.put(key, e.getMessage()))) {
-                record(now, level, target, policy, outcome, outcome.reason() + "; refused by the controller: " + e.getMessage());
+                record(now, level, target, policy, outcome, outcome.reason() + "; refused by the controller: " + e.getMessage(), false);
                 LOG.warn("Autoscaler could not scale {} {} to {}: {}", level.name().toLowerCase(), target, outcome.to(),
                         e.getMessage());
             }
             return false;
         }
+    }
+
+    /**
+     * When a router last saw a request for the subscription: the latest any source knows, or {@code now} while one is
+     * in flight (a long request is not quiet).
+     */
+    private long lastRequest(String alias, long now) {
+        long last = Long.MIN_VALUE;
+        for (MetricSource source : sources.get()) {
+            try {
+                OptionalDouble inFlight = source.value(alias, AutoscalePolicy.REQUESTS_IN_FLIGHT);
+                if (inFlight != null && inFlight.isPresent() && inFlight.getAsDouble() > 0) {
+                    return now;
+                }
+                OptionalLong seen = source.lastRequestMillis(alias);
+                if (seen != null && seen.isPresent()) {
+                    last = Math.max(last, seen.getAsLong());
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("Metric source {} failed for {}", source, alias, e);
+            }
+        }
+        return last;
+    }
+
+    // ---- scale from zero -------------------------------------------------------------------------
+
+    /**
+     * A router holds a request for a subscription without a RUNNING process. One that a policy with scale to zero took
+     * to zero gets one process at once, not at the next pass; the decision log says why.
+     */
+    @Override
+    public synchronized boolean wake(String alias) {
+        CloudController cc = controller.get();
+        if (cc == null) {
+            return false;
+        }
+        Subscription subscription;
+        try {
+            subscription = cc.subscription(alias);
+        } catch (StratosException e) {
+            return false;
+        }
+        if (subscription.desiredProcesses() > 0) {
+            return true; // its processes are starting: the router waits for them
+        }
+        AutoscalePolicy policy = subscription.policy() == null ? null : policies.get(subscription.policy());
+        if (!settings.get().enabled() || policy == null || policy.scaleToZeroAfterSeconds() == null) {
+            return false; // at zero by hand, or its policy does not wake it
+        }
+        long now = clock.millis();
+        int to = Math.max(1, subscription.minProcesses());
+        Outcome outcome = new Outcome(0, to, "a request arrived while at zero: woken at once", Map.of());
+        if (!apply(now, Level.SUBSCRIPTION, alias, policy.name(), outcome, () -> cc.scale(alias, to))) {
+            return false;
+        }
+        SubscriptionScaler scaler = subscriptionScalers.get(alias);
+        if (scaler != null) {
+            scaler.scaledUp(now);
+        }
+        return true;
     }
 
     /**

@@ -18,7 +18,7 @@ final class DecisionCounters {
     private final LongAdder passNanos = new LongAdder();
     private volatile long lastPassNanos;
 
-    /** A decision from {@code from} to {@code to}; one that changes nothing (a refusal recorded) counts in neither. */
+    /** A decision the controller took, from {@code from} to {@code to}; one that changes nothing counts in neither. */
     void decided(Level level, int from, int to) {
         if (to == from) {
             return;

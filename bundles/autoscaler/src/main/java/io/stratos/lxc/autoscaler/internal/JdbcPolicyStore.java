@@ -61,13 +61,13 @@ final class JdbcPolicyStore implements PolicyStore {
             }
             try (Statement statement = connection.createStatement();
                  ResultSet rows = statement.executeQuery("SELECT name, min_processes, max_processes, scale_up_step, "
-                         + "scale_down_step, scale_up_cooldown_s, scale_down_stabilization_s, tolerance, predict "
-                         + "FROM autoscale_policies ORDER BY name")) {
+                         + "scale_down_step, scale_up_cooldown_s, scale_down_stabilization_s, tolerance, predict, "
+                         + "scale_to_zero_after_s FROM autoscale_policies ORDER BY name")) {
                 while (rows.next()) {
                     String name = rows.getString(1);
                     policies.add(new AutoscalePolicy(name, metrics.getOrDefault(name, Map.of()), nullableInt(rows, 2),
                             nullableInt(rows, 3), rows.getInt(4), rows.getInt(5), rows.getInt(6), rows.getInt(7),
-                            rows.getDouble(8), rows.getBoolean(9)));
+                            rows.getDouble(8), rows.getBoolean(9), nullableInt(rows, 10)));
                 }
             }
         });
@@ -79,7 +79,7 @@ final class JdbcPolicyStore implements PolicyStore {
         inTransaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO autoscale_policies (min_processes, "
                     + "max_processes, scale_up_step, scale_down_step, scale_up_cooldown_s, scale_down_stabilization_s, "
-                    + "tolerance, predict, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "tolerance, predict, scale_to_zero_after_s, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 bind(insert, policy);
                 insert.executeUpdate();
             }
@@ -92,7 +92,7 @@ final class JdbcPolicyStore implements PolicyStore {
         inTransaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE autoscale_policies SET min_processes = ?, "
                     + "max_processes = ?, scale_up_step = ?, scale_down_step = ?, scale_up_cooldown_s = ?, "
-                    + "scale_down_stabilization_s = ?, tolerance = ?, predict = ? WHERE name = ?")) {
+                    + "scale_down_stabilization_s = ?, tolerance = ?, predict = ?, scale_to_zero_after_s = ? WHERE name = ?")) {
                 bind(update, policy);
                 update.executeUpdate();
             }
@@ -121,7 +121,8 @@ final class JdbcPolicyStore implements PolicyStore {
         statement.setInt(6, policy.scaleDownStabilizationSeconds());
         statement.setDouble(7, policy.tolerance());
         statement.setBoolean(8, policy.predict());
-        statement.setString(9, policy.name());
+        setNullableInt(statement, 9, policy.scaleToZeroAfterSeconds());
+        statement.setString(10, policy.name());
     }
 
     private static void insertMetrics(Connection connection, AutoscalePolicy policy) throws SQLException {

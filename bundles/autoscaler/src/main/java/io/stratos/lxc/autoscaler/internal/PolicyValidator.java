@@ -87,7 +87,21 @@ final class PolicyValidator {
                     "e.g. 0.1: no change while the metric is within 10 % of its target");
         }
         boolean predict = policy.predict() == null ? defaults.predict() : policy.predict();
-        return new AutoscalePolicy(name, new LinkedHashMap<>(metrics), min, max, up, down, cooldown, stabilisation, tolerance, predict);
+        Integer toZero = policy.scaleToZeroAfterSeconds();
+        if (toZero != null) {
+            if (toZero < 1 || toZero > MAX_SECONDS) {
+                throw StratosException.invalid("scaleToZeroAfterSeconds", "scaleToZeroAfterSeconds must be from 1 to "
+                        + MAX_SECONDS + ", not " + toZero, "e.g. 300: zero processes after 5 minutes without a request");
+            }
+            if (min != null && min > 0) {
+                throw StratosException.invalid("scaleToZeroAfterSeconds", "scaleToZeroAfterSeconds needs minProcesses 0, not "
+                        + min, "set \"minProcesses\": 0 (or leave it out), and subscribe with \"minProcesses\": 0");
+            }
+            // Down to zero is the point of the setting: the subscription's own minimum is then the only bound.
+            min = 0;
+        }
+        return new AutoscalePolicy(name, new LinkedHashMap<>(metrics), min, max, up, down, cooldown, stabilisation, tolerance,
+                predict, toZero);
     }
 
     private static int range(String field, Integer value, int defaultValue, int min, int max) {

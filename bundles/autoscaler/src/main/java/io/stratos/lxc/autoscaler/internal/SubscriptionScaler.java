@@ -77,17 +77,25 @@ final class SubscriptionScaler {
      */
     Outcome evaluate(long now, AutoscalePolicy policy, int current, int running, Bounds bounds, Map<String, Double> values,
                      long windowMillis, long intervalMillis) {
-        return evaluate(now, policy, current, running, 0, bounds, values, windowMillis, intervalMillis);
+        return evaluate(now, policy, current, running, 0, bounds, values, windowMillis, intervalMillis, Long.MIN_VALUE);
     }
 
     /**
      * One evaluation, knowing how many of the subscription's processes are PENDING (no VM has room):
      * while some are, more processes would not help (level 2 is asking for VMs), so there is no scale-up.
+     *
+     * @param lastRequestMillis when a router last saw a request for it ({@code now} while one is in flight;
+     *                          {@link Long#MIN_VALUE}: none seen), for {@code scaleToZeroAfterSeconds}
      */
     Outcome evaluate(long now, AutoscalePolicy policy, int current, int running, int pending, Bounds bounds,
-                     Map<String, Double> values, long windowMillis, long intervalMillis) {
+                     Map<String, Double> values, long windowMillis, long intervalMillis, long lastRequestMillis) {
         if (firstSeenMillis == Long.MIN_VALUE) {
             firstSeenMillis = now;
+        }
+        // With scale to zero, the metrics never take the count below one: only a quiet spell takes it to zero.
+        boolean toZero = policy.scaleToZeroAfterSeconds() != null && bounds.min() == 0;
+        if (toZero && current > 0) {
+            bounds = new Bounds(1, Math.max(1, bounds.max()));
         }
         if (running != lastRunning) {
             // Per-process values before and after a change of the running count are not comparable.
@@ -144,6 +152,15 @@ final class SubscriptionScaler {
         if (current > bounds.max()) {
             return new Outcome(current, bounds.max(), "above the maximum of " + bounds.max() + " processes", seen);
         }
+        if (toZero && current > 0) {
+            long quietSince = Math.max(Math.max(lastRequestMillis, firstSeenMillis), lastScaleUpMillis);
+            long quietSeconds = (now - quietSince) / 1000;
+            seen.put("secondsWithoutRequest", (double) quietSeconds);
+            if (now - quietSince >= policy.scaleToZeroAfterSeconds() * 1000L) {
+                return new Outcome(current, 0, "no request for " + quietSeconds + " s (scaleToZeroAfterSeconds "
+                        + policy.scaleToZeroAfterSeconds() + "): scaled to zero", seen);
+            }
+        }
         if (recommended > current) {
             if (pending > 0) {
                 return Outcome.hold(current, basis + "; " + pending + " processes still wait for room on a VM", seen);
@@ -176,7 +193,7 @@ final class SubscriptionScaler {
         return Outcome.hold(current, basis, seen);
     }
 
-    /** Called once a scale-up went through: the cool-down starts. */
+    /** Called once a scale-up went through: the cool-down starts (and a quiet spell, for scale to zero, starts again). */
     void scaledUp(long now) {
         lastScaleUpMillis = now;
     }

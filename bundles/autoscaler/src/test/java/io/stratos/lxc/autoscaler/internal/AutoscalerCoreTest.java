@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
@@ -99,35 +100,36 @@ class AutoscalerCoreTest {
     @Test
     void migrationIsIdempotent() throws Exception {
         JdbcPolicyStore store = new JdbcPolicyStore(dataSource);
-        assertThat(store.migrate()).isEqualTo(1);
-        assertThat(store.migrate()).isEqualTo(1);
+        assertThat(store.migrate()).isEqualTo(2);
+        assertThat(store.migrate()).isEqualTo(2);
     }
 
     @Test
     void tablesOfTheMigratorBeforeFlywayAreAdoptedAtTheirVersionAndKeepTheirPolicies() throws Exception {
         core.createPolicy(cpu("web", 50));
-        // what the hand-written migrator left: the tables and autoscaler_schema_version at 1, no Flyway history
-        execute("DROP TABLE \"autoscaler_schema_history\"",
+        // what the hand-written migrator left: the tables of version 1, autoscaler_schema_version at 1, no Flyway history
+        execute("DROP TABLE \"autoscaler_schema_history\"", "ALTER TABLE autoscale_policies DROP COLUMN scale_to_zero_after_s",
                 "CREATE TABLE autoscaler_schema_version (version INTEGER PRIMARY KEY, script VARCHAR(255) NOT NULL)",
                 "INSERT INTO autoscaler_schema_version (version, script) VALUES (1, 'V1__autoscaler.sql')");
 
-        assertThat(new JdbcPolicyStore(dataSource).migrate()).isEqualTo(1);
+        assertThat(new JdbcPolicyStore(dataSource).migrate()).isEqualTo(2);
         AutoscalerCore restarted = newCore();
 
         assertThat(restarted.policies()).extracting(AutoscalePolicy::name).containsExactly("web");
         // adopted, not run again
         assertThat(rows("SELECT \"version\", \"type\" FROM \"autoscaler_schema_history\" WHERE \"version\" IS NOT NULL"))
-                .containsExactly("1|BASELINE");
+                .containsExactly("1|BASELINE", "2|SQL");
     }
 
     @Test
     void tablesNewerThanTheAutoscalerAreRefused() throws Exception {
         execute("DROP TABLE \"autoscaler_schema_history\"",
                 "CREATE TABLE autoscaler_schema_version (version INTEGER PRIMARY KEY, script VARCHAR(255) NOT NULL)",
-                "INSERT INTO autoscaler_schema_version (version, script) VALUES (1, 'V1__autoscaler.sql'), (2, 'V2__later.sql')");
+                "INSERT INTO autoscaler_schema_version (version, script) VALUES (1, 'V1__autoscaler.sql'), "
+                        + "(2, 'V2__scale_to_zero.sql'), (3, 'V3__later.sql')");
 
         assertThatThrownBy(() -> new JdbcPolicyStore(dataSource).migrate()).isInstanceOf(SchemaException.class)
-                .hasMessageStartingWith("Autoscaler tables: schema version 2 is newer than this release knows (1)");
+                .hasMessageStartingWith("Autoscaler tables: schema version 3 is newer than this release knows (2)");
     }
 
     void execute(String... sql) throws SQLException {
@@ -200,6 +202,75 @@ class AutoscalerCoreTest {
         assertThat(core.lastDecision()).isEqualTo(d);
         assertThat(core.decisionsPerMinute()).isEqualTo(1);
         assertThat(core.autoscaledSubscriptions()).isEqualTo(1);
+    }
+
+    // ---- scale to zero ----------------------------------------------------------------------------
+
+    static AutoscalePolicy toZero(String name, int seconds) {
+        return new AutoscalePolicy(name, Map.of("requestsInFlight", new MetricTarget(5.0)), null, null, null, null, 0, null,
+                null, null, seconds);
+    }
+
+    /** A router that saw its last request of every alias at {@code lastRequest} and has none in flight. */
+    record QuietRouter(long lastRequest) implements MetricSource {
+        @Override
+        public OptionalDouble value(String alias, String metric) {
+            return OptionalDouble.of(0);
+        }
+
+        @Override
+        public OptionalLong lastRequestMillis(String alias) {
+            return OptionalLong.of(lastRequest);
+        }
+    }
+
+    @Test
+    void scaleToZeroIsStoredAndNeedsMinimumZero() throws Exception {
+        AutoscalePolicy created = core.createPolicy(toZero("idle", 300));
+        assertThat(created.minProcesses()).as("scale to zero implies a minimum of 0").isZero();
+        assertThat(newCore().policy("idle").scaleToZeroAfterSeconds()).isEqualTo(300);
+        assertThatThrownBy(() -> core.createPolicy(new AutoscalePolicy("bad", Map.of("cpuPercent", new MetricTarget(50.0)), 1,
+                null, null, null, 0, null, null, null, 300)))
+                .isInstanceOfSatisfying(StratosException.class, e -> {
+                    assertThat(e.field()).isEqualTo("scaleToZeroAfterSeconds");
+                    assertThat(e.getMessage()).contains("needs minProcesses 0");
+                });
+        assertThatThrownBy(() -> core.createPolicy(toZero("bad", 0)))
+                .isInstanceOfSatisfying(StratosException.class, e -> assertThat(e.field()).isEqualTo("scaleToZeroAfterSeconds"));
+    }
+
+    @Test
+    void aQuietSubscriptionGoesToZeroAndARequestWakesItAtOnce() {
+        core.createPolicy(toZero("idle", 10));
+        controller.subscribe("shop", "idle", 0, 5, 1);
+        controller.running("shop", 1, 1, 1, 0);
+        sources.add(new QuietRouter(clock.millis));
+        tick(9);
+        assertThat(controller.scaleCalls).isEmpty();
+        tick(2);
+        assertThat(controller.scaleCalls).containsExactly("shop=0");
+        assertThat(core.decisions(1).get(0).reason()).contains("scaled to zero");
+        controller.running("shop", 0, 1, 1, 0);
+
+        assertThat(core.wake("shop")).isTrue();
+        assertThat(controller.scaleCalls).containsExactly("shop=0", "shop=1");
+        assertThat(core.decisions(1).get(0).reason()).contains("a request arrived while at zero");
+        controller.running("shop", 1, 1, 1, 0);
+        tick(5);
+        assertThat(controller.scaleCalls).as("the wake starts a new quiet spell").hasSize(2);
+    }
+
+    @Test
+    void aWakeDoesNotStartWhatWasScaledToZeroByHandOrIsUnknown() {
+        core.createPolicy(cpu("web", 50));
+        controller.subscribe("manual", null, 0, 5, 0);
+        controller.subscribe("cpu", "web", 0, 5, 0);
+        assertThat(core.wake("manual")).isFalse();
+        assertThat(core.wake("cpu")).isFalse();
+        assertThat(core.wake("nobody")).isFalse();
+        assertThat(controller.scaleCalls).isEmpty();
+        controller.subscribe("busy", null, 1, 5, 2);
+        assertThat(core.wake("busy")).as("its processes are on their way").isTrue();
     }
 
     @Test

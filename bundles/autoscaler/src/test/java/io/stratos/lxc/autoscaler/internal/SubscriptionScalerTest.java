@@ -257,8 +257,69 @@ class SubscriptionScalerTest {
     void noScaleUpWhileProcessesWaitForRoom() {
         AutoscalePolicy policy = policy(50, 4, 4, 0, 60, 0.1, false);
         Outcome held = new SubscriptionScaler("web", "p").evaluate(0, policy, 4, 2, 2, BOUNDS, Map.of("cpuPercent", 200.0),
-                WINDOW, INTERVAL);
+                WINDOW, INTERVAL, Long.MIN_VALUE);
         assertThat(held.changes()).isFalse();
         assertThat(held.reason()).contains("2 processes still wait for room");
+    }
+
+    // ---- scale to zero
+
+    static AutoscalePolicy toZeroAfter(int seconds) {
+        return new AutoscalePolicy("p", Map.of("requestsInFlight", new MetricTarget(5.0)), 0, null, 4, 4, 0, 0, 0.1, false,
+                seconds);
+    }
+
+    static final SubscriptionScaler.Bounds FROM_ZERO = new SubscriptionScaler.Bounds(0, 20);
+
+    @Test
+    void aQuietSubscriptionGoesToZeroAfterTheQuietSpellAndNotBefore() {
+        SubscriptionScaler scaler = new SubscriptionScaler("web", "p");
+        long lastRequest = 1_000;
+        scaler.evaluate(lastRequest, toZeroAfter(30), 2, 2, 0, FROM_ZERO, Map.of("requestsInFlight", 1.0), WINDOW, INTERVAL,
+                lastRequest);
+        Outcome early = scaler.evaluate(10_000, toZeroAfter(30), 2, 2, 0, FROM_ZERO, Map.of("requestsInFlight", 0.0),
+                WINDOW, INTERVAL, lastRequest);
+        assertThat(early.to()).as("9 s quiet of 30: the metrics alone never go below one").isEqualTo(1);
+        Outcome zero = scaler.evaluate(31_000, toZeroAfter(30), 1, 1, 0, FROM_ZERO, Map.of("requestsInFlight", 0.0),
+                WINDOW, INTERVAL, lastRequest);
+        assertThat(zero.to()).isZero();
+        assertThat(zero.reason()).contains("no request for 30 s").contains("scaled to zero");
+    }
+
+    @Test
+    void aRequestRestartsTheQuietSpell() {
+        SubscriptionScaler scaler = new SubscriptionScaler("web", "p");
+        scaler.evaluate(0, toZeroAfter(30), 1, 1, 0, FROM_ZERO, Map.of(), WINDOW, INTERVAL, Long.MIN_VALUE);
+        Outcome held = scaler.evaluate(40_000, toZeroAfter(30), 1, 1, 0, FROM_ZERO, Map.of(), WINDOW, INTERVAL, 20_000);
+        assertThat(held.changes()).isFalse();
+        assertThat(held.metrics()).containsEntry("secondsWithoutRequest", 20.0);
+    }
+
+    @Test
+    void aWakeRestartsTheQuietSpell() {
+        SubscriptionScaler scaler = new SubscriptionScaler("web", "p");
+        scaler.evaluate(0, toZeroAfter(30), 1, 1, 0, FROM_ZERO, Map.of(), WINDOW, INTERVAL, Long.MIN_VALUE);
+        scaler.scaledUp(35_000);
+        assertThat(scaler.evaluate(40_000, toZeroAfter(30), 1, 1, 0, FROM_ZERO, Map.of(), WINDOW, INTERVAL, Long.MIN_VALUE)
+                .changes()).isFalse();
+    }
+
+    @Test
+    void withoutScaleToZeroAQuietSubscriptionKeepsItsMinimum() {
+        AutoscalePolicy never = new AutoscalePolicy("p", Map.of("requestsInFlight", new MetricTarget(5.0)), 1, null, 4, 4, 0, 0,
+                0.1, false);
+        Outcome outcome = new SubscriptionScaler("web", "p").evaluate(1_000_000, never, 1, 1, 0, BOUNDS,
+                Map.of("requestsInFlight", 0.0), WINDOW, INTERVAL, 0);
+        assertThat(outcome.changes()).isFalse();
+    }
+
+    @Test
+    void atZeroLoadHeldByARouterAsksForOneProcess() {
+        Outcome outcome = new SubscriptionScaler("web", "p").evaluate(0, toZeroAfter(30), 0, 0, 0, FROM_ZERO,
+                Map.of("requestsInFlight", 3.0), WINDOW, INTERVAL, 0);
+        assertThat(outcome.to()).isEqualTo(1);
+        Outcome quiet = new SubscriptionScaler("web", "p").evaluate(0, toZeroAfter(30), 0, 0, 0, FROM_ZERO,
+                Map.of("requestsInFlight", 0.0), WINDOW, INTERVAL, 0);
+        assertThat(quiet.changes()).as("at zero and quiet: stays at zero").isFalse();
     }
 }

@@ -107,7 +107,7 @@ final class AgentChannel {
         vm.address = address;
         if (vm.state != VmState.DRAINING && vm.state != VmState.TERMINATING) {
             // a restarted agent of a draining VM does not make it take new processes
-            vm.state = VmState.READY;
+            state.setVmState(vm, VmState.READY, "");
         }
         vm.detail = "";
         if (claimed != null && !claimed.equals(vm.capacity)) {
@@ -206,23 +206,20 @@ final class AgentChannel {
         }
         if (vm.state == VmState.LOST) {
             // It came back: its old processes were re-placed, so it starts empty.
-            vm.state = VmState.READY;
-            vm.detail = "";
+            state.setVmState(vm, VmState.READY, "");
             unit.write(tx -> tx.updateVm(vm));
             unit.bump(vm);
         }
         String problem = report.problem() == null || report.problem().isBlank() ? null : Inputs.printable(report.problem(), 300);
         if (problem != null && vm.state == VmState.READY) {
             LOG.warn("VM {} degraded: its agent reports: {}", vm.id, problem);
-            vm.state = VmState.DEGRADED;
-            vm.detail = problem;
+            state.setVmState(vm, VmState.DEGRADED, problem);
             unit.write(tx -> tx.updateVm(vm));
         } else if (problem != null && vm.state == VmState.DEGRADED) {
             vm.detail = problem;
         } else if (problem == null && vm.state == VmState.DEGRADED) {
             LOG.info("VM {} ready again: its agent reports no problem", vm.id);
-            vm.state = VmState.READY;
-            vm.detail = "";
+            state.setVmState(vm, VmState.READY, "");
             unit.write(tx -> tx.updateVm(vm));
             scheduler.placePending();
         }

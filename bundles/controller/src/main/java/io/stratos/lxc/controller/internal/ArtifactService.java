@@ -3,6 +3,7 @@ package io.stratos.lxc.controller.internal;
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.artifact.ArtifactStore;
 import io.stratos.lxc.api.artifact.ArtifactVersion;
+import io.stratos.lxc.api.event.StratosEvents;
 import io.stratos.lxc.api.artifact.GitFetcher;
 import io.stratos.lxc.api.artifact.StoredArtifact;
 import io.stratos.lxc.controller.internal.Model.ArtifactEntry;
@@ -119,6 +120,8 @@ final class ArtifactService {
         s.desiredArtifact = added.number;
         unit.write(tx -> tx.insertArtifact(alias, added));
         unit.write(tx -> tx.updateArtifactVersions(s));
+        state.events.rollout(StratosEvents.ROLLOUT_STARTED, s, added.number, s.deployedArtifact, -1, -1,
+                "artifact " + stored.digest() + " (" + (gitUrl == null ? "upload" : gitUrl + " " + ref + " at " + commit) + ")");
         pruneHistory(s);
         rollouts.rollOut(s);
         scheduler.placePending();

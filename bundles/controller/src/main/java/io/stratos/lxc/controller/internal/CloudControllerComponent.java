@@ -123,7 +123,7 @@ public class CloudControllerComponent {
         core.policyExists(this::policyExists);
         core.drains(() -> List.copyOf(drains));
         core.artifacts(() -> artifactStore, () -> gitFetcher);
-        core.events(this::post);
+        core.events(this::post, () -> eventAdmin != null);
         janitor = new VmJanitor(Clock.systemUTC(), () -> List.copyOf(adapters.values()), core::knownVmIds,
                 () -> controllerComponent.settings().unknownVmGraceSeconds());
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stratos-controller-reconcile"));
@@ -143,6 +143,9 @@ public class CloudControllerComponent {
         registrations = List.of();
         if (loop != null) {
             loop.shutdownNow();
+        }
+        if (core != null) {
+            core.close();
         }
     }
 

@@ -22,6 +22,7 @@ import io.stratos.lxc.api.controller.SubscriptionProcesses;
 import io.stratos.lxc.api.controller.SubscriptionSpec;
 import io.stratos.lxc.api.controller.VmRejoin;
 import io.stratos.lxc.api.controller.VmState;
+import io.stratos.lxc.api.event.StratosEvents;
 import io.stratos.lxc.api.iaas.IaasAdapter;
 import io.stratos.lxc.api.iaas.VmRef;
 import io.stratos.lxc.controller.internal.Model.ArtifactEntry;
@@ -74,8 +75,8 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
     /** Where summarised adapter failures are logged (a field so tests can read them). */
     volatile Consumer<String> warnLog = LOG::warn;
     volatile Consumer<String> infoLog = LOG::info;
-    /** Posts an OSGi event (topic, properties); the component wires it to EventAdmin when there is one. */
-    private volatile BiConsumer<String, Map<String, Object>> events = (topic, properties) -> { };
+    /** The events of committed changes, for EventAdmin; the component gives it EventAdmin when there is one. */
+    private final EventPublisher events;
 
     private final ControllerState state;
     private final UnitOfWork unit;
@@ -94,12 +95,14 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
         this.clock = clock;
         this.settings = settings;
         this.adapters = adapters;
-        this.state = new ControllerState(clock.millis());
+        this.events = new EventPublisher(clock);
+        this.state = new ControllerState(clock.millis(), events);
         this.unit = new UnitOfWork(repository, state, this::load);
         this.scheduler = new ProcessScheduler(state, unit, clock, settings, resolver, () -> drains.get());
         this.rollouts = new RolloutManager(state, unit, clock, settings, scheduler);
         this.fleet = new VmFleet(state, unit, clock, settings, adapters, resolver, controllerUrl, scheduler,
-                m -> warnLog.accept(m), m -> infoLog.accept(m), (topic, properties) -> events.accept(topic, properties));
+                m -> warnLog.accept(m), m -> infoLog.accept(m),
+                (topic, properties) -> events.postCommitted(topic, StratosEvents.TYPE_VM, properties));
         this.agents = new AgentChannel(state, unit, clock, settings, adapters, scheduler, rollouts);
         this.artifacts = new ArtifactService(state, unit, clock, settings, resolver, () -> artifactStore.get(),
                 () -> gitFetcher.get(), scheduler, rollouts);
@@ -117,7 +120,10 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
                 return state.subscriptionsByAlias.keySet();
             }
         };
-        unit.afterCommit(() -> routeLog.publish(state.takeRoutesTouched(), routeView));
+        unit.afterCommit(() -> {
+            routeLog.publish(state.takeRoutesTouched(), routeView);
+            events.committed();
+        });
     }
 
     void policyExists(Function<String, Boolean> check) {
@@ -133,8 +139,19 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
         this.gitFetcher = git;
     }
 
+    /** Where committed changes are posted (EventAdmin.postEvent); null: nowhere, and nothing is recorded. */
     void events(BiConsumer<String, Map<String, Object>> post) {
-        this.events = post;
+        events(post, () -> true);
+    }
+
+    /** The same, with whether anything takes events now (EventAdmin is there): while not, nothing is even recorded. */
+    void events(BiConsumer<String, Map<String, Object>> post, java.util.function.BooleanSupplier listening) {
+        events.sink(post, listening);
+    }
+
+    /** Stops the thread that posts events. */
+    void close() {
+        events.close();
     }
 
     /** The ids of every VM the controller has, or null while its state is not loaded (for the {@link VmJanitor}). */
@@ -498,6 +515,11 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
                 return now != null ? now : RouteChanges.none(revision);
             }
         });
+    }
+
+    @Override
+    public synchronized long revision() {
+        return routeLog.revision();
     }
 
     /** Routers waiting for route changes (for the tests). */

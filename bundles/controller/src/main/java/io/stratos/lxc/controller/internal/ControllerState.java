@@ -55,9 +55,13 @@ final class ControllerState {
     /** False while the state is being (re)loaded: the VM janitor must not take an empty list for the truth. */
     volatile boolean loaded;
 
+    /** Told of every process and VM state change, to post once the operation commits. */
+    final EventPublisher events;
+
     /** Revisions start from the clock, so an agent's last revision from before a restart never matches. */
-    ControllerState(long nowMillis) {
+    ControllerState(long nowMillis, EventPublisher events) {
         this.revisionCounter = nowMillis * 1000;
+        this.events = events;
     }
 
     long nextRevision() {
@@ -76,6 +80,7 @@ final class ControllerState {
         processesByVm.clear();
         pending.clear();
         draining.clear();
+        events.discard();
     }
 
     /** Fills the emptied model from the database; VMs get a fresh grace period to report in. */
@@ -104,6 +109,7 @@ final class ControllerState {
                 vm.allocated = vm.allocated.plus(s.request);
             }
         }
+        events.discard(); // what was loaded is not news
         this.loaded = true;
     }
 
@@ -176,11 +182,23 @@ final class ControllerState {
     void putVm(VmEntry vm) {
         vms.put(vm.id, vm);
         vmsById.put(vm.id, vm);
+        events.vm(vm, null);
     }
 
     void removeVm(VmEntry vm) {
         vms.remove(vm.id);
         vmsById.remove(vm.id);
+        events.vmRemoved(vm);
+    }
+
+    /** Every change of a VM's state goes through here, with why (its detail), so it is posted as an event. */
+    void setVmState(VmEntry vm, VmState next, String detail) {
+        VmState before = vm.state;
+        vm.state = next;
+        vm.detail = detail;
+        if (before != next) {
+            events.vm(vm, before);
+        }
     }
 
     // ---- what the routers see: an alias's RUNNING processes at their endpoints ---------------------
@@ -228,6 +246,7 @@ final class ControllerState {
             index(processesByVm, p.vmId, p);
         }
         count(p, 1);
+        events.process(p, null, subscriptionsByAlias.get(p.alias), p.vmId == null ? null : vmsById.get(p.vmId));
     }
 
     void removeProcess(ProcessEntry p) {
@@ -241,6 +260,7 @@ final class ControllerState {
         }
         count(p, -1);
         draining.remove(p);
+        events.processRemoved(p, subscriptionsByAlias.get(p.alias), p.vmId == null ? null : vmsById.get(p.vmId));
     }
 
     /** Every change of a process's state goes through here, to keep the per-subscription counts and PENDING set right. */
@@ -250,8 +270,10 @@ final class ControllerState {
         }
         touchRoutes(p.alias);
         count(p, -1);
+        ProcessState before = p.state;
         p.state = state;
         count(p, 1);
+        events.process(p, before, subscriptionsByAlias.get(p.alias), p.vmId == null ? null : vmsById.get(p.vmId));
     }
 
     private void count(ProcessEntry p, int delta) {

@@ -2,6 +2,7 @@ package io.stratos.lxc.controller.internal;
 
 import io.stratos.lxc.api.artifact.ArtifactVersion;
 import io.stratos.lxc.api.controller.ProcessState;
+import io.stratos.lxc.api.event.StratosEvents;
 import io.stratos.lxc.controller.internal.Model.ArtifactEntry;
 import io.stratos.lxc.controller.internal.Model.ProcessEntry;
 import io.stratos.lxc.controller.internal.Model.SubscriptionEntry;
@@ -112,6 +113,8 @@ final class RolloutManager {
             target.reason = updated + " of " + total + " processes updated";
             unit.write(tx -> tx.updateArtifact(s.alias, target));
         }
+        state.events.rollout(StratosEvents.ROLLOUT_PROGRESS, s, s.desiredArtifact, s.deployedArtifact, updated, total,
+                updated + " of " + total + " processes updated");
     }
 
     private void finishRollout(SubscriptionEntry s) {
@@ -127,8 +130,11 @@ final class RolloutManager {
             now.reason = "";
             unit.write(tx -> tx.updateArtifact(s.alias, now));
         }
+        int previous = s.deployedArtifact;
         s.deployedArtifact = s.desiredArtifact;
         unit.write(tx -> tx.updateArtifactVersions(s));
+        state.events.rollout(StratosEvents.ROLLOUT_FINISHED, s, s.desiredArtifact, previous, -1, -1,
+                "artifact version " + s.desiredArtifact + " serves on every process");
         LOG.info("Subscription {}: artifact version {} serves on every process", s.alias, s.desiredArtifact);
     }
 
@@ -146,6 +152,7 @@ final class RolloutManager {
             unit.write(tx -> tx.updateArtifact(s.alias, bad));
         }
         LOG.warn("Subscription {}: rollout of artifact version {} stopped: {}", s.alias, s.desiredArtifact, why);
+        state.events.rollout(StratosEvents.ROLLOUT_ROLLED_BACK, s, s.desiredArtifact, s.deployedArtifact, -1, -1, why);
         s.desiredArtifact = s.deployedArtifact;
         unit.write(tx -> tx.updateArtifactVersions(s));
         for (ProcessEntry p : state.processesOf(s.alias)) {

@@ -39,7 +39,7 @@ final class VmFleet {
     /** How often a failure repeated for many VMs is summarised in the log. */
     static final Duration FAILURE_SUMMARY_INTERVAL = Duration.ofMinutes(1);
     /** EventAdmin topic of a VM the controller had its adapter destroy and then forgot (a LOST one, after lostVmDestroySeconds). */
-    static final String TOPIC_VM_DESTROYED = "io/stratos/lxc/controller/VM_DESTROYED";
+    static final String TOPIC_VM_DESTROYED = io.stratos.lxc.api.event.StratosEvents.VM_DESTROYED;
 
     private final ControllerState state;
     private final UnitOfWork unit;
@@ -176,8 +176,7 @@ final class VmFleet {
         order.sort(Comparator.comparingInt((VmEntry vm) -> vm.state == VmState.READY ? 1 : 0)
                 .thenComparingInt(vm -> vm.allocated.cpuMillis() + vm.allocated.memoryMiB()));
         for (VmEntry vm : order.subList(0, surplus)) {
-            vm.state = VmState.DRAINING;
-            vm.detail = "draining: its processes move to other VMs first";
+            state.setVmState(vm, VmState.DRAINING, "draining: its processes move to other VMs first");
             unit.write(tx -> tx.updateVm(vm));
             LOG.info("VM {} of partition {} draining", vm.id, partition.name);
         }
@@ -203,8 +202,7 @@ final class VmFleet {
                 }
             }
             if (!state.processesByVm.containsKey(vm.id)) {
-                vm.state = VmState.TERMINATING;
-                vm.detail = "empty; being destroyed";
+                state.setVmState(vm, VmState.TERMINATING, "empty; being destroyed");
                 unit.write(tx -> tx.updateVm(vm));
             }
         }
@@ -227,9 +225,8 @@ final class VmFleet {
 
     void markLost(VmEntry vm, String why) {
         LOG.warn("VM {} lost: {}; re-placing its processes", vm.id, why);
-        vm.state = VmState.LOST;
         vm.lostSinceMillis = clock.millis();
-        vm.detail = why;
+        state.setVmState(vm, VmState.LOST, why);
         unit.write(tx -> tx.updateVm(vm));
         for (ProcessEntry p : state.processesOnVm(vm.id)) {
             if (p.stopping) {
@@ -316,8 +313,7 @@ final class VmFleet {
         // kept even when the agent registered first: without its reference the VM could never be destroyed
         vm.adapterRef = ref.adapterRef();
         if (vm.state == VmState.REQUESTED) {
-            vm.state = VmState.BOOTING;
-            vm.detail = "waiting for its agent to register";
+            state.setVmState(vm, VmState.BOOTING, "waiting for its agent to register");
         }
         unit.write(tx -> tx.updateVm(vm));
         return true;

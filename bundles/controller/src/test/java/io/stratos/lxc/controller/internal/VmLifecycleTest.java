@@ -316,7 +316,9 @@ class VmLifecycleTest {
         assertThat(adapter.destroyed).containsExactly(lost);
         assertThat(vm(lost)).isNull();
         assertThat(core.vms()).singleElement().extracting(PartitionVm::state).isEqualTo(VmState.READY);
-        assertThat(events).singleElement().satisfies(e -> {
+        // posted asynchronously, beside the VM state events
+        org.awaitility.Awaitility.await().until(() -> destroyedEvents().size() == 1);
+        assertThat(destroyedEvents()).singleElement().satisfies(e -> {
             assertThat(e).containsEntry("topic", "io/stratos/lxc/controller/VM_DESTROYED").containsEntry("vmId", lost)
                     .containsEntry("partition", "web").containsEntry("adapter", "local").containsEntry("adapterRef", "pid:" + lost);
             assertThat((String) e.get("reason")).contains("LOST for 600 s");
@@ -357,7 +359,13 @@ class VmLifecycleTest {
         }
         assertThat(vm(lost).state()).isEqualTo(VmState.READY);
         assertThat(adapter.destroyed).doesNotContain(lost);
-        assertThat(events).isEmpty();
+        assertThat(destroyedEvents()).isEmpty();
+    }
+
+    private List<Map<String, Object>> destroyedEvents() {
+        synchronized (events) {
+            return events.stream().filter(e -> "io/stratos/lxc/controller/VM_DESTROYED".equals(e.get("topic"))).toList();
+        }
     }
 
     @Test

@@ -377,7 +377,7 @@ final class FleetCollector implements MultiCollector {
     private void autoscaler(List<MetricSnapshot> into) {
         AutoscalerStatistics s = required(autoscaler).statistics();
         Series.counter("stratos_autoscaler_decisions",
-                "Scaling decisions since the autoscaler started, by level (subscription: processes, partition: VMs) and direction",
+                "Scaling decisions the controller took since the autoscaler started, by level (subscription: processes, partition: VMs) and direction",
                 "level", "direction")
                 .add(s.subscriptionsUp(), "subscription", "up").add(s.subscriptionsDown(), "subscription", "down")
                 .add(s.partitionsUp(), "partition", "up").add(s.partitionsDown(), "partition", "down").addTo(into);

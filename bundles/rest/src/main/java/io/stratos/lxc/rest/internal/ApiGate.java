@@ -37,6 +37,11 @@ public class ApiGate implements Preprocessor {
     /** Servlets of other bundles at one exact path (the metrics endpoint of bundles/metrics). */
     private static final String[] OWN_PATHS = {"/stratos/metrics"};
     static final int RETRY_AFTER_SECONDS = 1;
+    /**
+     * Set on every request the gate sees. The Jetty fragment (jetty-errors, UngatedApiGuard.GATE_SEEN, same text) turns
+     * an API 404 that CXF wrote before this gate existed into the same 503 as ours.
+     */
+    static final String SEEN = "io.stratos.lxc.rest.gate.seen";
     /** How long a republish waits for the calls inside CXF (an upload may take longer: it then fails as before). */
     static final long DRAIN_MILLIS = 5_000;
 
@@ -85,6 +90,7 @@ public class ApiGate implements Preprocessor {
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
+        request.setAttribute(SEEN, Boolean.TRUE);
         if (!(request instanceof HttpServletRequest http) || !(response instanceof HttpServletResponse answer)
                 || !gated(http.getRequestURI())) {
             chain.doFilter(request, response);

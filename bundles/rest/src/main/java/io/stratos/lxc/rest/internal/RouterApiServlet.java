@@ -2,11 +2,14 @@ package io.stratos.lxc.rest.internal;
 
 import io.stratos.lxc.api.StratosException;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.stratos.lxc.api.autoscaler.ScaleFromZero;
 import io.stratos.lxc.api.router.RouteFeed;
+import io.stratos.lxc.api.router.RouterReport;
 import io.stratos.lxc.api.router.RouterTrafficSink;
 import io.stratos.lxc.api.security.Caller;
 import io.stratos.lxc.api.security.Role;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -16,6 +19,8 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The routers' protocol at {@code /stratos/router/v1}, for routers that run apart from the controller:
@@ -47,12 +52,21 @@ public class RouterApiServlet extends HttpServlet {
     @Reference
     transient RouterTrafficSink traffic;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    transient volatile ScaleFromZero scaleFromZero;
+
     private static final ObjectReader REPORT = RestServer.objectMapper().readerFor(TrafficReport.class);
+    private static final ObjectReader WAKE = RestServer.objectMapper().readerFor(Wake.class);
     private static final Pattern ALIAS = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern ROUTER = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
     /** A router's report: its name, and its requests in flight per process of each alias it has any for. */
-    record TrafficReport(String router, Map<String, Double> inFlight) {
+    record TrafficReport(String router, Map<String, Double> inFlight, List<String> requested, Long revision,
+                         Map<String, Integer> processes) {
+    }
+
+    /** A router holds a request for this alias, which has no RUNNING process. */
+    record Wake(String alias) {
     }
 
     @Override
@@ -70,14 +84,31 @@ public class RouterApiServlet extends HttpServlet {
                 ServletAnswers.allow(request, "POST");
                 if (permitted(request, response)) {
                     TrafficReport report = ServletAnswers.body(request, REPORT, "a traffic report");
-                    traffic.report(checkedRouter(report.router()), checked(report.inFlight()));
+                    traffic.report(new RouterReport(checkedRouter(report.router()), checked(report.inFlight()),
+                            checked(report.requested()), checkedRevision(report.revision()), checkedProcesses(report.processes())));
                     response.setStatus(204);
                     response.setHeader("Date", HttpDate.now());
                 }
                 return;
             }
+            if (path.equals("/wake")) {
+                ServletAnswers.allow(request, "POST");
+                if (permitted(request, response)) {
+                    Wake wake = ServletAnswers.body(request, WAKE, "a wake request");
+                    String alias = wake.alias();
+                    if (alias == null || !ALIAS.matcher(alias).matches()) {
+                        throw StratosException.invalid("alias", "'alias' must be a subscription alias, not '"
+                                + ServletAnswers.printable(alias) + "'", "send {\"alias\": \"<alias>\"}");
+                    }
+                    ScaleFromZero autoscaler = scaleFromZero;
+                    boolean starting = autoscaler != null && autoscaler.wake(alias);
+                    ServletAnswers.write(response, 200, Map.of("alias", alias, "starting", starting));
+                }
+                return;
+            }
             throw StratosException.notFound("no router API at " + ServletAnswers.printable(path),
-                    "routers use GET /stratos/router/v1/routes?since=<revision> and POST /stratos/router/v1/traffic");
+                    "routers use GET /stratos/router/v1/routes?since=<revision>, POST /stratos/router/v1/traffic and "
+                    + "POST /stratos/router/v1/wake");
         } catch (RuntimeException | IOException e) {
             ServletAnswers.fail(request, response, path, e);
         }
@@ -89,6 +120,46 @@ public class RouterApiServlet extends HttpServlet {
                     + ServletAnswers.printable(router) + "'", "name the router, e.g. edge1@10.0.0.7:8280");
         }
         return router;
+    }
+
+    private static long checkedRevision(Long revision) {
+        if (revision != null && revision < 0) {
+            throw StratosException.invalid("revision", "'revision' must be at least 0, not " + revision,
+                    "send the revision of the route feed the router's routes are at");
+        }
+        return revision == null ? 0 : revision;
+    }
+
+    private static final Pattern PROCESS_ID = Pattern.compile("[\\x21-\\x7e]{1,200}");
+
+    private static Map<String, Integer> checkedProcesses(Map<String, Integer> processes) {
+        if (processes == null) {
+            return Map.of();
+        }
+        for (Map.Entry<String, Integer> entry : processes.entrySet()) {
+            if (!PROCESS_ID.matcher(entry.getKey()).matches()) {
+                throw StratosException.invalid("processes", "'" + ServletAnswers.printable(entry.getKey())
+                        + "' is not a process id", "send process ids as the route feed names them");
+            }
+            if (entry.getValue() == null || entry.getValue() < 0) {
+                throw StratosException.invalid("processes." + entry.getKey(), "requests in flight must be a whole number "
+                        + "of at least 0, not " + entry.getValue(), "send the router's requests in flight to the process");
+            }
+        }
+        return processes;
+    }
+
+    private static List<String> checked(List<String> requested) {
+        if (requested == null) {
+            return List.of();
+        }
+        for (String alias : requested) {
+            if (alias == null || !ALIAS.matcher(alias).matches()) {
+                throw StratosException.invalid("requested", "'" + ServletAnswers.printable(alias)
+                        + "' is not a subscription alias", "send aliases as the route feed names them");
+            }
+        }
+        return requested;
     }
 
     private static Map<String, Double> checked(Map<String, Double> inFlight) {

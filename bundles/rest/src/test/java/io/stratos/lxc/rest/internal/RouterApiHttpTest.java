@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.stratos.lxc.api.router.Route;
 import io.stratos.lxc.api.router.RouteChanges;
+import io.stratos.lxc.api.router.RouteFeed;
+import io.stratos.lxc.api.router.RouterReport;
+import io.stratos.lxc.api.router.RouterTrafficSink;
+import java.util.concurrent.CompletionStage;
 import io.stratos.lxc.api.security.Caller;
 import io.stratos.lxc.api.security.Role;
 import java.net.URI;
@@ -42,14 +46,36 @@ class RouterApiHttpTest {
             case "alice:a-pass" -> Optional.of(Caller.tenant("alice"));
             default -> Optional.empty();
         }, System::currentTimeMillis);
-        servlet.traffic = (router, perAlias) -> reported.add(router + " " + new java.util.TreeMap<>(perAlias));
-        servlet.routes = revision -> {
-            asked.add(revision);
-            return revision == 0
-                    ? CompletableFuture.completedFuture(new RouteChanges(7, true,
-                            Map.of("shop", List.of(new Route("p-1", "10.214.0.2:20000"))), List.of()))
-                    : next;
+        servlet.routes = new RouteFeed() {
+            @Override
+            public CompletionStage<RouteChanges> changesAfter(long revision) {
+                asked.add(revision);
+                return revision == 0
+                        ? CompletableFuture.completedFuture(new RouteChanges(7, true,
+                                Map.of("shop", List.of(new Route("p-1", "10.214.0.2:20000"))), List.of()))
+                        : next;
+            }
+
+            @Override
+            public long revision() {
+                return 7;
+            }
         };
+        servlet.traffic = new RouterTrafficSink() {
+            @Override
+            public void report(String router, Map<String, Double> perAlias) {
+                reported.add(router + " " + new java.util.TreeMap<>(perAlias));
+            }
+
+            @Override
+            public void report(RouterReport report) {
+                reported.add(report.router() + " " + new java.util.TreeMap<>(report.inFlight())
+                        + (report.requested().isEmpty() ? "" : " requested " + report.requested())
+                        + (report.revision() == 0 ? "" : " at " + report.revision())
+                        + (report.processes().isEmpty() ? "" : " processes " + new java.util.TreeMap<>(report.processes())));
+            }
+        };
+        servlet.scaleFromZero = alias -> alias.equals("shop");
         jetty = new ServletJetty(servlet, RouterApiServlet.PATTERN, 40);
         base = jetty.origin + "/stratos/router/v1";
     }
@@ -141,5 +167,36 @@ class RouterApiHttpTest {
         assertThat(get.statusCode()).isEqualTo(405);
         assertThat(get.headers().firstValue("Allow")).contains("POST");
         assertThat(reported).containsExactly("edge1@10.0.0.7:8280 {shop=1.5}");
+    }
+
+    @Test
+    void aRouterReportsTheAliasesRequestedItsRevisionAndItsRequestsPerProcessForDrains() throws Exception {
+        HttpResponse<String> ok = post("/traffic", "edge:r-pass", "{\"router\":\"edge1\",\"inFlight\":{},"
+                + "\"requested\":[\"shop\"],\"revision\":9,\"processes\":{\"p-1\":2}}");
+        HttpResponse<String> badProcess = post("/traffic", "edge:r-pass", "{\"router\":\"edge1\",\"processes\":{\"p-1\":-2}}");
+        HttpResponse<String> badRevision = post("/traffic", "edge:r-pass", "{\"router\":\"edge1\",\"revision\":-1}");
+        HttpResponse<String> badRequested = post("/traffic", "edge:r-pass", "{\"router\":\"edge1\",\"requested\":[\"a b\"]}");
+
+        assertThat(ok.statusCode()).isEqualTo(204);
+        assertThat(reported).containsExactly("edge1 {} requested [shop] at 9 processes {p-1=2}");
+        assertThat(badProcess.statusCode()).isEqualTo(400);
+        assertThat(badProcess.body()).contains("\"field\":\"processes.p-1\"");
+        assertThat(badRevision.body()).contains("\"field\":\"revision\"");
+        assertThat(badRequested.body()).contains("\"field\":\"requested\"");
+    }
+
+    @Test
+    void aRouterAsksToWakeASubscriptionAtZero() throws Exception {
+        HttpResponse<String> woken = post("/wake", "edge:r-pass", "{\"alias\":\"shop\"}");
+        HttpResponse<String> stays = post("/wake", "edge:r-pass", "{\"alias\":\"blog\"}");
+        HttpResponse<String> bad = post("/wake", "edge:r-pass", "{\"alias\":\"../x\"}");
+        HttpResponse<String> tenant = post("/wake", "alice:a-pass", "{\"alias\":\"shop\"}");
+
+        assertThat(woken.statusCode()).isEqualTo(200);
+        assertThat(woken.body()).contains("\"starting\":true").contains("\"alias\":\"shop\"");
+        assertThat(stays.body()).contains("\"starting\":false");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("\"field\":\"alias\"");
+        assertThat(tenant.statusCode()).isEqualTo(403);
     }
 }

@@ -24,6 +24,8 @@ final class AliasCounters {
     private final LongAdder[] histogram = new LongAdder[BUCKETS_MILLIS.length + 1];
     private final AtomicLong ewmaBits = new AtomicLong(Double.doubleToRawLongBits(-1));
     private final AtomicLong maxNanos = new AtomicLong();
+    /** When the last request began (epoch millis; 0: none yet), for scale to zero. */
+    private volatile long lastBeginMillis;
 
     AliasCounters(String alias) {
         this.alias = alias;
@@ -38,6 +40,11 @@ final class AliasCounters {
 
     void begin() {
         inFlight.incrementAndGet();
+        lastBeginMillis = System.currentTimeMillis();
+    }
+
+    long lastBeginMillis() {
+        return lastBeginMillis;
     }
 
     /** A request ended, answered or not; {@code error} for a 5xx or a backend failure. */

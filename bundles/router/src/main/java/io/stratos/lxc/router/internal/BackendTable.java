@@ -77,6 +77,44 @@ final class BackendTable {
         return current;
     }
 
+    /** The route of this alias as the source says now, past the cache (a held request waits for its first backend). */
+    AliasRoute refreshNow(String alias) {
+        if (!ALIAS.matcher(alias).matches()) {
+            return new AliasRoute(alias, false, List.of(), 0, new AtomicInteger());
+        }
+        return refresh(alias, routes.get(alias), clock.getAsLong());
+    }
+
+    /** Looks an alias up again now if it is cached (its routes changed); one not cached is left alone. */
+    void refreshIfKnown(String alias) {
+        AliasRoute current = routes.get(alias);
+        if (current != null) {
+            try {
+                refresh(alias, current, clock.getAsLong());
+            } catch (BackendSource.SourceUnavailableException e) {
+                // the cached route stays; the next look-up tries again
+            }
+        }
+    }
+
+    /** Requests in flight per process, for the processes with any (those of routes, and those that left one). */
+    Map<String, Integer> inFlightByProcess() {
+        Map<String, Integer> byProcess = new HashMap<>();
+        for (AliasRoute route : routes.values()) {
+            for (Backend backend : route.backends()) {
+                if (backend.inFlight() > 0) {
+                    byProcess.merge(backend.processId(), backend.inFlight(), Integer::sum);
+                }
+            }
+        }
+        for (Backend backend : leaving.keySet()) {
+            if (backend.inFlight() > 0) {
+                byProcess.merge(backend.processId(), backend.inFlight(), Integer::sum);
+            }
+        }
+        return byProcess;
+    }
+
     private AliasRoute refresh(String alias, AliasRoute previous, long now) {
         List<Backend> found;
         try {

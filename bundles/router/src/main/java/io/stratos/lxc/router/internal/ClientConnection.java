@@ -239,7 +239,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             counters.end(System.nanoTime() - start, false);
             return;
         }
-        if (route.backends().isEmpty()) {
+        if (route.backends().isEmpty() && context.coldStarts() == null) {
             answer(request, json(503, "subscription '" + alias + "' has no RUNNING process",
                     "wait for its processes to start (stratos:process-list " + alias + ") or scale it up", RETRY_AFTER_SECONDS));
             counters.end(System.nanoTime() - start, true);

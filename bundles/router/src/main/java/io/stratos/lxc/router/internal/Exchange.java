@@ -53,7 +53,8 @@ final class Exchange {
     /** Its channel. */
     private final Channel channel;
     private final HttpRequest request;
-    private final AliasRoute route;
+    /** The alias's backends; replaced once when a held request (no backend yet) is resumed. */
+    private AliasRoute route;
     private final AliasCounters counters;
     private final long start;
     private final String prefix;
@@ -84,6 +85,8 @@ final class Exchange {
     private ScheduledFuture<?> drainCheck;
     private ScheduledFuture<?> bodyCheck;
     private ScheduledFuture<?> stalledClient;
+    /** While the request waits for its subscription's first process (scale from zero). */
+    private HeldRequest held;
 
     Exchange(ProxyContext context, ClientConnection client, HttpRequest request, AliasRoute route, AliasCounters counters,
              long start, String prefix, String target, String host) {
@@ -114,7 +117,34 @@ final class Exchange {
         if (hasBody(request)) {
             watchBody();
         }
+        if (route.backends().isEmpty()) {
+            hold();
+            return;
+        }
         next();
+    }
+
+    /** No process runs: wait for one to start (the subscription is woken), within the bounds of held requests. */
+    private void hold() {
+        held = new HeldRequest(context.coldStarts(), route.alias(), channel.eventLoop(), new HeldRequest.Waiting() {
+            @Override
+            public void resume(AliasRoute ready) {
+                held = null;
+                route = ready;
+                next();
+            }
+
+            @Override
+            public void refuse(String error, String hint) {
+                held = null;
+                fail(503, error, hint, RETRY_AFTER_SECONDS);
+            }
+        });
+        if (!held.begin(settings.holdTimeoutSeconds())) {
+            held = null;
+            fail(503, "too many requests wait for processes to start (maxHeldRequests " + settings.maxHeldRequests() + ")",
+                    "retry shortly", RETRY_AFTER_SECONDS);
+        }
     }
 
     /**
@@ -571,6 +601,10 @@ final class Exchange {
             return;
         }
         done = true;
+        if (held != null) {
+            held.cancel();
+            held = null;
+        }
         if (responseTimeout != null) {
             responseTimeout.cancel(false);
         }

@@ -7,10 +7,10 @@ import java.util.function.IntSupplier;
 /**
  * What the connections of one running {@link RouterServer} share: its settings, the routes, the traffic
  * figures, the backend connection pool, the count of requests in flight (which {@link RouterServer#stop}
- * waits for), the port it listens on and the access log.
+ * waits for), the port it listens on, the access log, and the requests held for a cold start (null: none are held).
  */
 record ProxyContext(RouterSettings settings, BackendTable table, TrafficMetrics metrics, BackendPool pool,
-                    AtomicInteger active, IntSupplier port, AccessLog accessLog) {
+                    AtomicInteger active, IntSupplier port, AccessLog accessLog, ColdStarts coldStarts) {
 
     /** The address the router is reached at, when the client named none. */
     String endpoint() {

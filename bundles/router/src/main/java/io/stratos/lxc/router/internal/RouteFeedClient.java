@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.stratos.lxc.api.router.Route;
 import io.stratos.lxc.api.router.RouteChanges;
+import io.stratos.lxc.api.router.RouterReport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +14,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -44,6 +48,7 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
     private volatile long revision;
     private volatile long lastAnswerMillis;
     private volatile String problem = "";
+    private volatile Consumer<Set<String>> listener = aliases -> { };
     private volatile boolean closed;
     private Thread poller;
 
@@ -140,12 +145,14 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
     }
 
     /**
-     * Reports the router's requests in flight to the controller (POST /stratos/router/v1/traffic), so that they reach
-     * the autoscaler; a failure is only logged at debug: the next report follows in a second.
+     * Reports to the controller (POST /stratos/router/v1/traffic): the router's requests in flight, for the autoscaler;
+     * the aliases it got a request for since its last report (scale to zero's quiet spells); the revision its routes
+     * are at and its requests in flight per process (drains). A failure is only logged at debug: the next report
+     * follows in a second.
      */
-    void report(String router, Map<String, Double> inFlightPerBackend) {
+    void report(RouterReport report) {
         try {
-            byte[] body = JSON.writeValueAsBytes(Map.of("router", router, "inFlight", inFlightPerBackend));
+            byte[] body = JSON.writeValueAsBytes(report);
             HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(routes.resolve("traffic"))
                     .header("Authorization", authorization).header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
@@ -161,6 +168,32 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
         }
     }
 
+    /**
+     * Asks the controller to start a process of an alias at zero (POST /stratos/router/v1/wake); true when one is on
+     * its way. Called off the event loops ({@link ColdStarts}); the new backend then arrives with the route feed.
+     */
+    boolean wake(String alias) {
+        try {
+            byte[] body = JSON.writeValueAsBytes(Map.of("alias", alias));
+            HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(routes.resolve("wake"))
+                    .header("Authorization", authorization).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (answer.statusCode() != 200) {
+                LOG.warn("The controller refused to wake '{}': {} {}", alias, answer.statusCode(),
+                        new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8));
+                return false;
+            }
+            return JSON.readTree(answer.body()).path("starting").asBoolean(false);
+        } catch (IOException e) {
+            LOG.warn("Cannot ask {} to wake '{}': {}", routes, alias, e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private RouteChanges poll(long since) throws IOException, InterruptedException {
         HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(URI.create(routes + "?since=" + since))
                 .header("Authorization", authorization).header("Accept", "application/json")
@@ -172,12 +205,32 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
         return JSON.readValue(answer.body(), RouteChanges.class);
     }
 
-    /** Brings the table to the answer's revision: replaced when it is complete, else changed alias by alias. */
+    /**
+     * Brings the table to the answer's revision: replaced when it is complete, else changed alias by alias. The
+     * aliases that changed are told ({@link #onChange}) before the revision moves: a router reports a revision only
+     * once its cached routes hold it too.
+     */
     void apply(RouteChanges changes) {
-        Map<String, List<Route>> next = changes.complete() || table == null ? new HashMap<>() : new HashMap<>(table);
+        Map<String, List<Route>> before = table;
+        Map<String, List<Route>> next = changes.complete() || before == null ? new HashMap<>() : new HashMap<>(before);
         next.putAll(changes.aliases());
         changes.removed().forEach(next::remove);
         table = Map.copyOf(next);
+        Set<String> changed = new HashSet<>(changes.aliases().keySet());
+        changed.addAll(changes.removed());
+        if (changes.complete() && before != null) {
+            changed.addAll(before.keySet());
+        }
+        try {
+            listener.accept(changed);
+        } catch (RuntimeException e) {
+            LOG.warn("Applying route changes failed", e);
+        }
         revision = changes.revision();
+    }
+
+    /** Who is told which aliases changed (the router's backend cache). */
+    void onChange(Consumer<Set<String>> listener) {
+        this.listener = listener;
     }
 }

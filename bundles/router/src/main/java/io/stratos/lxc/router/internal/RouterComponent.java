@@ -2,11 +2,13 @@ package io.stratos.lxc.router.internal;
 
 import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
 import io.stratos.lxc.api.autoscaler.MetricSource;
+import io.stratos.lxc.api.autoscaler.ScaleFromZero;
 import io.stratos.lxc.api.controller.ProcessDrain;
 import io.stratos.lxc.api.config.ConfigValues;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.router.AliasTraffic;
 import io.stratos.lxc.api.router.RouterMetrics;
+import io.stratos.lxc.api.router.RouterReport;
 import io.stratos.lxc.api.router.RouterStats;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
@@ -16,6 +18,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -49,6 +52,11 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile CloudController controller;
+
+    /** The autoscaler's wake-up for subscriptions scaled to zero (when the controller runs in this Karaf). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ScaleFromZero scaleFromZero;
 
     /** Whether a controller was ever there: before that the router waits (boot); after, it lost it. */
     private volatile boolean controllerSeen;
@@ -137,8 +145,22 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
             feed = follower;
             source = follower;
             String name = instance + "@" + current.endpoint(current.port());
-            trafficReports = retries.scheduleWithFixedDelay(() -> follower.report(name, metrics.inFlightPerBackend(table)),
-                    1, 1, TimeUnit.SECONDS);
+            follower.onChange(aliases -> {
+                BackendTable known = table;
+                if (known != null) {
+                    aliases.forEach(known::refreshIfKnown);
+                }
+            });
+            long[] lastReport = {System.currentTimeMillis()};
+            trafficReports = retries.scheduleWithFixedDelay(() -> {
+                long now = System.currentTimeMillis();
+                BackendTable known = table;
+                // the revision first: requests counted after it was read are to the routes it holds or newer ones
+                long revision = follower.revision();
+                follower.report(new RouterReport(name, metrics.inFlightPerBackend(known), metrics.requestedSince(lastReport[0]),
+                        revision, known == null ? Map.of() : known.inFlightByProcess()));
+                lastReport[0] = now;
+            }, 1, 1, TimeUnit.SECONDS);
         } else {
             source = new ControllerBackendSource(() -> controller);
         }
@@ -157,7 +179,12 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
 
     private boolean tryStart() {
         RouterSettings current = settings;
-        RouterServer candidate = new RouterServer(current, table, metrics);
+        RouteFeedClient following = feed;
+        ColdStarts.Waker waker = following != null ? following::wake : alias -> {
+            ScaleFromZero autoscaler = scaleFromZero;
+            return autoscaler != null && autoscaler.wake(alias);
+        };
+        RouterServer candidate = new RouterServer(current, table, metrics, AccessLog.toLogger(), waker);
         try {
             candidate.start();
         } catch (IOException | RuntimeException e) {
@@ -216,8 +243,8 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
 
     /**
      * {@code requestsInFlight} per process: the alias's requests in flight through the router over its
-     * RUNNING processes as last looked up. Empty for other metrics, while the router is not listening,
-     * and when requests are in flight but the router knows of no process to divide them by.
+     * RUNNING processes as last looked up (all of them, when none runs yet: they wait for the first). Empty for other
+     * metrics, and while the router is not listening.
      */
     @Override
     public OptionalDouble value(String alias, String metric) {
@@ -230,10 +257,15 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
         }
         BackendTable known = table;
         AliasRoute route = known == null ? null : known.cached(alias);
-        if (route == null || route.backends().isEmpty()) {
-            return OptionalDouble.empty();
-        }
-        return OptionalDouble.of(inFlight / (double) route.backends().size());
+        // none RUNNING yet (held while a process starts): all of them are on the one to come
+        int backends = route == null ? 0 : route.backends().size();
+        return OptionalDouble.of(inFlight / (double) Math.max(1, backends));
+    }
+
+    /** When this router last began a request for the alias (scale to zero counts quiet spells from it). */
+    @Override
+    public OptionalLong lastRequestMillis(String alias) {
+        return metrics.lastRequestMillis(alias);
     }
 
     // ---------------------------------------------------------------- StatusContributor

@@ -48,16 +48,25 @@ final class RouterServer {
     private Channel serverChannel;
 
     private final AccessLog accessLog;
+    /** Wakes a subscription at zero; null: a request for one without a RUNNING process is answered 503 at once. */
+    private final ColdStarts.Waker waker;
+    private ColdStarts coldStarts;
 
     RouterServer(RouterSettings settings, BackendTable table, TrafficMetrics metrics) {
-        this(settings, table, metrics, AccessLog.toLogger());
+        this(settings, table, metrics, AccessLog.toLogger(), null);
     }
 
     RouterServer(RouterSettings settings, BackendTable table, TrafficMetrics metrics, AccessLog accessLog) {
+        this(settings, table, metrics, accessLog, null);
+    }
+
+    RouterServer(RouterSettings settings, BackendTable table, TrafficMetrics metrics, AccessLog accessLog,
+                 ColdStarts.Waker waker) {
         this.settings = settings;
         this.table = table;
         this.metrics = metrics;
         this.accessLog = accessLog;
+        this.waker = waker;
     }
 
     /** Binds and starts serving. @throws IOException when the port cannot be bound (then nothing is left running). */
@@ -84,8 +93,10 @@ final class RouterServer {
                                 .addLast("backend", new BackendHandler());
                     }
                 });
+        coldStarts = waker == null || settings.maxHeldRequests() == 0 ? null
+                : new ColdStarts(table, waker, settings.maxHeldRequests());
         ProxyContext context = new ProxyContext(settings, table, metrics, new BackendPool(client), active, this::port,
-                accessLog);
+                accessLog, coldStarts);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(created)
                 .channel(NioServerSocketChannel.class)
@@ -114,6 +125,9 @@ final class RouterServer {
             serverChannel = bootstrap.bind(new InetSocketAddress(settings.bindAddress(), settings.port())).sync().channel();
         } catch (Exception e) {
             created.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            if (coldStarts != null) {
+                coldStarts.close();
+            }
             throw new IOException("cannot listen on " + settings.endpoint(settings.port()) + ": " + e.getMessage(), e);
         }
         group = created;
@@ -122,6 +136,11 @@ final class RouterServer {
     /** The port it listens on (the configured one, or the one the system chose for port 0). */
     int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** Requests held now while their subscription starts a process. */
+    int held() {
+        return coldStarts == null ? 0 : coldStarts.held();
     }
 
     /** The router's buffer pool (its figures show what the router holds). */
@@ -133,6 +152,9 @@ final class RouterServer {
     void stop(int graceSeconds) {
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (coldStarts != null) {
+            coldStarts.close();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(graceSeconds);
         while (active.get() > 0 && System.nanoTime() - deadline < 0) {

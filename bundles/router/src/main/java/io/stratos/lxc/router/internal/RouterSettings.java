@@ -31,14 +31,30 @@ import java.util.regex.Pattern;
  * @param controllerUrl         for a router apart from the controller: the controller it follows the routes of
  *                              ({@code http://host:8181}); null when the controller runs in the same Karaf
  * @param controllerAuthorization the {@code Authorization} header of the router's user (role router), or null
+ * @param maxHeldRequests       requests held at once, over all aliases, while their subscription starts a process
+ *                              (scale from zero); beyond it, 503 with Retry-After. 0: never hold
+ * @param holdTimeoutSeconds    how long one request is held for a process to start before 503 with Retry-After
  */
 record RouterSettings(int port, String bindAddress, String domain, int connectTimeoutMillis, int requestTimeoutSeconds,
                       int ioThreads, int backendCacheMillis, int backendDownMillis, int headerTimeoutSeconds,
                       int idleTimeoutSeconds, int maxHeaderBytes, List<Cidr> trustedProxies, int drainTimeoutSeconds,
-                      URI controllerUrl, String controllerAuthorization) {
+                      URI controllerUrl, String controllerAuthorization, int maxHeldRequests, int holdTimeoutSeconds) {
 
     RouterSettings {
         trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    static final int DEFAULT_MAX_HELD = 1000;
+    static final int DEFAULT_HOLD_TIMEOUT_SECONDS = 30;
+
+    /** With the default bounds of held requests. */
+    RouterSettings(int port, String bindAddress, String domain, int connectTimeoutMillis, int requestTimeoutSeconds,
+                   int ioThreads, int backendCacheMillis, int backendDownMillis, int headerTimeoutSeconds,
+                   int idleTimeoutSeconds, int maxHeaderBytes, List<Cidr> trustedProxies, int drainTimeoutSeconds,
+                   URI controllerUrl, String controllerAuthorization) {
+        this(port, bindAddress, domain, connectTimeoutMillis, requestTimeoutSeconds, ioThreads, backendCacheMillis,
+                backendDownMillis, headerTimeoutSeconds, idleTimeoutSeconds, maxHeaderBytes, trustedProxies,
+                drainTimeoutSeconds, controllerUrl, controllerAuthorization, DEFAULT_MAX_HELD, DEFAULT_HOLD_TIMEOUT_SECONDS);
     }
 
     static final String PID = "io.stratos.lxc.router";
@@ -98,8 +114,10 @@ record RouterSettings(int port, String bindAddress, String domain, int connectTi
                 authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
             }
         }
+        int maxHeld = values.integer("maxHeldRequests", DEFAULT_MAX_HELD, 0, 100_000);
+        int holdTimeout = values.integer("holdTimeoutSeconds", DEFAULT_HOLD_TIMEOUT_SECONDS, 1, 600);
         return new RouterSettings(port, bind, domain, connect, request, io, cache, down, header, idle, maxHeader,
-                trusted, drain, controller, authorization);
+                trusted, drain, controller, authorization, maxHeld, holdTimeout);
     }
 
     /** {@code controllerUrl}: empty for the controller in the same Karaf, else its http(s) origin. */
@@ -130,7 +148,8 @@ record RouterSettings(int port, String bindAddress, String domain, int connectTi
                 + backendDownMillis + ", headerTimeoutSeconds=" + headerTimeoutSeconds + ", idleTimeoutSeconds="
                 + idleTimeoutSeconds + ", maxHeaderBytes=" + maxHeaderBytes + ", trustedProxies=" + trustedProxies
                 + ", drainTimeoutSeconds=" + drainTimeoutSeconds + ", controllerUrl=" + controllerUrl
-                + ", controllerAuthorization=" + (controllerAuthorization == null ? "none" : "(hidden)") + "]";
+                + ", controllerAuthorization=" + (controllerAuthorization == null ? "none" : "(hidden)")
+                + ", maxHeldRequests=" + maxHeldRequests + ", holdTimeoutSeconds=" + holdTimeoutSeconds + "]";
     }
 
     /** Whether this router follows a controller elsewhere (else it asks the one in its own Karaf). */

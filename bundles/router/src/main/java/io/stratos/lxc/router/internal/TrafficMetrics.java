@@ -29,6 +29,24 @@ final class TrafficMetrics {
         return c == null ? 0 : c.inFlight();
     }
 
+    /** When a request for the alias last began here (epoch millis), if one did. */
+    java.util.OptionalLong lastRequestMillis(String alias) {
+        AliasCounters c = counters.get(alias);
+        long last = c == null ? 0 : c.lastBeginMillis();
+        return last == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(last);
+    }
+
+    /** The aliases that got a request at or after this time (epoch millis): what a router apart reports. */
+    List<String> requestedSince(long millis) {
+        List<String> aliases = new ArrayList<>();
+        for (AliasCounters c : counters.values()) {
+            if (c.lastBeginMillis() >= millis || c.inFlight() > 0) {
+                aliases.add(c.alias());
+            }
+        }
+        return aliases;
+    }
+
     /**
      * Requests in flight per backend of each alias that has any (the share a router apart reports, see
      * RemoteRouterTraffic); an alias with requests but no backend known counts them as on one.

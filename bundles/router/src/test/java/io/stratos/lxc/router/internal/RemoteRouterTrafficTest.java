@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
+import io.stratos.lxc.api.router.RouteChanges;
+import io.stratos.lxc.api.router.RouteFeed;
+import io.stratos.lxc.api.router.RouterReport;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -47,5 +52,62 @@ class RemoteRouterTrafficTest {
         now.addAndGet(RemoteRouterTraffic.FRESH_MILLIS + 1);
         traffic.report("one-too-many", Map.of("shop", 1.0));
         assertThat(traffic.reporting()).isEqualTo(1);
+    }
+
+    // ---- scale to zero and drains
+
+    private final AtomicLong revision = new AtomicLong(10);
+
+    private RemoteRouterTraffic withFeed() {
+        traffic.routes = new RouteFeed() {
+            @Override
+            public CompletionStage<RouteChanges> changesAfter(long since) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public long revision() {
+                return revision.get();
+            }
+        };
+        return traffic;
+    }
+
+    @Test
+    void theAliasesARouterGotRequestsForMarkTheirLastRequest() {
+        traffic.report(new RouterReport("edge1", Map.of(), List.of("shop"), 0, Map.of()));
+
+        assertThat(traffic.lastRequestMillis("shop")).hasValue(now.get());
+        assertThat(traffic.lastRequestMillis("blog")).isEmpty();
+    }
+
+    @Test
+    void aProcessIsDrainedOnceEveryReportingRouterHasTheRouteWithoutItAndNothingInFlightToIt() {
+        withFeed();
+        traffic.report(new RouterReport("edge1", Map.of(), List.of(), 10, Map.of("p-1", 1)));
+        traffic.report(new RouterReport("edge2", Map.of(), List.of(), 9, Map.of()));
+        revision.set(11); // the process left at revision 11
+
+        assertThat(traffic.drained("shop", "p-1")).as("the first call never answers true").isFalse();
+        assertThat(traffic.drained("shop", "p-1")).as("both routers are behind").isFalse();
+
+        traffic.report(new RouterReport("edge1", Map.of(), List.of(), 11, Map.of("p-1", 1)));
+        traffic.report(new RouterReport("edge2", Map.of(), List.of(), 11, Map.of()));
+        assertThat(traffic.drained("shop", "p-1")).as("edge1 still has a request to it").isFalse();
+
+        traffic.report(new RouterReport("edge1", Map.of(), List.of(), 12, Map.of()));
+        assertThat(traffic.drained("shop", "p-1")).isTrue();
+    }
+
+    @Test
+    void aRouterThatStoppedReportingHoldsNoDrainAndWithoutAControllerNothingIsWaitedFor() {
+        withFeed();
+        traffic.report(new RouterReport("edge1", Map.of(), List.of(), 1, Map.of("p-1", 3)));
+        now.addAndGet(RemoteRouterTraffic.FRESH_MILLIS + 1);
+        assertThat(traffic.drained("shop", "p-1")).isFalse();
+        assertThat(traffic.drained("shop", "p-1")).isTrue();
+
+        RemoteRouterTraffic apart = new RemoteRouterTraffic(now::get);
+        assertThat(apart.drained("shop", "p-2")).isTrue();
     }
 }

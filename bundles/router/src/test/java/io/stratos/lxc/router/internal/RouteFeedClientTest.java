@@ -97,6 +97,21 @@ class RouteFeedClientTest {
     }
 
     @Test
+    void theAliasesThatChangedAreToldBeforeTheRevisionMoves() {
+        java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        feed.onChange(aliases -> told.add(new java.util.TreeSet<>(aliases) + " at " + feed.revision()));
+        feed.apply(new io.stratos.lxc.api.router.RouteChanges(5, true, java.util.Map.of("shop", java.util.List.of(),
+                "blog", java.util.List.of()), java.util.List.of()));
+        feed.apply(new io.stratos.lxc.api.router.RouteChanges(6, false, java.util.Map.of("shop", java.util.List.of()),
+                java.util.List.of("blog")));
+        feed.apply(new io.stratos.lxc.api.router.RouteChanges(7, true, java.util.Map.of("wiki", java.util.List.of()),
+                java.util.List.of()));
+
+        assertThat(told).containsExactly("[blog, shop] at 0", "[blog, shop] at 5", "[shop, wiki] at 6");
+        assertThat(feed.revision()).isEqualTo(7);
+    }
+
+    @Test
     void whileTheControllerIsGoneTheLastBackendsStayAndTheProblemIsSaid() {
         answers.add(new String[] {"200", "{\"revision\":5,\"complete\":true,\"aliases\":{\"shop\":[{\"process\":\"p1\","
                 + "\"endpoint\":\"10.214.0.2:20000\"}]},\"removed\":[]}"});
@@ -122,10 +137,13 @@ class RouteFeedClientTest {
 
     @Test
     void theRoutersRequestsInFlightArePostedAsItsUser() {
-        feed.report("router-1@127.0.0.1:8280", java.util.Map.of("shop", 2.5));
+        feed.report(new io.stratos.lxc.api.router.RouterReport("router-1@127.0.0.1:8280", java.util.Map.of("shop", 2.5),
+                java.util.List.of("shop", "blog"), 42, java.util.Map.of("p-1", 3)));
 
         assertThat(traffic).hasSize(1);
         assertThat(traffic.get(0)).contains("\"router\":\"router-1@127.0.0.1:8280\"").contains("\"inFlight\":{\"shop\":2.5}")
+                .contains("\"requested\":[\"shop\",\"blog\"]").contains("\"revision\":42")
+                .contains("\"processes\":{\"p-1\":3}")
                 .endsWith(" as Basic ZWRnZTE6cHc=");
     }
 }

@@ -59,6 +59,10 @@ public class PolicyCreateCommand implements Action {
     @Option(name = "--predict", description = "Scale for the trend's value one interval ahead")
     boolean predict;
 
+    @Option(name = "--scale-to-zero-after", description = "Seconds without a request after which the subscription goes to "
+            + "zero processes (the next request starts one; needs --min 0 or none)")
+    Integer scaleToZeroAfter;
+
     @Option(name = "--replace", description = "Replace the existing policy of that name")
     boolean replace;
 
@@ -100,7 +104,7 @@ public class PolicyCreateCommand implements Action {
             }
         }
         AutoscalePolicy policy = new AutoscalePolicy(name, metrics, min, max, upStep, downStep, upCooldown, downStabilization,
-                tolerance, predict ? Boolean.TRUE : null);
+                tolerance, predict ? Boolean.TRUE : null, scaleToZeroAfter);
         AutoscalePolicy stored = replace ? autoscaler.updatePolicy(name, policy) : autoscaler.createPolicy(policy);
         System.out.println("Policy " + stored.name() + (replace ? " replaced: " : " created: ") + PolicyListCommand.describe(stored));
         return null;
@@ -137,6 +141,7 @@ public class PolicyCreateCommand implements Action {
                     case "--up-cooldown" -> upCooldown = Integer.valueOf(value);
                     case "--down-stabilization" -> downStabilization = Integer.valueOf(value);
                     case "--tolerance" -> tolerance = Double.valueOf(value);
+                    case "--scale-to-zero-after" -> scaleToZeroAfter = Integer.valueOf(value);
                     default -> throw StratosException.invalid(option, "unknown option " + option, "see policy-create --help");
                 }
             } catch (NumberFormatException e) {

@@ -22,12 +22,13 @@ public class PolicyListCommand implements Action {
     public Object execute() {
         ShellTable table = new ShellTable();
         for (String column : new String[] {"Name", "Targets", "Processes", "Steps (up/down)", "Cool-down", "Stabilisation",
-                "Tolerance", "Predict"}) {
+                "Tolerance", "Predict", "To zero after"}) {
             table.column(column);
         }
         for (AutoscalePolicy p : autoscaler.policies()) {
             table.addRow().addContent(p.name(), targets(p.metrics()), bounds(p), p.scaleUpStep() + "/" + p.scaleDownStep(),
-                    p.scaleUpCooldownSeconds() + " s", p.scaleDownStabilizationSeconds() + " s", p.tolerance(), p.predict());
+                    p.scaleUpCooldownSeconds() + " s", p.scaleDownStabilizationSeconds() + " s", p.tolerance(), p.predict(),
+                    p.scaleToZeroAfterSeconds() == null ? "never" : p.scaleToZeroAfterSeconds() + " s");
         }
         table.print(System.out);
         return null;
@@ -45,6 +46,7 @@ public class PolicyListCommand implements Action {
     static String describe(AutoscalePolicy p) {
         return targets(p.metrics()) + "; processes " + bounds(p) + "; steps " + p.scaleUpStep() + "/" + p.scaleDownStep()
                 + "; cool-down " + p.scaleUpCooldownSeconds() + " s; stabilisation " + p.scaleDownStabilizationSeconds()
-                + " s; tolerance " + p.tolerance() + (Boolean.TRUE.equals(p.predict()) ? "; predict" : "");
+                + " s; tolerance " + p.tolerance() + (Boolean.TRUE.equals(p.predict()) ? "; predict" : "")
+                + (p.scaleToZeroAfterSeconds() == null ? "" : "; to zero after " + p.scaleToZeroAfterSeconds() + " s quiet");
     }
 }

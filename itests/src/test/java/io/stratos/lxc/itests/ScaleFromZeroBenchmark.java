@@ -1,0 +1,70 @@
+package io.stratos.lxc.itests;
+
+import static org.junit.Assert.assertEquals;
+
+import io.stratos.lxc.itests.support.ScaleToZeroFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import org.junit.After;
+import org.junit.Test;
+
+/**
+ * Benchmark (run by benchmarks/run.sh, not by the test suite): a cold request, the first into a subscription at zero
+ * processes (warm image, VM up), through the router until the process that starts for it answers, beside warm requests
+ * to the same subscription in the same run. Each cycle waits for the autoscaler to take the subscription back to zero
+ * (scaleToZeroAfterSeconds 1), then sends one cold request and then warm ones.
+ * <p>
+ * Writes {@code scale-from-zero.json} to {@code stratos.benchmark.out}; {@code stratos.benchmark.quick}: fewer cycles.
+ */
+public class ScaleFromZeroBenchmark {
+
+    private final Path out = Path.of(System.getProperty("stratos.benchmark.out", "target/benchmark"));
+    private final boolean quick = !System.getProperty("stratos.benchmark.quick", "").isEmpty();
+    private ScaleToZeroFixture fixture;
+
+    @After
+    public void stop() throws Exception {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    public void coldRequestBesideWarm() throws Exception {
+        Files.createDirectories(out);
+        fixture = ScaleToZeroFixture.start("controller-scale-from-zero-bench", 1);
+        int cycles = quick ? 5 : 30;
+        List<Double> cold = new ArrayList<>();
+        List<Double> warm = new ArrayList<>();
+        for (int i = 0; i < cycles; i++) {
+            fixture.awaitZero(Duration.ofSeconds(60));
+            long[] first = fixture.request();
+            assertEquals("a cold request is served", 200, first[0]);
+            cold.add(first[1] / 1e6);
+            for (int w = 0; w < 5; w++) {
+                long[] next = fixture.request();
+                assertEquals(200, next[0]);
+                warm.add(next[1] / 1e6);
+            }
+        }
+        String json = String.format(Locale.ROOT, "{\"cycles\":%d,\"cold_p50_ms\":%.1f,\"cold_p99_ms\":%.1f,\"cold_max_ms\":%.1f,"
+                        + "\"warm_p50_ms\":%.2f,\"warm_p99_ms\":%.2f,\"cold_ms\":%s}%n", cycles, percentile(cold, 0.5),
+                percentile(cold, 0.99), Collections.max(cold), percentile(warm, 0.5), percentile(warm, 0.99),
+                cold.stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList());
+        Files.writeString(out.resolve("scale-from-zero.json"), json);
+        System.out.print("scale from zero: " + json);
+    }
+
+    /** Nearest-rank percentile. */
+    private static double percentile(List<Double> values, double q) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int rank = (int) Math.ceil(q * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+}
