@@ -5,10 +5,10 @@ import static org.junit.Assert.assertTrue;
 
 import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.ControllerProcess;
+import io.stratos.lxc.itests.support.Decisions;
 import io.stratos.lxc.itests.support.Json;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -44,15 +44,9 @@ public class AutoscalerE2E {
         return controller.get("/autoscaler/decisions?limit=50");
     }
 
-    /** Whether one of the decisions (each begins with its "time") has this level, target and change. */
+    /** Whether one of the decisions has this level, target and change. */
     private static boolean hasDecision(String json, String level, String target, int from, int to) {
-        for (String decision : json.split("\"time\"")) {
-            if (decision.contains("\"level\" : \"" + level + "\"") && decision.contains("\"target\" : \"" + target + "\"")
-                    && Pattern.compile("\"from\" : " + from + ",\\s*\"to\" : " + to + ",").matcher(decision).find()) {
-                return true;
-            }
-        }
-        return false;
+        return Decisions.parse(json).stream().anyMatch(d -> d.is(level, target) && d.from() == from && d.to() == to);
     }
 
     @Test
@@ -97,6 +91,7 @@ public class AutoscalerE2E {
         String d = decisions();
         assertTrue(d, d.contains("\"reason\""));
         String status = controller.get("/status");
-        assertTrue(status, status.matches("(?s).*\"name\" : \"autoscaler\",\\s*\"state\" : \"ACTIVE\".*"));
+        assertTrue(status, Json.stream(Json.tree(status).path("components"))
+                .anyMatch(c -> c.path("name").asText().equals("autoscaler") && c.path("state").asText().equals("ACTIVE")));
     }
 }

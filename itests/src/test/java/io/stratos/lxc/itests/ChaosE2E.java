@@ -3,6 +3,7 @@ package io.stratos.lxc.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.ControllerProcess;
 import io.stratos.lxc.itests.support.Json;
@@ -148,7 +149,11 @@ public class ChaosE2E {
     }
 
     private static int desired(String subscription) {
-        return Integer.parseInt(subscription.replaceAll("(?s).*\"desiredProcesses\" : (\\d+).*", "$1"));
+        JsonNode desired = Json.tree(subscription).path("desiredProcesses");
+        if (!desired.isInt()) {
+            throw new AssertionError("no desiredProcesses in " + subscription);
+        }
+        return desired.intValue();
     }
 
     private void assertMatchesAcknowledged(String when) throws Exception {

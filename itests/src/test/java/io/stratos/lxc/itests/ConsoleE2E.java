@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.Browser;
 import io.stratos.lxc.itests.support.ControllerProcess;
@@ -18,8 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.FixMethodOrder;
@@ -288,9 +287,9 @@ public class ConsoleE2E {
         go("overview");
         browser.await("five RUNNING processes on the overview", SHORT, () ->
                 browser.text("#overview-counts [data-count='processes']").contains("RUNNING 5"));
-        Matcher allocated = Pattern.compile("\"allocated\" : \\{\\s*\"cpuMillis\" : (\\d+)").matcher(controller.get("/vms"));
-        assertTrue(allocated.find());
-        int used = Integer.parseInt(allocated.group(1));
+        JsonNode allocated = Json.tree(controller.get("/vms")).path(0).path("allocated").path("cpuMillis");
+        assertTrue(allocated.toString(), allocated.isInt());
+        int used = allocated.intValue();
         browser.await("the partition's CPU bar at the API's allocation", SHORT, () ->
                 browser.text("[data-partition='static'] .totals").contains(used + " / 2000 m used · " + (2000 - used) + " free"));
         browser.screenshot("09-overview-busy");

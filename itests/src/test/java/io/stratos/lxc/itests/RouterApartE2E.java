@@ -24,7 +24,8 @@ import org.junit.Test;
 /**
  * Routers apart from the controller: two Karafs of their own with nothing but the feature stratos-router, each fed
  * every alias's backends by the controller's route feed, serve the same alias at once; with the controller killed
- * they keep serving the backends they know, and say why in their log.
+ * they keep serving the backends they know, and say why in their log. A scale-in under slow requests through both
+ * routers fails none of them: the leaving process is stopped only once both routers report nothing in flight to it.
  */
 public class RouterApartE2E {
 
@@ -38,7 +39,8 @@ public class RouterApartE2E {
     public static void startControllerAndTwoRouters() throws Exception {
         controller = ControllerProcess.create("controller-routers").start();
         controller.expect(201, "POST", "/partitions", "{\"name\":\"web\",\"cartridge\":\"static-httpd\",\"minVms\":1,\"maxVms\":1}");
-        controller.expect(201, "POST", "/subscriptions", "{\"alias\":\"duo\",\"cartridge\":\"static-httpd\",\"minProcesses\":2,\"maxProcesses\":2}");
+        controller.expect(201, "POST", "/subscriptions", "{\"alias\":\"duo\",\"cartridge\":\"static-httpd\",\"minProcesses\":1,\"maxProcesses\":2}");
+        controller.expect(200, "PUT", "/subscriptions/duo/scale", "{\"processes\":2}");
         await("2 RUNNING processes").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                 .until(() -> Json.count(controller.get("/subscriptions/duo/processes"), "state", "RUNNING") == 2);
         for (int i = 0; i < 2; i++) {
@@ -75,6 +77,57 @@ public class RouterApartE2E {
         return Http.get("http://127.0.0.1:" + routerPorts.get(router) + "/duo/");
     }
 
+    /** Four clients per router send 2.5 s POSTs (longer than the controller waits for its own router) while the subscription goes from 2 processes to 1. */
+    private static void scaleInUnderSlowRequestsThroughBothRoutersFailsNone() throws Exception {
+        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            int router = i % 2;
+            long stagger = i * 320L; // clients out of step: some request is always half-way when the process leaves
+            Thread client = new Thread(() -> {
+                try {
+                    Thread.sleep(stagger);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                while (running.get() && failures.size() < 20) {
+                    try {
+                        // POST: a router retries an idempotent request a dying process dropped, never a POST
+                        HttpResponse<String> answer = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                "http://127.0.0.1:" + routerPorts.get(router) + "/duo/cgi-bin/work?ms=2500"))
+                                .timeout(Duration.ofSeconds(10)).POST(java.net.http.HttpRequest.BodyPublishers.ofString("x=1")));
+                        if (answer.statusCode() == 200) {
+                            served.incrementAndGet();
+                        } else {
+                            failures.add("router " + router + ": " + answer.statusCode() + " " + answer.body());
+                        }
+                    } catch (Exception e) {
+                        failures.add("router " + router + ": " + e);
+                    }
+                }
+            });
+            client.start();
+            clients.add(client);
+        }
+        try {
+            Thread.sleep(5_000);
+            controller.expect(200, "PUT", "/subscriptions/duo/scale", "{\"processes\":1}");
+            await("the leaving process stopped").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Json.count(controller.get("/subscriptions/duo/processes"), "state", "RUNNING") == 1
+                            && Json.strings(controller.get("/subscriptions/duo/processes"), "state").size() == 1);
+            Thread.sleep(2_000);
+        } finally {
+            running.set(false);
+            for (Thread client : clients) {
+                client.join(30_000);
+            }
+        }
+        assertEquals("requests failed during the scale-in (" + served.get() + " served)", List.of(), failures);
+        assertTrue("requests were served through the scale-in: " + served.get(), served.get() > 8);
+    }
+
     @Test
     public void twoRoutersServeTheSameAliasAndKeepServingItWhileTheControllerIsDown() throws Exception {
         for (int i = 0; i < 2; i++) {
@@ -92,6 +145,19 @@ public class RouterApartE2E {
                 assertTrue(page.body().contains(PAGE));
             }
         }
+
+        await("both routers listed as reporting and up to date").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    com.fasterxml.jackson.databind.JsonNode listed = Json.tree(controller.get("/routers"));
+                    int current = 0;
+                    for (com.fasterxml.jackson.databind.JsonNode router : listed) {
+                        if (router.path("fresh").asBoolean() && router.path("upToDate").asBoolean()) {
+                            current++;
+                        }
+                    }
+                    return listed.size() == 2 && current == 2;
+                });
+        scaleInUnderSlowRequestsThroughBothRoutersFailsNone();
 
         for (Distribution router : routers) {
             assertTrue("the feed was followed until now", !Files.readString(router.log()).contains("Cannot follow the routes"));

@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -49,13 +47,8 @@ public class SubscriptionsE2E {
 
     private List<Proc> processes(String alias) throws Exception {
         String json = controller.get("/subscriptions/" + alias + "/processes");
-        List<Proc> result = new ArrayList<>();
-        Matcher m = Pattern.compile("\"id\" : \"([^\"]+)\".*?\"vmId\" : (?:\"([^\"]+)\"|null).*?\"state\" : \"([A-Z]+)\",\\s*\"hostPort\" : (\\d+)",
-                Pattern.DOTALL).matcher(json);
-        while (m.find()) {
-            result.add(new Proc(m.group(1), m.group(2), m.group(3), Integer.parseInt(m.group(4))));
-        }
-        return result;
+        return Json.stream(Json.tree(json)).map(p -> new Proc(p.path("id").textValue(), p.path("vmId").textValue(),
+                p.path("state").textValue(), p.path("hostPort").intValue())).toList();
     }
 
     /** Waits until the subscription has exactly {@code count} processes, all RUNNING and serving the page. */

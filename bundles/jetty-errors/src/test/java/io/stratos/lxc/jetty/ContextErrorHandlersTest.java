@@ -32,6 +32,12 @@ class ContextErrorHandlersTest {
     private final ContextHandlerCollection contexts = new ContextHandlerCollection();
     private final HttpClient http = HttpClient.newHttpClient();
     private String base;
+    private ServletContextHandler root;
+
+    /** CXF's servlet registered at /stratos with no service published: it writes its 404 itself. */
+    private void cxfWithoutServices() {
+        root.getServletHandler().addServletWithMapping(new ServletHolder("cxf", new NoServiceFound()), "/stratos/*");
+    }
 
     @BeforeEach
     void start() throws Exception {
@@ -44,7 +50,7 @@ class ContextErrorHandlersTest {
         server.addEventListener(new ContextErrorHandlers());
 
         // what Pax Web does for the whiteboard's default context once the console registers its servlet
-        ServletContextHandler root = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        root = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         root.setContextPath("/");
         ErrorPageErrorHandler paxWebs = new ErrorPageErrorHandler();
         paxWebs.addErrorPage(418, "/teapot");
@@ -53,8 +59,6 @@ class ContextErrorHandlersTest {
         root.addServlet(new ServletHolder("console", new NotFound()), "/stratos/console/*");
         root.addServlet(new ServletHolder("teapot-page", new Text("a configured error page")), "/teapot");
         root.addServlet(new ServletHolder("teapot", new Status(418)), "/brew");
-        // CXF's servlet with no service published: it writes its 404 itself
-        root.addServlet(new ServletHolder("cxf", new NoServiceFound()), "/stratos/*");
         contexts.addHandler(root);
 
         server.start();
@@ -70,24 +74,20 @@ class ContextErrorHandlersTest {
     void anApiPathOnlyTheCatchAllAnsweredIsA503WithRetryAfterEvenForAPut() throws Exception {
         HttpResponse<String> put = send("PUT", "/stratos/api/v1/partitions/static/scale");
 
-        assertEquals(503, put.statusCode(), put.body());
-        assertEquals("1", put.headers().firstValue("Retry-After").orElse("-"));
-        assertTrue(put.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
-        assertTrue(put.body().startsWith("{\"error\":\"the controller is starting"), put.body());
+        assertNotPublishedYet(put);
     }
 
     @Test
     void anApiCallCxfAnswersBeforeTheGateExistsIsA503WithRetryAfterNotCxfsHtml() throws Exception {
+        cxfWithoutServices();
         HttpResponse<String> put = send("PUT", "/stratos/api/v1/partitions/static/scale");
 
-        assertEquals(503, put.statusCode(), put.body());
-        assertEquals("1", put.headers().firstValue("Retry-After").orElse("-"));
-        assertTrue(put.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
-        assertTrue(put.body().startsWith("{\"error\":\"the controller is starting"), put.body());
+        assertNotPublishedYet(put);
     }
 
     @Test
     void onceTheGateSeesTheCallsCxfsOwnAnswerStands() throws Exception {
+        cxfWithoutServices();
         HttpResponse<String> get = send("GET", "/stratos/api/v1/nothing", true);
 
         assertEquals(404, get.statusCode());
@@ -132,6 +132,14 @@ class ContextErrorHandlersTest {
 
         assertEquals(404, put.statusCode());
         assertTrue(put.body().startsWith("{\"error\":\"404 "), put.body());
+    }
+
+    /** The answer of an API path while the API is not published: 503, JSON, Retry-After. */
+    private static void assertNotPublishedYet(HttpResponse<String> answer) {
+        assertEquals(503, answer.statusCode(), answer.body());
+        assertEquals("1", answer.headers().firstValue("Retry-After").orElse("-"));
+        assertTrue(answer.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        assertTrue(answer.body().startsWith("{\"error\":\"the controller is starting"), answer.body());
     }
 
     private HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {

@@ -1,12 +1,11 @@
 package io.stratos.lxc.itests.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** The autoscaler's recorded decisions ({@code GET /autoscaler/decisions}), read from its pretty-printed JSON. */
+/** The autoscaler's recorded decisions ({@code GET /autoscaler/decisions}), read with Jackson. */
 public final class Decisions {
 
     /** One decision: when, which level and target, the change, and why. */
@@ -20,13 +19,6 @@ public final class Decisions {
         }
     }
 
-    private static final Pattern TIME = Pattern.compile("\"time\"\\s*:\\s*\"([^\"]+)\"");
-    private static final Pattern LEVEL = Pattern.compile("\"level\"\\s*:\\s*\"([^\"]+)\"");
-    private static final Pattern TARGET = Pattern.compile("\"target\"\\s*:\\s*\"([^\"]+)\"");
-    private static final Pattern FROM = Pattern.compile("\"from\"\\s*:\\s*(\\d+)");
-    private static final Pattern TO = Pattern.compile("\"to\"\\s*:\\s*(\\d+)");
-    private static final Pattern REASON = Pattern.compile("\"reason\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
-
     private Decisions() {
     }
 
@@ -37,20 +29,10 @@ public final class Decisions {
 
     public static List<Decision> parse(String json) {
         List<Decision> out = new ArrayList<>();
-        String[] parts = json.split("(?=\"time\"\\s*:)");
-        for (String part : parts) {
-            Matcher time = TIME.matcher(part);
-            if (!time.find()) {
-                continue;
-            }
-            out.add(0, new Decision(Instant.parse(time.group(1)), group(LEVEL, part), group(TARGET, part),
-                    Integer.parseInt(group(FROM, part)), Integer.parseInt(group(TO, part)), group(REASON, part)));
+        for (JsonNode d : Json.tree(json)) {
+            out.add(0, new Decision(Instant.parse(d.path("time").asText()), d.path("level").asText(), d.path("target").asText(),
+                    d.path("from").asInt(), d.path("to").asInt(), d.path("reason").asText()));
         }
         return out;
-    }
-
-    private static String group(Pattern pattern, String text) {
-        Matcher m = pattern.matcher(text);
-        return m.find() ? m.group(1) : "";
     }
 }

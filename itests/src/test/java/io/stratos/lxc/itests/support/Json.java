@@ -10,6 +10,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /** Reading the API's JSON answers in tests, with Jackson (compact or pretty-printed alike). */
 public final class Json {
@@ -40,6 +42,11 @@ public final class Json {
      */
     public static Object parse(String json) {
         return plain(tree(json));
+    }
+
+    /** The elements of an array node (or the values of an object node; nothing for others), in order. */
+    public static Stream<JsonNode> stream(JsonNode node) {
+        return StreamSupport.stream(node.spliterator(), false);
     }
 
     /** Whether the text is one JSON value. */

@@ -7,7 +7,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Checks an answer (parsed by {@link JsonTree}) against an OpenAPI 3.0 schema: types, required and unknown
+ * Checks an answer (parsed by {@link Json#parse}) against an OpenAPI 3.0 schema: types, required and unknown
  * properties, enums, nullability, numeric bounds, string patterns and array sizes. What a description says of an
  * answer must hold for every answer, or the description is wrong.
  */

@@ -43,6 +43,9 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
     private static final long MAX_BACKOFF_MILLIS = 60_000;
     /** A process just started is checked this often until it answers (not only once per 1 s pass)... */
     private static final long STARTING_CHECK_MILLIS = 50;
+    /** ... and more often in its first half second, when most answer (a cold request waits on this check). */
+    private static final long FIRST_CHECK_MILLIS = 10;
+    private static final long FIRST_CHECKS_FOR_MILLIS = 500;
     /** ... for this long after its start; then the regular passes take over. */
     private static final long STARTING_FAST_MILLIS = 5_000;
 
@@ -115,7 +118,10 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
     private void scheduleStartingCheck() {
         if (youngStarting() && startingCheckScheduled.compareAndSet(false, true)) {
             try {
-                worker.schedule(this::checkStarting, STARTING_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                long now = clock.getAsLong();
+                boolean fresh = tracked.values().stream().anyMatch(t -> t.state == ProcessState.STARTING
+                        && now - t.startedAtMillis < FIRST_CHECKS_FOR_MILLIS);
+                worker.schedule(this::checkStarting, fresh ? FIRST_CHECK_MILLIS : STARTING_CHECK_MILLIS, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 startingCheckScheduled.set(false); // closing
             }

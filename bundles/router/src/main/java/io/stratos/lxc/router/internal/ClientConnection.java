@@ -138,13 +138,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             Throwable cause = request.decoderResult().cause();
             LOG.debug("bad request from {}: {}", channel.remoteAddress(), cause.toString());
             if (cause instanceof TooLongHttpLineException) {
-                answerAndClose(json(414, "request line longer than " + settings.maxHeaderBytes() + " bytes",
+                refuse(request, json(414, "request line longer than " + settings.maxHeaderBytes() + " bytes",
                         "shorten the URL (maxHeaderBytes of io.stratos.lxc.router)", null));
             } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
-                answerAndClose(json(431, "request headers longer than " + settings.maxHeaderBytes() + " bytes",
+                refuse(request, json(431, "request headers longer than " + settings.maxHeaderBytes() + " bytes",
                         "send fewer or shorter headers (maxHeaderBytes of io.stratos.lxc.router)", null));
             } else {
-                answerAndClose(json(400, "malformed request: " + cause.getMessage(),
+                refuse(request, json(400, "malformed request: " + cause.getMessage(),
                         "send HTTP/1.1 with CRLF line endings and no control characters in headers", null));
             }
             return;
@@ -154,18 +154,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             FullHttpResponse response = json(405, "CONNECT is not served: the router is no forward proxy",
                     "ask for http://<alias>." + settings.domain() + "/", null);
             response.headers().set(HttpHeaderNames.ALLOW, ALLOW);
-            answerAndClose(response);
+            refuse(request, response);
             return;
         }
         for (Map.Entry<String, String> header : request.headers()) {
             if (!RequestPaths.validName(header.getKey()) || !RequestPaths.validValue(header.getValue())) {
-                answerAndClose(json(400, "malformed request: control character or invalid header name in header '"
+                refuse(request, json(400, "malformed request: control character or invalid header name in header '"
                         + header.getKey() + "'", "send header names as tokens and values without control characters", null));
                 return;
             }
         }
         if (request.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
-            answerAndClose(json(400, "malformed request: more than one Host header", "send one Host header", null));
+            refuse(request, json(400, "malformed request: more than one Host header", "send one Host header", null));
             return;
         }
         String uri = request.uri();
@@ -177,7 +177,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         if (!uri.startsWith("/")) {
             // absolute-form is for forward proxies, which the router is not; asterisk-form is for OPTIONS only
-            answerAndClose(json(400, "malformed request: the request target must be a path (/...), not '" + abbreviate(uri) + "'",
+            refuse(request, json(400, "malformed request: the request target must be a path (/...), not '" + abbreviate(uri) + "'",
                     "ask for /<path> with Host: <alias>." + settings.domain(), null));
             return;
         }
@@ -189,7 +189,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         String rawQuery = question < 0 ? null : uri.substring(question + 1);
         String rawPath = RequestPaths.normalize(question < 0 ? uri : uri.substring(0, question));
         if (rawPath == null) {
-            answerAndClose(json(400, "malformed request: the path climbs above the root with '..'",
+            refuse(request, json(400, "malformed request: the path climbs above the root with '..'",
                     "send a path without dot segments", null));
             return;
         }
@@ -248,6 +248,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         current = new Exchange(context, this, request, route, counters, start, prefix,
                 path + (rawQuery == null ? "" : "?" + rawQuery), host);
         current.begin();
+    }
+
+    /** A request refused as malformed, logged like any other (its line escaped), then the connection closed. */
+    private void refuse(HttpRequest request, HttpResponse response) {
+        int bytes = response instanceof FullHttpResponse full ? full.content().readableBytes() : 0;
+        context.accessLog().request(channel.remoteAddress(), request, response.status().code(), bytes, null,
+                System.nanoTime() - requestStarted);
+        answerAndClose(response);
     }
 
     /** When the request being routed arrived (for the access log of the router's own answers). */

@@ -3,9 +3,14 @@ package io.stratos.lxc.router.internal;
 import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
 import io.stratos.lxc.api.autoscaler.MetricSource;
 import io.stratos.lxc.api.controller.ProcessDrain;
+import io.stratos.lxc.api.router.RemoteRouter;
+import io.stratos.lxc.api.router.RemoteRouters;
 import io.stratos.lxc.api.router.RouteFeed;
 import io.stratos.lxc.api.router.RouterReport;
 import io.stratos.lxc.api.router.RouterTrafficSink;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -24,8 +29,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * than {@link #FRESH_MILLIS} counts for nothing (its router stopped or lost the controller). At most
  * {@link #MAX_ROUTERS} routers are kept.
  */
-@Component(service = {RouterTrafficSink.class, MetricSource.class, ProcessDrain.class})
-public class RemoteRouterTraffic implements RouterTrafficSink, MetricSource, ProcessDrain {
+@Component(service = {RouterTrafficSink.class, MetricSource.class, ProcessDrain.class, RemoteRouters.class})
+public class RemoteRouterTraffic implements RouterTrafficSink, MetricSource, ProcessDrain, RemoteRouters {
 
     static final long FRESH_MILLIS = 5_000;
     static final int MAX_ROUTERS = 1_000;
@@ -114,6 +119,26 @@ public class RemoteRouterTraffic implements RouterTrafficSink, MetricSource, Pro
         }
         draining.remove(processId);
         return true;
+    }
+
+    /** How long a router that stopped reporting is still listed. */
+    static final long LISTED_MILLIS = 600_000;
+
+    @Override
+    public List<RemoteRouter> routers() {
+        long now = clock.getAsLong();
+        RouteFeed feed = routes;
+        long current = feed == null ? 0 : feed.revision();
+        List<RemoteRouter> routers = new ArrayList<>();
+        reports.forEach((name, report) -> {
+            if (now - report.atMillis <= LISTED_MILLIS) {
+                int inFlight = report.processes.values().stream().mapToInt(Integer::intValue).sum();
+                routers.add(new RemoteRouter(name, Instant.ofEpochMilli(report.atMillis).toString(),
+                        now - report.atMillis <= FRESH_MILLIS, report.revision, report.revision >= current, inFlight));
+            }
+        });
+        routers.sort(Comparator.comparing(RemoteRouter::name));
+        return routers;
     }
 
     /** Routers whose last report is fresh. */

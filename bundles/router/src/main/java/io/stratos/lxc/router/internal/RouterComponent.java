@@ -63,6 +63,8 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
 
     private final TrafficMetrics metrics = new TrafficMetrics();
     private ScheduledExecutorService retries;
+    /** The traffic reports of a router apart: their own thread, so that a slow controller never delays a bind retry. */
+    private ScheduledExecutorService reporter;
     private ScheduledFuture<?> bindRetry;
     private volatile RouterSettings settings;
     private volatile String configProblems = "";
@@ -79,12 +81,17 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
 
     @Activate
     void activate(Map<String, Object> properties) {
-        retries = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "stratos-router-bind");
+        retries = daemon("stratos-router-bind");
+        reporter = daemon("stratos-router-reports");
+        configure(properties);
+    }
+
+    private static ScheduledExecutorService daemon(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, name);
             thread.setDaemon(true);
             return thread;
         });
-        configure(properties);
     }
 
     @Modified
@@ -112,6 +119,7 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
             bindRetry.cancel(false);
         }
         retries.shutdownNow();
+        reporter.shutdownNow();
         stopServer();
         closeFeed();
     }
@@ -152,7 +160,7 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
                 }
             });
             long[] lastReport = {System.currentTimeMillis()};
-            trafficReports = retries.scheduleWithFixedDelay(() -> {
+            trafficReports = reporter.scheduleWithFixedDelay(() -> {
                 long now = System.currentTimeMillis();
                 BackendTable known = table;
                 // the revision first: requests counted after it was read are to the routes it holds or newer ones

@@ -110,4 +110,20 @@ class RemoteRouterTrafficTest {
         RemoteRouterTraffic apart = new RemoteRouterTraffic(now::get);
         assertThat(apart.drained("shop", "p-2")).isTrue();
     }
+
+    @Test
+    void theRoutersThatReportedAreListedWithWhetherTheyAreUpToDate() {
+        withFeed();
+        traffic.report(new RouterReport("edge2", Map.of(), List.of(), 10, Map.of("p-1", 2, "p-2", 1)));
+        traffic.report(new RouterReport("edge1", Map.of(), List.of(), 9, Map.of()));
+        now.addAndGet(RemoteRouterTraffic.FRESH_MILLIS + 1);
+        traffic.report(new RouterReport("edge3", Map.of(), List.of(), 10, Map.of()));
+
+        assertThat(traffic.routers()).extracting(r -> r.name() + " fresh=" + r.fresh() + " upToDate=" + r.upToDate()
+                        + " inFlight=" + r.requestsInFlight())
+                .containsExactly("edge1 fresh=false upToDate=false inFlight=0", "edge2 fresh=false upToDate=true inFlight=3",
+                        "edge3 fresh=true upToDate=true inFlight=0");
+        now.addAndGet(RemoteRouterTraffic.LISTED_MILLIS);
+        assertThat(traffic.routers()).extracting(r -> r.name()).containsExactly("edge3");
+    }
 }

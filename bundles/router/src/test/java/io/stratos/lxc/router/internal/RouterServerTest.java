@@ -100,6 +100,18 @@ class RouterServerTest {
     }
 
     @Test
+    void aRequestRefusedAsMalformedIsLoggedTooWithItsLineEscaped() throws Exception {
+        RawHttp.Response nul = RawHttp.send(router.port(), "GET", "/shop/\"x", "X-Bad: a\u0000b");
+        RawHttp.Response connect = RawHttp.send(router.port(), "CONNECT", "example.org:443");
+
+        assertThat(nul.status()).isEqualTo(400);
+        assertThat(connect.status()).isEqualTo(405);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> accessLines.size() == 2);
+        assertThat(accessLines).anyMatch(l -> l.matches(".*\"GET /shop/\\\\\"x HTTP/1\\.1\" 400 \\d+ \"-\" \"-\" - \\d+\\.\\d{3}"))
+                .anyMatch(l -> l.contains("\"CONNECT example.org:443 HTTP/1.1\" 405 "));
+    }
+
+    @Test
     void aProcessThatEndsItsHeaderLinesWithABareLfIsStillRelayed() throws Exception {
         // as busybox httpd passes a CGI script's headers on: strict toward clients, lenient toward the processes
         try (java.net.ServerSocket cgi = new java.net.ServerSocket(0, 16, java.net.InetAddress.getLoopbackAddress())) {
