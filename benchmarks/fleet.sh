@@ -10,7 +10,10 @@
 #      FLEET_JAVA_OPTS (controller JVM; default -Xms1g -Xmx4g -XX:+UseG1GC: the target is a heap under 4 GiB,
 #      and the distribution's default -Xmx512m is for a small installation),
 #      FLEET_JFR=1 (a JFR recording of the controller per size, <out>/fleet-<size>.jfr), FLEET_PROCESSES_PER_VM (30),
-#      FLEET_TAG (suffix of the result file names, e.g. -before).
+#      FLEET_TAG (suffix of the result file names, e.g. -before),
+#      FLEET_METRICS=1 (after the run, what a scrape of /stratos/metrics costs beside GET /vms of the same fleet:
+#      <out>/metrics-scrape-<size>.txt; the agents' grace period is then an hour, so that the fleet stays as it was
+#      once the simulator has stopped).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 DIST=${1:?controller distribution tar.gz}
@@ -40,6 +43,33 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# What one scrape of /stratos/metrics costs (wall time, bytes, controller CPU) with the default cap and with none,
+# beside GET /vms of the same fleet; 5 of each after one warm-up.
+metrics_scrape() {
+  local out=$1 pid cpu url
+  pid=$(cat "$CTL/karaf.pid")
+  cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+  one() { # name url: seconds, bytes, controller CPU ticks (1/100 s) for one GET
+    local before after line
+    before=$(cpu); line=$(curl -s -u karaf:karaf -o /dev/null -w '%{http_code} %{time_total} %{size_download}' "$2"); after=$(cpu)
+    echo "$1 $line $((after - before))"
+  }
+  {
+    echo "# $VMS VMs x $PER_VM processes, after the run; $(date -u +%FT%TZ); load $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "# what status seconds bytes controller-cpu-ticks(1/100s)"
+    for what in metrics vms; do
+      url="http://127.0.0.1:$HTTP/stratos/metrics"; [ $what = vms ] && url="$API/vms"
+      one "$what-warmup" "$url"
+      for _ in 1 2 3 4 5; do one "$what" "$url"; done
+    done
+    printf 'maxProcessSeries = %s\n' 10000000 > "$CTL/etc/io.stratos.lxc.metrics.cfg"
+    sleep 5 # Karaf's file watcher hands the new setting to the endpoint
+    one metrics-uncapped-warmup "http://127.0.0.1:$HTTP/stratos/metrics"
+    for _ in 1 2 3; do one metrics-uncapped "http://127.0.0.1:$HTTP/stratos/metrics"; done
+  } > "$out"
+  say "scrape cost: $(grep -v '^#' "$out" | grep -v warmup | awk '{n[$1]++; s[$1]+=$3; b[$1]=$4; c[$1]+=$5} END {for (k in n) printf "%s %.3f s %d bytes %.2f cpu-s; ", k, s[k]/n[k], b[k], c[k]/n[k]/100}')"
+}
+
 HTTP=$BASE SSH=$((BASE + 1)) RMIREG=$((BASE + 2)) RMISRV=$((BASE + 3)) ROUTER=$((BASE + 4))
 API="http://127.0.0.1:$HTTP/stratos/api/v1"
 
@@ -52,6 +82,7 @@ for VMS in $SIZES; do
   setcfg io.stratos.lxc.router.cfg port "$ROUTER"
   setcfg io.stratos.lxc.controller.cfg routerPort "$ROUTER"
   setcfg io.stratos.lxc.iaas.hollow.cfg spoolFile "$WORK/vms-$VMS.spool"
+  [ -n "${FLEET_METRICS:-}" ] && setcfg io.stratos.lxc.controller.cfg agentGracePeriodSeconds 3600
   # the hollow adapter is booted for this run only
   sed -i 's#^\(\s*\)stratos-lxc/\([^,]*\), \\#\1stratos-lxc/\2, \\\n\1stratos-iaas-hollow/\2, \\#' "$CTL/etc/org.apache.karaf.features.cfg"
   JFR=""
@@ -92,6 +123,7 @@ r = json.load(open(p))
 r["loadBefore"], r["loadAfter"], r["controllerJavaOptions"] = sys.argv[2], sys.argv[3], sys.argv[4]
 json.dump(r, open(p, "w"), indent=2)
 PY
+  [ -n "${FLEET_METRICS:-}" ] && metrics_scrape "$OUT/metrics-scrape-$VMS$TAG.txt"
   [ -n "${FLEET_JFR:-}" ] && jcmd "$(cat "$CTL/karaf.pid")" JFR.dump filename="$OUT/fleet-$VMS$TAG.jfr" >/dev/null 2>&1 || true
   cp "$CTL/data/log/karaf.log" "$OUT/fleet-$VMS$TAG-karaf.log" 2>/dev/null || true
   kill "$(cat "$CTL/karaf.pid")"; for _ in $(seq 1 100); do kill -0 "$(cat "$CTL/karaf.pid")" 2>/dev/null || break; sleep 0.2; done

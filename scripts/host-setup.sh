@@ -13,8 +13,9 @@ say() { printf '[host-setup] %s\n' "$*"; }
 
 # git: the git fetcher's tests serve repositories with `git daemon` on 127.0.0.1
 PACKAGES=(openjdk-17-jdk-headless maven lxc docker.io busybox-static uidmap iproute2 curl git)
-# the web console's browser tests (ConsoleE2E) drive Debian's headless chromium through its chromedriver
-$WITH_TEST && PACKAGES+=(postgresql mmdebstrap chromium chromium-driver)
+# the web console's browser tests (ConsoleE2E) drive Debian's headless chromium through its chromedriver;
+# MetricsE2E runs Debian's Prometheus (2.42) with a config of its own on a free loopback port
+$WITH_TEST && PACKAGES+=(postgresql mmdebstrap chromium chromium-driver prometheus)
 $WITH_BENCH && PACKAGES+=(gnuplot-nox wrk)
 
 missing=()
@@ -31,6 +32,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 else
   say "packages present"
+fi
+# Debian's prometheus package enables its own service (0.0.0.0:9090) where systemd runs: the tests start theirs
+if $WITH_TEST && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+  systemctl disable --now prometheus >/dev/null 2>&1 || true
 fi
 
 # dockerd: no init system starts it here, so we do, on its unix socket only: an unauthenticated TCP endpoint

@@ -26,4 +26,9 @@ public interface Autoscaler {
 
     /** The most recent decisions, newest first, at most {@code limit}. */
     List<ScalingDecision> decisions(int limit);
+
+    /** Decisions by direction and pass durations since start; never waits for a pass. */
+    default AutoscalerStatistics statistics() {
+        return AutoscalerStatistics.NONE;
+    }
 }

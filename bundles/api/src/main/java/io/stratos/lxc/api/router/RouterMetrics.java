@@ -16,4 +16,9 @@ public interface RouterMetrics {
 
     /** Where the router listens and the figures of every alias it has served. */
     RouterStats stats();
+
+    /** The alias's request durations in buckets, or null when this router keeps none (the figures' p50/p99 remain). */
+    default LatencyHistogram latencyHistogram(String alias) {
+        return null;
+    }
 }

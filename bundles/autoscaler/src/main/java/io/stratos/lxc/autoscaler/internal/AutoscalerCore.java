@@ -3,6 +3,7 @@ package io.stratos.lxc.autoscaler.internal;
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
 import io.stratos.lxc.api.autoscaler.Autoscaler;
+import io.stratos.lxc.api.autoscaler.AutoscalerStatistics;
 import io.stratos.lxc.api.autoscaler.MetricSource;
 import io.stratos.lxc.api.autoscaler.ScaleFromZero;
 import io.stratos.lxc.api.autoscaler.ScalingDecision;
@@ -61,6 +62,7 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
     /** Last refusal per target, so a failing scale is recorded once, not every interval. */
     private final Map<String, String> lastFailures = new HashMap<>();
     private volatile int autoscaled;
+    private final DecisionCounters counters = new DecisionCounters();
     /** Posts each decision on EventAdmin once there is one (see {@link #events}). */
     private final EventPublisher events = new EventPublisher();
 
@@ -191,6 +193,9 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
         ScalingDecision decision = new ScalingDecision(Instant.ofEpochMilli(now).toString(), level, target, policy,
                 outcome.metrics(), outcome.from(), outcome.to(), reason);
         decisions.addLast(new Recorded(now, decision));
+        if (applied) {
+            counters.decided(level, outcome.from(), outcome.to());
+        }
         events.decided(now, decision, applied);
         while (decisions.size() > Math.max(1, settings.get().decisionHistory())) {
             decisions.removeFirst();
@@ -209,6 +214,12 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
     void evaluated(long nanos) {
         lastEvaluationNanos = nanos;
         maxEvaluationNanos = Math.max(maxEvaluationNanos, nanos);
+        counters.passed(nanos);
+    }
+
+    @Override
+    public AutoscalerStatistics statistics() {
+        return counters.statistics();
     }
 
     long lastEvaluationNanos() {

@@ -2,7 +2,9 @@ package io.stratos.lxc.rest.internal;
 
 import io.stratos.lxc.api.agent.AgentRegistry;
 import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.api.security.Authenticator;
 import io.stratos.lxc.api.security.Caller;
+import io.stratos.lxc.api.security.LoginThrottledException;
 import io.stratos.lxc.api.security.Role;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
@@ -55,9 +57,10 @@ import org.slf4j.LoggerFactory;
  * <p>It also reports, in the status and loudly in the log, while the realm still accepts the shipped default
  * {@code karaf}/{@code karaf}.
  */
-@Component(service = {ApiAuthentication.class, StatusContributor.class}, configurationPid = ApiAuthentication.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
-public class ApiAuthentication implements StatusContributor {
+// Also an Authenticator: servlets of other bundles (the metrics endpoint) check credentials through the same cache and throttle.
+@Component(service = {ApiAuthentication.class, Authenticator.class, StatusContributor.class},
+        configurationPid = ApiAuthentication.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+public class ApiAuthentication implements Authenticator, StatusContributor {
 
     static final String PID = "io.stratos.lxc.security";
     private static final Logger LOG = LoggerFactory.getLogger(ApiAuthentication.class);
@@ -72,13 +75,13 @@ public class ApiAuthentication implements StatusContributor {
     }
 
     /** Password checks for this user (or from this address) are paused after too many failures: answer 429. */
-    static final class LoginThrottled extends RuntimeException {
+    static final class LoginThrottled extends LoginThrottledException {
         private static final long serialVersionUID = 1L;
         final long retryAfterSeconds;
 
         LoginThrottled(String user, long retryAfterSeconds) {
-            super("too many failed logins for " + user + " or from this address: try again in " + retryAfterSeconds + " s", null,
-                    false, false);
+            super("too many failed logins for " + user + " or from this address: try again in " + retryAfterSeconds + " s",
+                    retryAfterSeconds);
             this.retryAfterSeconds = retryAfterSeconds;
         }
     }
@@ -182,7 +185,8 @@ public class ApiAuthentication implements StatusContributor {
      * @throws LoginThrottled when the password would have to be checked for a user (or from an address) that failed
      *                        too often lately
      */
-    Optional<Caller> authenticate(String authorization, String remoteAddress) {
+    @Override
+    public Optional<Caller> authenticate(String authorization, String remoteAddress) {
         // Loopback is everyone's address on a one-host controller (console, CLI, the local VMs' agents): only remote
         // addresses are counted, or one guesser would hold up all of them.
         String address = isLoopback(remoteAddress) ? null : remoteAddress;

@@ -34,6 +34,8 @@ public class ApiGate implements Preprocessor {
     /** CXF's servlet context (PID org.apache.cxf.osgi in the feature) and the servlets of their own under it. */
     static final String CXF_CONTEXT = "/stratos";
     private static final String[] OWN_SERVLETS = {"/stratos/agent/", "/stratos/router/", "/stratos/console"};
+    /** Servlets of other bundles at one exact path (the metrics endpoint of bundles/metrics). */
+    private static final String[] OWN_PATHS = {"/stratos/metrics"};
     static final int RETRY_AFTER_SECONDS = 1;
     /**
      * Set on every request the gate sees. The Jetty fragment (jetty-errors, UngatedApiGuard.GATE_SEEN, same text) turns
@@ -72,6 +74,11 @@ public class ApiGate implements Preprocessor {
     static boolean gated(String requestUri) {
         if (requestUri == null || !(requestUri.equals(CXF_CONTEXT) || requestUri.startsWith(CXF_CONTEXT + "/"))) {
             return false;
+        }
+        for (String own : OWN_PATHS) {
+            if (requestUri.equals(own)) {
+                return false;
+            }
         }
         for (String own : OWN_SERVLETS) {
             if (requestUri.startsWith(own)) {

@@ -90,8 +90,8 @@ class ApiGateHttpTest {
             assertThat(answer.headers().firstValue("Retry-After")).contains("1");
             assertThat(answer.body()).contains("\"error\"").contains("\"hint\"").contains("not ready");
         }
-        // the agent API and the console are servlets of their own, and the rest of the server is not ours
-        for (String path : List.of("/stratos/agent/v1/register", "/stratos/console/", "/other")) {
+        // the agent API, the console and the metrics endpoint are servlets of their own, and the rest of the server is not ours
+        for (String path : List.of("/stratos/agent/v1/register", "/stratos/console/", "/stratos/metrics", "/other")) {
             assertThat(send("GET", path).body()).as(path).isEqualTo("served");
         }
         gate.open();
