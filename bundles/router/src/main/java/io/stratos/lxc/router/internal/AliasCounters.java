@@ -1,6 +1,9 @@
 package io.stratos.lxc.router.internal;
 
 import io.stratos.lxc.api.router.AliasTraffic;
+import io.stratos.lxc.api.router.LatencyHistogram;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -88,6 +91,17 @@ final class AliasCounters {
         double ewma = Double.longBitsToDouble(ewmaBits.get());
         return new AliasTraffic(alias, inFlight.get(), requests.sum(), errors.sum(), ewma < 0 ? 0 : round(ewma),
                 percentile(counts, total, 0.50), percentile(counts, total, 0.99), backends, backendsDown);
+    }
+
+    /** The request durations per bucket since start, for the metrics endpoint's histogram (the last bucket is open). */
+    LatencyHistogram histogram() {
+        List<Double> bounds = new ArrayList<>(histogram.length);
+        List<Long> counts = new ArrayList<>(histogram.length);
+        for (int i = 0; i < histogram.length; i++) {
+            bounds.add(i < BUCKETS_MILLIS.length ? BUCKETS_MILLIS[i] / 1000.0 : Double.POSITIVE_INFINITY);
+            counts.add(histogram[i].sum());
+        }
+        return new LatencyHistogram(bounds, counts);
     }
 
     private double percentile(long[] counts, long total, double q) {

@@ -7,6 +7,7 @@ import io.stratos.lxc.api.controller.ProcessDrain;
 import io.stratos.lxc.api.config.ConfigValues;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.router.AliasTraffic;
+import io.stratos.lxc.api.router.LatencyHistogram;
 import io.stratos.lxc.api.router.RouterMetrics;
 import io.stratos.lxc.api.router.RouterReport;
 import io.stratos.lxc.api.router.RouterStats;
@@ -228,6 +229,11 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
     @Override
     public AliasTraffic traffic(String alias) {
         return metrics.traffic(alias, table);
+    }
+
+    @Override
+    public LatencyHistogram latencyHistogram(String alias) {
+        return metrics.histogram(alias);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.stratos.lxc.router.internal;
 
 import io.stratos.lxc.api.router.AliasTraffic;
+import io.stratos.lxc.api.router.LatencyHistogram;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -67,6 +68,11 @@ final class TrafficMetrics {
     AliasTraffic traffic(String alias, BackendTable table) {
         AliasCounters c = counters.get(alias);
         return c == null ? AliasTraffic.none(alias) : snapshot(c, table);
+    }
+
+    LatencyHistogram histogram(String alias) {
+        AliasCounters c = counters.get(alias);
+        return c == null ? null : c.histogram();
     }
 
     List<AliasTraffic> all(BackendTable table) {

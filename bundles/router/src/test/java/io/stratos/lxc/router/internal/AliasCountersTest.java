@@ -3,6 +3,7 @@ package io.stratos.lxc.router.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stratos.lxc.api.router.AliasTraffic;
+import io.stratos.lxc.api.router.LatencyHistogram;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +31,14 @@ class AliasCountersTest {
         assertThat(traffic.latencyEwmaMillis()).isGreaterThan(3);
         assertThat(traffic.backends()).isEqualTo(2);
         assertThat(traffic.backendsDown()).isEqualTo(1);
+
+        // the same buckets, in seconds, for the metrics endpoint: 98 at 5 ms, one at 500 ms, one past the last bound
+        LatencyHistogram histogram = counters.histogram();
+        assertThat(histogram.upperBoundsSeconds()).startsWith(0.001, 0.002, 0.005).endsWith(60.0, Double.POSITIVE_INFINITY);
+        assertThat(histogram.counts().get(histogram.upperBoundsSeconds().indexOf(0.005))).isEqualTo(98);
+        assertThat(histogram.counts().get(histogram.upperBoundsSeconds().indexOf(0.5))).isEqualTo(1);
+        assertThat(histogram.counts().get(histogram.counts().size() - 1)).isEqualTo(1);
+        assertThat(histogram.counts().stream().mapToLong(Long::longValue).sum()).isEqualTo(100);
     }
 
     @Test
