@@ -112,7 +112,8 @@ public class RemoteRouterTraffic implements RouterTrafficSink, MetricSource, Pro
             return false;
         }
         for (Report report : reports.values()) {
-            if (now - report.atMillis <= FRESH_MILLIS
+            // revision 0: a router that does not say (an older one): it cannot be waited for
+            if (now - report.atMillis <= FRESH_MILLIS && report.revision > 0
                     && (report.revision < drain.revision || report.processes.getOrDefault(processId, 0) > 0)) {
                 return false;
             }

@@ -109,6 +109,10 @@ class RemoteRouterTrafficTest {
 
         RemoteRouterTraffic apart = new RemoteRouterTraffic(now::get);
         assertThat(apart.drained("shop", "p-2")).isTrue();
+
+        traffic.report("older-router", Map.of("shop", 1.0)); // says no revision: cannot hold a drain for ever
+        assertThat(traffic.drained("shop", "p-3")).isFalse();
+        assertThat(traffic.drained("shop", "p-3")).isTrue();
     }
 
     @Test
