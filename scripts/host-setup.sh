@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Prepares this Debian host for Stratos LXC: JDK 17, Maven, LXC, Docker, busybox-static; starts dockerd.
 # With --test it also starts the PostgreSQL the persistence tests run against (127.0.0.1:15432);
+# with --postgres only that PostgreSQL (./stratos up --ha keeps its two controllers' database there);
 # with --bench it also installs gnuplot (the benchmarks' plots) and wrk (vm-network.sh).
 # Idempotent: installs only what is missing and starts services only when they do not answer.
 set -euo pipefail
 WITH_TEST=false
 WITH_BENCH=false
-[ "${1:-}" = "--test" ] && WITH_TEST=true
+WITH_POSTGRES=false
+[ "${1:-}" = "--test" ] && WITH_TEST=true && WITH_POSTGRES=true
+[ "${1:-}" = "--postgres" ] && WITH_POSTGRES=true
 [ "${1:-}" = "--bench" ] && WITH_BENCH=true
 
 say() { printf '[host-setup] %s\n' "$*"; }
@@ -17,6 +20,7 @@ PACKAGES=(openjdk-17-jdk-headless maven lxc docker.io busybox-static uidmap ipro
 # MetricsE2E runs Debian's Prometheus (2.42) with a config of its own on a free loopback port
 $WITH_TEST && PACKAGES+=(postgresql mmdebstrap chromium chromium-driver prometheus)
 $WITH_BENCH && PACKAGES+=(gnuplot-nox wrk)
+$WITH_POSTGRES && ! $WITH_TEST && PACKAGES+=(postgresql)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -84,7 +88,7 @@ for f in /etc/subuid /etc/subgid; do
   grep -q '^root:100000:65536$' "$f" 2>/dev/null || echo 'root:100000:65536' >> "$f"
 done
 
-if $WITH_TEST; then
+if $WITH_POSTGRES; then
   # PostgreSQL for the persistence tests: our own cluster on 127.0.0.1:15432, never the system one. The port is
   # below the kernel's ephemeral range (32768-60999): there an outgoing connection could hold it (seen).
   PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
@@ -99,6 +103,7 @@ if $WITH_TEST; then
   runuser -u postgres -- psql -q -h "$PG_DIR" -p 15432 -d postgres -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
 SELECT 'CREATE ROLE stratos LOGIN PASSWORD ''stratos''' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'stratos')\gexec
 SELECT 'CREATE DATABASE stratos_test OWNER stratos' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'stratos_test')\gexec
+SELECT 'CREATE DATABASE stratos_ha OWNER stratos' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'stratos_ha')\gexec
 SQL
-  say "PostgreSQL answers on 127.0.0.1:15432 (database stratos_test)"
+  say "PostgreSQL answers on 127.0.0.1:15432 (databases stratos_test, stratos_ha)"
 fi

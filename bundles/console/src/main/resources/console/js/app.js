@@ -151,7 +151,9 @@ async function refreshStatus() {
   try {
     const status = await api.get('/status');
     fill(controllerStatus, h('span', {class: `dot ${status.state === 'ACTIVE' ? 'ok' : 'warn'}`}),
-      `${status.state} · v${status.version} · up ${duration(status.uptimeSeconds || 0)}`);
+      `${status.state} · v${status.version} · up ${duration(status.uptimeSeconds || 0)}`
+      // with controllers sharing one database: which one this is (a standby serves reads only)
+      + (status.role === 'standby' ? ` · standby (writes go to ${status.leaseHolder || 'the active controller'})` : ''));
     controllerStatus.title = (status.components || [])
       .map(c => `${c.name}: ${c.state}${c.detail ? ` (${c.detail})` : ''}`).join('\n');
   } catch (error) {

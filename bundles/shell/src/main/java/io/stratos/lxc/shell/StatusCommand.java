@@ -21,6 +21,8 @@ public class StatusCommand implements Action {
         SystemStatus status = statusService.status();
         System.out.println("Stratos LXC " + status.version() + ": " + status.state()
                 + ", up " + status.uptimeSeconds() + " s (since " + status.startedAt() + ")");
+        System.out.println("Role: " + status.role() + " (lease epoch " + status.leaseEpoch()
+                + (status.leaseHolder().isEmpty() ? "" : ", active controller " + status.leaseHolder()) + ")");
         ShellTable table = new ShellTable();
         table.column("Component");
         table.column("State");

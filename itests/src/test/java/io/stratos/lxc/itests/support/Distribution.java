@@ -147,6 +147,16 @@ public final class Distribution implements AutoCloseable {
                 .toList();
     }
 
+    /** Sends a signal ("STOP", "CONT") to the distribution's JVM only: a pause, not a crash. */
+    public void signal(String signal) throws IOException, InterruptedException {
+        if (process == null) {
+            return;
+        }
+        for (ProcessHandle jvm : ownProcesses()) {
+            run(List.of("kill", "-" + signal, String.valueOf(jvm.pid())), home);
+        }
+    }
+
     /** kill -9 of the JVM, as a crash would; {@link #start()} brings it back on the same directory. */
     public void kill() throws InterruptedException {
         List<ProcessHandle> all = new ArrayList<>(ownProcesses());

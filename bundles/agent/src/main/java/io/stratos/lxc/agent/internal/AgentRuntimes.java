@@ -74,8 +74,8 @@ final class AgentRuntimes implements AutoCloseable {
         }
         artifacts = new ImageCache(ImageCache.Kind.ARTIFACT, data.resolve("artifacts"), data.resolve("artifact-downloads"),
                 settings.imageCacheMiB() * 1024L * 1024L, ImageCache.defaultHttpClient(), exec);
-        launcher = new ProcessLauncher(ports, images, this::runtime, digest -> ImageCache.imageUrl(settings.controllerUrl(), digest))
-                .withArtifacts(artifacts, digest -> ImageCache.artifactUrl(settings.controllerUrl(), digest));
+        launcher = new ProcessLauncher(ports, images, this::runtime, digest -> ImageCache.imageUrl(settings.firstControllerUrl(), digest))
+                .withArtifacts(artifacts, digest -> ImageCache.artifactUrl(settings.firstControllerUrl(), digest));
     }
 
     ProcessLauncher launcher() {

@@ -51,8 +51,9 @@ record AgentSettings(String controllerUrl, String joinToken, String vmId, String
     static AgentSettings from(ConfigValues values, String defaultVmId, String defaultDataDir) {
         int cores = Runtime.getRuntime().availableProcessors();
         String controllerUrl = values.string("controllerUrl", "http://127.0.0.1:8181/stratos");
-        if (!controllerUrl.matches("https?://[^/\\s]+(/\\S*)?")) {
-            controllerUrl = values.problem("controllerUrl", controllerUrl, "an http(s) URL such as http://127.0.0.1:8181/stratos",
+        if (!controllerUrl.matches("https?://[^/\\s,]+(/[^\\s,]*)?(\\s*,\\s*https?://[^/\\s,]+(/[^\\s,]*)?)*")) {
+            controllerUrl = values.problem("controllerUrl", controllerUrl, "an http(s) URL such as http://127.0.0.1:8181/stratos, "
+                            + "or several separated by commas (controllers sharing one database)",
                     "http://127.0.0.1:8181/stratos");
         }
         int start = values.port("portRangeStart", 20000);
@@ -122,6 +123,11 @@ record AgentSettings(String controllerUrl, String joinToken, String vmId, String
         } catch (IllegalArgumentException e) {
             return values.problem("publishAddress", raw, expected, "");
         }
+    }
+
+    /** The first controller listed: where images come from and whose route picks the address processes are published on. */
+    String firstControllerUrl() {
+        return controllerUrl.split(",")[0].trim();
     }
 
     /** {@code allowedSources}: addresses and CIDR ranges, comma-separated; empty (the default) for the controller's. */

@@ -35,14 +35,53 @@ public final class ControllerClient {
 
     private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private final URI agentApi;
+    /** Each controller's agent API; the agent talks to one at a time and moves on when it stands by or is gone. */
+    private final java.util.List<URI> agentApis;
+    private final java.util.concurrent.atomic.AtomicInteger current = new java.util.concurrent.atomic.AtomicInteger();
     private final HttpClient http;
 
-    /** @param controllerUrl e.g. {@code http://127.0.0.1:8181/stratos} */
-    public ControllerClient(String controllerUrl) {
-        String base = controllerUrl.endsWith("/") ? controllerUrl : controllerUrl + "/";
-        this.agentApi = URI.create(base + "agent/v1/");
+    /**
+     * @param controllerUrls one controller's URL, e.g. {@code http://127.0.0.1:8181/stratos}, or several separated by
+     *                       commas: controllers sharing one database, of which one is active at a time
+     */
+    public ControllerClient(String controllerUrls) {
+        java.util.List<URI> apis = new java.util.ArrayList<>();
+        for (String url : controllerUrls.split(",")) {
+            String trimmed = url.trim();
+            if (!trimmed.isEmpty()) {
+                apis.add(URI.create((trimmed.endsWith("/") ? trimmed : trimmed + "/") + "agent/v1/"));
+            }
+        }
+        if (apis.isEmpty()) {
+            throw new IllegalArgumentException("no controller URL in '" + controllerUrls + "'");
+        }
+        this.agentApis = java.util.List.copyOf(apis);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** The agent API of the controller this client talks to now. */
+    private URI agentApi() {
+        return agentApis.get(Math.floorMod(current.get(), agentApis.size()));
+    }
+
+    /**
+     * The controller asked did not take the call (it is gone, or a standby: 503): the next call goes to the controller
+     * it named as active if that is one of ours, else to the next in the list.
+     */
+    private void moveOn(URI asked, String activeUrl) {
+        int index = agentApis.indexOf(asked);
+        if (agentApis.size() < 2 || index < 0 || !agentApi().equals(asked)) {
+            return;
+        }
+        if (activeUrl != null) {
+            String active = activeUrl.endsWith("/") ? activeUrl : activeUrl + "/";
+            int named = agentApis.indexOf(URI.create(active + "agent/v1/"));
+            if (named >= 0 && named != index) {
+                current.set(named);
+                return;
+            }
+        }
+        current.compareAndSet(index, index + 1);
     }
 
     public AgentCredentials register(AgentRegistration registration) throws IOException, InterruptedException {
@@ -51,7 +90,7 @@ public final class ControllerClient {
 
     /** Long-polls: returns when the desired state differs from {@code since}, or after the controller's poll time. */
     public DesiredState desired(AgentCredentials credentials, long since, Duration timeout) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(agentApi.resolve("agents/" + credentials.agentId() + "/desired?since=" + since))
+        HttpRequest request = HttpRequest.newBuilder(agentApi().resolve("agents/" + credentials.agentId() + "/desired?since=" + since))
                 .timeout(timeout).header("Authorization", "Bearer " + credentials.secret()).GET().build();
         return send(request, DesiredState.class);
     }
@@ -61,7 +100,7 @@ public final class ControllerClient {
     }
 
     private HttpRequest post(String path, AgentCredentials credentials, Object body, Duration timeout) throws IOException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(agentApi.resolve(path)).timeout(timeout)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(agentApi().resolve(path)).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
         if (credentials != null) {
@@ -71,7 +110,21 @@ public final class ControllerClient {
     }
 
     private <T> T send(HttpRequest request, Class<T> type) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        String uri = request.uri().toString();
+        URI asked = agentApis.size() < 2 ? null
+                : agentApis.stream().filter(api -> uri.startsWith(api.toString())).findFirst().orElse(null);
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+            if (asked != null) {
+                moveOn(asked, null);
+            }
+            throw e;
+        }
+        if (response.statusCode() == 503 && asked != null) {
+            moveOn(asked, response.headers().firstValue("X-Stratos-Active").orElse(null));
+        }
         if (response.statusCode() >= 300) {
             throw new ControllerException(response.statusCode(), new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
         }

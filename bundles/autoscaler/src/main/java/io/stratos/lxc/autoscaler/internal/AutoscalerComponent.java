@@ -1,5 +1,9 @@
 package io.stratos.lxc.autoscaler.internal;
 
+import io.stratos.lxc.api.ha.Leadership;
+
+import io.stratos.lxc.api.StratosException;
+
 import io.stratos.lxc.api.autoscaler.Autoscaler;
 import io.stratos.lxc.api.autoscaler.MetricSource;
 import io.stratos.lxc.api.autoscaler.ScaleFromZero;
@@ -61,7 +65,13 @@ public class AutoscalerComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile EventAdmin eventAdmin;
 
+    /** Optional: the controller's leader lease; the autoscaler acts only while its controller is the active one. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile Leadership leadership;
+
     private final List<MetricSource> sources = new CopyOnWriteArrayList<>();
+    /** Whether the last pass found this controller standing by: its policies are reloaded before it acts. */
+    private volatile boolean stoodBy;
 
     private volatile AutoscalerSettings settings = AutoscalerSettings.initial();
     private volatile String configProblems = "";
@@ -97,6 +107,14 @@ public class AutoscalerComponent {
         }
         core = new AutoscalerCore(store, Clock.systemUTC(), () -> settings, () -> controller, () -> sources);
         core.load();
+        core.guard(() -> {
+            Leadership lease = leadership;
+            if (lease != null && !lease.active()) {
+                String url = lease.lease().holderUrl();
+                throw StratosException.unavailable("this controller is a standby: it serves reads only",
+                        "send writes to the active controller" + (url.isEmpty() ? "" : " at " + url));
+            }
+        });
         core.events((topic, eventProperties) -> {
             EventAdmin events = eventAdmin;
             if (events != null) {
@@ -164,6 +182,17 @@ public class AutoscalerComponent {
 
     private void evaluate() {
         try {
+            Leadership lease = leadership;
+            if (lease != null && !lease.active()) {
+                // a standby scales nothing; it keeps its policies as fresh as the database for its readers
+                stoodBy = true;
+                core.load();
+                return;
+            }
+            if (stoodBy) {
+                core.load(); // the last active controller may have changed them
+                stoodBy = false;
+            }
             long start = System.nanoTime();
             core.evaluate();
             core.evaluated(System.nanoTime() - start);

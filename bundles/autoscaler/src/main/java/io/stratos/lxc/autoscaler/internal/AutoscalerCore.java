@@ -75,6 +75,13 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
         this.sources = sources;
     }
 
+    private volatile Runnable guard = () -> { };
+
+    /** Run first by every policy write: throws while this controller is a standby (the active one writes). */
+    void guard(Runnable guard) {
+        this.guard = guard;
+    }
+
     /** Where each decision is posted (EventAdmin.postEvent), asynchronously; null: nowhere. */
     void events(java.util.function.BiConsumer<String, Map<String, Object>> post) {
         events.sink(post);
@@ -86,17 +93,21 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
     }
 
     synchronized void load() {
+        Map<String, AutoscalePolicy> before = Map.copyOf(policies);
         policies.clear();
         for (AutoscalePolicy policy : store.load()) {
             policies.put(policy.name(), policy);
         }
-        LOG.info("Autoscaler loaded {} policies", policies.size());
+        if (!policies.equals(before)) {
+            LOG.info("Autoscaler loaded {} policies", policies.size());
+        }
     }
 
     // ---- policies --------------------------------------------------------------------------------
 
     @Override
     public synchronized AutoscalePolicy createPolicy(AutoscalePolicy policy) {
+        guard.run();
         AutoscalePolicy valid = PolicyValidator.validate(policy, settings.get().defaults());
         if (policies.containsKey(valid.name())) {
             throw StratosException.conflict("name", "policy '" + valid.name() + "' exists",
@@ -124,6 +135,7 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
 
     @Override
     public synchronized AutoscalePolicy updatePolicy(String name, AutoscalePolicy policy) {
+        guard.run();
         policy(name);
         if (policy != null && policy.name() != null && !policy.name().equals(name)) {
             throw StratosException.invalid("name", "the body names policy '" + policy.name() + "' but the path '" + name + "'",
@@ -138,6 +150,7 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
 
     @Override
     public synchronized void deletePolicy(String name) {
+        guard.run();
         policy(name);
         CloudController cc = controller.get();
         if (cc == null) {

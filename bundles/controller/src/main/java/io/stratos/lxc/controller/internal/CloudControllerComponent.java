@@ -7,6 +7,9 @@ import io.stratos.lxc.api.artifact.GitFetcher;
 import io.stratos.lxc.api.autoscaler.Autoscaler;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.controller.ProcessDrain;
+import io.stratos.lxc.api.ha.ControllerRole;
+import io.stratos.lxc.api.ha.LeaseStatus;
+import io.stratos.lxc.api.ha.Leadership;
 import io.stratos.lxc.api.iaas.IaasAdapter;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
@@ -44,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * and go at any time without the controller losing state), and a fixed-delay reconciliation loop.
  * The core is registered as {@link CloudController}, {@link AgentRegistry} and {@link RouteFeed} once its state is loaded.
  */
-@Component(immediate = true, service = {})
-public class CloudControllerComponent {
+@Component(immediate = true, service = {}, configurationPid = LeaseSettings.PID,
+        configurationPolicy = org.osgi.service.component.annotations.ConfigurationPolicy.OPTIONAL)
+public class CloudControllerComponent implements Leadership {
 
     private static final Logger LOG = LoggerFactory.getLogger(CloudControllerComponent.class);
 
@@ -84,6 +88,12 @@ public class CloudControllerComponent {
     private ScheduledExecutorService loop;
     private List<ServiceRegistration<?>> registrations = List.of();
     private volatile String lastLoopError = "";
+    private ControllerLease lease;
+    private LeaseSettings leaseSettings;
+    private ScheduledExecutorService leaseLoop;
+    /** On a standby: when (wall clock) the state it serves reads from was loaded. */
+    private volatile long refreshedAtMillis;
+    private volatile ControllerRole role = ControllerRole.STANDBY;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindAdapter(IaasAdapter adapter) {
@@ -106,7 +116,7 @@ public class CloudControllerComponent {
     }
 
     @Activate
-    void activate(BundleContext context) {
+    void activate(BundleContext context, Map<String, Object> properties) {
         try {
             Schema.migrate(dataSource);
         } catch (SchemaException e) {
@@ -119,7 +129,22 @@ public class CloudControllerComponent {
         }
         core = new ControllerCore(new Repository(dataSource), Clock.systemUTC(), controllerComponent::settings,
                 adapters::get, () -> cartridgeResolver, this::controllerUrl);
+        leaseSettings = LeaseSettings.from(properties);
+        String self = leaseSettings.nodeName().isEmpty() ? defaultNodeName() : leaseSettings.nodeName();
+        String selfUrl = leaseSettings.url().isEmpty() ? "http://127.0.0.1:" + httpPort() + "/stratos" : leaseSettings.url();
+        lease = new ControllerLease(dataSource, self, selfUrl, java.time.Duration.ofSeconds(leaseSettings.leaseSeconds()),
+                System::nanoTime);
+        core.repositoryFence(lease::fence);
+        core.guard(() -> {
+            // role turns ACTIVE only once the state is reloaded after taking the lease
+            if (role != ControllerRole.ACTIVE || !lease.held()) {
+                throw lease.standby();
+            }
+        });
+        role = lease.tick();
         core.load();
+        refreshedAtMillis = System.currentTimeMillis();
+        LOG.info("Controller {} starts as {} (lease epoch {})", self, role.label(), lease.status().epoch());
         core.policyExists(this::policyExists);
         core.drains(() -> List.copyOf(drains));
         core.artifacts(() -> artifactStore, () -> gitFetcher);
@@ -129,8 +154,12 @@ public class CloudControllerComponent {
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stratos-controller-reconcile"));
         long interval = controllerComponent.settings().reconcileIntervalMillis();
         loop.scheduleWithFixedDelay(this::reconcile, 0, interval, TimeUnit.MILLISECONDS);
+        leaseLoop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stratos-controller-lease"));
+        leaseLoop.scheduleWithFixedDelay(this::leaseTick, leaseSettings.renewMillis(), leaseSettings.renewMillis(),
+                TimeUnit.MILLISECONDS);
         StatusContributor status = this::componentStatus;
         registrations = List.of(
+                context.registerService(Leadership.class, this, null),
                 context.registerService(CloudController.class, core, null),
                 context.registerService(AgentRegistry.class, core, null),
                 context.registerService(RouteFeed.class, core, null),
@@ -143,6 +172,18 @@ public class CloudControllerComponent {
         registrations = List.of();
         if (loop != null) {
             loop.shutdownNow();
+        }
+        if (leaseLoop != null) {
+            leaseLoop.shutdownNow();
+            try {
+                leaseLoop.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (lease != null) {
+            // a clean stop hands over at once instead of after the lease's expiry
+            lease.release();
         }
         if (core != null) {
             core.close();
@@ -167,7 +208,59 @@ public class CloudControllerComponent {
         }
     }
 
+    /**
+     * Renews or takes the lease. Taking it reloads the state from the database (the last active controller wrote it)
+     * before this one acts; losing it stops acting at once. A standby reloads every standbyRefreshSeconds.
+     */
+    private void leaseTick() {
+        try {
+            ControllerRole before = role;
+            ControllerRole now = lease.tick();
+            if (now == ControllerRole.ACTIVE && before != ControllerRole.ACTIVE) {
+                core.refresh();
+                refreshedAtMillis = System.currentTimeMillis();
+                role = now;
+                LOG.info("This controller is now active (lease epoch {}): state reloaded, reconciling", lease.status().epoch());
+            } else if (now != ControllerRole.ACTIVE && before == ControllerRole.ACTIVE) {
+                role = now;
+                core.refresh();
+                refreshedAtMillis = System.currentTimeMillis();
+                LOG.warn("This controller stands by now; the active one is {}", lease.status().holder());
+            } else if (now != ControllerRole.ACTIVE
+                    && System.currentTimeMillis() - refreshedAtMillis >= leaseSettings.standbyRefreshSeconds() * 1000L) {
+                core.refresh();
+                refreshedAtMillis = System.currentTimeMillis();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Lease tick failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public LeaseStatus lease() {
+        LeaseStatus s = lease == null ? LeaseStatus.alone("") : lease.status();
+        if (s.role() == ControllerRole.ACTIVE) {
+            return s;
+        }
+        return new LeaseStatus(s.role(), s.epoch(), s.holder(), s.holderUrl(), s.self(),
+                Math.max(0, System.currentTimeMillis() - refreshedAtMillis));
+    }
+
+    private String defaultNodeName() {
+        // the kernel's host name: no DNS look-up (InetAddress.getLocalHost) that could hang the activation
+        String host;
+        try {
+            host = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (IOException | RuntimeException e) {
+            host = "localhost";
+        }
+        return host + ":" + httpPort();
+    }
+
     private void reconcile() {
+        if (role != ControllerRole.ACTIVE || !lease.held()) {
+            return; // a standby reconciles nothing: the active controller does
+        }
         collectArtifacts();
         try {
             core.reconcile();
@@ -208,22 +301,27 @@ public class CloudControllerComponent {
         if (!configured.isEmpty()) {
             return configured;
         }
-        String port = "8181";
+        return "http://127.0.0.1:" + httpPort() + "/stratos";
+    }
+
+    private String httpPort() {
         try {
             Configuration web = configurationAdmin.getConfiguration("org.ops4j.pax.web", null);
             Dictionary<String, Object> properties = web.getProperties();
             if (properties != null && properties.get("org.osgi.service.http.port") != null) {
-                port = String.valueOf(properties.get("org.osgi.service.http.port")).trim();
+                return String.valueOf(properties.get("org.osgi.service.http.port")).trim();
             }
         } catch (IOException e) {
             LOG.debug("cannot read the HTTP port", e);
         }
-        return "http://127.0.0.1:" + port + "/stratos";
+        return "8181";
     }
 
     private ComponentStatus componentStatus() {
         Map<String, Integer> counts = core.counts();
         String detail = counts.toString().replaceAll("[{}]", "");
+        LeaseStatus l = lease();
+        detail = l.role().label() + " (lease epoch " + l.epoch() + ", active: " + l.holder() + "); " + detail;
         if (!lastLoopError.isEmpty()) {
             return new ComponentStatus("cloud-controller", ComponentState.DEGRADED, "reconciliation failing: " + lastLoopError);
         }

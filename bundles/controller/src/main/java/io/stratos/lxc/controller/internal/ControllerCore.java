@@ -80,6 +80,7 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
 
     private final ControllerState state;
     private final UnitOfWork unit;
+    private volatile Runnable guard = () -> { };
     private final ProcessScheduler scheduler;
     private final RolloutManager rollouts;
     private final VmFleet fleet;
@@ -109,21 +110,24 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
         this.views = new Views(state, settings, adapters, rollouts);
         unit.onCommitted(agents::answer);
         this.routeLog = new RouteLog(clock.millis() * 1000);
-        this.routeView = new RouteLog.View() {
-            @Override
-            public List<Route> routes(String alias) {
-                return views.routes(alias);
-            }
-
-            @Override
-            public java.util.Collection<String> aliases() {
-                return state.subscriptionsByAlias.keySet();
-            }
-        };
+        this.routeView = new RouteLog.View(views::routes, () -> state.subscriptionsByAlias.keySet());
         unit.afterCommit(() -> {
             routeLog.publish(state.takeRoutesTouched(), routeView);
             events.committed();
         });
+    }
+
+    /**
+     * Run first by every operation that writes: throws while this controller is not the active one (a standby), so a
+     * write is refused before it changes anything. The lease's fence in the transaction is what makes it safe.
+     */
+    void guard(Runnable guard) {
+        this.guard = guard;
+    }
+
+    /** What every write transaction checks first, on its own connection (the leader lease's fencing). */
+    void repositoryFence(Repository.Fence fence) {
+        repository.fence(fence);
     }
 
     void policyExists(Function<String, Boolean> check) {
@@ -174,10 +178,21 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
                 state.partitions.size(), state.vms.size(), state.subscriptions.size(), state.processes.size());
     }
 
+    /** A standby's refresh: the state anew from the database, and every alias's routes to the routers as changed. */
+    synchronized void refresh() {
+        Set<String> aliases = new java.util.HashSet<>(state.subscriptionsByAlias.keySet());
+        Repository.Loaded loaded = repository.load(); // read first: a database that cannot be read leaves the last state
+        state.clear();
+        state.fill(loaded, clock.millis());
+        aliases.addAll(state.subscriptionsByAlias.keySet());
+        routeLog.publish(aliases, routeView);
+    }
+
     // ---- partitions and VMs ----------------------------------------------------------------------
 
     @Override
     public synchronized Partition createPartition(PartitionSpec spec) {
+        guard.run();
         PartitionEntry entry = fleet.createPartition(spec);
         unit.commit();
         LOG.info("Partition {} created for cartridge {} on adapter {} ({}..{} VMs)", entry.name, entry.cartridge, entry.adapter,
@@ -197,6 +212,7 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
 
     @Override
     public void deletePartition(String name) {
+        guard.run();
         List<VmEntry> toDestroy;
         synchronized (this) {
             toDestroy = fleet.deletePartition(name);
@@ -210,6 +226,7 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
 
     @Override
     public synchronized Partition scalePartition(String name, int count) {
+        guard.run();
         PartitionEntry partition = fleet.scalePartition(name, count);
         unit.commit();
         LOG.info("Partition {} scaled to {} VMs", name, count);
@@ -234,6 +251,7 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
 
     @Override
     public Subscription subscribe(String tenant, SubscriptionSpec spec) {
+        guard.run();
         // Asked before taking this lock: the autoscaler asks this controller for subscriptions while it holds its
         // own lock, so asking it under ours deadlocked both (seen in the fleet benchmark).
         Boolean policyKnown = spec == null || spec.policy() == null ? null : policyExists.apply(spec.policy());
@@ -258,6 +276,7 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
 
     @Override
     public synchronized void unsubscribe(String alias) {
+        guard.run();
         SubscriptionEntry entry = scheduler.unsubscribe(alias);
         unit.commit();
         LOG.info("Subscription {} removed; alias freed", entry.alias);
@@ -265,6 +284,7 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
 
     @Override
     public synchronized Subscription scale(String alias, int count) {
+        guard.run();
         SubscriptionEntry entry = scheduler.scale(alias, count);
         unit.commit();
         return views.toSubscription(entry);
@@ -286,41 +306,11 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
 
     /**
      * One call for the whole view (the autoscaler's pass asked once per subscription before, ~300 holds of the lock
-     * at 10,000 VMs). The lock is released after every viewProcessesPerHold (5,000) processes copied, so a change
-     * or a status report never waits for all 300,000 to be copied; each subscription is seen at one moment.
+     * at 10,000 VMs), copied in holds of this controller's lock of viewProcessesPerHold processes each (see Views).
      */
     @Override
     public List<SubscriptionProcesses> subscriptionsWithProcesses(Predicate<Subscription> which) {
-        List<SubscriptionProcesses> all = new ArrayList<>();
-        String after = null;
-        while (true) {
-            synchronized (this) {
-                Map<String, SubscriptionEntry> rest = after == null ? state.subscriptions : state.subscriptions.tailMap(after, false);
-                int copied = 0;
-                for (SubscriptionEntry s : rest.values()) {
-                    if (copied >= viewProcessesPerHold) {
-                        break;
-                    }
-                    after = s.alias;
-                    Subscription subscription = views.toSubscription(s);
-                    if (!which.test(subscription)) {
-                        continue;
-                    }
-                    Map<String, ProcessEntry> own = state.processesByAlias.get(s.alias);
-                    List<CartridgeProcess> list = new ArrayList<>(own == null ? 0 : own.size());
-                    if (own != null) {
-                        for (ProcessEntry p : own.values()) {
-                            list.add(Views.toProcess(p, s, state));
-                        }
-                    }
-                    copied += list.size() + 1;
-                    all.add(new SubscriptionProcesses(subscription, list));
-                }
-                if (copied < viewProcessesPerHold) {
-                    return all;
-                }
-            }
-        }
+        return views.subscriptionsWithProcesses(which, this, viewProcessesPerHold);
     }
 
     /**
@@ -445,6 +435,7 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
 
     @Override
     public synchronized AgentCredentials register(AgentRegistration registration) {
+        guard.run();
         VmEntry vm = agents.register(registration);
         unit.commit();
         LOG.info("Agent of VM {} registered: {}", vm.id, registration);
@@ -457,6 +448,7 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
      */
     @Override
     public VmRejoin rejoinVm(String vmId) {
+        guard.run();
         VmEntry vm;
         String token = Ids.randomHex(16);
         synchronized (this) {
@@ -474,6 +466,7 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
 
     @Override
     public CompletionStage<DesiredState> desiredState(String agentId, String secret, long since) {
+        guard.run();
         CompletableFuture<DesiredState> future = new CompletableFuture<>();
         synchronized (this) {
             DesiredState changed = agents.poll(agentId, secret, since, future);
@@ -529,6 +522,7 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
 
     @Override
     public synchronized void report(String agentId, String secret, AgentReport report) {
+        guard.run();
         agents.report(agentId, secret, report);
         unit.commit();
     }
@@ -562,6 +556,7 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
 
     @Override
     public ArtifactStatus refreshArtifact(String alias) {
+        guard.run();
         ArtifactEntry latestGit;
         synchronized (this) {
             latestGit = artifacts.latestGit(alias);
@@ -588,6 +583,7 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
 
     /** A cartridge without appDir has nowhere to put an application: say so before reading the upload. */
     private void requireAppDir(String alias) {
+        guard.run();
         String cartridge;
         String version;
         synchronized (this) {

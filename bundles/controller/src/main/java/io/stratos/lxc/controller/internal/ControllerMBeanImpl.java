@@ -46,6 +46,21 @@ public class ControllerMBeanImpl extends StandardMBean implements ControllerMBea
                 .toArray(String[]::new);
     }
 
+    @Override
+    public String getRole() {
+        return statusService.status().role();
+    }
+
+    @Override
+    public long getLeaseEpoch() {
+        return statusService.status().leaseEpoch();
+    }
+
+    @Override
+    public String getLeaseHolder() {
+        return statusService.status().leaseHolder();
+    }
+
     private static String line(ComponentStatus component) {
         return (component.name() + " " + component.state() + " " + component.detail()).trim();
     }

@@ -60,6 +60,7 @@ final class Model {
         List<String> cachedImages = List.of(); // observed: from its registration and reports
         long lostSinceMillis;            // when it went LOST (or the controller started): counts to its destruction
         long nextDestroyMillis;          // a LOST VM whose destruction failed is asked again from then on
+        boolean requestedBeforeLoad;     // REQUESTED when the state was loaded: an earlier controller may have asked for it
 
         VmEntry(String id, String partition, String adapter, String joinToken, VmState state, Resources capacity) {
             this.id = id;

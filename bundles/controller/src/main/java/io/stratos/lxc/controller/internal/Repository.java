@@ -40,16 +40,27 @@ final class Repository {
                   List<ProcessEntry> processes) {
     }
 
+    /** Checked first in every write transaction, on its connection: the leader lease's fencing (none: always). */
+    interface Fence {
+        void check(Connection connection) throws SQLException;
+    }
+
     private final DataSource dataSource;
+    private volatile Fence fence = connection -> { };
 
     Repository(DataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    void fence(Fence fence) {
+        this.fence = fence;
     }
 
     void inTransaction(Work work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (Tx tx = new Tx(connection)) {
+                fence.check(connection);
                 work.run(tx);
                 tx.flush();
                 connection.commit();
@@ -82,6 +93,7 @@ final class Repository {
                     vm.agentSecret = r.getString(9);
                     vm.runtimes = list(r.getString(10));
                     vm.address = r.getString(11);
+                    vm.requestedBeforeLoad = vm.state == VmState.REQUESTED;
                     vms.add(vm);
                 }
             }

@@ -24,11 +24,8 @@ final class RouteLog {
     /** Alias touches kept (about 100 bytes each). */
     static final int CAPACITY = 100_000;
 
-    /** What the routes are now: null for an alias that does not exist. */
-    interface View {
-        List<Route> routes(String alias);
-
-        Collection<String> aliases();
+    /** What the routes are now ({@code routes}: null for an alias that does not exist), and every alias. */
+    record View(java.util.function.Function<String, List<Route>> routes, java.util.function.Supplier<Collection<String>> aliases) {
     }
 
     private record Touch(long revision, Set<String> aliases) {
@@ -89,8 +86,8 @@ final class RouteLog {
         }
         if (since < forgottenUpTo || since > revision) {
             Map<String, List<Route>> all = new HashMap<>();
-            for (String alias : view.aliases()) {
-                List<Route> routes = view.routes(alias);
+            for (String alias : view.aliases().get()) {
+                List<Route> routes = view.routes().apply(alias);
                 if (routes != null) {
                     all.put(alias, routes);
                 }
@@ -106,7 +103,7 @@ final class RouteLog {
         Map<String, List<Route>> aliases = new HashMap<>();
         List<String> removed = new ArrayList<>();
         for (String alias : changed) {
-            List<Route> routes = view.routes(alias);
+            List<Route> routes = view.routes().apply(alias);
             if (routes == null) {
                 removed.add(alias);
             } else {

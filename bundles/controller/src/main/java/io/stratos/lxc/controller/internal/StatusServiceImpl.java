@@ -1,5 +1,7 @@
 package io.stratos.lxc.controller.internal;
 
+import io.stratos.lxc.api.ha.LeaseStatus;
+import io.stratos.lxc.api.ha.Leadership;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusContributor;
@@ -24,6 +26,10 @@ public class StatusServiceImpl implements StatusService {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<StatusContributor> contributors = List.of();
 
+    /** Optional: the leader lease; without it this controller is alone on its database, so active. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile Leadership leadership;
+
     private String version = "unknown";
 
     @Activate
@@ -40,7 +46,14 @@ public class StatusServiceImpl implements StatusService {
         for (StatusContributor contributor : contributors) {
             components.add(contributor.componentStatus());
         }
-        return summarise(version, Instant.ofEpochMilli(startMillis).toString(), uptime, components);
+        SystemStatus summary = summarise(version, Instant.ofEpochMilli(startMillis).toString(), uptime, components);
+        Leadership lease = leadership;
+        if (lease == null) {
+            return summary;
+        }
+        LeaseStatus l = lease.lease();
+        return new SystemStatus(summary.version(), summary.startedAt(), summary.uptimeSeconds(), summary.state(),
+                summary.components(), l.role().label(), l.epoch(), l.holder());
     }
 
     static SystemStatus summarise(String version, String startedAt, long uptime, List<ComponentStatus> components) {

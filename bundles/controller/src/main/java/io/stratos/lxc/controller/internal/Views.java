@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import io.stratos.lxc.api.controller.SubscriptionProcesses;
 import java.util.function.Supplier;
 
 /** The API's views of the model: the DTOs the controller answers with. Called with the controller's lock held. */
@@ -128,5 +130,43 @@ final class Views {
         }
         return new ArtifactStatus(s.alias, s.deployedArtifact, s.desiredArtifact, rollouts.rolloutState(s), updated,
                 s.desiredProcesses, history);
+    }
+
+    /**
+     * Every subscription that passes {@code which}, with its processes, copied under {@code lock} (the controller's) and
+     * released after every {@code perHold} processes copied, so a change or a status report never waits for all
+     * 300,000 to be copied; each subscription is seen at one moment.
+     */
+    List<SubscriptionProcesses> subscriptionsWithProcesses(Predicate<Subscription> which, Object lock, int perHold) {
+        List<SubscriptionProcesses> all = new ArrayList<>();
+        String after = null;
+        while (true) {
+            synchronized (lock) {
+                Map<String, SubscriptionEntry> rest = after == null ? state.subscriptions : state.subscriptions.tailMap(after, false);
+                int copied = 0;
+                for (SubscriptionEntry s : rest.values()) {
+                    if (copied >= perHold) {
+                        break;
+                    }
+                    after = s.alias;
+                    Subscription subscription = toSubscription(s);
+                    if (!which.test(subscription)) {
+                        continue;
+                    }
+                    Map<String, ProcessEntry> own = state.processesByAlias.get(s.alias);
+                    List<CartridgeProcess> list = new ArrayList<>(own == null ? 0 : own.size());
+                    if (own != null) {
+                        for (ProcessEntry p : own.values()) {
+                            list.add(toProcess(p, s, state));
+                        }
+                    }
+                    copied += list.size() + 1;
+                    all.add(new SubscriptionProcesses(subscription, list));
+                }
+                if (copied < perHold) {
+                    return all;
+                }
+            }
+        }
     }
 }

@@ -293,6 +293,17 @@ final class VmFleet {
 
     /** Calls the adapter (without the lock); its failure is thrown, for the caller to record ({@link #createFailed}). */
     VmRef create(IaasAdapter adapter, VmEntry vm, PartitionEntry partition) {
+        if (vm.requestedBeforeLoad) {
+            // The controller before this one (a restart, a fail-over) may have died while the adapter created it: the
+            // VM id is the key the adapter knows it by, so a VM it already has is adopted, not created twice.
+            vm.requestedBeforeLoad = false;
+            for (VmRef existing : adapter.listVms()) {
+                if (existing.vmId().equals(vm.id)) {
+                    LOG.info("VM {} was asked of adapter {} before this controller took over: adopted, not created again", vm.id, vm.adapter);
+                    return existing;
+                }
+            }
+        }
         VmRef ref = adapter.createVm(new VmSpec(vm.id, vm.partition, vm.capacity, partition.template,
                 controllerUrl.get(), vm.joinToken));
         createFailures(vm.adapter).succeeded(vm.id);

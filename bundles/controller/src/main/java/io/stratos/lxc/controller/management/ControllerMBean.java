@@ -14,4 +14,13 @@ public interface ControllerMBean {
 
     /** One line per component: {@code name STATE detail}. */
     String[] getComponents();
+
+    /** {@code active} or {@code standby}: whether this controller holds the leader lease. */
+    String getRole();
+
+    /** The leader lease's epoch (one more at every change of active controller). */
+    long getLeaseEpoch();
+
+    /** The node name of the active controller. */
+    String getLeaseHolder();
 }

@@ -29,7 +29,7 @@ class CloudControllerComponentTest {
         CloudControllerComponent component = new CloudControllerComponent();
         component.dataSource = newer;
 
-        component.activate(recording(registered));
+        component.activate(recording(registered), Map.of());
 
         assertThat(registered).containsOnlyKeys(StatusContributor.class.getName());
         ComponentStatus status = ((StatusContributor) registered.get(StatusContributor.class.getName())).componentStatus();

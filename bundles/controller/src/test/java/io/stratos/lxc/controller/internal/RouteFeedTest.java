@@ -119,17 +119,7 @@ class RouteFeedTest extends ControllerFixture {
     @Test
     void aRouterTooFarBehindTheKeptChangesGetsEveryAlias() {
         RouteLog log = new RouteLog(1000);
-        RouteLog.View view = new RouteLog.View() {
-            @Override
-            public List<Route> routes(String alias) {
-                return List.of();
-            }
-
-            @Override
-            public java.util.Collection<String> aliases() {
-                return List.of("a", "b");
-            }
-        };
+        RouteLog.View view = new RouteLog.View(alias -> List.of(), () -> List.of("a", "b"));
         log.publish(java.util.Set.of("a"), view);
         long afterA = log.revision();
         for (int i = 0; i <= RouteLog.CAPACITY; i++) {

@@ -229,6 +229,33 @@ class VmLifecycleTest {
         assertThat(adapter.destroyed).isEmpty();
     }
 
+    @Test
+    void aVmTheControllerBeforeThisOneAskedForIsAdoptedNotCreatedTwice() {
+        core.createPartition(partition("static-httpd", 1, 1));
+        String vmId = core.vms().get(0).id();
+        // the last controller died (or lost its lease) while the adapter created the VM: its row is still REQUESTED
+        adapter.listed.add(new VmRef(vmId, "pid:earlier"));
+        core.load();
+
+        core.reconcile();
+
+        assertThat(adapter.asked).doesNotContainKey(vmId);
+        assertThat(vm(vmId).adapterRef()).isEqualTo("pid:earlier");
+        assertThat(vm(vmId).state()).isEqualTo(VmState.BOOTING);
+    }
+
+    @Test
+    void aVmRequestedBeforeTheLoadThatTheAdapterDoesNotHaveIsCreatedOnce() {
+        core.createPartition(partition("static-httpd", 1, 1));
+        String vmId = core.vms().get(0).id();
+        core.load();
+
+        core.reconcile();
+        core.reconcile();
+
+        assertThat(adapter.asked).containsOnlyKeys(vmId);
+    }
+
     // ---- VMs the controller does not know ---------------------------------------------------------
 
     @Test

@@ -32,16 +32,27 @@ final class ControllerAccess {
      * host's loopback needs it; any other address the VMs reach through the bridge as it is.
      */
     static String relayTarget(String controllerUrl) {
-        URI uri = URI.create(controllerUrl);
-        if (uri.getHost() == null || !isLoopback(uri.getHost())) {
-            return null;
+        // several controllers sharing one database: comma-separated, one relay each
+        java.util.List<String> targets = new java.util.ArrayList<>();
+        for (String one : controllerUrl.split(",")) {
+            URI uri = URI.create(one.trim());
+            if (uri.getHost() != null && isLoopback(uri.getHost())) {
+                int port = uri.getPort() > 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
+                targets.add("127.0.0.1:" + port);
+            }
         }
-        int port = uri.getPort() > 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
-        return "127.0.0.1:" + port;
+        return targets.isEmpty() ? null : String.join(",", targets);
     }
 
     /** The controller URL as a namespaced VM reaches it: a loopback host becomes this host's address on the bridge. */
     String urlFromVm(String controllerUrl) {
+        if (controllerUrl.contains(",")) {
+            java.util.List<String> mapped = new java.util.ArrayList<>();
+            for (String one : controllerUrl.split(",")) {
+                mapped.add(urlFromVm(one.trim()));
+            }
+            return String.join(",", mapped);
+        }
         URI uri = URI.create(controllerUrl);
         if (uri.getHost() == null || !isLoopback(uri.getHost())) {
             return controllerUrl;
@@ -59,7 +70,13 @@ final class ControllerAccess {
         return "localhost".equalsIgnoreCase(bare) || IpLiteral.parse(bare).map(InetAddress::isLoopbackAddress).orElse(false);
     }
 
-    synchronized void ensureRelay(String target) throws IOException {
+    synchronized void ensureRelay(String targets) throws IOException {
+        for (String target : targets.split(",")) {
+            ensureOneRelay(target.trim());
+        }
+    }
+
+    private void ensureOneRelay(String target) throws IOException {
         int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
         if (relays.containsKey(port)) {
             return;

@@ -297,6 +297,11 @@ final class LocalVms implements AutoCloseable {
      * destroyed (the controller destroys those it does not know).
      */
     synchronized List<VmRef> list() {
+        if (network != null) {
+            // the controller that lists is the active one: after a fail-over (controllers sharing this host and its
+            // VMs directory) it takes over the relays the VMs reach the controllers through, once their ports are free
+            reconnectRelays();
+        }
         List<VmRef> refs = new ArrayList<>();
         for (Path dir : vmDirectories()) {
             String id = dir.getFileName().toString();
@@ -403,6 +408,19 @@ final class LocalVms implements AutoCloseable {
                 }
             } catch (IOException e) {
                 LOG.warn("Local VM {} cannot reach the controller again: {}", dir.getFileName(), e.getMessage());
+            }
+        }
+    }
+
+    private void reconnectRelays() {
+        for (Path dir : vmDirectories()) {
+            String relay = vmProperties(dir).getProperty("relay");
+            if (relay != null) {
+                try {
+                    controllerAccess.ensureRelay(relay);
+                } catch (IOException e) {
+                    LOG.debug("Local VM {}: relay {} not taken over yet: {}", dir.getFileName(), relay, e.getMessage());
+                }
             }
         }
     }

@@ -89,6 +89,10 @@ public class RestServer {
         }
     }
 
+    /** Optional: the controller's leader lease, shown on every answer (a standby's reads may be stale). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile io.stratos.lxc.api.ha.Leadership leadership;
+
     /** Which resource components this bundle has: the API is ready once all of them are published. */
     @Reference
     ServiceComponentRuntime components;
@@ -228,6 +232,7 @@ public class RestServer {
                 factory.setAddress(entry.getKey());
                 factory.setServiceBeans(entry.getValue());
                 List<Object> providers = new ArrayList<>(providers());
+                providers.add(new LeaseHeaders(() -> leadership));
                 if (RestResource.API.equals(entry.getKey())) {
                     // Agents authenticate on their own API with their per-VM secret, per call.
                     providers.add(new AuthenticationFilter(authentication));

@@ -37,6 +37,7 @@ public class StatusResource implements RestResource {
 
     static SystemStatus forTenant(SystemStatus status) {
         return new SystemStatus(status.version(), status.startedAt(), status.uptimeSeconds(), status.state(),
-                status.components().stream().map(c -> new ComponentStatus(c.name(), c.state(), "")).toList());
+                status.components().stream().map(c -> new ComponentStatus(c.name(), c.state(), "")).toList(),
+                status.role(), status.leaseEpoch(), status.leaseHolder());
     }
 }

@@ -58,15 +58,26 @@ public final class Publishing {
      * @param controllerUrl     the controller's URL, whose host is an allowed source by default
      */
     public static Publishing of(String publishAddress, List<String> allowedSources, String controllerUrl) {
-        URI url = URI.create(controllerUrl);
+        // several controllers (comma-separated, sharing one database): the route to the first picks the address, and
+        // every one's host is a default source (whichever is active, its router reaches the processes)
+        String[] urls = controllerUrl.split(",");
+        URI url = URI.create(urls[0].trim());
         String host = url.getHost();
+        StringBuilder hosts = new StringBuilder(host == null ? "" : host);
+        for (int i = 1; i < urls.length; i++) {
+            String other = URI.create(urls[i].trim()).getHost();
+            if (other != null) {
+                hosts.append(',').append(other);
+            }
+        }
+        host = hosts.toString();
         int port = url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
         List<Cidr> sources = allowedSources.stream().map(Cidr::parse).toList();
         if (publishAddress != null && !publishAddress.isBlank()) {
             return new Publishing(IpLiteral.require(publishAddress), false, null, sources, host);
         }
         try {
-            return new Publishing(routeTo(host, port), true, null, sources, host);
+            return new Publishing(routeTo(url.getHost(), port), true, null, sources, host);
         } catch (IOException e) {
             String problem = "cannot choose the address to publish processes on: no route to the controller at " + host + ":" + port
                     + " (" + e.getMessage() + "); publishing on 127.0.0.1, which only this VM reaches: set STRATOS_AGENT_PUBLISH_ADDRESS "
@@ -159,8 +170,10 @@ public final class Publishing {
         }
         try {
             List<Cidr> found = new ArrayList<>();
-            for (InetAddress a : InetAddress.getAllByName(controllerHost)) {
-                found.add(Cidr.of(a));
+            for (String one : controllerHost.split(",")) {
+                for (InetAddress a : InetAddress.getAllByName(one)) {
+                    found.add(Cidr.of(a));
+                }
             }
             return found;
         } catch (IOException e) {
