@@ -10,6 +10,8 @@
 #   ROUTER_NGINX=1               also: the router beside nginx in front of the same 3 static-httpd processes, wrk at
 #                                1, 16 and 128 connections (router-nginx.sh; installs Debian's nginx-light when missing)
 #   SCALE_FROM_ZERO=1            also: a cold request into a subscription at zero beside warm ones (ScaleFromZeroBenchmark)
+#   FAILOVER=1                   also: kill -9 of the active controller to the standby's first accepted write, beside
+#                                one controller's restart (FailoverBenchmark; two controllers on the tests' PostgreSQL)
 #   FLEET_SIZES="1000 10000"     the fleet benchmark's sizes (simulated VMs; QUICK=1: 1000); FLEET_SIZES=none skips it
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -103,6 +105,16 @@ if [ -n "${SCALE_FROM_ZERO:-}" ]; then
   mvn -B -q -Dstyle.color=never -o -pl itests verify -Dit.test=ScaleFromZeroBenchmark -Dtest=none \
     -Dsurefire.failIfNoSpecifiedTests=false -Dstratos.benchmark.out="$OUT" -Dstratos.benchmark.quick="${QUICK:-}" \
     > "$OUT/scale-from-zero.log" 2>&1 || { say "scale-from-zero benchmark failed: see $OUT/scale-from-zero.log"; exit 1; }
+fi
+
+# 6e. Optional: fail-over between two controllers on PostgreSQL, beside one controller's restart.
+if [ -n "${FAILOVER:-}" ]; then
+  say "fail-over: kill -9 of the active controller to the standby's first accepted write"
+  "$ROOT/scripts/host-setup.sh" --postgres >/dev/null
+  STRATOS_TEST_POSTGRES_URL=${STRATOS_TEST_POSTGRES_URL:-jdbc:postgresql://127.0.0.1:15432/stratos_test} \
+  mvn -B -q -Dstyle.color=never -o -pl itests verify -Dit.test=FailoverBenchmark -Dtest=none \
+    -Dsurefire.failIfNoSpecifiedTests=false -Dstratos.benchmark.out="$OUT" -Dstratos.benchmark.quick="${QUICK:-}" \
+    > "$OUT/failover.log" 2>&1 || { say "fail-over benchmark failed: see $OUT/failover.log"; exit 1; }
 fi
 
 # 7. Store: upload and download of real cartridge images over the REST API on 127.0.0.1, beside cp of the same file.

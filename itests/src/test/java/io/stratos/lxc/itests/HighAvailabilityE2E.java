@@ -5,6 +5,7 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stratos.lxc.itests.support.Await;
+import io.stratos.lxc.itests.support.ChaosScript;
 import io.stratos.lxc.itests.support.ControllerPair;
 import io.stratos.lxc.itests.support.ControllerProcess;
 import io.stratos.lxc.itests.support.Http;
@@ -62,7 +63,8 @@ public class HighAvailabilityE2E {
         assertEquals("controller-a", statusB.path("leaseHolder").textValue());
         long firstEpoch = statusA.path("leaseEpoch").longValue();
 
-        a.expect(201, "POST", "/partitions", "{\"name\":\"ha\",\"cartridge\":\"static-httpd\",\"minVms\":1,\"maxVms\":1}");
+        a.expect(201, "POST", "/partitions", "{\"name\":\"ha\",\"cartridge\":\"static-httpd\",\"minVms\":1,\"maxVms\":1,"
+                + "\"vmCapacity\":{\"cpuMillis\":4000,\"memoryMiB\":2048}}");
         a.expect(201, "POST", "/subscriptions", "{\"alias\":\"ha1\",\"cartridge\":\"static-httpd\",\"minProcesses\":1,\"maxProcesses\":4}");
         String container = awaitRunning(a, 1).get(0);
 
@@ -153,6 +155,43 @@ public class HighAvailabilityE2E {
         String lease = pair.leaseRow();
         assertEquals("the lease row: the last write was made under controller a's new epoch",
                 "controller-a " + (firstEpoch + 2) + " " + (firstEpoch + 2), lease);
+
+        // 200 scripted operations against whichever controller is active, which is killed at two random points:
+        // every acknowledged operation is there once, and the VM runs exactly one container per process
+        a.expect(204, "DELETE", "/subscriptions/ha1", null);
+        ControllerProcess[] active = {a};
+        long seed = Long.getLong("stratos.chaos.seed", System.nanoTime());
+        System.out.printf("[ha-chaos] seed %d%n", seed);
+        new ChaosScript(() -> active[0], seed).run("ha-chaos", 200, 2, inFlight -> {
+            ControllerProcess victim = active[0];
+            ControllerProcess survivor = pair.other(victim);
+            long killedAt = System.nanoTime();
+            victim.distribution().kill();
+            inFlight.handle((r, e) -> null).get(60, TimeUnit.SECONDS);
+            Await.success("the standby active", Duration.ofSeconds(30), () -> {
+                assertEquals("active", ControllerPair.role(survivor));
+                return null;
+            });
+            System.out.printf("[ha-chaos] fail-over in %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+            active[0] = survivor;
+            victim.distribution().start();
+            victim.awaitReady();
+        });
+
+        // PostgreSQL restarts under both: they recover with no manual step, one active and one standing by
+        pair.restartDatabase();
+        Await.success("one controller active and one standing by after the database restart", Duration.ofSeconds(60), () -> {
+            assertEquals(List.of("active", "standby"), List.of(ControllerPair.role(active[0]), ControllerPair.role(pair.other(active[0])))
+                    .stream().sorted().toList());
+            return null;
+        });
+        ControllerProcess after = "active".equals(ControllerPair.role(a)) ? a : b;
+        Await.success("a write accepted after the database restart", Duration.ofSeconds(30), () -> {
+            HttpResponse<String> r = after.send("POST", "/subscriptions",
+                    "{\"alias\":\"after-restart\",\"cartridge\":\"static-httpd\",\"maxProcesses\":1}");
+            assertEquals(r.body(), 201, r.statusCode());
+            return null;
+        });
     }
 
     /** The container names of the subscription's processes once exactly {@code count} are RUNNING. */

@@ -74,6 +74,26 @@ public final class ControllerPair implements AutoCloseable {
         return psql("SELECT holder || ' ' || epoch || ' ' || last_write_epoch FROM " + schema + ".controller_lease").trim();
     }
 
+    /**
+     * Restarts the tests' PostgreSQL ({@code scripts/host-setup.sh} runs it from /var/lib/stratos-test-postgres), or,
+     * where it runs elsewhere, ends every connection of this pair's controllers as a restart would.
+     */
+    public void restartDatabase() throws Exception {
+        Path data = Path.of("/var/lib/stratos-test-postgres/data");
+        if (Files.isDirectory(data)) {
+            Path bin = Files.list(Path.of("/usr/lib/postgresql")).sorted().reduce((first, second) -> second).orElseThrow()
+                    .resolve("bin/pg_ctl");
+            // the server's own output to its log, not to this pipe (it would hold the pipe open); its options as before
+            Process p = new ProcessBuilder("runuser", "-u", "postgres", "--", bin.toString(), "-D", data.toString(), "-w",
+                    "-m", "fast", "-l", data.getParent().resolve("log").toString(), "restart").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals("pg_ctl restart: " + out, 0, p.waitFor());
+        } else {
+            psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query NOT ILIKE "
+                    + "'%pg_stat_activity%' AND usename = current_user");
+        }
+    }
+
     /** Lets both run again (a paused one too), lets the active one delete what the test made, then stops both. */
     @Override
     public void close() throws Exception {

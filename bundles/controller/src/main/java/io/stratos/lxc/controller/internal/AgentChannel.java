@@ -240,11 +240,15 @@ final class AgentChannel {
                 }
                 touched.add(p.alias);
             }
+            boolean observedChanged = p.state != r.state() || p.hostPort != r.hostPort();
             state.setState(p, r.state());
             if (p.hostPort != r.hostPort()) {
                 state.touchRoutes(p.alias);
             }
             p.hostPort = r.hostPort();
+            if (observedChanged && !unit.insertPending(p)) {
+                unit.write(tx -> tx.updateProcessObserved(p));
+            }
             p.reason = r.reason() == null ? "" : r.reason();
             if (r.metrics() != null) {
                 p.metrics = r.metrics();

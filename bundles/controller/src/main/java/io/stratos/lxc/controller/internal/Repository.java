@@ -124,13 +124,17 @@ final class Repository {
                 }
             }
             List<ProcessEntry> processes = new ArrayList<>();
-            try (ResultSet r = s.executeQuery("SELECT id, alias, vm_id, runtime, stopping, artifact FROM processes")) {
+            try (ResultSet r = s.executeQuery("SELECT id, alias, vm_id, runtime, stopping, artifact, observed_state, host_port FROM processes")) {
                 while (r.next()) {
                     String vmId = r.getString(3);
-                    // Observed state is unknown until the VM's agent reports again.
+                    // RUNNING as its agent last reported it (routed at once), else unknown until the agent reports again.
+                    boolean running = vmId != null && "RUNNING".equals(r.getString(7)) && r.getInt(8) > 0;
                     ProcessEntry p = new ProcessEntry(r.getString(1), r.getString(2), vmId, r.getString(4), r.getBoolean(5),
-                            vmId == null ? ProcessState.PENDING : ProcessState.STARTING);
+                            vmId == null ? ProcessState.PENDING : running ? ProcessState.RUNNING : ProcessState.STARTING);
                     p.artifact = r.getInt(6);
+                    if (running) {
+                        p.hostPort = r.getInt(8);
+                    }
                     processes.add(p);
                 }
             }
@@ -228,6 +232,11 @@ final class Repository {
 
         void updateProcess(ProcessEntry p) throws SQLException {
             update("UPDATE processes SET vm_id = ?, runtime = ?, stopping = ? WHERE id = ?", p.vmId, p.runtime, p.stopping, p.id);
+        }
+
+        /** What its agent last reported: kept so that a controller loading the state routes to it at once. */
+        void updateProcessObserved(ProcessEntry p) throws SQLException {
+            update("UPDATE processes SET observed_state = ?, host_port = ? WHERE id = ?", p.state.name(), p.hostPort, p.id);
         }
 
         void deleteProcess(String id) throws SQLException {

@@ -103,6 +103,25 @@ class RouteFeedTest extends ControllerFixture {
     }
 
     @Test
+    void aControllerThatLoadsTheStateRoutesToWhatTheAgentsLastReportedRunningBeforeTheyReportAgain() throws Exception {
+        AgentCredentials agent = readyVms(1).get(0);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 2, 5, null));
+        core.reconcile();
+        List<String> processes = core.processes("hello").stream().map(p -> p.id()).toList();
+        report(agent, ProcessState.RUNNING, 20001);
+        String failed = processes.get(1);
+        core.report(agent.agentId(), agent.secret(), new AgentReport(0, List.of(
+                new ProcessReport(processes.get(0), ProcessState.RUNNING, 20001, "", ProcessMetrics.NONE),
+                new ProcessReport(failed, ProcessState.FAILED, 0, "exited", ProcessMetrics.NONE)), List.of()));
+
+        core = newCore(); // a restart, or a standby taking over: nothing reported to it yet
+
+        assertThat(changesAfter(0).aliases().get("hello")).containsExactly(new Route(processes.get(0), "10.214.0.2:20001"));
+        assertThat(core.processes("hello")).filteredOn(p -> p.id().equals(failed))
+                .extracting(p -> p.state()).containsExactly(ProcessState.STARTING);
+    }
+
+    @Test
     void aRevisionFromBeforeARestartGetsEveryAliasAgain() throws Exception {
         readyVms(1);
         core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 5, null));
