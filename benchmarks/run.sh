@@ -12,6 +12,8 @@
 #   SCALE_FROM_ZERO=1            also: a cold request into a subscription at zero beside warm ones (ScaleFromZeroBenchmark)
 #   FAILOVER=1                   also: kill -9 of the active controller to the standby's first accepted write, beside
 #                                one controller's restart (FailoverBenchmark; two controllers on the tests' PostgreSQL)
+#   CONTROLLER_BOOT=1            also: controller boot to the first REST answer and idle RSS with one partition, beside a
+#                                bare Karaf with CXF (controller-boot.sh; MAVEN_REPO: the Maven repository with the Karaf tarball)
 #   FLEET_SIZES="1000 10000"     the fleet benchmark's sizes (simulated VMs; QUICK=1: 1000); FLEET_SIZES=none skips it
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -117,6 +119,13 @@ if [ -n "${FAILOVER:-}" ]; then
     > "$OUT/failover.log" 2>&1 || { say "fail-over benchmark failed: see $OUT/failover.log"; exit 1; }
 fi
 
+# 6f. Optional: controller boot and idle RSS beside a bare Karaf of the same version with CXF.
+if [ -n "${CONTROLLER_BOOT:-}" ]; then
+  say "controller boot and idle RSS beside bare Karaf + CXF"
+  "$ROOT/benchmarks/controller-boot.sh" "$ROOT/karaf-assembly/target/stratos-lxc-controller-0.1.0-SNAPSHOT.tar.gz" "$OUT" \
+    > "$OUT/controller-boot.log" 2>&1 || { say "controller boot benchmark failed: see $OUT/controller-boot.log"; exit 1; }
+fi
+
 # 7. Store: upload and download of real cartridge images over the REST API on 127.0.0.1, beside cp of the same file.
 say "store upload/download vs cp"
 "$ROOT/benchmarks/store.sh" "$ROOT/karaf-assembly/target/stratos-lxc-controller-0.1.0-SNAPSHOT.tar.gz" "$OUT" \
@@ -190,12 +199,19 @@ if os.path.exists(store):
     st = json.load(open(store))
     lines += ["", "## Store: upload and download over the REST API (127.0.0.1, curl) vs cp of the same file", "",
               f"load average at the end: {st['load']}", "",
-              "| image | size | upload median ms | download median ms | cp median ms (baseline) | cp + sync ms | upload/cp | download/cp | upload/(cp+sync) |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "| image | size | upload median ms | sha256sum + tar -tzf ms (baseline) | upload ratio | download median ms | cp median ms (baseline) | download/cp | curl from a sendfile server ms | download/sendfile |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for i in st["images"]:
-        c = max(i["cpMedianMs"], 1); cs = max(i["cpSyncMedianMs"], 1)
-        lines.append(f"| {i['image']} | {i['bytes']/1048576:.1f} MiB | {i['uploadMedianMs']} | {i['downloadMedianMs']} | {i['cpMedianMs']} | {i['cpSyncMedianMs']} | "
-                     f"{i['uploadMedianMs']/c:.1f} | {i['downloadMedianMs']/c:.1f} | {i['uploadMedianMs']/cs:.1f} |")
+        c = max(i["cpMedianMs"], 1); w = max(i.get("hashListMedianMs", 0), 1); sf = max(i.get("sendfileMedianMs", 0), 1)
+        lines.append(f"| {i['image']} | {i['bytes']/1048576:.1f} MiB | {i['uploadMedianMs']} | {i.get('hashListMedianMs', '')} | {i['uploadMedianMs']/w:.2f} | "
+                     f"{i['downloadMedianMs']} | {i['cpMedianMs']} | {i['downloadMedianMs']/c:.2f} | {i.get('sendfileMedianMs', '')} | {i['downloadMedianMs']/sf:.2f} |")
+boot = os.path.join(out, "controller-boot.json")
+if os.path.exists(boot):
+    b = json.load(open(boot))
+    lines += ["", f"## Controller boot and idle RSS (JVM options: `{b['javaOpts']}`; median of {b['runs']})", "",
+              f"| | controller distribution | bare Karaf {b['karaf']} + CXF {b['cxf']} (baseline) | ratio |", "|---|---|---|---|",
+              f"| unpacked to the first REST answer, s | {b['controllerBootMedianMs']/1000:.2f} | {b['bareBootMedianMs']/1000:.2f} | {b['controllerBootMedianMs']/b['bareBootMedianMs']:.2f} |",
+              f"| idle RSS after {b['idleSeconds']} s (controller: one partition), MiB | {b['controllerRssMedianMiB']} | {b['bareRssMedianMiB']} | {b['controllerRssMedianMiB']/b['bareRssMedianMiB']:.2f} |"]
 import subprocess
 fleet = subprocess.run([sys.executable, sys.argv[2], out], capture_output=True, text=True).stdout.strip()
 if fleet:
@@ -207,4 +223,7 @@ for extra in ("density.md", "agent-boot-levers.md", "router-nginx/README.md"):
 open(os.path.join(out, "README.md"), "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY
+# The current figures: this run's summary-fragment.json into benchmarks/results/latest/summary.json and the table of
+# docs/performance.md.
+python3 "$ROOT/benchmarks/merge-summary.py" "$OUT"
 say "results in $OUT"

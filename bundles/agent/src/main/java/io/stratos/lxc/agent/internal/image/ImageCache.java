@@ -298,8 +298,8 @@ public final class ImageCache {
         Path tarball = downloadsDir.resolve(hex + ".tar");
         long started = System.nanoTime();
         if (!(Files.isRegularFile(tarball) && sha256(tarball).equals(hex))) {
-            download(hex, source, tarball);
-            String actual = sha256(tarball);
+            String streamed = download(hex, source, tarball);
+            String actual = streamed != null ? streamed : sha256(tarball);
             if (!actual.equals(hex)) {
                 deleteQuietly(tarball);
                 throw StratosException.invalid("digest", kind.word + " from " + source + " has digest sha256:" + actual
@@ -314,8 +314,11 @@ public final class ImageCache {
         return image;
     }
 
-    /** Downloads to the tarball file, resuming after what is already there. */
-    private void download(String hex, URI source, Path tarball) {
+    /**
+     * Downloads to the tarball file, resuming after what is already there. Returns the file's sha256 when the
+     * whole body came in this answer (hashed on the way, so the file is not read a second time), else null.
+     */
+    private String download(String hex, URI source, Path tarball) {
         fetches.incrementAndGet();
         long have = Files.isRegularFile(tarball) ? size(tarball) : 0;
         HttpRequest.Builder request = HttpRequest.newBuilder(source).timeout(Duration.ofMinutes(10)).GET();
@@ -338,7 +341,7 @@ public final class ImageCache {
         int status = response.statusCode();
         try (InputStream body = response.body()) {
             if (status == 416 && have > 0) {
-                return; // we have it all already; the digest check decides
+                return null; // we have it all already; the digest check decides
             }
             if (status == 404) {
                 throw StratosException.notFound(kind.word + " sha256:" + hex + " is not in the store at " + source, null);
@@ -347,10 +350,20 @@ public final class ImageCache {
                 throw StratosException.unavailable("fetching " + kind.word + " sha256:" + hex + " from " + source + " answered HTTP " + status, null);
             }
             boolean append = status == 206;
+            MessageDigest digest = append ? null : sha256Digest();
             try (OutputStream out = Files.newOutputStream(tarball, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-                body.transferTo(out);
+                // What has arrived is written at once (not when a buffer is full): a broken download keeps it to resume.
+                byte[] buffer = new byte[1 << 20];
+                int n;
+                while ((n = body.read(buffer)) >= 0) {
+                    if (digest != null) {
+                        digest.update(buffer, 0, n);
+                    }
+                    out.write(buffer, 0, n);
+                }
             }
+            return digest == null ? null : HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {
             // keep what we have: the next attempt resumes from there
             throw StratosException.unavailable("download of " + kind.word + " sha256:" + hex + " broke off after " + size(tarball) + " bytes ("
@@ -435,10 +448,18 @@ public final class ImageCache {
         }
     }
 
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[64 * 1024];
+            MessageDigest digest = sha256Digest();
+            byte[] buffer = new byte[1 << 20];
             int n;
             while ((n = in.read(buffer)) > 0) {
                 digest.update(buffer, 0, n);
@@ -446,8 +467,6 @@ public final class ImageCache {
             return HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {
             return "";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
