@@ -54,7 +54,8 @@ public final class ControllerPair implements AutoCloseable {
                     // one host: both controllers see the same local VMs, cartridge images and artifacts
                     .configure("io.stratos.lxc.iaas.local.cfg", "vmsDirectory", shared.resolve("iaas-local").toString())
                     .configure("io.stratos.lxc.iaas.local.cfg", "portRangeStart", String.valueOf(a.vmPortRangeStart()))
-                    .configure("io.stratos.lxc.store.cfg", "directory", shared.resolve("store").toString());
+                    .configure("io.stratos.lxc.store.cfg", "directory", shared.resolve("store").toString())
+                    .configure("io.stratos.lxc.store.cfg", "preloadDirectory", "${karaf.home}/cartridges");
         }
         return new ControllerPair(a, b, schema);
     }

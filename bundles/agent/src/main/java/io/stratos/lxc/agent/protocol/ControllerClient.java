@@ -116,7 +116,8 @@ public final class ControllerClient {
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+        } catch (IOException e) {
+            // refused, reset or closed: gone, or reached through a relay whose controller is gone
             if (asked != null) {
                 moveOn(asked, null);
             }
