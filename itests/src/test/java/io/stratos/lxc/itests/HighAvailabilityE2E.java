@@ -83,7 +83,9 @@ public class HighAvailabilityE2E {
         // the standby's router serves the alias, and keeps serving through the fail-over
         String viaB = "http://127.0.0.1:" + b.routerPort() + "/ha1/";
         Await.success("the standby's router serving ha1", Duration.ofSeconds(20), () -> {
-            assertTrue(Http.get(viaB).body().contains(PAGE));
+            HttpResponse<String> r = Http.get(viaB);
+            assertTrue(r.statusCode() + " " + r.body() + "; the standby's view: " + b.get("/subscriptions/ha1/processes"),
+                    r.body().contains(PAGE));
             return null;
         });
         AtomicBoolean traffic = new AtomicBoolean(true);

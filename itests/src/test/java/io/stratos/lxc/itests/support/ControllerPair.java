@@ -33,6 +33,8 @@ public final class ControllerPair implements AutoCloseable {
         psql("CREATE SCHEMA " + schema);
         String jdbc = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
         Path shared = Files.createTempDirectory("stratos-" + name + "-shared");
+        // the containers' root (an unprivileged, shifted uid) must reach the VMs' directories below it
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         ControllerProcess a = ControllerProcess.create(name + "-a");
         ControllerProcess b = ControllerProcess.create(name + "-b");
         String urls = "http://127.0.0.1:" + a.httpPort() + "/stratos,http://127.0.0.1:" + b.httpPort() + "/stratos";

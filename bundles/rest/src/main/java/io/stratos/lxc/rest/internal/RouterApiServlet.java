@@ -1,5 +1,9 @@
 package io.stratos.lxc.rest.internal;
 
+import io.stratos.lxc.api.ha.ControllerRole;
+import io.stratos.lxc.api.ha.LeaseStatus;
+import io.stratos.lxc.api.ha.Leadership;
+
 import io.stratos.lxc.api.StratosException;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.stratos.lxc.api.autoscaler.ScaleFromZero;
@@ -55,6 +59,10 @@ public class RouterApiServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     transient volatile ScaleFromZero scaleFromZero;
 
+    /** Optional: the leader lease. A standby serves the routes it knows, and sends reports and wakes to the active one. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    transient volatile Leadership leadership;
+
     private static final ObjectReader REPORT = RestServer.objectMapper().readerFor(TrafficReport.class);
     private static final ObjectReader WAKE = RestServer.objectMapper().readerFor(Wake.class);
     private static final Pattern ALIAS = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -73,6 +81,13 @@ public class RouterApiServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo() == null ? "" : request.getPathInfo();
         try {
+            boolean standby = markRole(response);
+            if (standby && (path.equals("/traffic") || path.equals("/wake"))) {
+                LeaseStatus lease = leadership.lease();
+                throw StratosException.unavailable("this controller is a standby: its autoscaler does not act",
+                        "report to the active controller" + (lease.holderUrl().isEmpty() ? "" : " at " + lease.holderUrl())
+                        + " (X-Stratos-Active)");
+            }
             if (path.equals("/routes")) {
                 ServletAnswers.allow(request, "GET");
                 if (permitted(request, response)) {
@@ -112,6 +127,23 @@ public class RouterApiServlet extends HttpServlet {
         } catch (RuntimeException | IOException e) {
             ServletAnswers.fail(request, response, path, e);
         }
+    }
+
+    /** The role headers a router follows (as on the REST API); returns whether this controller stands by. */
+    private boolean markRole(HttpServletResponse response) {
+        Leadership current = leadership;
+        if (current == null) {
+            return false;
+        }
+        LeaseStatus lease = current.lease();
+        response.setHeader("X-Stratos-Role", lease.role().label());
+        if (lease.role() != ControllerRole.STANDBY) {
+            return false;
+        }
+        if (!lease.holderUrl().isEmpty()) {
+            response.setHeader("X-Stratos-Active", lease.holderUrl());
+        }
+        return true;
     }
 
     private static String checkedRouter(String router) {

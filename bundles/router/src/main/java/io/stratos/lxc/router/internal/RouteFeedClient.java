@@ -40,7 +40,9 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
     private static final long FIRST_RETRY_MILLIS = 1_000;
     private static final long MAX_RETRY_MILLIS = 10_000;
 
-    private final URI routes;
+    /** Each controller's route feed; one is followed at a time (the active one, as the controllers say). */
+    private final List<URI> feeds;
+    private final java.util.concurrent.atomic.AtomicInteger current = new java.util.concurrent.atomic.AtomicInteger();
     private final String authorization;
     private final HttpClient http;
     private final LongSupplier clock;
@@ -57,10 +59,42 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
      * @param authorization the {@code Authorization} header value of the router's user (Basic or Bearer)
      */
     RouteFeedClient(URI controller, String authorization, HttpClient http, LongSupplier clock) {
-        this.routes = controller.resolve("/stratos/router/v1/routes");
+        this(List.of(controller), authorization, http, clock);
+    }
+
+    /** Several controllers sharing one database: it follows the active one and moves on when one is gone or stands by. */
+    RouteFeedClient(List<URI> controllers, String authorization, HttpClient http, LongSupplier clock) {
+        this.feeds = controllers.stream().map(c -> c.resolve("/stratos/router/v1/routes")).toList();
         this.authorization = authorization;
         this.http = http;
         this.clock = clock;
+    }
+
+    /** The route feed of the controller followed now. */
+    private URI routes() {
+        return feeds.get(Math.floorMod(current.get(), feeds.size()));
+    }
+
+    /**
+     * The controller at {@code asked} is gone or stands by: from now on follow the one it names as active when that is
+     * one of ours, else the next listed; the table starts over from that controller's own revisions.
+     */
+    private void moveOn(URI asked, String activeUrl) {
+        int index = feeds.indexOf(asked);
+        if (feeds.size() < 2 || index < 0 || !routes().equals(asked)) {
+            return;
+        }
+        int next = index + 1;
+        if (activeUrl != null && !activeUrl.isBlank()) {
+            int named = feeds.indexOf(URI.create(activeUrl.trim()).resolve("/stratos/router/v1/routes"));
+            if (named >= 0) {
+                next = named;
+            }
+        }
+        if (Math.floorMod(next, feeds.size()) != index && current.compareAndSet(current.get(), next)) {
+            revision = 0; // another controller's revisions: ask it for every alias
+            LOG.info("Following the routes of {} now (the one before is gone or stands by)", routes());
+        }
     }
 
     void start() {
@@ -81,7 +115,7 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
     public List<Backend> backends(String alias) {
         Map<String, List<Route>> known = table;
         if (known == null) {
-            throw new SourceUnavailableException("no routes from the controller at " + routes + " yet"
+            throw new SourceUnavailableException("no routes from the controller at " + routes() + " yet"
                     + (problem.isEmpty() ? "" : ": " + problem), null);
         }
         List<Route> routesOfAlias = known.get(alias);
@@ -119,7 +153,7 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
             try {
                 apply(poll(revision));
                 if (!problem.isEmpty()) {
-                    LOG.info("Routes from {} followed again at revision {}", routes, revision);
+                    LOG.info("Routes from {} followed again at revision {}", routes(), revision);
                 }
                 problem = "";
                 lastAnswerMillis = clock.getAsLong();
@@ -129,7 +163,7 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 String why = e.getMessage() == null ? e.toString() : e.getMessage();
                 if (problem.isEmpty()) {
-                    LOG.warn("Cannot follow the routes from {}: {}; {}", routes, why,
+                    LOG.warn("Cannot follow the routes from {}: {}; {}", routes(), why,
                             table == null ? "no alias is served until it answers" : "serving the last known backends");
                 }
                 problem = why + (lastAnswerMillis == 0 ? "" : " (last answer " + (clock.getAsLong() - lastAnswerMillis) / 1000
@@ -153,16 +187,20 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
     void report(RouterReport report) {
         try {
             byte[] body = JSON.writeValueAsBytes(report);
-            HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(routes.resolve("traffic"))
+            URI asked = routes();
+            HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(asked.resolve("traffic"))
                     .header("Authorization", authorization).header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
+            if (answer.statusCode() == 503) {
+                moveOn(asked, answer.headers().firstValue("X-Stratos-Active").orElse(null));
+            }
             if (answer.statusCode() != 204) {
                 LOG.debug("The controller refused the traffic report: {} {}", answer.statusCode(),
                         new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
-            LOG.debug("Cannot report traffic to {}: {}", routes, e.toString());
+            LOG.debug("Cannot report traffic to {}: {}", routes(), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -175,10 +213,14 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
     boolean wake(String alias) {
         try {
             byte[] body = JSON.writeValueAsBytes(Map.of("alias", alias));
-            HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(routes.resolve("wake"))
+            URI asked = routes();
+            HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(asked.resolve("wake"))
                     .header("Authorization", authorization).header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
+            if (answer.statusCode() == 503) {
+                moveOn(asked, answer.headers().firstValue("X-Stratos-Active").orElse(null));
+            }
             if (answer.statusCode() != 200) {
                 LOG.warn("The controller refused to wake '{}': {} {}", alias, answer.statusCode(),
                         new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8));
@@ -186,7 +228,7 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
             }
             return JSON.readTree(answer.body()).path("starting").asBoolean(false);
         } catch (IOException e) {
-            LOG.warn("Cannot ask {} to wake '{}': {}", routes, alias, e.toString());
+            LOG.warn("Cannot ask {} to wake '{}': {}", routes(), alias, e.toString());
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -194,15 +236,40 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
         }
     }
 
+    /** Whether {@code activeUrl} names one of the listed controllers other than the one at {@code asked}. */
+    private boolean listedOther(URI asked, String activeUrl) {
+        if (activeUrl == null || activeUrl.isBlank()) {
+            return false;
+        }
+        int named = feeds.indexOf(URI.create(activeUrl.trim()).resolve("/stratos/router/v1/routes"));
+        return named >= 0 && !feeds.get(named).equals(asked);
+    }
+
     private RouteChanges poll(long since) throws IOException, InterruptedException {
-        HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(URI.create(routes + "?since=" + since))
-                .header("Authorization", authorization).header("Accept", "application/json")
-                .timeout(POLL_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        URI asked = routes();
+        HttpResponse<byte[]> answer;
+        try {
+            answer = http.send(HttpRequest.newBuilder(URI.create(asked + "?since=" + since))
+                    .header("Authorization", authorization).header("Accept", "application/json")
+                    .timeout(POLL_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            moveOn(asked, null);
+            throw e;
+        }
         if (answer.statusCode() != 200) {
+            moveOn(asked, answer.headers().firstValue("X-Stratos-Active").orElse(null));
             throw new IOException("the controller answered " + answer.statusCode() + ": "
                     + new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("\\s+", " "));
         }
-        return JSON.readValue(answer.body(), RouteChanges.class);
+        RouteChanges changes = JSON.readValue(answer.body(), RouteChanges.class);
+        String active = answer.headers().firstValue("X-Stratos-Active").orElse(null);
+        if ("standby".equals(answer.headers().firstValue("X-Stratos-Role").orElse("")) && listedOther(asked, active)) {
+            // a standby's routes are good to serve; the active controller it names is the one to follow (and report to)
+            apply(changes);
+            moveOn(asked, active);
+            return RouteChanges.none(revision);
+        }
+        return changes;
     }
 
     /**

@@ -147,7 +147,7 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
         closeFeed();
         BackendSource source;
         if (current.apart()) {
-            RouteFeedClient follower = new RouteFeedClient(current.controllerUrl(), current.controllerAuthorization(),
+            RouteFeedClient follower = new RouteFeedClient(current.controllers(), current.controllerAuthorization(),
                     HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).proxy(HttpClient.Builder.NO_PROXY).build(),
                     System::currentTimeMillis);
             follower.start();
@@ -299,7 +299,7 @@ public class RouterComponent implements RouterMetrics, MetricSource, StatusContr
         }
         RouteFeedClient following = feed;
         if (following != null) {
-            String fed = "following the routes of " + current.controllerUrl();
+            String fed = "following the routes of " + current.controllers();
             if (!following.problem().isEmpty()) {
                 return new ComponentStatus("router", ComponentState.DEGRADED, listening + "; " + fed + ": "
                         + following.problem());

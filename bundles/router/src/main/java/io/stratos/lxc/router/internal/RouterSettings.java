@@ -34,14 +34,38 @@ import java.util.regex.Pattern;
  * @param maxHeldRequests       requests held at once, over all aliases, while their subscription starts a process
  *                              (scale from zero); beyond it, 503 with Retry-After. 0: never hold
  * @param holdTimeoutSeconds    how long one request is held for a process to start before 503 with Retry-After
+ * @param otherControllers      the other controllers listed after the first in {@code controllerUrl} (controllers that
+ *                              share one database): the router follows the active one, moving on when one is gone
  */
 record RouterSettings(int port, String bindAddress, String domain, int connectTimeoutMillis, int requestTimeoutSeconds,
                       int ioThreads, int backendCacheMillis, int backendDownMillis, int headerTimeoutSeconds,
                       int idleTimeoutSeconds, int maxHeaderBytes, List<Cidr> trustedProxies, int drainTimeoutSeconds,
-                      URI controllerUrl, String controllerAuthorization, int maxHeldRequests, int holdTimeoutSeconds) {
+                      URI controllerUrl, String controllerAuthorization, int maxHeldRequests, int holdTimeoutSeconds,
+                      List<URI> otherControllers) {
 
     RouterSettings {
         trustedProxies = List.copyOf(trustedProxies);
+        otherControllers = List.copyOf(otherControllers);
+    }
+
+    /** Following one controller (or none). */
+    RouterSettings(int port, String bindAddress, String domain, int connectTimeoutMillis, int requestTimeoutSeconds,
+                   int ioThreads, int backendCacheMillis, int backendDownMillis, int headerTimeoutSeconds,
+                   int idleTimeoutSeconds, int maxHeaderBytes, List<Cidr> trustedProxies, int drainTimeoutSeconds,
+                   URI controllerUrl, String controllerAuthorization, int maxHeldRequests, int holdTimeoutSeconds) {
+        this(port, bindAddress, domain, connectTimeoutMillis, requestTimeoutSeconds, ioThreads, backendCacheMillis,
+                backendDownMillis, headerTimeoutSeconds, idleTimeoutSeconds, maxHeaderBytes, trustedProxies,
+                drainTimeoutSeconds, controllerUrl, controllerAuthorization, maxHeldRequests, holdTimeoutSeconds, List.of());
+    }
+
+    /** Every controller it follows, the first first. */
+    List<URI> controllers() {
+        List<URI> all = new ArrayList<>();
+        if (controllerUrl != null) {
+            all.add(controllerUrl);
+        }
+        all.addAll(otherControllers);
+        return all;
     }
 
     static final int DEFAULT_MAX_HELD = 1000;
@@ -102,7 +126,8 @@ record RouterSettings(int port, String bindAddress, String domain, int connectTi
             }
         }
         int drain = values.integer("drainTimeoutSeconds", 30, 0, 86_400);
-        URI controller = controllerUrl(values);
+        List<URI> controllers = controllerUrls(values);
+        URI controller = controllers.isEmpty() ? null : controllers.get(0);
         String authorization = null;
         if (controller != null) {
             String user = values.string("controllerUser", "").trim();
@@ -117,15 +142,32 @@ record RouterSettings(int port, String bindAddress, String domain, int connectTi
         int maxHeld = values.integer("maxHeldRequests", DEFAULT_MAX_HELD, 0, 100_000);
         int holdTimeout = values.integer("holdTimeoutSeconds", DEFAULT_HOLD_TIMEOUT_SECONDS, 1, 600);
         return new RouterSettings(port, bind, domain, connect, request, io, cache, down, header, idle, maxHeader,
-                trusted, drain, controller, authorization, maxHeld, holdTimeout);
+                trusted, drain, controller, authorization, maxHeld, holdTimeout,
+                controllers.isEmpty() ? List.of() : controllers.subList(1, controllers.size()));
     }
 
-    /** {@code controllerUrl}: empty for the controller in the same Karaf, else its http(s) origin. */
-    private static URI controllerUrl(ConfigValues values) {
+    /**
+     * {@code controllerUrl}: empty for the controller in the same Karaf, else its http(s) origin, or several separated by
+     * commas (controllers sharing one database).
+     */
+    private static List<URI> controllerUrls(ConfigValues values) {
         String text = values.string("controllerUrl", "").trim();
+        List<URI> origins = new ArrayList<>();
         if (text.isEmpty()) {
-            return null;
+            return origins;
         }
+        for (String one : text.split("\\s*,\\s*")) {
+            URI origin = origin(one);
+            if (origin == null) {
+                return values.problem("controllerUrl", text, "the controller's origin, such as http://10.0.0.5:8181, or several "
+                        + "separated by commas (or nothing when the controller runs in this Karaf)", List.of());
+            }
+            origins.add(origin);
+        }
+        return origins;
+    }
+
+    private static URI origin(String text) {
         try {
             URI uri = new URI(text);
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
@@ -133,10 +175,9 @@ record RouterSettings(int port, String bindAddress, String domain, int connectTi
                 return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), null, null, null);
             }
         } catch (java.net.URISyntaxException e) {
-            // said below
+            // null: said by the caller
         }
-        return values.problem("controllerUrl", text, "the controller's origin, such as http://10.0.0.5:8181 "
-                + "(or nothing when the controller runs in this Karaf)", null);
+        return null;
     }
 
     /** As the record would say it, without the router user's credentials (the settings are logged). */
@@ -147,7 +188,7 @@ record RouterSettings(int port, String bindAddress, String domain, int connectTi
                 + ", ioThreads=" + ioThreads + ", backendCacheMillis=" + backendCacheMillis + ", backendDownMillis="
                 + backendDownMillis + ", headerTimeoutSeconds=" + headerTimeoutSeconds + ", idleTimeoutSeconds="
                 + idleTimeoutSeconds + ", maxHeaderBytes=" + maxHeaderBytes + ", trustedProxies=" + trustedProxies
-                + ", drainTimeoutSeconds=" + drainTimeoutSeconds + ", controllerUrl=" + controllerUrl
+                + ", drainTimeoutSeconds=" + drainTimeoutSeconds + ", controllerUrl=" + controllers()
                 + ", controllerAuthorization=" + (controllerAuthorization == null ? "none" : "(hidden)")
                 + ", maxHeldRequests=" + maxHeldRequests + ", holdTimeoutSeconds=" + holdTimeoutSeconds + "]";
     }
