@@ -47,7 +47,7 @@ final class BackendPool {
                 channel.close();
             }
         }
-        ChannelFuture connect = template.clone(loop).connect(backend.host(), backend.port());
+        ChannelFuture connect = template.clone(loop).connect(backend.address());
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 Channel channel = connect.channel();
