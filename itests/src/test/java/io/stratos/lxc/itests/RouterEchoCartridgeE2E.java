@@ -154,6 +154,15 @@ public class RouterEchoCartridgeE2E {
         Socket staying = draining == first ? second : first;
         System.out.printf("WS draining process %s, staying %s%n", leaving, staying.process);
 
+        // The router learns that the process left at its next look-up of the alias (its list is kept backendCacheMillis,
+        // 500 ms) or when the controller first asks it about the drain, whichever comes first: until then a new
+        // request may still go to the leaving process (which still serves it). From then on:
+        Await.success("the router's backend list without the leaving process", Duration.ofSeconds(10), () -> {
+            assertEquals(200, Http.get(router("http", "/")).statusCode());
+            String stats = controller.get("/router/" + ALIAS);
+            assertEquals(stats, 1, Json.tree(stats).path("backends").asInt());
+            return null;
+        });
         // no new upgrade reaches the draining process, while its open socket still echoes
         for (int i = 0; i < 6; i++) {
             Socket fresh = open();
