@@ -79,10 +79,13 @@ public class RouterEchoCartridgeE2E {
         System.out.printf("ECHO controller, image and 1 process ready in %.1f s%n", (System.nanoTime() - began) / 1e9);
     }
 
+    /** RUNNING, and in the router's own backend list (it looks the alias up again after backendCacheMillis). */
     private static void awaitRunning(int count) throws Exception {
         Await.success(count + " RUNNING ws-echo processes behind the router", Duration.ofSeconds(120), () -> {
             assertEquals(count, running().size());
             assertEquals(200, Http.get(router("http", "/")).statusCode());
+            String stats = controller.get("/router/" + ALIAS);
+            assertEquals(stats, count, Json.tree(stats).path("backends").asInt());
             return null;
         });
     }
