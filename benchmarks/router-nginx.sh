@@ -7,10 +7,15 @@
 #     127.0.0.1: an upstream of the 3 processes' endpoints (GET /subscriptions/bench/processes, "endpoint"),
 #     least_conn, keepalive 64, proxy_http_version 1.1 and an empty Connection header;
 #   - wrk --latency with 1, 16 and 128 connections, RN_SECONDS (10) each after a RN_WARMUP (3) s warm-up at the same
-#     count, the same path (the cartridge's /index.html) and Host header through both; RN_ROUNDS (2) rounds, the
-#     proxies alternating and the order flipped in the second round (router, nginx / nginx, router) so drift shows.
+#     count, the same path (the cartridge's /index.html) and Host header through all; RN_ROUNDS (2) rounds, the
+#     proxies alternating and the order flipped in the even rounds so drift shows. Three proxies: the router with its
+#     access log on ("router"), the same router with it off ("router-nolog", log:set OFF io.stratos.lxc.router.access
+#     through the Karaf client between runs: an A/B of the access log's cost in one run), and nginx (its access log off).
 # Records requests/s, requests/s that got a 2xx, p50 and p99 per proxy and connection count, and the ratios
-# router/nginx, in <out dir>/summary.json and README.md with the machine's facts and the commit measured.
+# router/nginx, in <out dir>/summary.json, summary-fragment.json (router_rps_vs_nginx, router_p99_vs_nginx at 16
+# connections, and per connection count) and README.md with the machine's facts and the commit measured.
+# RN_JFR=1 also records the controller's JVM with JFR (settings=profile) over the whole measurement into
+# <out dir>/router.jfr and summarises its hot frames (benchmarks/jfr-summary.py) into jfr-summary.txt.
 # All traffic goes to 127.0.0.1. Run it alone: on a shared machine hold /tmp/stratos-itests.lock (flock) around it.
 #   router-nginx.sh <controller dist tar.gz> [out dir]    (default benchmarks/results/<UTC stamp>-router-nginx)
 #   RN_LABEL="..."  what the router measured is (README and summary.json), e.g. "JDK HttpServer, 64 threads"
@@ -182,7 +187,30 @@ say "nginx $("$NGINX" -v 2>&1 | sed 's/.*version: //') on 127.0.0.1:$NGINX_PORT 
 } > "$OUTDIR/machine.txt"
 cat "$OUTDIR/machine.txt" >&2
 
-port_of() { [ "$1" = router ] && echo "$ROUTER" || echo "$NGINX_PORT"; }
+port_of() { [ "$1" = nginx ] && echo "$NGINX_PORT" || echo "$ROUTER"; }
+# The router's access log on or off (log:set through the Karaf client), changed only when the next proxy needs it.
+ACCESS_LOG=on
+access_log() { # on|off
+  [ "$ACCESS_LOG" = "$1" ] && return 0
+  local level=INFO; [ "$1" = off ] && level=OFF
+  echo "log:set $level io.stratos.lxc.router.access" | (cd "$CTL" && bin/client -a "$SSH" -u karaf -p karaf -b) > /dev/null 2>&1 \
+    || { say "log:set $level io.stratos.lxc.router.access failed"; exit 1; }
+  # pax-logging applies it a moment later: wait until one request writes a line (on) or none (off)
+  local before
+  for _ in $(seq 1 50); do
+    before=$(access_log_lines)
+    curl -s -o /dev/null -H 'Host: bench.stratos.local' "http://127.0.0.1:$ROUTER$PAGE_PATH"
+    sleep 0.2
+    if [ "$1" = on ] && [ "$(access_log_lines)" -gt "$before" ]; then ACCESS_LOG=on; return 0; fi
+    if [ "$1" = off ] && [ "$(access_log_lines)" = "$before" ]; then ACCESS_LOG=off; return 0; fi
+  done
+  say "the access log did not turn $1 within 10 s"; exit 1
+}
+access_log_lines() { cat "$CTL"/data/log/router-access*.log 2>/dev/null | wc -l; }
+KARAF_PID=$(cat "$CTL/karaf.pid" 2>/dev/null || pgrep -f -- "-Dkaraf.home=$CTL" | head -n1)
+if [ -n "${RN_JFR:-}" ]; then
+  "$JAVA_HOME/bin/jcmd" "$KARAF_PID" JFR.start name=router-nginx settings=profile filename="$OUTDIR/router.jfr" > /dev/null
+fi
 RESULTS="$OUTDIR/runs.tsv"
 printf 'round\tproxy\tconnections\trequests_per_s\tok_per_s\tp50_ms\tp99_ms\trequests\tfailed\n' > "$RESULTS"
 wrk_run() { # proxy connections seconds -> one TSV line (without the round)
@@ -207,18 +235,29 @@ print(f"{proxy}\t{conns}\t{rps:.0f}\t{(n - bad) / secs:.0f}\t{ms('50'):.3f}\t{ms
 PY
 }
 for round in $(seq 1 "$ROUNDS"); do
-  order="router nginx"; [ $((round % 2)) = 0 ] && order="nginx router"
+  order="router router-nolog nginx"; [ $((round % 2)) = 0 ] && order="nginx router-nolog router"
   for c in $CONNECTIONS; do
     for proxy in $order; do
+      case "$proxy" in router) access_log on ;; router-nolog) access_log off ;; esac
+      logged=$(access_log_lines)
       echo "== round $round $proxy $c connections" >> "$OUTDIR/wrk.log"
       wrk -t1 -c"$c" -d"${WARMUP}s" -H "Host: bench.stratos.local" "http://127.0.0.1:$(port_of "$proxy")$PAGE_PATH" > /dev/null
       line=$(wrk_run "$proxy" "$c" "$SECONDS_RUN")
       printf '%s\t%s\n' "$round" "$line" >> "$RESULTS"
+      # the A/B must be what it says: lines written with the log on, none with it off
+      if [ "$proxy" = router ] && [ "$(access_log_lines)" -le "$logged" ]; then say "the access log wrote nothing during a run with it on"; exit 1; fi
+      if [ "$proxy" = router-nolog ] && [ "$(access_log_lines)" -gt "$((logged + 5))" ]; then say "the access log kept writing with it off"; exit 1; fi
       say "round $round: $(echo "$line" | awk -F'\t' '{printf "%-6s %3s connections: %s requests/s (%s with a 2xx), p50 %s ms, p99 %s ms, %s failed", $1, $2, $3, $4, $5, $6, $8}')"
     done
   done
 done
+access_log on
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUTDIR/machine.txt"
+if [ -n "${RN_JFR:-}" ]; then
+  "$JAVA_HOME/bin/jcmd" "$KARAF_PID" JFR.stop name=router-nginx > /dev/null
+  "$JAVA_HOME/bin/jfr" print --stack-depth 200 --events jdk.ExecutionSample "$OUTDIR/router.jfr" \
+    | python3 "$HERE/jfr-summary.py" 40 > "$OUTDIR/jfr-summary.txt"
+fi
 cp "$WORK/nginx/logs/error.log" "$OUTDIR/nginx-error.log" 2>/dev/null || true
 
 # ---------------------------------------------------------------- summary.json and README.md
@@ -227,11 +266,13 @@ import csv, json, os, sys
 out, seconds, warmup, rounds, endpoints, cpumax = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
 machine = dict(l.split(": ", 1) for l in open(os.path.join(out, "machine.txt")).read().splitlines() if ": " in l)
 rows = list(csv.DictReader(open(os.path.join(out, "runs.tsv")), delimiter="\t"))
+proxies = [p for p in ("router", "router-nolog", "nginx") if any(r["proxy"] == p for r in rows)]
 def mean(v): return sum(v) / len(v)
+def ratio(a, b): return round(a / b, 2) if b else None
 figures = []
 for c in sorted({int(r["connections"]) for r in rows}):
     entry = {"connections": c}
-    for proxy in ("router", "nginx"):
+    for proxy in proxies:
         rs = [r for r in rows if r["proxy"] == proxy and int(r["connections"]) == c]
         entry[proxy] = {
             "requestsPerSecond": round(mean([float(r["requests_per_s"]) for r in rs])),
@@ -241,39 +282,66 @@ for c in sorted({int(r["connections"]) for r in rows}):
             "failed": sum(int(r["failed"]) for r in rs),
             "rounds": [{k: r[k] for k in ("round", "requests_per_s", "ok_per_s", "p50_ms", "p99_ms", "failed")} for r in rs],
         }
-    r, n = entry["router"], entry["nginx"]
-    entry["ratio"] = {
-        "requestsPerSecond": round(r["okRequestsPerSecond"] / n["okRequestsPerSecond"], 2) if n["okRequestsPerSecond"] else None,
-        "p50": round(r["p50Ms"] / n["p50Ms"], 2) if n["p50Ms"] else None,
-        "p99": round(r["p99Ms"] / n["p99Ms"], 2) if n["p99Ms"] else None,
-    }
+    n = entry["nginx"]
+    for proxy in proxies:
+        if proxy != "nginx":
+            r = entry[proxy]
+            key = "ratio" if proxy == "router" else "ratioNoAccessLog"
+            entry[key] = {"requestsPerSecond": ratio(r["okRequestsPerSecond"], n["okRequestsPerSecond"]),
+                          "p50": ratio(r["p50Ms"], n["p50Ms"]), "p99": ratio(r["p99Ms"], n["p99Ms"])}
     figures.append(entry)
 summary = {
-    "what": "the router beside nginx as a reverse proxy to the same 3 static-httpd processes, wrk on 127.0.0.1",
+    "what": "the router (access log on, and off) beside nginx as a reverse proxy to the same 3 static-httpd processes, wrk on 127.0.0.1",
     "router": machine.get("router"), "code": machine.get("code"), "date": machine.get("date"),
     "machine": {k: machine.get(k) for k in ("cores", "memory", "os", "java", "nginx", "wrk", "load before", "load after")},
     "method": {"path": "/index.html", "host": "bench.stratos.local", "secondsPerRun": seconds, "warmupSeconds": warmup,
-               "rounds": rounds, "order": "router, nginx in odd rounds; nginx, router in even rounds", "wrkThreads": 1,
+               "rounds": rounds, "order": "router, router-nolog, nginx in odd rounds; the reverse in even rounds", "wrkThreads": 1,
                "backends": endpoints.split(), "backendCpuMax": cpumax,
-               "nginx": "least_conn, keepalive 64, proxy_http_version 1.1, Connection \"\", worker_processes auto"},
+               "nginx": "least_conn, keepalive 64, proxy_http_version 1.1, Connection \"\", worker_processes auto, access_log off"},
     "ratioNotes": "router/nginx of the means over the rounds: requestsPerSecond counts answers with a 2xx only; p50 and p99 are wrk's over every answer",
     "figures": figures,
 }
 json.dump(summary, open(os.path.join(out, "summary.json"), "w"), indent=2)
+# summary-fragment.json: the headline at 16 connections, then every connection count, with the access log on and off
+folder = "benchmarks/results/" + os.path.basename(out)
+day = (machine.get("date") or "")[:10]
+fragment = {}
+def put(key, value, baseline, unit, what, baseline_what):
+    fragment[key] = {"value": value, "baseline": baseline, "ratio": ratio(value, baseline), "unit": unit, "date": day,
+                     "what": what, "baseline_what": baseline_what, "results": folder}
+for f in sorted(figures, key=lambda f: f["connections"] != 16):
+    c, n = f["connections"], f["nginx"]
+    for proxy, suffix, label in (("router", "", "access log on"), ("router-nolog", "_nolog", "access log off")):
+        if proxy not in f:
+            continue
+        r = f[proxy]
+        keys = ["router%s_rps_vs_nginx_%dc" % (suffix, c)] + (["router%s_rps_vs_nginx" % suffix] if c == 16 else [])
+        for key in keys:
+            put(key, r["okRequestsPerSecond"], n["okRequestsPerSecond"], "requests/s",
+                "router (%s) requests/s with a 2xx, wrk %d connections, 3 uncapped static-httpd backends" % (label, c),
+                "nginx as reverse proxy to the same backends, same run")
+        keys = ["router%s_p99_vs_nginx_%dc" % (suffix, c)] + (["router%s_p99_vs_nginx" % suffix] if c == 16 else [])
+        for key in keys:
+            put(key, r["p99Ms"], n["p99Ms"], "ms",
+                "router (%s) p99 latency, wrk %d connections" % (label, c), "nginx p99, same backends, same run")
+json.dump(fragment, open(os.path.join(out, "summary-fragment.json"), "w"), indent=2)
 lines = ["# Router beside nginx, same 3 backends (" + os.path.basename(out) + ")", "",
          "Router measured: **" + str(machine.get("router")) + "** at " + str(machine.get("code")) + ".", "",
          "```", open(os.path.join(out, "machine.txt")).read().strip(), "```", "",
          f"wrk -t1 --latency, GET /index.html with `Host: bench.stratos.local`, {seconds} s per run after a {warmup} s warm-up at the same "
-         f"connection count, {rounds} rounds (router first in odd rounds, nginx first in even ones); means over the rounds. "
+         f"connection count, {rounds} rounds (router, router without access log, nginx in odd rounds, the reverse in even ones); means over the rounds. "
          f"Backends: 3 static-httpd processes on one local VM ({' '.join(endpoints.split())}), cgroup cpu.max `{cpumax}`. "
          "nginx: see nginx.conf beside this file.", "",
-         "| connections | router req/s (2xx) | nginx req/s (2xx) | ratio req/s | router p50 ms | nginx p50 ms | router p99 ms | nginx p99 ms | ratio p99 | failed router / nginx |",
-         "|---|---|---|---|---|---|---|---|---|---|"]
+         "| connections | proxy | req/s (2xx) | ratio req/s | p50 ms | p99 ms | ratio p99 | failed |",
+         "|---|---|---|---|---|---|---|---|"]
 for f in figures:
-    r, n, q = f["router"], f["nginx"], f["ratio"]
-    lines.append(f"| {f['connections']} | {r['okRequestsPerSecond']:,} | {n['okRequestsPerSecond']:,} | {q['requestsPerSecond']} | {r['p50Ms']} | {n['p50Ms']} | "
-                 f"{r['p99Ms']} | {n['p99Ms']} | {q['p99']} | {r['failed']} / {n['failed']} |")
-lines += ["", "Each run: runs.tsv; wrk's own output: wrk.log.", "",
+    n = f["nginx"]
+    for proxy in proxies:
+        r = f[proxy]
+        label = {"router": "router, access log on", "router-nolog": "router, access log off", "nginx": "nginx"}[proxy]
+        lines.append(f"| {f['connections']} | {label} | {r['okRequestsPerSecond']:,} | {ratio(r['okRequestsPerSecond'], n['okRequestsPerSecond'])} | "
+                     f"{r['p50Ms']} | {r['p99Ms']} | {ratio(r['p99Ms'], n['p99Ms'])} | {r['failed']} |")
+lines += ["", "Each run: runs.tsv; wrk's own output: wrk.log; the headline ratios: summary-fragment.json.", "",
           "What the backends are: busybox httpd forks a process per connection and closes it after one answer, so neither proxy",
           "reuses an upstream connection (nginx's keepalive 64 finds none to keep), and it listens with a backlog of 9: with",
           "many connections at once, SYNs to a backend are dropped and retried after 1 s, which both proxies' p99 shows."]

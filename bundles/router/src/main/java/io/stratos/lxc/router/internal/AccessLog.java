@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * rotated; {@code log:set OFF io.stratos.lxc.router.access} turns it off. What the client sent is escaped as Apache
  * escapes it ({@code \"}, {@code \\}, {@code \xHH}), so a request cannot forge a line.
  */
-final class AccessLog {
+final class AccessLog implements AutoCloseable {
 
     static final String LOGGER = "io.stratos.lxc.router.access";
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
@@ -30,20 +30,31 @@ final class AccessLog {
 
     private final Consumer<String> out;
     private final java.util.function.BooleanSupplier enabled;
+    /** The thread that writes the lines, when they are not written by the caller. */
+    private final AccessLogWriter writer;
 
-    private AccessLog(Consumer<String> out, java.util.function.BooleanSupplier enabled) {
-        this.out = out;
+    private AccessLog(Consumer<String> out, java.util.function.BooleanSupplier enabled, AccessLogWriter writer) {
+        this.out = writer == null ? out : writer::write;
         this.enabled = enabled;
+        this.writer = writer;
     }
 
-    /** To the access logger. */
+    /** To the access logger, off the event loops (see {@link AccessLogWriter}). */
     static AccessLog toLogger() {
-        return new AccessLog(LOG::info, LOG::isInfoEnabled);
+        return new AccessLog(null, LOG::isInfoEnabled, new AccessLogWriter(LOG::info));
     }
 
-    /** To {@code out} (tests). */
+    /** To {@code out}, on the caller's thread (tests). */
     static AccessLog to(Consumer<String> out) {
-        return new AccessLog(out, () -> true);
+        return new AccessLog(out, () -> true, null);
+    }
+
+    /** Writes what is waiting; later lines are written by their callers. */
+    @Override
+    public void close() {
+        if (writer != null) {
+            writer.close();
+        }
     }
 
     /** One request's line: {@code alias} null when none was found, {@code bytes} of the answer's body. */

@@ -1,6 +1,10 @@
 package io.stratos.lxc.router.internal;
 
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -14,6 +18,8 @@ final class Backend {
     private final String host;
     private final int port;
     private final URI base;
+    /** Where to connect: resolved once when the host is an address, so that no connect looks it up again. */
+    private final InetSocketAddress address;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile long downUntilNanos;
     private volatile boolean down;
@@ -48,6 +54,20 @@ final class Backend {
         this.host = host;
         this.port = port;
         this.base = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+        InetSocketAddress resolved;
+        try {
+            resolved = literal == null ? InetSocketAddress.createUnresolved(host, port)
+                    : new InetSocketAddress(InetAddress.getByAddress(literal), port);
+        } catch (UnknownHostException e) {
+            resolved = InetSocketAddress.createUnresolved(host, port);
+        }
+        this.address = resolved;
+    }
+
+    /** The socket address to connect to (unresolved for a host name: Netty's resolver looks it up). */
+    InetSocketAddress address() {
+        return address;
     }
 
     String processId() {

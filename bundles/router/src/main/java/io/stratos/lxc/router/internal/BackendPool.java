@@ -28,6 +28,8 @@ final class BackendPool {
     }
 
     private final Bootstrap template;
+    /** The template bound to each loop, made once: a clone per connect showed in the profile under wrk. */
+    private final Map<EventLoop, Bootstrap> bootstraps = new ConcurrentHashMap<>();
     private final Map<EventLoop, Map<String, ArrayDeque<Channel>>> idle = new ConcurrentHashMap<>();
 
     BackendPool(Bootstrap template) {
@@ -47,7 +49,7 @@ final class BackendPool {
                 channel.close();
             }
         }
-        ChannelFuture connect = template.clone(loop).connect(backend.host(), backend.port());
+        ChannelFuture connect = bootstraps.computeIfAbsent(loop, template::clone).connect(backend.address());
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 Channel channel = connect.channel();

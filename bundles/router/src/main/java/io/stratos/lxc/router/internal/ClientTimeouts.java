@@ -5,6 +5,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Header and idle timeouts of a client connection, ahead of the HTTP decoder so that it sees the first
@@ -70,5 +71,24 @@ final class ClientTimeouts extends ChannelDuplexHandler {
                 connection.headerTimeout();
             }
         }, seconds, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A client that stops sending its body while the router waits for it (reading, not held back by a slow
+     * backend) is cut off after idleTimeoutSeconds, as one idle between requests would be: checked every second
+     * until {@code over}; {@code stalled} runs once when it is cut off.
+     */
+    ScheduledFuture<?> watchBody(BooleanSupplier over, BooleanSupplier waitingForClient, Runnable stalled) {
+        long limit = TimeUnit.SECONDS.toNanos(settings.idleTimeoutSeconds());
+        ScheduledFuture<?>[] check = new ScheduledFuture<?>[1];
+        check[0] = connection.channel.eventLoop().scheduleAtFixedRate(() -> {
+            if (over.getAsBoolean()) {
+                check[0].cancel(false);
+            } else if (waitingForClient.getAsBoolean() && System.nanoTime() - lastRead > limit) {
+                check[0].cancel(false);
+                stalled.run();
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        return check[0];
     }
 }

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -82,7 +81,8 @@ final class Exchange {
     private boolean done;
     private String lastFailure = "no backend";
     private ScheduledFuture<?> responseTimeout;
-    private ScheduledFuture<?> drainCheck;
+    /** Once the backend switched protocols: the raw relay both ways. */
+    private UpgradedRelay relay;
     private ScheduledFuture<?> bodyCheck;
     private ScheduledFuture<?> stalledClient;
     /** While the request waits for its subscription's first process (scale from zero). */
@@ -115,7 +115,9 @@ final class Exchange {
         // no body is read before a backend connection is there to take it
         channel.config().setAutoRead(false);
         if (hasBody(request)) {
-            watchBody();
+            // waiting for the client: a backend takes the body and does not hold the client back
+            bodyCheck = client.timer.watchBody(() -> done || requestComplete,
+                    () -> backendChannel != null && channel.config().isAutoRead(), this::bodyStalled);
         }
         if (route.backends().isEmpty()) {
             hold();
@@ -147,30 +149,17 @@ final class Exchange {
         }
     }
 
-    /**
-     * A client that stops sending its body while the router waits for it (reading, not held back by a
-     * slow backend) is cut off after idleTimeoutSeconds, as one idle between requests would be.
-     */
-    private void watchBody() {
-        long limit = TimeUnit.SECONDS.toNanos(settings.idleTimeoutSeconds());
-        bodyCheck = channel.eventLoop().scheduleAtFixedRate(() -> {
-            if (done || requestComplete) {
-                bodyCheck.cancel(false);
-                return;
-            }
-            boolean waitingForClient = backendChannel != null && channel.config().isAutoRead();
-            if (waitingForClient && System.nanoTime() - client.timer.lastRead > limit) {
-                LOG.debug("client {} sent no body bytes for {} s", channel.remoteAddress(), settings.idleTimeoutSeconds());
-                dropBackend();
-                if (responseStarted) {
-                    channel.close();
-                    finish(false, false);
-                } else {
-                    fail(408, "request body stalled for " + settings.idleTimeoutSeconds() + " s",
-                            "send the body without pausing (idleTimeoutSeconds of io.stratos.lxc.router)", null);
-                }
-            }
-        }, 1, 1, TimeUnit.SECONDS);
+    /** The client sent no body bytes for idleTimeoutSeconds while the router waited for them (see ClientTimeouts). */
+    private void bodyStalled() {
+        LOG.debug("client {} sent no body bytes for {} s", channel.remoteAddress(), settings.idleTimeoutSeconds());
+        dropBackend();
+        if (responseStarted) {
+            channel.close();
+            finish(false, false);
+        } else {
+            fail(408, "request body stalled for " + settings.idleTimeoutSeconds() + " s",
+                    "send the body without pausing (idleTimeoutSeconds of io.stratos.lxc.router)", null);
+        }
     }
 
     boolean wantsBody() {
@@ -431,20 +420,7 @@ final class Exchange {
             becomeTunnel();
             return;
         }
-        boolean head = request.method().equals(HttpMethod.HEAD);
-        boolean noBody = head || status == 204 || status == 304 || status < 200;
-        if (!noBody && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-                keepAlive = false; // an HTTP/1.0 client knows no chunks: the body ends with the connection
-            } else {
-                headers.set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
-            }
-        }
-        if (!keepAlive) {
-            headers.set(HttpHeaderNames.CONNECTION, "close");
-        } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-            headers.set(HttpHeaderNames.CONNECTION, "keep-alive");
-        }
+        keepAlive = ProxyHeaders.framing(request, status, headers, keepAlive);
         channel.writeAndFlush(out).addListener(clientWriteFailure());
     }
 
@@ -462,34 +438,15 @@ final class Exchange {
         // a WebSocket may stay open for hours: stop() does not wait for it as for a request
         context.active().decrementAndGet();
         responseComplete = true; // a 101 is complete; what follows is no longer HTTP
-        client.timer.cancel();
-        channel.pipeline().remove("continue");
-        channel.pipeline().remove("timer");
-        channel.pipeline().remove("codec");
-        backendChannel.pipeline().remove("idle");
-        backendChannel.pipeline().remove("codec");
-        channel.config().setAutoRead(backendChannel.isWritable());
-        backendChannel.config().setAutoRead(channel.isWritable());
-        // the upgraded connection holds its backend in flight, but a drain does not wait for ever
-        drainCheck = channel.eventLoop().scheduleAtFixedRate(() -> {
-            if (backend.retiredForNanos(System.nanoTime()) >= TimeUnit.SECONDS.toNanos(settings.drainTimeoutSeconds())) {
-                LOG.info("closing an upgraded connection to draining {} of '{}' after {} s", backend, route.alias(),
-                        settings.drainTimeoutSeconds());
-                backendChannel.close();
-                channel.close();
-            }
-        }, 1, 1, TimeUnit.SECONDS);
+        relay = new UpgradedRelay(client, backendChannel, backend, route.alias(), settings.drainTimeoutSeconds());
     }
 
     void toBackendRaw(ByteBuf bytes) {
-        if (backendChannel == null || !backendChannel.isActive()) {
+        if (relay == null || backendChannel == null) {
             bytes.release();
             return;
         }
-        backendChannel.writeAndFlush(bytes);
-        if (!backendChannel.isWritable()) {
-            channel.config().setAutoRead(false);
-        }
+        relay.toBackend(bytes);
     }
 
     // -------------------------------------------------------- failures and the end
@@ -608,8 +565,8 @@ final class Exchange {
         if (responseTimeout != null) {
             responseTimeout.cancel(false);
         }
-        if (drainCheck != null) {
-            drainCheck.cancel(false);
+        if (relay != null) {
+            relay.end();
         }
         if (bodyCheck != null) {
             bodyCheck.cancel(false);

@@ -1,10 +1,6 @@
 package io.stratos.lxc.router.internal;
 
-import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,8 +19,8 @@ final class JsonErrors {
     /** What a 503 (or a 502 a retry may cure) tells a client to wait, in seconds. */
     static final int RETRY_AFTER_SECONDS = 5;
 
-    private static final ObjectMapper JSON = JsonMapper.builder(new JsonFactoryBuilder().characterEscapes(new Escapes()).build())
-            .build();
+    /** Jackson escapes the text as JSON needs it: the router keeps no escape table of its own. */
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private JsonErrors() {
     }
@@ -62,36 +58,5 @@ final class JsonErrors {
             return "connection refused or timed out (" + cause.getMessage() + ")";
         }
         return cause.toString();
-    }
-
-    /**
-     * The escapes the router has always written: the two-character ones for quote, backslash, LF, CR and tab, and
-     * the six-character one with lower-case hex for every other control character and DEL, where Jackson would
-     * write two-character ones for BS and FF and upper-case hex, and leave DEL as it is. Other characters as they are.
-     */
-    private static final class Escapes extends CharacterEscapes {
-        private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
-
-        Escapes() {
-            for (int c = 0; c < 0x20; c++) {
-                if (c != '\n' && c != '\r' && c != '\t') {
-                    ascii[c] = ESCAPE_CUSTOM;
-                }
-            }
-            ascii[0x7f] = ESCAPE_CUSTOM;
-        }
-
-        @Override
-        public int[] getEscapeCodesForAscii() {
-            return ascii;
-        }
-
-        @Override
-        public SerializableString getEscapeSequence(int c) {
-            if (c >= 0x20 && c != 0x7f) {
-                return null; // Jackson asks for every character above ASCII too
-            }
-            return new SerializedString(String.format("\\u%04x", c));
-        }
     }
 }

@@ -2,8 +2,10 @@ package io.stratos.lxc.router.internal;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.net.InetAddress;
 import java.util.HashSet;
@@ -22,6 +24,29 @@ final class ProxyHeaders {
             "host", "expect");
 
     private ProxyHeaders() {
+    }
+
+    /**
+     * How the answer's body is framed toward the client ({@code headers} are those going out): chunked when the
+     * backend gave no length, unless the client speaks HTTP/1.0, which knows no chunks (then the body ends with the
+     * connection); and the Connection header that says whether it stays open. Returns whether it does.
+     */
+    static boolean framing(HttpRequest request, int status, HttpHeaders headers, boolean keepAlive) {
+        boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        boolean noBody = request.method().equals(HttpMethod.HEAD) || status == 204 || status == 304 || status < 200;
+        if (!noBody && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            if (http10) {
+                keepAlive = false;
+            } else {
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
+            }
+        }
+        if (!keepAlive) {
+            headers.set(HttpHeaderNames.CONNECTION, "close");
+        } else if (http10) {
+            headers.set(HttpHeaderNames.CONNECTION, "keep-alive");
+        }
+        return keepAlive;
     }
 
     /**

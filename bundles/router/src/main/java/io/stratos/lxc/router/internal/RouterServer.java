@@ -169,5 +169,6 @@ final class RouterServer {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
             group = null;
         }
+        accessLog.close();
     }
 }
