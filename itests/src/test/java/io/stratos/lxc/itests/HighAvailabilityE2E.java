@@ -32,7 +32,7 @@ import org.junit.Test;
  */
 public class HighAvailabilityE2E {
 
-    private static final String PAGE = "Stratos LXC static-httpd cartridge";
+    private static final String PAGE = "Hello from the static-httpd cartridge";
 
     private ControllerPair pair;
     private ControllerProcess a;

@@ -88,7 +88,9 @@ public class AgentComponent implements StatusContributor, AgentStatus {
             return;
         }
         AgentRuntimes built = runtimes;
-        AgentConnection created = new AgentConnection(new ControllerClient(current.controllerUrl()), this::registration, reconciler,
+        ControllerClient client = new ControllerClient(current.controllerUrl());
+        built.controllerAt(client::controllerUrl);
+        AgentConnection created = new AgentConnection(client, this::registration, reconciler,
                 credentials -> {
                     identity.keep(credentials.secret());
                     built.publishing().controllerAllows(credentials.allowedSources());

@@ -37,9 +37,12 @@ final class AgentRuntimes implements AutoCloseable {
     private final ImageCache images;
     private final ImageCache artifacts;
     private final Map<String, ContainerRuntime> runtimes = new LinkedHashMap<>();
+    /** The controller images and artifacts come from: the one the agent talks to now (several may share a database). */
+    private volatile java.util.function.Supplier<String> controllerBase;
     private final ProcessLauncher launcher;
 
     AgentRuntimes(AgentSettings settings) {
+        controllerBase = settings::firstControllerUrl;
         Path data = Path.of(settings.dataDir());
         Exec exec = new Exec();
         CgroupReader cgroups = CgroupReader.host();
@@ -74,8 +77,8 @@ final class AgentRuntimes implements AutoCloseable {
         }
         artifacts = new ImageCache(ImageCache.Kind.ARTIFACT, data.resolve("artifacts"), data.resolve("artifact-downloads"),
                 settings.imageCacheMiB() * 1024L * 1024L, ImageCache.defaultHttpClient(), exec);
-        launcher = new ProcessLauncher(ports, images, this::runtime, digest -> ImageCache.imageUrl(settings.firstControllerUrl(), digest))
-                .withArtifacts(artifacts, digest -> ImageCache.artifactUrl(settings.firstControllerUrl(), digest));
+        launcher = new ProcessLauncher(ports, images, this::runtime, digest -> ImageCache.imageUrl(controllerBase.get(), digest))
+                .withArtifacts(artifacts, digest -> ImageCache.artifactUrl(controllerBase.get(), digest));
     }
 
     ProcessLauncher launcher() {
@@ -164,5 +167,10 @@ final class AgentRuntimes implements AutoCloseable {
                 docker.close();
             }
         }
+    }
+
+    /** Images and artifacts are fetched from the controller this names at each fetch (the agent's current one). */
+    void controllerAt(java.util.function.Supplier<String> base) {
+        this.controllerBase = base;
     }
 }

@@ -59,6 +59,12 @@ public final class ControllerClient {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
+    /** The base URL of the controller this client talks to now, e.g. {@code http://127.0.0.1:8181/stratos}. */
+    public String controllerUrl() {
+        String api = agentApi().toString();
+        return api.substring(0, api.length() - "/agent/v1/".length());
+    }
+
     /** The agent API of the controller this client talks to now. */
     private URI agentApi() {
         return agentApis.get(Math.floorMod(current.get(), agentApis.size()));

@@ -59,6 +59,7 @@ class ControllerClientFailoverTest {
 
         assertThat(standbyCalls).hasValue(1);
         assertThat(activeCalls).hasValue(2);
+        assertThat(client.controllerUrl()).as("where images and artifacts come from now").isEqualTo(active);
     }
 
     @Test
