@@ -86,8 +86,12 @@ public final class ControllerClient {
                 current.set(named);
                 return;
             }
+            // an active controller it names under another address (the agent reaches it through a relay): the next one
         }
-        current.compareAndSet(index, index + 1);
+        int now = current.get();
+        if (Math.floorMod(now, agentApis.size()) == index) {
+            current.compareAndSet(now, (index + 1) % agentApis.size());
+        }
     }
 
     public AgentCredentials register(AgentRegistration registration) throws IOException, InterruptedException {

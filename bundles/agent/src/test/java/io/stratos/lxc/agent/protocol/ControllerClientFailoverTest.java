@@ -79,6 +79,22 @@ class ControllerClientFailoverTest {
     }
 
     @Test
+    void itGoesRoundTheListAgainAndAgainWhileControllersComeAndGo() throws Exception {
+        AtomicInteger firstCalls = new AtomicInteger();
+        AtomicInteger secondCalls = new AtomicInteger();
+        String first = controller(503, null, firstCalls);   // a standby that names no active controller
+        String second = controller(503, null, secondCalls);
+        ControllerClient client = new ControllerClient(first + "," + second);
+
+        for (int i = 0; i < 6; i++) {
+            assertThatThrownBy(() -> client.report(CREDENTIALS, REPORT)).isInstanceOf(ControllerClient.ControllerException.class);
+        }
+
+        assertThat(firstCalls).hasValue(3);
+        assertThat(secondCalls).hasValue(3);
+    }
+
+    @Test
     void withOneControllerItStaysWithItWhateverItAnswers() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         ControllerClient client = new ControllerClient(controller(503, null, calls));
