@@ -17,6 +17,7 @@ RUNS=${RUNS:-10}
 BURST=${BURST:-200}
 DENSITY_PROCESSES=${DENSITY_PROCESSES:-0}
 HOLD_SECONDS=${HOLD_SECONDS:-180}
+DENSITY_NETWORK=${DENSITY_NETWORK:-host}
 mkdir -p "$OUT"
 say() { printf '[agent-starts] %s\n' "$*" >&2; }
 MVN_REPO=()
@@ -48,7 +49,7 @@ say "starts: $RUNS one at a time and a step of $BURST, through the agent and wit
 bench "$OUT/start-burst.json" ""
 if [ "$DENSITY_PROCESSES" -gt 0 ]; then
   say "density: $DENSITY_PROCESSES processes held $HOLD_SECONDS s"
-  bench "$OUT/density.json" "-Dstratos.benchmark.density=$DENSITY_PROCESSES -Dstratos.benchmark.holdSeconds=$HOLD_SECONDS"
+  bench "$OUT/density.json" "-Dstratos.benchmark.density=$DENSITY_PROCESSES -Dstratos.benchmark.holdSeconds=$HOLD_SECONDS -Dstratos.benchmark.network=$DENSITY_NETWORK"
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 

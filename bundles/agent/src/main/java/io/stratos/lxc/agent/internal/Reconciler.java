@@ -90,6 +90,8 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
 
     private final AgentRuntimes runtimes;
     private final LongSupplier clock;
+    /** Processes whose container is being stopped and removed on the start pool: passes leave them alone meanwhile. */
+    private final java.util.Set<String> stopping = ConcurrentHashMap.newKeySet();
     /** Processes checked on their own schedule now (started less than {@link #STARTING_FAST_MILLIS} ago, not answering yet). */
     private final java.util.concurrent.atomic.AtomicInteger young = new java.util.concurrent.atomic.AtomicInteger();
     private final HealthChecks checks = new HealthChecks(MAX_CHECKS_IN_FLIGHT);
@@ -181,6 +183,8 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         }
         boolean changed = false;
         Map<String, DesiredProcess> byId = new ConcurrentHashMap<>();
+        // running containers as listed below: converge need not ask its runtime again for each of them
+        Map<String, ContainerInfo> running = new java.util.HashMap<>();
         wanted.processes().forEach(p -> byId.put(p.processId(), p));
         // Asked once per pass: a runtime that went away (dockerd stopped) is noticed here, and its processes wait for it.
         Map<String, RuntimeAvailability> availability = new java.util.HashMap<>();
@@ -194,10 +198,12 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             }
             try {
                 for (ContainerInfo info : runtime.list()) {
-                    if (!byId.containsKey(info.processId())) {
+                    if (info.running()) {
+                        running.put(runtime.name() + "/" + info.processId(), info);
+                    }
+                    if (!byId.containsKey(info.processId()) && stopping.add(info.processId())) {
                         LOG.info("Stopping {}: no longer desired", info.name());
-                        runtimes.launcher().stop(info.processId());
-                        runtime.remove(info.processId());
+                        stopLater(runtime, info.processId());
                         changed = true;
                     }
                 }
@@ -212,13 +218,31 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             String runtime = runtimes.launcher().runtimeOf(process.processId()).orElse(process.runtime());
             RuntimeAvailability ready = availability.get(runtime);
             try {
-                changed |= ready != null && !ready.available() ? waitForRuntime(runtime, ready, t) : converge(process, t);
+                changed |= ready != null && !ready.available() ? waitForRuntime(runtime, ready, t) : converge(process, t, running);
             } catch (RuntimeException e) {
                 // one process's trouble (a runtime failing mid-call) must not stop the pass for the others
                 LOG.warn("Reconciling {} failed: {}", process.processId(), e.toString());
             }
         }
         return changed;
+    }
+
+    /** On the start pool, like starts: a scale-in of hundreds must not hold up the pass for an lxc-stop each. */
+    private void stopLater(ContainerRuntime runtime, String processId) {
+        try {
+            starts.execute(() -> {
+                try {
+                    runtimes.launcher().stop(processId);
+                    runtime.remove(processId);
+                } catch (RuntimeException e) {
+                    LOG.warn("Stopping {} failed: {}", processId, e.toString());
+                } finally {
+                    stopping.remove(processId);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            stopping.remove(processId); // closing
+        }
     }
 
     /** Availability of a runtime; a change is logged once (WARN when it goes, INFO when it is back). */
@@ -256,12 +280,12 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         return before != t.state || !reasonBefore.equals(t.reason);
     }
 
-    private boolean converge(DesiredProcess process, Tracked t) {
-        if (t.launching) {
+    private boolean converge(DesiredProcess process, Tracked t, Map<String, ContainerInfo> running) {
+        if (t.launching || stopping.contains(process.processId())) {
             return false;
         }
         ProcessState before = t.state;
-        Optional<ContainerInfo> container = inspect(process);
+        Optional<ContainerInfo> container = inspect(process, running);
         if (container.isPresent() && container.get().running()) {
             t.runtimeWasDown = false; // it survived (re-adopted as it was)
             t.hostPort = container.get().hostPort();
@@ -441,10 +465,15 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         });
     }
 
-    private Optional<ContainerInfo> inspect(DesiredProcess process) {
+    /** Its container: as listed in this pass when it was running then (a stopped one is asked again: it may have started since). */
+    private Optional<ContainerInfo> inspect(DesiredProcess process, Map<String, ContainerInfo> running) {
         Optional<String> runtime = runtimes.launcher().runtimeOf(process.processId());
         if (runtime.isEmpty()) {
             return Optional.empty();
+        }
+        ContainerInfo listed = running.get(runtime.get() + "/" + process.processId());
+        if (listed != null) {
+            return Optional.of(listed);
         }
         try {
             return runtimes.runtime(runtime.get()).inspect(process.processId());

@@ -46,6 +46,8 @@ class StartBurstBenchmark {
     private static final int RUNS = Integer.getInteger("stratos.benchmark.runs", 10);
     private static final int BURST = Integer.getInteger("stratos.benchmark.burst", 200);
     private static final int DENSITY = Integer.getInteger("stratos.benchmark.density", 0);
+    /** bridge (the agent's default) or host: a Linux bridge takes at most 1,024 ports, so thousands of containers need host. */
+    private static final String NETWORK = System.getProperty("stratos.benchmark.network", "bridge");
     private static final int HOLD_SECONDS = Integer.getInteger("stratos.benchmark.holdSeconds", 180);
     private static final int AGENT_PORTS = 20490;
     private static final int RAW_PORTS = 22530;
@@ -74,7 +76,7 @@ class StartBurstBenchmark {
             int ports = Math.max(DENSITY, BURST) + 10;
             ConfigValues values = ConfigValues.of(AgentSettings.PID, Map.of("controllerUrl", store.controllerUrl(),
                     "portRangeStart", String.valueOf(AGENT_PORTS), "portRangeEnd", String.valueOf(AGENT_PORTS + ports),
-                    "runtimes", "lxc", "bridge", "stratos-burstbr", "bridgeSubnet", "10.213.160.0/20",
+                    "runtimes", "lxc", "network", NETWORK, "bridge", "stratos-burstbr", "bridgeSubnet", "10.213.160.0/20",
                     "dataDir", work.resolve("agent").toString()));
             agent = new AgentRuntimes(AgentSettings.from(values, "stratos-bench-burst", work.toString()));
             lxc = (LxcRuntime) agent.runtimes().get("lxc");
@@ -283,7 +285,7 @@ class StartBurstBenchmark {
         double cpuPercent = 100.0 * (os.getProcessCpuTime() - cpu0) / (System.nanoTime() - h0);
         long runningAtEnd = running(reconciler.processes());
         int reportBytes = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(reconciler.report(revision)).length;
-        return "{\n  \"processes\": " + DENSITY + ", \"startSeconds\": " + round(startSeconds)
+        return "{\n  \"processes\": " + DENSITY + ", \"network\": \"" + NETWORK + "\", \"startSeconds\": " + round(startSeconds)
                 + ", \"runningAfterStart\": " + runningAtStart + ",\n  \"holdSeconds\": " + HOLD_SECONDS
                 + ", \"runningAfterHold\": " + runningAtEnd + ", \"flapped\": " + flapped.size()
                 + ", \"agentCpuPercentOfACore\": " + round(cpuPercent) + ", \"statusReportBytes\": " + reportBytes + "\n}\n";
