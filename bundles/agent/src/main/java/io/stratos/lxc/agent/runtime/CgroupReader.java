@@ -148,10 +148,19 @@ public final class CgroupReader {
     /** A {@code key value} line of a flat-keyed file such as memory.stat. */
     static long keyed(Path file, String key, long fallback) {
         try {
-            for (String line : Files.readAllLines(file)) {
-                String[] parts = line.trim().split("\\s+");
-                if (parts.length == 2 && parts[0].equals(key)) {
-                    return Long.parseLong(parts[1]);
+            // read often (each sample, each pass at thousands of containers): no regex, no list of lines
+            String text = Files.readString(file);
+            int at = 0;
+            while (at < text.length()) {
+                int end = text.indexOf('\n', at);
+                if (end < 0) {
+                    end = text.length();
+                }
+                String line = text.substring(at, end).trim();
+                at = end + 1;
+                int blank = line.indexOf(' ');
+                if (blank == key.length() && line.startsWith(key)) {
+                    return Long.parseLong(line.substring(blank + 1).trim());
                 }
             }
         } catch (IOException | NumberFormatException e) {

@@ -253,7 +253,7 @@ class StartBurstBenchmark {
 
     /**
      * Density: n processes through the reconciler; once all are RUNNING, a hold of HOLD_SECONDS during which every
-     * 200 ms the states are read (a process seen out of RUNNING counts as flapping) and the JVM's CPU time is taken.
+     * second the states are read (a process seen out of RUNNING counts as flapping) and the JVM's CPU time is taken.
      */
     private String density() throws Exception {
         List<DesiredProcess> wanted = new ArrayList<>();
@@ -280,7 +280,7 @@ class StartBurstBenchmark {
                     flapped.add(id);
                 }
             });
-            Thread.sleep(200);
+            Thread.sleep(1000); // a process that fails a check stays STARTING until its next check (seconds): seen
         }
         double cpuPercent = 100.0 * (os.getProcessCpuTime() - cpu0) / (System.nanoTime() - h0);
         long runningAtEnd = running(reconciler.processes());

@@ -358,7 +358,7 @@ public final class LxcRuntime implements ContainerRuntime {
         if (!Files.isRegularFile(dir.resolve("config"))) {
             return Optional.empty();
         }
-        Properties meta = meta(processId, dir);
+        Properties meta = meta(processId, dir); // shared: copied before a change
         int hostPort = parseInt(meta.getProperty("hostPort"), 0);
         String address = meta.getProperty("address", "");
         // a process in its cgroup: running, without a process of lxc-info's (each pass looks at every container)
@@ -378,6 +378,9 @@ public final class LxcRuntime implements ContainerRuntime {
                 oom = true;
             } else if (exitCode != null && exitCode == 137 && !byAgent && meta.getProperty("oomKilled") == null) {
                 oom = ExitCause.killedByOom(exec, group(name), Double.parseDouble(meta.getProperty("startedUptime", "0")));
+                Properties changed = new Properties();
+                changed.putAll(meta);
+                meta = changed;
                 meta.setProperty("oomKilled", String.valueOf(oom));
                 try {
                     writeMeta(dir, meta);
@@ -488,7 +491,7 @@ public final class LxcRuntime implements ContainerRuntime {
         Files.setAttribute(path, "unix:gid", id, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
-    /** A copy of the container's metadata (the caller may change it), from memory when it was read or written before. */
+    /** The container's metadata, from memory when it was read or written before; not to be changed (copy it). */
     private Properties meta(String processId, Path dir) {
         Properties meta = metas.get(processId);
         if (meta == null) {
@@ -497,9 +500,7 @@ public final class LxcRuntime implements ContainerRuntime {
                 metas.putIfAbsent(processId, meta); // not an empty one: its start may not have written it yet
             }
         }
-        Properties copy = new Properties();
-        copy.putAll(meta);
-        return copy;
+        return meta;
     }
 
     private static Properties readMeta(Path dir) {
