@@ -53,7 +53,7 @@ if [ "$DENSITY_PROCESSES" -gt 0 ]; then
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 
-REL=${OUT#"$ROOT/"}
+REL="benchmarks/results/$(basename "$OUT")"
 python3 - "$OUT" "$REL" "$BURST" "$DENSITY_PROCESSES" "$HOLD_SECONDS" <<'EOF'
 import json, os, sys, datetime
 out, rel, burst, density, hold = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])

@@ -54,7 +54,7 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
     /** Starts at once: one per core (at least two, so a slow start does not hold up every other). */
     static final int PARALLEL_STARTS = Math.max(2, Runtime.getRuntime().availableProcessors());
     /** Health checks of running processes a second, about (each process at least once a second below that many processes). */
-    static final int CHECKS_PER_SECOND = 100;
+    static final int CHECKS_PER_SECOND = 50;
     static final long MAX_CHECK_INTERVAL_MILLIS = 30_000;
     /** Checks of young processes a second, about, however many start at once. */
     private static final int YOUNG_CHECKS_PER_SECOND = 500;

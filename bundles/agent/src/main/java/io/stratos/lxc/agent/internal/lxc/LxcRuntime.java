@@ -60,6 +60,13 @@ public final class LxcRuntime implements ContainerRuntime {
     private final Publishing publishing;
     private final PublishedPorts ports;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private static final long AVAILABILITY_TTL_NANOS = 1_000_000_000L;
+
+    private record Timed<T>(T value, long atNanos) {
+    }
+
+    private volatile Timed<RuntimeAvailability> availability;
+    private volatile Timed<Optional<IdMap>> ids;
     /** Each container's metadata as last written or read: every pass inspects every container, the file rarely changes. */
     private final Map<String, Properties> metas = new ConcurrentHashMap<>();
 
@@ -88,8 +95,23 @@ public final class LxcRuntime implements ContainerRuntime {
         return "lxc";
     }
 
+    /**
+     * Asked for each start, each sample and each pass: its answer (tools on the PATH, the user, /etc/subuid) is kept
+     * for {@link #AVAILABILITY_TTL_NANOS}, as at thousands of processes it cost more than the rest of a pass.
+     */
     @Override
     public RuntimeAvailability available() {
+        long now = System.nanoTime();
+        Timed<RuntimeAvailability> last = availability;
+        if (last != null && now - last.atNanos() < AVAILABILITY_TTL_NANOS) {
+            return last.value();
+        }
+        RuntimeAvailability fresh = checkAvailable();
+        availability = new Timed<>(fresh, now);
+        return fresh;
+    }
+
+    private RuntimeAvailability checkAvailable() {
         for (String tool : List.of("lxc-start", "lxc-stop", "lxc-info", "lxc-attach")) {
             if (!Exec.onPath(tool)) {
                 return RuntimeAvailability.no(tool + " not found: install the lxc package");
@@ -327,8 +349,8 @@ public final class LxcRuntime implements ContainerRuntime {
         try (Stream<Path> dirs = Files.list(options.containersDir())) {
             for (Path dir : dirs.sorted().toList()) {
                 String processId = ContainerNames.processId(dir.getFileName().toString());
-                if (processId != null && Files.isRegularFile(dir.resolve("config"))) {
-                    inspect(processId).ifPresent(all::add);
+                if (processId != null) {
+                    inspect(processId).ifPresent(all::add); // empty without a config
                 }
             }
         } catch (IOException e) {
@@ -470,9 +492,16 @@ public final class LxcRuntime implements ContainerRuntime {
         return text.contains("STOPPING") || text.contains("ABORTING") ? ContainerState.STOPPED : ContainerState.UNKNOWN;
     }
 
-    /** Root's subordinate id range, from /etc/subuid and /etc/subgid. */
+    /** Root's subordinate id range, from /etc/subuid and /etc/subgid (read again after {@link #AVAILABILITY_TTL_NANOS}). */
     Optional<IdMap> idMap() {
-        return IdMap.ofRoot(Path.of("/etc/subuid"), Path.of("/etc/subgid"));
+        long now = System.nanoTime();
+        Timed<Optional<IdMap>> last = ids;
+        if (last != null && now - last.atNanos() < AVAILABILITY_TTL_NANOS) {
+            return last.value();
+        }
+        Optional<IdMap> fresh = IdMap.ofRoot(Path.of("/etc/subuid"), Path.of("/etc/subgid"));
+        ids = new Timed<>(fresh, now);
+        return fresh;
     }
 
     private void createContainersDir() throws IOException {
