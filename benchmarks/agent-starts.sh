@@ -53,7 +53,10 @@ if [ "$DENSITY_PROCESSES" -gt 0 ]; then
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 
-REL="benchmarks/results/$(basename "$OUT")"
+case "$OUT" in
+  "$ROOT"/*) REL=${OUT#"$ROOT/"} ;;
+  *) REL="benchmarks/results/$(basename "$OUT")" ;; # run from a copy of the tree
+esac
 python3 - "$OUT" "$REL" "$BURST" "$DENSITY_PROCESSES" "$HOLD_SECONDS" <<'EOF'
 import json, os, sys, datetime
 out, rel, burst, density, hold = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])

@@ -47,7 +47,7 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
     /** A process just started is checked this often until it answers (not only once per 1 s pass)... */
     private static final long STARTING_CHECK_MILLIS = 50;
     /** ... and more often in its first half second, when most answer (a cold request waits on this check). */
-    private static final long FIRST_CHECK_MILLIS = 10;
+    private static final long FIRST_CHECK_MILLIS = 5;
     private static final long FIRST_CHECKS_FOR_MILLIS = 500;
     /** ... for this long after its start; then the regular passes take over. */
     private static final long STARTING_FAST_MILLIS = 5_000;
