@@ -51,6 +51,9 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
     private static final long FIRST_CHECKS_FOR_MILLIS = 500;
     /** ... for this long after its start; then the regular passes take over. */
     private static final long STARTING_FAST_MILLIS = 5_000;
+    /** Processes a timed pass covers a second; more make the passes less frequent. */
+    static final int PASS_PROCESSES_PER_SECOND = 1000;
+    static final long MAX_PASS_INTERVAL_MILLIS = 3_000;
     /** Starts at once: one per core (at least two, so a slow start does not hold up every other). */
     static final int PARALLEL_STARTS = Math.max(2, Runtime.getRuntime().availableProcessors());
     /** Health checks of running processes a second, about (each process at least once a second below that many processes). */
@@ -114,6 +117,7 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         return thread;
     });
     private volatile DesiredState desired;
+    private volatile long lastPassMillis;
     private volatile Runnable onChange = () -> { };
     /** Schedules the checks of young processes, apart from the passes (a pass over thousands of processes takes a while). */
     private final ScheduledExecutorService youngChecks = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -127,7 +131,7 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
     Reconciler(AgentRuntimes runtimes, LongSupplier clock) {
         this.runtimes = runtimes;
         this.clock = clock;
-        worker.scheduleWithFixedDelay(this::reconcileQuietly, 1, 1, TimeUnit.SECONDS);
+        worker.scheduleWithFixedDelay(this::timedPass, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Called after a pass that changed a state, so the controller hears of it at once. */
@@ -141,7 +145,21 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         worker.execute(this::reconcileQuietly);
     }
 
+    /**
+     * The timer's pass: every second up to {@link #PASS_PROCESSES_PER_SECOND} processes, then less often (a pass reads
+     * every container's cgroup: at 2,000 processes that was most of the agent's idle CPU), at least every
+     * {@link #MAX_PASS_INTERVAL_MILLIS}. A new desired state is acted on at once whatever this says.
+     */
+    private void timedPass() {
+        long interval = Math.min(MAX_PASS_INTERVAL_MILLIS, Math.max(1000, 1000L * tracked.size() / PASS_PROCESSES_PER_SECOND));
+        // a little short of it: the timer's ticks come a second after the end of the previous pass
+        if (clock.getAsLong() - lastPassMillis >= interval - 200) {
+            reconcileQuietly();
+        }
+    }
+
     private void reconcileQuietly() {
+        lastPassMillis = clock.getAsLong();
         try {
             if (reconcile()) {
                 changed();
