@@ -5,6 +5,8 @@
 #   QUICK=1 benchmarks/run.sh    fewer iterations (a smoke run)
 #   DENSITY=1                    also: idle static-httpd processes per VM, agent vs plain lxc-start (minutes;
 #                                QUICK=1 keeps it to 10 and 25 processes; see benchmarks/density.sh for its limits)
+#   AGENT_STARTS=1               also: starts through the agent's reconciler beside plain lxc-start of the same config,
+#                                one at a time and in a step of 200, and 2,000 idle processes held (agent-starts.sh)
 #   BOOT_LEVERS=1                also: agent boot time and RSS under JVM and packaging levers (agent-boot-levers.sh)
 #   VM_NETWORK=1                 also: a namespaced local VM beside network = host, boot and routing (vm-network.sh)
 #   ROUTER_NGINX=1               also: the router beside nginx in front of the same 3 static-httpd processes, wrk at
@@ -75,6 +77,14 @@ if [ -n "${DENSITY:-}" ]; then
   say "density: idle static-httpd processes on one VM, agent vs plain lxc-start"
   "$ROOT/benchmarks/density.sh" "$ROOT/karaf-assembly/target/stratos-lxc-controller-0.1.0-SNAPSHOT.tar.gz" "$OUT" \
     > "$OUT/density.log" 2>&1 || { say "density benchmark failed: see $OUT/density.log"; exit 1; }
+fi
+
+# 5b. Optional: starts through the agent beside plain lxc-start of the same container config; 2,000 processes held.
+if [ -n "${AGENT_STARTS:-}" ]; then
+  say "agent starts (single, step of 200) and 2,000 processes held"
+  DENSITY_PROCESSES=$([ -n "${QUICK:-}" ] && echo 200 || echo 2000) HOLD_SECONDS=$([ -n "${QUICK:-}" ] && echo 30 || echo 180) \
+    "$ROOT/benchmarks/agent-starts.sh" "$OUT/agent-starts" > "$OUT/agent-starts.log" 2>&1 \
+    || { say "agent starts benchmark failed: see $OUT/agent-starts.log"; exit 1; }
 fi
 
 # 6. Optional: agent boot levers (JVM options, CDS, without the shell), round-robin against the shipped distribution.

@@ -13,10 +13,6 @@ import io.stratos.lxc.api.agent.ProcessReport;
 import io.stratos.lxc.api.controller.ProcessMetrics;
 import io.stratos.lxc.api.controller.ProcessState;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +32,13 @@ import org.slf4j.LoggerFactory;
  * RUNNING once its container runs and answers HTTP on its published port.
  * Nothing is done before the first desired state arrives, so re-adopted containers survive an agent
  * restart.
+ *
+ * <p>A pass decides; it does not wait. Starts run on a pool as wide as the machine has cores (a start is mostly
+ * {@code lxc-start} and the kernel, so more at once only queue), and a pass skips a process whose start is under way.
+ * Health checks are asynchronous with a bound ({@link HealthChecks}): a young process is checked on its own schedule
+ * until it answers, independent of the others, and the checks and samples of running processes are spread so that they
+ * stay about {@link #CHECKS_PER_SECOND} a second whatever the number of processes (each at least every
+ * {@link #MAX_CHECK_INTERVAL_MILLIS}); a container's exit is still seen by every pass, from its cgroup.
  */
 final class Reconciler implements ProcessSupervisor, AutoCloseable {
 
@@ -44,10 +47,23 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
     /** A process just started is checked this often until it answers (not only once per 1 s pass)... */
     private static final long STARTING_CHECK_MILLIS = 50;
     /** ... and more often in its first half second, when most answer (a cold request waits on this check). */
-    private static final long FIRST_CHECK_MILLIS = 10;
+    private static final long FIRST_CHECK_MILLIS = 5;
     private static final long FIRST_CHECKS_FOR_MILLIS = 500;
     /** ... for this long after its start; then the regular passes take over. */
     private static final long STARTING_FAST_MILLIS = 5_000;
+    /** Processes a timed pass covers a second; more make the passes less frequent. */
+    static final int PASS_PROCESSES_PER_SECOND = 1000;
+    static final long MAX_PASS_INTERVAL_MILLIS = 3_000;
+    /** Starts at once: one per core (at least two, so a slow start does not hold up every other). */
+    static final int PARALLEL_STARTS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /** Health checks of running processes a second, about (each process at least once a second below that many processes). */
+    static final int CHECKS_PER_SECOND = 50;
+    static final long MAX_CHECK_INTERVAL_MILLIS = 30_000;
+    /** Checks of young processes a second, about, however many start at once. */
+    private static final int YOUNG_CHECKS_PER_SECOND = 500;
+    private static final long MAX_YOUNG_CHECK_MILLIS = 250;
+    /** Checks in flight at once. */
+    private static final int MAX_CHECKS_IN_FLIGHT = 32;
 
     /** What the agent knows of one desired process. */
     private static final class Tracked {
@@ -65,11 +81,35 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         volatile int lastStatus = -1;
         /** Its runtime was unavailable (dockerd down) since it last ran: its container's exit is not its fault. */
         volatile boolean runtimeWasDown;
+        /** Its start is under way on the start pool: passes leave it alone. */
+        volatile boolean launching;
+        /** A health check of it is in flight. */
+        volatile boolean checking;
+        /** Counts its starts: a check's answer about an earlier container is dropped. */
+        volatile int generation;
+        volatile long nextCheckAtMillis;
+        volatile long nextSampleAtMillis;
     }
 
     private final AgentRuntimes runtimes;
     private final LongSupplier clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    /** Processes whose container is being stopped and removed on the start pool: passes leave them alone meanwhile. */
+    private final java.util.Set<String> stopping = ConcurrentHashMap.newKeySet();
+    /** Processes checked on their own schedule now (started less than {@link #STARTING_FAST_MILLIS} ago, not answering yet). */
+    private final java.util.concurrent.atomic.AtomicInteger young = new java.util.concurrent.atomic.AtomicInteger();
+    private final HealthChecks checks = new HealthChecks(MAX_CHECKS_IN_FLIGHT);
+    private final java.util.concurrent.ExecutorService starts = Executors.newFixedThreadPool(PARALLEL_STARTS, r -> {
+        Thread thread = new Thread(r, "stratos-agent-start");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** onChange runs here, one at a time, and changes that come while it runs are told in one more run. */
+    private final java.util.concurrent.ExecutorService notifier = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "stratos-agent-report");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final java.util.concurrent.atomic.AtomicBoolean notifyPending = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "stratos-agent-reconciler");
@@ -77,15 +117,21 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         return thread;
     });
     private volatile DesiredState desired;
+    private volatile long lastPassMillis;
     private volatile Runnable onChange = () -> { };
-    private final java.util.concurrent.atomic.AtomicBoolean startingCheckScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Schedules the checks of young processes, apart from the passes (a pass over thousands of processes takes a while). */
+    private final ScheduledExecutorService youngChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "stratos-agent-young-checks");
+        thread.setDaemon(true);
+        return thread;
+    });
     /** Each runtime's availability as last seen, to log a change once rather than every pass. */
     private final Map<String, Boolean> runtimeUp = new ConcurrentHashMap<>();
 
     Reconciler(AgentRuntimes runtimes, LongSupplier clock) {
         this.runtimes = runtimes;
         this.clock = clock;
-        worker.scheduleWithFixedDelay(this::reconcileQuietly, 1, 1, TimeUnit.SECONDS);
+        worker.scheduleWithFixedDelay(this::timedPass, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Called after a pass that changed a state, so the controller hears of it at once. */
@@ -99,61 +145,52 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         worker.execute(this::reconcileQuietly);
     }
 
+    /**
+     * The timer's pass: every second up to {@link #PASS_PROCESSES_PER_SECOND} processes, then less often (a pass reads
+     * every container's cgroup: at 2,000 processes that was most of the agent's idle CPU), at least every
+     * {@link #MAX_PASS_INTERVAL_MILLIS}. A new desired state is acted on at once whatever this says.
+     */
+    private void timedPass() {
+        long interval = Math.min(MAX_PASS_INTERVAL_MILLIS, Math.max(1000, 1000L * tracked.size() / PASS_PROCESSES_PER_SECOND));
+        // a little short of it: the timer's ticks come a second after the end of the previous pass
+        if (clock.getAsLong() - lastPassMillis >= interval - 200) {
+            reconcileQuietly();
+        }
+    }
+
     private void reconcileQuietly() {
+        lastPassMillis = clock.getAsLong();
         try {
             if (reconcile()) {
-                onChange.run();
+                changed();
             }
         } catch (RuntimeException e) {
             LOG.error("Reconciliation pass failed", e);
         }
-        scheduleStartingCheck();
     }
 
-    /**
-     * A process that was just started becomes RUNNING when it first answers HTTP: checking only in the
-     * 1 s passes made it wait up to a second more before the controller (and the router) knew. Processes
-     * started less than {@link #STARTING_FAST_MILLIS} ago are checked every {@link #STARTING_CHECK_MILLIS}.
-     */
-    private void scheduleStartingCheck() {
-        if (youngStarting() && startingCheckScheduled.compareAndSet(false, true)) {
+    /** Tells the listener (the status report) soon, once for any number of changes meanwhile. */
+    private void changed() {
+        if (notifyPending.compareAndSet(false, true)) {
             try {
-                long now = clock.getAsLong();
-                boolean fresh = tracked.values().stream().anyMatch(t -> t.state == ProcessState.STARTING
-                        && now - t.startedAtMillis < FIRST_CHECKS_FOR_MILLIS);
-                worker.schedule(this::checkStarting, fresh ? FIRST_CHECK_MILLIS : STARTING_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                notifier.execute(() -> {
+                    notifyPending.set(false);
+                    try {
+                        onChange.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("Telling of a change failed: {}", e.toString());
+                    }
+                });
             } catch (java.util.concurrent.RejectedExecutionException e) {
-                startingCheckScheduled.set(false); // closing
+                notifyPending.set(false); // closing
             }
         }
     }
 
-    private boolean youngStarting() {
-        long now = clock.getAsLong();
-        return tracked.values().stream().anyMatch(t -> t.state == ProcessState.STARTING && t.hostPort > 0
-                && now - t.startedAtMillis < STARTING_FAST_MILLIS);
-    }
-
-    private void checkStarting() {
-        startingCheckScheduled.set(false);
-        try {
-            boolean changed = false;
-            long now = clock.getAsLong();
-            for (Tracked t : tracked.values()) {
-                if (t.state == ProcessState.STARTING && t.hostPort > 0 && now - t.startedAtMillis < STARTING_FAST_MILLIS
-                        && healthy(t)) {
-                    t.reason = "";
-                    t.state = ProcessState.RUNNING;
-                    changed = true;
-                }
-            }
-            if (changed) {
-                onChange.run();
-            }
-        } catch (RuntimeException e) {
-            LOG.error("Check of starting processes failed", e);
-        }
-        scheduleStartingCheck();
+    /** How often each running process is checked and sampled: {@link #CHECKS_PER_SECOND} checks a second in all. */
+    private long checkIntervalMillis() {
+        long perProcess = 1000L * tracked.size() / CHECKS_PER_SECOND;
+        return Math.max(1000, Math.min(MAX_CHECK_INTERVAL_MILLIS, perProcess));
     }
 
     /** One pass; returns whether any process changed state. */
@@ -164,6 +201,8 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         }
         boolean changed = false;
         Map<String, DesiredProcess> byId = new ConcurrentHashMap<>();
+        // running containers as listed below: converge need not ask its runtime again for each of them
+        Map<String, ContainerInfo> running = new java.util.HashMap<>();
         wanted.processes().forEach(p -> byId.put(p.processId(), p));
         // Asked once per pass: a runtime that went away (dockerd stopped) is noticed here, and its processes wait for it.
         Map<String, RuntimeAvailability> availability = new java.util.HashMap<>();
@@ -177,10 +216,12 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             }
             try {
                 for (ContainerInfo info : runtime.list()) {
-                    if (!byId.containsKey(info.processId())) {
+                    if (info.running()) {
+                        running.put(runtime.name() + "/" + info.processId(), info);
+                    }
+                    if (!byId.containsKey(info.processId()) && stopping.add(info.processId())) {
                         LOG.info("Stopping {}: no longer desired", info.name());
-                        runtimes.launcher().stop(info.processId());
-                        runtime.remove(info.processId());
+                        stopLater(runtime, info.processId());
                         changed = true;
                     }
                 }
@@ -195,13 +236,31 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             String runtime = runtimes.launcher().runtimeOf(process.processId()).orElse(process.runtime());
             RuntimeAvailability ready = availability.get(runtime);
             try {
-                changed |= ready != null && !ready.available() ? waitForRuntime(runtime, ready, t) : converge(process, t);
+                changed |= ready != null && !ready.available() ? waitForRuntime(runtime, ready, t) : converge(process, t, running);
             } catch (RuntimeException e) {
                 // one process's trouble (a runtime failing mid-call) must not stop the pass for the others
                 LOG.warn("Reconciling {} failed: {}", process.processId(), e.toString());
             }
         }
         return changed;
+    }
+
+    /** On the start pool, like starts: a scale-in of hundreds must not hold up the pass for an lxc-stop each. */
+    private void stopLater(ContainerRuntime runtime, String processId) {
+        try {
+            starts.execute(() -> {
+                try {
+                    runtimes.launcher().stop(processId);
+                    runtime.remove(processId);
+                } catch (RuntimeException e) {
+                    LOG.warn("Stopping {} failed: {}", processId, e.toString());
+                } finally {
+                    stopping.remove(processId);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            stopping.remove(processId); // closing
+        }
     }
 
     /** Availability of a runtime; a change is logged once (WARN when it goes, INFO when it is back). */
@@ -239,19 +298,31 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         return before != t.state || !reasonBefore.equals(t.reason);
     }
 
-    private boolean converge(DesiredProcess process, Tracked t) {
+    private boolean converge(DesiredProcess process, Tracked t, Map<String, ContainerInfo> running) {
+        if (t.launching || stopping.contains(process.processId())) {
+            return false;
+        }
         ProcessState before = t.state;
-        Optional<ContainerInfo> container = inspect(process);
+        Optional<ContainerInfo> container = inspect(process, running);
         if (container.isPresent() && container.get().running()) {
             t.runtimeWasDown = false; // it survived (re-adopted as it was)
             t.hostPort = container.get().hostPort();
-            boolean healthy = healthy(t);
-            // Reason before state: a concurrent report must never pair a new state with an old reason.
-            t.reason = healthy ? "" : t.lastStatus > 0
-                    ? "health check GET " + t.healthPath + " answered HTTP " + t.lastStatus
-                    : "waiting for it to answer HTTP on " + runtimes.publishing().endpoint(t.hostPort);
-            t.state = healthy ? ProcessState.RUNNING : ProcessState.STARTING;
-            sample(process, t);
+            if (t.state != ProcessState.RUNNING && t.state != ProcessState.STARTING) {
+                t.reason = "waiting for it to answer HTTP on " + runtimes.publishing().endpoint(t.hostPort);
+                t.state = ProcessState.STARTING;
+            }
+            long now = clock.getAsLong();
+            long interval = checkIntervalMillis();
+            if (!t.checking && now >= t.nextCheckAtMillis) {
+                // spread over the interval, so that the checks do not come in one burst each interval
+                t.nextCheckAtMillis = now + (t.nextCheckAtMillis == 0 ? java.util.concurrent.ThreadLocalRandom.current()
+                        .nextLong(interval) : interval);
+                check(t, t.generation);
+            }
+            if (now >= t.nextSampleAtMillis) {
+                t.nextSampleAtMillis = now + interval;
+                sample(process, t);
+            }
             return before != t.state;
         }
         if (container.isPresent() && t.runtimeWasDown) {
@@ -292,30 +363,135 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         t.runtimeWasDown = false; // a new container: its exits are its own again
         t.reason = "starting";
         t.state = ProcessState.STARTING;
-        ProcessLauncher.Outcome outcome = runtimes.launcher().launch(new ProcessLauncher.Request(process.processId(),
-                process.runtime(), process.imageDigest(), process.env(), process.cpuMillis(), process.memoryMiB(), 256,
-                process.artifactDigest()));
-        if (outcome.running()) {
-            t.startedAtMillis = clock.getAsLong();
-            t.healthPath = outcome.healthPath();
-            t.hostPort = outcome.hostPort();
-            t.reason = "started; waiting for it to answer HTTP";
-            LOG.info("Process {} started under {} on {}", process.processId(), outcome.runtime(),
-                    runtimes.publishing().endpoint(outcome.hostPort()));
-        } else {
-            t.restarts++;
-            long backoff = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(t.restarts - 1, 6));
-            t.retryAtMillis = clock.getAsLong() + backoff;
-            t.reason = outcome.reason() + "; retry in " + backoff / 1000 + " s";
-            t.state = ProcessState.FAILED;
+        t.launching = true;
+        int generation = ++t.generation;
+        try {
+            starts.execute(() -> launch(process, t, generation));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            t.launching = false; // closing
         }
-        return true;
+        return before != t.state;
     }
 
-    private Optional<ContainerInfo> inspect(DesiredProcess process) {
+    /** On the start pool: starts the process's container, then checks it on its own schedule until it answers. */
+    private void launch(DesiredProcess process, Tracked t, int generation) {
+        try {
+            ProcessLauncher.Outcome outcome = runtimes.launcher().launch(new ProcessLauncher.Request(process.processId(),
+                    process.runtime(), process.imageDigest(), process.env(), process.cpuMillis(), process.memoryMiB(), 256,
+                    process.artifactDigest()));
+            if (outcome.running()) {
+                t.startedAtMillis = clock.getAsLong();
+                t.healthPath = outcome.healthPath();
+                t.hostPort = outcome.hostPort();
+                t.nextCheckAtMillis = t.startedAtMillis + STARTING_FAST_MILLIS;
+                t.reason = "started; waiting for it to answer HTTP";
+                LOG.info("Process {} started under {} on {}", process.processId(), outcome.runtime(),
+                        runtimes.publishing().endpoint(outcome.hostPort()));
+                young.incrementAndGet();
+                scheduleYoungCheck(t, generation, youngDelay(FIRST_CHECK_MILLIS));
+            } else {
+                t.restarts++;
+                long backoff = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(t.restarts - 1, 6));
+                t.retryAtMillis = clock.getAsLong() + backoff;
+                t.reason = outcome.reason() + "; retry in " + backoff / 1000 + " s";
+                t.state = ProcessState.FAILED;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Starting {} failed: {}", process.processId(), e.toString());
+            t.restarts++;
+            t.retryAtMillis = clock.getAsLong() + Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(t.restarts - 1, 6));
+            t.reason = "start failed: " + e.getMessage();
+            t.state = ProcessState.FAILED;
+        } finally {
+            t.launching = false;
+        }
+        changed();
+    }
+
+    /**
+     * A process just started becomes RUNNING when it first answers HTTP: checking only in the passes made it wait up to
+     * a second more before the controller (and the router) knew. So it is checked every {@link #FIRST_CHECK_MILLIS} in
+     * its first {@link #FIRST_CHECKS_FOR_MILLIS}, then every {@link #STARTING_CHECK_MILLIS} until
+     * {@link #STARTING_FAST_MILLIS} after its start, on its own: one slow process holds up no other.
+     */
+    private void scheduleYoungCheck(Tracked t, int generation, long delayMillis) {
+        try {
+            youngChecks.schedule(() -> youngCheck(t, generation), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            young.decrementAndGet(); // closing
+        }
+    }
+
+    private void youngCheck(Tracked t, int generation) {
+        if (t.generation != generation || t.state != ProcessState.STARTING || t.launching) {
+            young.decrementAndGet();
+            return;
+        }
+        if (t.checking) {
+            scheduleYoungCheck(t, generation, youngDelay(FIRST_CHECK_MILLIS));
+            return;
+        }
+        check(t, generation).thenRun(() -> {
+            long age = clock.getAsLong() - t.startedAtMillis;
+            if (t.generation == generation && t.state == ProcessState.STARTING && age < STARTING_FAST_MILLIS) {
+                scheduleYoungCheck(t, generation, youngDelay(age < FIRST_CHECKS_FOR_MILLIS ? FIRST_CHECK_MILLIS : STARTING_CHECK_MILLIS));
+            } else {
+                young.decrementAndGet();
+            }
+        });
+    }
+
+    /**
+     * The wait before a young process's next check: the base, or longer when many are young at once (a step of
+     * hundreds of starts), so that their checks stay about {@link #YOUNG_CHECKS_PER_SECOND} a second in all instead of
+     * taking the CPU the starts need; a process's answer is then seen a little later, its start is not.
+     */
+    private long youngDelay(long baseMillis) {
+        return Math.min(MAX_YOUNG_CHECK_MILLIS, Math.max(baseMillis, 1000L * young.get() / YOUNG_CHECKS_PER_SECOND));
+    }
+
+    /**
+     * Checks the process asynchronously; its answer makes it RUNNING or STARTING (with the reason), unless it is no
+     * longer the same container or a pass has found it stopped meanwhile.
+     */
+    private java.util.concurrent.CompletableFuture<Void> check(Tracked t, int generation) {
+        int hostPort = t.hostPort;
+        if (hostPort <= 0) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        String path = t.healthPath;
+        t.checking = true;
+        URI uri = URI.create("http://" + runtimes.publishing().endpoint(hostPort) + (path == null ? "/" : path));
+        return checks.check(uri).thenAccept(status -> {
+            t.checking = false;
+            ProcessState before = t.state;
+            if (t.generation != generation || t.launching || (before != ProcessState.RUNNING && before != ProcessState.STARTING)) {
+                return;
+            }
+            t.lastStatus = status;
+            // With a health path from the manifest: an answer below 500 there (a 5xx means the application is broken,
+            // which is what stops a rollout). Without one: any HTTP answer on / counts, the process is up and serving.
+            boolean healthy = path == null ? status > 0 : status > 0 && status < 500;
+            // Reason before state: a concurrent report must never pair a new state with an old reason.
+            t.reason = healthy ? "" : status > 0
+                    ? "health check GET " + path + " answered HTTP " + status
+                    : "waiting for it to answer HTTP on " + runtimes.publishing().endpoint(hostPort);
+            t.state = healthy ? ProcessState.RUNNING : ProcessState.STARTING;
+            if (before != t.state) {
+                changed();
+            }
+        });
+    }
+
+    /** Its container: as listed in this pass when it was running then (a stopped one is asked again: it may have started since). */
+    private Optional<ContainerInfo> inspect(DesiredProcess process, Map<String, ContainerInfo> running) {
         Optional<String> runtime = runtimes.launcher().runtimeOf(process.processId());
         if (runtime.isEmpty()) {
             return Optional.empty();
+        }
+        ContainerInfo listed = running.get(runtime.get() + "/" + process.processId());
+        if (listed != null) {
+            return Optional.of(listed);
         }
         try {
             return runtimes.runtime(runtime.get()).inspect(process.processId());
@@ -331,28 +507,6 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.debug("remove {} under {}: {}", processId, runtime.name(), e.toString());
             }
-        }
-    }
-
-    /**
-     * With a health path from the manifest: an answer below 500 there (a 5xx means the application is broken, which is
-     * what stops a rollout). Without one: any HTTP answer on / counts, the process is up and serving.
-     */
-    private boolean healthy(Tracked t) {
-        int hostPort = t.hostPort;
-        if (hostPort <= 0) {
-            return false;
-        }
-        String path = t.healthPath;
-        try {
-            URI uri = URI.create("http://" + runtimes.publishing().endpoint(hostPort) + (path == null ? "/" : path));
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri)
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-            t.lastStatus = response.statusCode();
-            return path == null ? response.statusCode() > 0 : response.statusCode() < 500;
-        } catch (Exception e) {
-            t.lastStatus = -1;
-            return false;
         }
     }
 
@@ -418,5 +572,9 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
     @Override
     public void close() {
         worker.shutdownNow();
+        youngChecks.shutdownNow();
+        starts.shutdownNow();
+        notifier.shutdownNow();
+        checks.close();
     }
 }

@@ -107,4 +107,28 @@ class CgroupReaderTest {
         CgroupReader v2 = new CgroupReader(root, CgroupReader.Layout.V2);
         assertThat(v2.pids("v2group")).contains(new CgroupReader.PidsCounters(3, -1, 0));
     }
+
+    @Test
+    void aGroupWithAProcessIsPopulatedUnderV1AndV2() throws IOException {
+        String g = "lxc.payload.stratos-p1";
+        write("memory/" + g + "/cgroup.procs", "4242\n");
+        write("memory/" + g + "/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
+        write("memory/lxc.payload.stratos-empty/cgroup.procs", "");
+        CgroupReader v1 = new CgroupReader(root, CgroupReader.Layout.V1);
+        assertThat(v1.populated(g)).isTrue();
+        assertThat(v1.populated("lxc.payload.stratos-empty")).as("its init has exited").isFalse();
+        assertThat(v1.populated("lxc.payload.stratos-gone")).isFalse();
+        assertThat(v1.oomKills(g)).isEqualTo(1);
+        assertThat(v1.oomKills("lxc.payload.stratos-gone")).isZero();
+
+        Path v2root = root.resolve("v2");
+        write("v2/" + g + "/cgroup.events", "populated 1\nfrozen 0\n");
+        write("v2/" + g + "/memory.events", "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n");
+        write("v2/lxc.payload.stratos-empty/cgroup.events", "populated 0\nfrozen 0\n");
+        CgroupReader v2 = new CgroupReader(v2root, CgroupReader.Layout.V2);
+        assertThat(v2.populated(g)).isTrue();
+        assertThat(v2.populated("lxc.payload.stratos-empty")).isFalse();
+        assertThat(v2.populated("lxc.payload.stratos-gone")).isFalse();
+        assertThat(v2.oomKills(g)).isEqualTo(1);
+    }
 }

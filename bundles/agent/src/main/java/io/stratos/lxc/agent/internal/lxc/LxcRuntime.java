@@ -60,6 +60,15 @@ public final class LxcRuntime implements ContainerRuntime {
     private final Publishing publishing;
     private final PublishedPorts ports;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private static final long AVAILABILITY_TTL_NANOS = 1_000_000_000L;
+
+    private record Timed<T>(T value, long atNanos) {
+    }
+
+    private volatile Timed<RuntimeAvailability> availability;
+    private volatile Timed<Optional<IdMap>> ids;
+    /** Each container's metadata as last written or read: every pass inspects every container, the file rarely changes. */
+    private final Map<String, Properties> metas = new ConcurrentHashMap<>();
 
     /** Publishing on 127.0.0.1 to this VM only (tests). */
     public LxcRuntime(LxcOptions options, Exec exec, CgroupReader cgroups) {
@@ -86,8 +95,23 @@ public final class LxcRuntime implements ContainerRuntime {
         return "lxc";
     }
 
+    /**
+     * Asked for each start, each sample and each pass: its answer (tools on the PATH, the user, /etc/subuid) is kept
+     * for {@link #AVAILABILITY_TTL_NANOS}, as at thousands of processes it cost more than the rest of a pass.
+     */
     @Override
     public RuntimeAvailability available() {
+        long now = System.nanoTime();
+        Timed<RuntimeAvailability> last = availability;
+        if (last != null && now - last.atNanos() < AVAILABILITY_TTL_NANOS) {
+            return last.value();
+        }
+        RuntimeAvailability fresh = checkAvailable();
+        availability = new Timed<>(fresh, now);
+        return fresh;
+    }
+
+    private RuntimeAvailability checkAvailable() {
         for (String tool : List.of("lxc-start", "lxc-stop", "lxc-info", "lxc-attach")) {
             if (!Exec.onPath(tool)) {
                 return RuntimeAvailability.no(tool + " not found: install the lxc package");
@@ -125,6 +149,34 @@ public final class LxcRuntime implements ContainerRuntime {
         return options;
     }
 
+    /**
+     * The config {@link #start} writes for this spec in the container directory {@code dir}: what a benchmark hands
+     * plain {@code lxc-start} so that its baseline runs the very same container (overlay, id map, veth, limits).
+     */
+    public String renderConfig(ContainerSpec spec, Path dir) {
+        Optional<IdMap> ids = options.unprivileged() ? idMap() : Optional.empty();
+        String rootfs = ids.isPresent() ? shiftedRootfs.lowerFor(spec.imageRootfs(), ids.get()).toString()
+                : spec.imageRootfs().toAbsolutePath().normalize().toString();
+        boolean bridged = options.network() == LxcOptions.Network.BRIDGE;
+        String address = bridged ? options.subnet().addressFor(spec.hostPort()) : publishing.addressText();
+        return config.render(spec, dir, rootfs, address, bridged ? spec.containerPort() : spec.hostPort(), ids);
+    }
+
+    /** The script {@link #start} places in the upper layer at {@link #launcherPath()}, or empty when the config runs the argv itself. */
+    public Optional<String> launcherScript(ContainerSpec spec) {
+        return LxcConfig.usesLauncher(spec) ? Optional.of(LxcConfig.launcher(spec.argv())) : Optional.empty();
+    }
+
+    /** Where the launcher script goes, relative to the upper layer. */
+    public static String launcherPath() {
+        return LxcConfig.LAUNCHER;
+    }
+
+    /** The mapped root (host uid) of an unprivileged container, or 0. */
+    public int containerRootUid() {
+        return options.unprivileged() ? idMap().map(m -> m.host(0)).orElse(0) : 0;
+    }
+
     @Override
     public ContainerInfo start(ContainerSpec spec) {
         RuntimeAvailability availability = available();
@@ -146,6 +198,7 @@ public final class LxcRuntime implements ContainerRuntime {
                 if (state(name) == ContainerState.RUNNING) {
                     throw StratosException.conflict("processId", "container " + name + " already runs", "stop or remove it first");
                 }
+                metas.remove(spec.processId());
                 FileTree.delete(dir);
             }
             boolean bridged = options.network() == LxcOptions.Network.BRIDGE;
@@ -184,7 +237,9 @@ public final class LxcRuntime implements ContainerRuntime {
                 meta.setProperty("network", options.network().name().toLowerCase());
                 meta.setProperty("startedUptime", String.valueOf(ExitCause.uptimeSeconds()));
                 writeMeta(dir, meta);
+                metas.put(spec.processId(), meta);
             } catch (IOException | RuntimeException e) {
+                metas.remove(spec.processId());
                 FileTree.delete(dir);
                 if (e instanceof StratosException stratos) {
                     throw stratos;
@@ -199,6 +254,7 @@ public final class LxcRuntime implements ContainerRuntime {
             if (!started.ok()) {
                 String why = started.output() + " " + ExitCause.logErrors(dir);
                 exec.run(TOOL_TIMEOUT_MS, "lxc-stop", "-P", options.containersDir().toString(), "-n", name, "-k");
+                metas.remove(spec.processId());
                 FileTree.delete(dir);
                 throw StratosException.unavailable("lxc-start of " + name + " failed: " + why.trim(), null);
             }
@@ -208,6 +264,7 @@ public final class LxcRuntime implements ContainerRuntime {
                 } catch (IOException e) {
                     publishing.publishFailed();
                     kill(name);
+                    metas.remove(spec.processId());
                     FileTree.delete(dir);
                     String problem = publishing.problem();
                     throw problem != null ? StratosException.unavailable("process " + spec.processId() + ": " + problem, null)
@@ -277,6 +334,7 @@ public final class LxcRuntime implements ContainerRuntime {
     public void remove(String processId) {
         synchronized (lock(processId)) {
             stop(processId);
+            metas.remove(processId);
             FileTree.delete(containerDir(processId));
         }
         locks.remove(processId);
@@ -291,8 +349,8 @@ public final class LxcRuntime implements ContainerRuntime {
         try (Stream<Path> dirs = Files.list(options.containersDir())) {
             for (Path dir : dirs.sorted().toList()) {
                 String processId = ContainerNames.processId(dir.getFileName().toString());
-                if (processId != null && Files.isRegularFile(dir.resolve("config"))) {
-                    inspect(processId).ifPresent(all::add);
+                if (processId != null) {
+                    inspect(processId).ifPresent(all::add); // empty without a config
                 }
             }
         } catch (IOException e) {
@@ -322,15 +380,16 @@ public final class LxcRuntime implements ContainerRuntime {
         if (!Files.isRegularFile(dir.resolve("config"))) {
             return Optional.empty();
         }
-        Properties meta = readMeta(dir);
+        Properties meta = meta(processId, dir); // shared: copied before a change
         int hostPort = parseInt(meta.getProperty("hostPort"), 0);
         String address = meta.getProperty("address", "");
-        ContainerState state = state(name);
+        // a process in its cgroup: running, without a process of lxc-info's (each pass looks at every container)
+        ContainerState state = cgroups.populated(group(name)) ? ContainerState.RUNNING : state(name);
         Integer exitCode = null;
         boolean oom = false;
         String detail = "image " + meta.getProperty("imageDigest", "?");
         if (state == ContainerState.RUNNING) {
-            oom = cgroups.read(processId, group(name)).map(s -> s.oomKills() > 0).orElse(false);
+            oom = cgroups.oomKills(group(name)) > 0;
             if (oom) {
                 detail += "; a process in the container was OOM-killed";
             }
@@ -341,9 +400,13 @@ public final class LxcRuntime implements ContainerRuntime {
                 oom = true;
             } else if (exitCode != null && exitCode == 137 && !byAgent && meta.getProperty("oomKilled") == null) {
                 oom = ExitCause.killedByOom(exec, group(name), Double.parseDouble(meta.getProperty("startedUptime", "0")));
+                Properties changed = new Properties();
+                changed.putAll(meta);
+                meta = changed;
                 meta.setProperty("oomKilled", String.valueOf(oom));
                 try {
                     writeMeta(dir, meta);
+                    metas.put(processId, meta);
                 } catch (IOException e) {
                     LOG.debug("Cannot record the OOM result of {}: {}", name, e.getMessage());
                 }
@@ -429,9 +492,16 @@ public final class LxcRuntime implements ContainerRuntime {
         return text.contains("STOPPING") || text.contains("ABORTING") ? ContainerState.STOPPED : ContainerState.UNKNOWN;
     }
 
-    /** Root's subordinate id range, from /etc/subuid and /etc/subgid. */
+    /** Root's subordinate id range, from /etc/subuid and /etc/subgid (read again after {@link #AVAILABILITY_TTL_NANOS}). */
     Optional<IdMap> idMap() {
-        return IdMap.ofRoot(Path.of("/etc/subuid"), Path.of("/etc/subgid"));
+        long now = System.nanoTime();
+        Timed<Optional<IdMap>> last = ids;
+        if (last != null && now - last.atNanos() < AVAILABILITY_TTL_NANOS) {
+            return last.value();
+        }
+        Optional<IdMap> fresh = IdMap.ofRoot(Path.of("/etc/subuid"), Path.of("/etc/subgid"));
+        ids = new Timed<>(fresh, now);
+        return fresh;
     }
 
     private void createContainersDir() throws IOException {
@@ -448,6 +518,18 @@ public final class LxcRuntime implements ContainerRuntime {
     private static void chown(Path path, int id) throws IOException {
         Files.setAttribute(path, "unix:uid", id, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         Files.setAttribute(path, "unix:gid", id, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** The container's metadata, from memory when it was read or written before; not to be changed (copy it). */
+    private Properties meta(String processId, Path dir) {
+        Properties meta = metas.get(processId);
+        if (meta == null) {
+            meta = readMeta(dir);
+            if (!meta.isEmpty()) {
+                metas.putIfAbsent(processId, meta); // not an empty one: its start may not have written it yet
+            }
+        }
+        return meta;
     }
 
     private static Properties readMeta(Path dir) {
