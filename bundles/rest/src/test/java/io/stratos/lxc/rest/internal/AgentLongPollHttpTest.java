@@ -1,6 +1,7 @@
 package io.stratos.lxc.rest.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.agent.AgentCredentials;
@@ -90,11 +91,7 @@ class AgentLongPollHttpTest {
         for (int i = 0; i < POLLS; i++) {
             polls.add(http.sendAsync(request("/agents/vm-" + i + "/desired?since=1").GET().build(), HttpResponse.BodyHandlers.ofString()));
         }
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (waiting.size() < POLLS && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(waiting).hasSize(POLLS);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(waiting).hasSize(POLLS));
 
         HttpResponse<String> status = http.send(request("/agents/vm-0/status").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"revision\":1,\"processes\":[],\"cachedImages\":[]}")).build(),
@@ -123,10 +120,7 @@ class AgentLongPollHttpTest {
     void aPollThatFailsLaterAnswersWithTheMappedError() throws Exception {
         CompletableFuture<HttpResponse<String>> poll = http.sendAsync(request("/agents/vm-0/desired?since=1").GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (waiting.isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
-        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !waiting.isEmpty());
         change.completeExceptionally(StratosException.notFound("unknown agent or wrong credentials", null));
         HttpResponse<String> answer = poll.get(10, TimeUnit.SECONDS);
         assertThat(answer.statusCode()).isEqualTo(404);
