@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * {@link MetricSource} whiteboard, and a fixed-rate evaluation loop. Registers {@link Autoscaler},
  * its {@link StatusContributor} and the {@code io.stratos.lxc:type=Autoscaler} MBean once the
  * policies are loaded.
+ * <p>
+ * Registered by hand, not as DS services (there is no cycle: the controller's reference is optional and dynamic):
+ * what it offers depends on how activation went, the full set on a trusted schema, only an UNAVAILABLE
+ * {@link StatusContributor} saying why otherwise. DS fixes a component's services before it activates.
  */
 @Component(immediate = true, configurationPid = AutoscalerSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {})
