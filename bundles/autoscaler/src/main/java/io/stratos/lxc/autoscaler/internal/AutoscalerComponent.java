@@ -34,6 +34,7 @@ import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ import org.slf4j.LoggerFactory;
  * what it offers depends on how activation went, the full set on a trusted schema, only an UNAVAILABLE
  * {@link StatusContributor} saying why otherwise. DS fixes a component's services before it activates.
  */
+@Designate(ocd = AutoscalerConfig.class)
 @Component(immediate = true, configurationPid = AutoscalerSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {})
 public class AutoscalerComponent {

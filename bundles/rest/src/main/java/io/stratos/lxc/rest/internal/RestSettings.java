@@ -5,11 +5,13 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * PID {@code io.stratos.lxc.rest}: {@code maxJsonBytes}, the largest JSON request body (default 1 MiB, at
  * least 1 KiB; a value that is not a number keeps the default). Shared by the filters of every published server.
  */
+@Designate(ocd = RestConfig.class)
 @Component(configurationPid = "io.stratos.lxc.rest", configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = RestSettings.class, immediate = true)
 public class RestSettings {
