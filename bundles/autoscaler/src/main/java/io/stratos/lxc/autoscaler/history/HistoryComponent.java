@@ -1,7 +1,7 @@
 package io.stratos.lxc.autoscaler.history;
 
 import io.stratos.lxc.api.autoscaler.MetricSource;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.history.HistoryService;
 import io.stratos.lxc.api.history.PartitionHistory;

@@ -4,7 +4,7 @@ import io.stratos.lxc.api.autoscaler.Autoscaler;
 import io.stratos.lxc.api.autoscaler.MetricSource;
 import io.stratos.lxc.api.autoscaler.ScaleFromZero;
 import io.stratos.lxc.api.autoscaler.ScalingDecision;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;

@@ -3,7 +3,7 @@ package io.stratos.lxc.controller.internal;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusContributor;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

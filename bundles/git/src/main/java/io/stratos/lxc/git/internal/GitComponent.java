@@ -2,7 +2,7 @@ package io.stratos.lxc.git.internal;
 
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.artifact.GitFetcher;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusContributor;

@@ -1,7 +1,7 @@
 package io.stratos.lxc.iaas.jclouds;
 
 import io.stratos.lxc.api.StratosException;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.iaas.IaasAdapter;
 import io.stratos.lxc.api.iaas.VmRef;
 import io.stratos.lxc.api.iaas.VmSpec;

@@ -1,7 +1,7 @@
 package io.stratos.lxc.rest.internal;
 
 import io.stratos.lxc.api.agent.AgentRegistry;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.security.Authenticator;
 import io.stratos.lxc.api.security.Caller;
 import io.stratos.lxc.api.security.LoginThrottledException;
