@@ -131,7 +131,7 @@ public class ControllerDistributionE2E {
         assertEquals("sha256:" + sha256(Files.readAllBytes(image)), digest);
         String cartridge = Http.get(url("/cartridges/static-httpd")).body();
         assertTrue(cartridge, cartridge.contains("\"1.0.0\""));
-        assertEquals(cartridge, "1.0.1", Json.at(cartridge, "/latest"));
+        assertEquals(cartridge, "1.0.1", Json.at(cartridge, "/tags/latest"));
 
         HttpResponse<byte[]> part = http.send(Http.request(url("/images/" + digest))
                 .header("Range", "bytes=0-99").build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -144,7 +144,7 @@ public class ControllerDistributionE2E {
         HttpResponse<String> deleted = http.send(Http.request(url("/cartridges/static-httpd/versions/1.0.1"))
                 .DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(deleted.body(), 204, deleted.statusCode());
-        assertEquals("1.0.0", Json.at(Http.get(url("/cartridges/static-httpd")).body(), "/latest"));
+        assertEquals("1.0.0", Json.at(Http.get(url("/cartridges/static-httpd")).body(), "/tags/latest"));
     }
 
     private static String sha256(byte[] bytes) throws Exception {
