@@ -59,7 +59,7 @@ public class ControllerBadInputIT extends StratosKarafTestSupport {
         assertEquals(response.body(), status, response.statusCode());
         assertTrue(response.body(), response.body().contains(error));
         if (field != null) {
-            assertTrue(response.body(), response.body().contains("\"field\" : \"" + field + "\""));
+            assertEquals(response.body(), field, Json.at(response.body(), "/field"));
         }
         assertTrue("no stack trace: " + response.body(), !response.body().contains("Exception"));
         assertEquals(partitions, names("/partitions", "name"));
@@ -177,6 +177,6 @@ public class ControllerBadInputIT extends StratosKarafTestSupport {
         refusedPolicy(400, "POST", "/subscriptions", "{\"alias\":\"other\",\"cartridge\":\"static-httpd\",\"policy\":\"nope\"}",
                 "no autoscale policy 'nope'", "policy");
         refusedPolicy(404, "DELETE", "/autoscale-policies/nope", null, "no autoscale policy 'nope'", null);
-        assertTrue(Http.get(api("/subscriptions/auto")).body().contains("\"policy\" : \"steady\""));
+        assertEquals("steady", Json.at(Http.get(api("/subscriptions/auto")).body(), "/policy"));
     }
 }

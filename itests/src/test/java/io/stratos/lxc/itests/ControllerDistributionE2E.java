@@ -7,6 +7,7 @@ import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.ControllerProcess;
 import io.stratos.lxc.itests.support.Distribution;
 import io.stratos.lxc.itests.support.Http;
+import io.stratos.lxc.itests.support.Json;
 import io.stratos.lxc.itests.support.TestUsers;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,9 +65,9 @@ public class ControllerDistributionE2E {
     @Test
     public void restAnswersStatusWithTheControllerActive() throws Exception {
         String body = Http.awaitOk(url("/status"), Duration.ofSeconds(10));
-        assertTrue(body, body.matches("(?s).*\"state\" : \"ACTIVE\".*"));
-        assertTrue(body, body.contains("\"name\" : \"controller\""));
-        assertTrue(body, body.contains("\"name\" : \"rest\""));
+        assertEquals(body, "ACTIVE", Json.at(body, "/state"));
+        assertEquals(body, "ACTIVE", Json.componentState(body, "controller"));
+        assertTrue(body, Json.componentState(body, "rest") != null);
     }
 
     @Test
@@ -98,15 +99,15 @@ public class ControllerDistributionE2E {
                     Duration.ofSeconds(20));
             assertTrue(line, line.contains("ERROR"));
             String body = Http.awaitOk(url("/status"), Duration.ofSeconds(5));
-            assertTrue(body, body.contains("\"state\" : \"UNCONFIGURED\""));
+            assertTrue(body, Json.strings(body, "state").contains("UNCONFIGURED"));
         } finally {
             controller.configure("io.stratos.lxc.controller.cfg", "routerDomain", "stratos.local");
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!Http.get(url("/status")).body().matches("(?s)[^\\[]*\"state\" : \"ACTIVE\".*") && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertTrue(Http.get(url("/status")).body().matches("(?s)[^\\[]*\"state\" : \"ACTIVE\".*"));
+        Await.success("the controller ACTIVE again", Duration.ofSeconds(20), () -> {
+            String status = Http.get(url("/status")).body();
+            assertEquals(status, "ACTIVE", Json.at(status, "/state"));
+            return status;
+        });
     }
 
     @Test
@@ -126,10 +127,11 @@ public class ControllerDistributionE2E {
         HttpResponse<String> uploaded = http.send(Http.request(url("/cartridges/static-httpd/versions/1.0.1"))
                 .PUT(HttpRequest.BodyPublishers.ofFile(image)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(uploaded.body(), 201, uploaded.statusCode());
-        String digest = uploaded.body().replaceAll("(?s).*\"digest\" : \"(sha256:[0-9a-f]{64})\".*", "$1");
+        String digest = Json.at(uploaded.body(), "/digest");
         assertEquals("sha256:" + sha256(Files.readAllBytes(image)), digest);
         String cartridge = Http.get(url("/cartridges/static-httpd")).body();
-        assertTrue(cartridge, cartridge.contains("\"1.0.0\"") && cartridge.matches("(?s).*\"latest\" : \"1.0.1\".*"));
+        assertTrue(cartridge, cartridge.contains("\"1.0.0\""));
+        assertEquals(cartridge, "1.0.1", Json.at(cartridge, "/tags/latest"));
 
         HttpResponse<byte[]> part = http.send(Http.request(url("/images/" + digest))
                 .header("Range", "bytes=0-99").build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -142,7 +144,7 @@ public class ControllerDistributionE2E {
         HttpResponse<String> deleted = http.send(Http.request(url("/cartridges/static-httpd/versions/1.0.1"))
                 .DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(deleted.body(), 204, deleted.statusCode());
-        assertTrue(Http.get(url("/cartridges/static-httpd")).body().matches("(?s).*\"latest\" : \"1.0.0\".*"));
+        assertEquals("1.0.0", Json.at(Http.get(url("/cartridges/static-httpd")).body(), "/tags/latest"));
     }
 
     private static String sha256(byte[] bytes) throws Exception {

@@ -6,6 +6,8 @@ import static org.junit.Assert.assertTrue;
 import io.stratos.lxc.itests.support.Http;
 import io.stratos.lxc.itests.support.StratosKarafTestSupport;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.inject.Inject;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -15,6 +17,8 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.SynchronousBundleListener;
 
 /** Bundles of the suite can be stopped, updated and restarted at run time while the others keep serving. */
 @RunWith(PaxExam.class)
@@ -45,20 +49,42 @@ public class HotSwapIT extends StratosKarafTestSupport {
         assertTrue(body, body.contains("\"controller\""));
     }
 
+    /**
+     * REST is asked while the shell bundle is down in the middle of its update: from a synchronous bundle listener,
+     * which the framework calls on the updating thread at each step (stopped, unresolved, updated, resolved), so
+     * every answer was given while the update was under way, however fast it is.
+     */
     @Test
     public void updatingTheShellBundleDoesNotInterruptRest() throws Exception {
         Http.awaitOk(api("/status"), Duration.ofSeconds(30));
         Bundle shell = bundle("stratos-shell");
         long before = shell.getLastModified();
-
-        shell.update();
-        // REST keeps answering while the shell bundle is replaced.
-        for (int i = 0; i < 20; i++) {
-            assertEquals(200, Http.status(api("/status")));
-            Thread.sleep(25);
+        Map<String, Integer> answers = new ConcurrentHashMap<>();
+        SynchronousBundleListener during = event -> {
+            if (event.getBundle().getBundleId() == shell.getBundleId() && STEPS.containsKey(event.getType())) {
+                answers.put(STEPS.get(event.getType()), Http.status(api("/status")));
+            }
+        };
+        bundleContext.addBundleListener(during);
+        try {
+            shell.update();
+        } finally {
+            bundleContext.removeBundleListener(during);
         }
+        assertEquals(Map.of("STOPPED", 200, "UNRESOLVED", 200, "UPDATED", 200), filter(answers, "STOPPED", "UNRESOLVED", "UPDATED"));
         assertTrue(shell.getLastModified() > before);
         awaitCommand("stratos:status", out -> out.contains("controller"), Duration.ofSeconds(20));
+    }
+
+    private static final Map<Integer, String> STEPS = Map.of(BundleEvent.STOPPED, "STOPPED", BundleEvent.UNRESOLVED, "UNRESOLVED",
+            BundleEvent.UPDATED, "UPDATED", BundleEvent.RESOLVED, "RESOLVED");
+
+    private static Map<String, Integer> filter(Map<String, Integer> answers, String... steps) {
+        Map<String, Integer> kept = new java.util.TreeMap<>();
+        for (String step : steps) {
+            kept.put(step, answers.get(step));
+        }
+        return kept;
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusService;
 import io.stratos.lxc.itests.support.Http;
+import io.stratos.lxc.itests.support.Json;
 import io.stratos.lxc.itests.support.StratosKarafTestSupport;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -55,15 +56,15 @@ public class RouterIT extends StratosKarafTestSupport {
         assertTrue(status.detail(), status.detail().startsWith("listening on 127.0.0.1:" + port + ", "));
         HttpResponse<String> response = Http.get("http://127.0.0.1:" + port + "/nope/");
         assertEquals(404, response.statusCode());
-        assertTrue(response.body(), response.body().contains("\"error\":\"no subscription 'nope'\""));
+        assertEquals(response.body(), "no subscription 'nope'", Json.at(response.body(), "/error"));
     }
 
     @Test
     public void restShellAndJmxShowTheRouter() throws Exception {
         int port = routerPort();
         String body = Http.awaitOk(api("/router"), Duration.ofSeconds(30));
-        assertTrue(body, body.contains("\"port\" : " + port));
-        assertTrue(body, body.contains("\"listening\" : true"));
+        assertEquals(body, String.valueOf(port), Json.at(body, "/port"));
+        assertEquals(body, "true", Json.at(body, "/listening"));
         String output = awaitCommand("stratos:router-stats", out -> out.contains("In flight"), Duration.ofSeconds(20));
         assertTrue(output, output.contains("Router listening on 127.0.0.1:" + port));
         ObjectName name = new ObjectName("io.stratos.lxc:type=Router");

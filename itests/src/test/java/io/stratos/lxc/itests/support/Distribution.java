@@ -11,8 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * One of our built distributions, unpacked into its own directory and run as a real process
@@ -84,21 +88,26 @@ public final class Distribution implements AutoCloseable {
     /** Waits until a line of the Karaf log matches, and returns it. */
     public String awaitLog(String regex, Duration timeout) throws Exception {
         Pattern pattern = Pattern.compile(regex);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log())) {
-                for (String line : Files.readAllLines(log(), StandardCharsets.UTF_8)) {
-                    if (pattern.matcher(line).find()) {
-                        return line;
-                    }
-                }
-            }
-            if (process != null && !process.isAlive()) {
-                throw new AssertionError("the distribution exited with " + process.exitValue() + ": " + console());
-            }
-            Thread.sleep(50);
+        AtomicReference<String> found = new AtomicReference<>();
+        try {
+            Awaitility.await("a log line matching " + regex).atMost(timeout).pollInterval(Duration.ofMillis(50))
+                    .failFast("the distribution exited", () -> process != null && !process.isAlive())
+                    .until(() -> {
+                        if (Files.exists(log())) {
+                            for (String line : Files.readAllLines(log(), StandardCharsets.UTF_8)) {
+                                if (pattern.matcher(line).find()) {
+                                    found.set(line);
+                                    return true;
+                                }
+                            }
+                        }
+                        return false;
+                    });
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError(e.getMessage() + (process != null && !process.isAlive() ? " with " + process.exitValue() : "")
+                    + "; console: " + console(), e);
         }
-        throw new AssertionError("no log line matching " + regex + " within " + timeout + "; console: " + console());
+        return found.get();
     }
 
     /** Resident memory of the distribution's JVM in KiB (bin/karaf runs java as a child). */

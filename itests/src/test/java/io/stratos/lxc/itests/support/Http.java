@@ -50,7 +50,10 @@ public final class Http {
         }
     }
 
-    /** Waits until the URL answers 200 and returns the body. */
+    /**
+     * Waits until the URL answers 200 and returns the body. A loop of its own: the Pax Exam ITs call it inside
+     * Karaf, where Awaitility is not installed.
+     */
     public static String awaitOk(String url, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";

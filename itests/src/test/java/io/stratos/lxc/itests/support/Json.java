@@ -66,6 +66,21 @@ public final class Json {
         return values;
     }
 
+    /**
+     * The value at a JSON pointer ("/state", "/components/0/name") as text: a string as it is, a number or boolean
+     * as written; null when there is nothing there.
+     */
+    public static String at(String json, String pointer) {
+        JsonNode node = tree(json).at(pointer);
+        return node.isMissingNode() || node.isNull() ? null : node.asText();
+    }
+
+    /** In a status document (GET /status), the state of the named component; null when it is not listed. */
+    public static String componentState(String statusJson, String component) {
+        return stream(tree(statusJson).path("components")).filter(c -> component.equals(c.path("name").asText()))
+                .map(c -> c.path("state").asText()).findFirst().orElse(null);
+    }
+
     public static long count(String json, String field, String value) {
         return strings(json, field).stream().filter(value::equals).count();
     }

@@ -98,6 +98,11 @@ public abstract class StratosKarafTestSupport {
         return bytes.toString(StandardCharsets.UTF_8) + (result == null ? "" : result);
     }
 
+    /*
+     * The waits below run inside the Karaf under test (the Pax Exam probe), where Awaitility and Hamcrest are not
+     * installed: adding them would change the container the ITs test. Outside it, tests wait with Await.
+     */
+
     /** Retries a shell command until its output satisfies the check (commands register asynchronously). */
     protected String awaitCommand(String command, Predicate<String> check, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();

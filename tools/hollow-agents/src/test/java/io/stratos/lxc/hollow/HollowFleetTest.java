@@ -1,6 +1,7 @@
 package io.stratos.lxc.hollow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -69,10 +71,7 @@ class HollowFleetTest {
         Files.writeString(spool, "create vm-1 tok3n " + url + " web 3200 512\n");
 
         try (HollowFleet fleet = new HollowFleet(spool, 50)) {
-            long deadline = System.currentTimeMillis() + 10_000;
-            while ((reports.isEmpty() || fleet.deliveriesSince(0).isEmpty()) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
-            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> !reports.isEmpty() && !fleet.deliveriesSince(0).isEmpty());
             assertThat(registrations).hasSize(1);
             assertThat(registrations.get(0).path("joinToken").asText()).isEqualTo("tok3n");
             assertThat(registrations.get(0).path("capacity").path("cpuMillis").asInt()).isEqualTo(3200);
@@ -90,15 +89,11 @@ class HollowFleetTest {
             assertThat(report.path("cachedImages").get(0).asText()).isEqualTo("sha256:ab");
             assertThat(fleet.runningProcesses()).isEqualTo(2);
             // the next poll asks from the revision it has
-            while (polls.size() < 2 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
-            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> polls.size() >= 2);
             assertThat(polls.get(1)).isEqualTo("since=7 Bearer s3cret");
 
             Files.writeString(spool, "destroy vm-1\n", java.nio.file.StandardOpenOption.APPEND);
-            while (fleet.agents() > 0 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
-            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> fleet.agents() == 0);
             assertThat(fleet.agents()).isZero();
         }
     }

@@ -10,7 +10,12 @@ import java.util.Map;
  * recorded as a {@link ConfigProblem} naming the key, and the default is used in its place.
  * Components read all their keys, then check {@link #problems()} and show themselves as
  * UNCONFIGURED instead of failing to activate.
+ *
+ * @deprecated logic does not belong in the api bundle: bundles carry their own copy of
+ *     {@code io.stratos.lxc.config.ConfigValues} (module config-values). Kept until the router, agent and store
+ *     bundles have moved too; then it goes, with a major bump of this package.
  */
+@Deprecated
 public final class ConfigValues {
 
     private final String pid;

@@ -1,7 +1,7 @@
 package io.stratos.lxc.autoscaler.history;
 
 import io.stratos.lxc.api.autoscaler.MetricSource;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.history.HistoryService;
 import io.stratos.lxc.api.history.PartitionHistory;
@@ -24,6 +24,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * {@link MetricSource} whiteboard, sampled by one scheduled thread into a {@link HistoryStore}. In the autoscaler's
  * bundle because it reads what the autoscaler reads, the same way.
  */
+@Designate(ocd = HistoryConfig.class)
 @Component(immediate = true, configurationPid = HistorySettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {HistoryService.class, StatusContributor.class})
 public class HistoryComponent implements HistoryService, StatusContributor {

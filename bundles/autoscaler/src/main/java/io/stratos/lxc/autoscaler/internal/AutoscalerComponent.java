@@ -8,7 +8,7 @@ import io.stratos.lxc.api.autoscaler.Autoscaler;
 import io.stratos.lxc.api.autoscaler.MetricSource;
 import io.stratos.lxc.api.autoscaler.ScaleFromZero;
 import io.stratos.lxc.api.autoscaler.ScalingDecision;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
@@ -38,6 +38,7 @@ import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,12 @@ import org.slf4j.LoggerFactory;
  * {@link MetricSource} whiteboard, and a fixed-rate evaluation loop. Registers {@link Autoscaler},
  * its {@link StatusContributor} and the {@code io.stratos.lxc:type=Autoscaler} MBean once the
  * policies are loaded.
+ * <p>
+ * Registered by hand, not as DS services (there is no cycle: the controller's reference is optional and dynamic):
+ * what it offers depends on how activation went, the full set on a trusted schema, only an UNAVAILABLE
+ * {@link StatusContributor} saying why otherwise. DS fixes a component's services before it activates.
  */
+@Designate(ocd = AutoscalerConfig.class)
 @Component(immediate = true, configurationPid = AutoscalerSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {})
 public class AutoscalerComponent {

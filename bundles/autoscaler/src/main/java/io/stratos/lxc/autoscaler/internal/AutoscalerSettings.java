@@ -1,6 +1,6 @@
 package io.stratos.lxc.autoscaler.internal;
 
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import java.util.Map;
 
 /**

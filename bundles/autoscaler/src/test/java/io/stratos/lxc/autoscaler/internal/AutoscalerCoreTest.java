@@ -1,6 +1,6 @@
 package io.stratos.lxc.autoscaler.internal;
 
-import static io.stratos.lxc.autoscaler.internal.FakeCloudController.vm;
+import static io.stratos.lxc.testsupport.FakeCloudController.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +13,7 @@ import io.stratos.lxc.api.controller.Partition;
 import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.controller.VmState;
 import io.stratos.lxc.persistence.SchemaException;
+import io.stratos.lxc.testsupport.FakeCloudController;
 import io.stratos.lxc.testsupport.MutableClock;
 import io.stratos.lxc.testsupport.Sql;
 import io.stratos.lxc.testsupport.H2Databases;

@@ -7,6 +7,7 @@ import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
 import io.stratos.lxc.api.autoscaler.MetricTarget;
 import io.stratos.lxc.api.autoscaler.ScalingDecision;
 import io.stratos.lxc.api.event.StratosEvents;
+import io.stratos.lxc.testsupport.FakeCloudController;
 import io.stratos.lxc.testsupport.H2Databases;
 import io.stratos.lxc.testsupport.MutableClock;
 import java.time.Duration;

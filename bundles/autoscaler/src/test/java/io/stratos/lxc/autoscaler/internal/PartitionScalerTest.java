@@ -1,6 +1,6 @@
 package io.stratos.lxc.autoscaler.internal;
 
-import static io.stratos.lxc.autoscaler.internal.FakeCloudController.vm;
+import static io.stratos.lxc.testsupport.FakeCloudController.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stratos.lxc.api.controller.CartridgeProcess;
@@ -10,6 +10,7 @@ import io.stratos.lxc.api.controller.ProcessMetrics;
 import io.stratos.lxc.api.controller.ProcessState;
 import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.controller.VmState;
+import io.stratos.lxc.testsupport.FakeCloudController;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

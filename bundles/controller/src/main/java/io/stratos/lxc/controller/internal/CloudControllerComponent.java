@@ -46,6 +46,13 @@ import org.slf4j.LoggerFactory;
  * {@code stratos}), the cartridge resolver and the IaaS adapters (dynamic: an adapter bundle may come
  * and go at any time without the controller losing state), and a fixed-delay reconciliation loop.
  * The core is registered as {@link CloudController}, {@link AgentRegistry} and {@link RouteFeed} once its state is loaded.
+ * <p>
+ * Registered by hand, not as DS services, for one reason that is not a cycle (the autoscaler's reference back to the
+ * controller is optional and dynamic, which DS resolves on its own): what this component offers depends on how its
+ * activation went. On a schema it cannot trust it offers only an UNAVAILABLE {@link StatusContributor} saying why,
+ * and no controller at all; a DS component's services are fixed before it activates, and a failed activation would
+ * leave nothing to tell the operator. Split into two components it would need the schema outcome as a service of
+ * its own, for no gain.
  */
 @Component(immediate = true, service = {}, configurationPid = LeaseSettings.PID,
         configurationPolicy = org.osgi.service.component.annotations.ConfigurationPolicy.OPTIONAL)

@@ -3,12 +3,13 @@ package io.stratos.lxc.controller.internal;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusContributor;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
  * with its key, the last good settings (or the defaults) stay in force, and the status says
  * UNCONFIGURED until the file is fixed.
  */
+@Designate(ocd = ControllerConfig.class)
 @Component(configurationPid = ControllerSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {StatusContributor.class, ControllerComponent.class})
 public class ControllerComponent implements StatusContributor {

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One MBean per partition and per subscription, registered through Karaf's JMX whiteboard and kept in
- * step with the controller (partitions and subscriptions come and go at run time).
+ * step with the controller (partitions and subscriptions come and go at run time). Registered by hand because
+ * their number changes at run time: a DS component offers a fixed set of services, one registration each.
  */
 @Component(immediate = true, service = {})
 public class ControllerMBeans {

@@ -1,6 +1,6 @@
 package io.stratos.lxc.controller.internal;
 
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.net.Cidr;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.stratos.lxc.git.internal;
 
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.artifact.GitFetcher;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusContributor;
@@ -14,6 +14,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * problem is logged with its key, the last good settings (or the defaults) stay in force and the status says
  * UNCONFIGURED.
  */
+@Designate(ocd = GitConfig.class)
 @Component(configurationPid = GitSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {GitFetcher.class, StatusContributor.class})
 public class GitComponent implements GitFetcher, StatusContributor {

@@ -1,6 +1,6 @@
 package io.stratos.lxc.git.internal;
 
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -380,17 +380,19 @@ class RepositorySnapshotTest {
     }
 
     private static void awaitListening(int port, Process daemon) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (!daemon.isAlive()) {
-                throw new AssertionError("git daemon exited: " + Files.readString(temp.resolve("daemon.log")));
-            }
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
+        try {
+            org.awaitility.Awaitility.await("git daemon listening on " + port).atMost(java.time.Duration.ofSeconds(10))
+                    .pollInterval(java.time.Duration.ofMillis(50))
+                    .failFast("git daemon exited", () -> !daemon.isAlive())
+                    .until(() -> {
+                        try (Socket ignored = new Socket("127.0.0.1", port)) {
+                            return true;
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    });
+        } catch (org.awaitility.core.TerminalFailureException e) {
+            throw new AssertionError("git daemon exited: " + Files.readString(temp.resolve("daemon.log")), e);
         }
-        throw new AssertionError("git daemon did not listen on " + port);
     }
 }

@@ -1,7 +1,7 @@
 package io.stratos.lxc.iaas.hollow;
 
 import io.stratos.lxc.api.StratosException;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.iaas.IaasAdapter;
 import io.stratos.lxc.api.iaas.VmRef;
 import io.stratos.lxc.api.iaas.VmSpec;
@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * that the hollow-agent simulator (tools/hollow-agents) follows; the simulator then registers a simulated agent
  * over the real agent protocol. Installed by feature {@code stratos-iaas-hollow}, never by {@code stratos-lxc}.
  */
+@Designate(ocd = HollowConfig.class)
 @Component(configurationPid = HollowIaasAdapter.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = IaasAdapter.class)
 public class HollowIaasAdapter implements IaasAdapter {

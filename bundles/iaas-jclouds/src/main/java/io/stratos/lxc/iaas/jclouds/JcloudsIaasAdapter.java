@@ -1,7 +1,7 @@
 package io.stratos.lxc.iaas.jclouds;
 
 import io.stratos.lxc.api.StratosException;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.iaas.IaasAdapter;
 import io.stratos.lxc.api.iaas.VmRef;
 import io.stratos.lxc.api.iaas.VmSpec;
@@ -15,6 +15,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * UNCONFIGURED naming the key, and {@link #createVm} fails with UNAVAILABLE (the controller retries).
  * Stopping or updating this bundle leaves the nodes running; {@link #listVms()} finds them again.
  */
+@Designate(ocd = JcloudsConfig.class)
 @Component(configurationPid = JcloudsSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {IaasAdapter.class, StatusContributor.class})
 public class JcloudsIaasAdapter implements IaasAdapter, StatusContributor {

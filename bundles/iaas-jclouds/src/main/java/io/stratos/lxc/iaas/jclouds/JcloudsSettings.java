@@ -1,6 +1,6 @@
 package io.stratos.lxc.iaas.jclouds;
 
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

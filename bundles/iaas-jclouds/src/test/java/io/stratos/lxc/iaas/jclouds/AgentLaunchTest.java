@@ -2,7 +2,7 @@ package io.stratos.lxc.iaas.jclouds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.iaas.VmSpec;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.stratos.lxc.iaas.local;
 
 import io.stratos.lxc.api.StratosException;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.iaas.IaasAdapter;
 import io.stratos.lxc.api.iaas.VmRef;
 import io.stratos.lxc.api.iaas.VmSpec;
@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * Stopping or updating this bundle leaves them running; the controller keeps their state and this
  * adapter finds them again by their directories when it returns.
  */
+@Designate(ocd = LocalConfig.class)
 @Component(configurationPid = LocalSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {IaasAdapter.class, StatusContributor.class})
 public class LocalIaasAdapter implements IaasAdapter, StatusContributor {

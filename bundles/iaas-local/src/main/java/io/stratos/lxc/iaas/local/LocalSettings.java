@@ -1,6 +1,6 @@
 package io.stratos.lxc.iaas.local;
 
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.net.Cidr;
 import java.net.Inet4Address;
 import java.nio.file.Path;

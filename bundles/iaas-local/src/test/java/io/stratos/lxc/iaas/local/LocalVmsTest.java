@@ -56,7 +56,7 @@ class LocalVmsTest {
 
     @Test
     void aNewJoinTokenIsHandedToTheVmsAgentDataInAFileOnlyRootReads() throws IOException {
-        LocalVms vms = new LocalVms(LocalSettings.from(io.stratos.lxc.api.config.ConfigValues.of("test",
+        LocalVms vms = new LocalVms(LocalSettings.from(io.stratos.lxc.config.ConfigValues.of("test",
                 java.util.Map.of("vmsDirectory", dir.toString()))), false, Commands.SYSTEM);
         assertThat(vms.handOverJoinToken(new io.stratos.lxc.api.iaas.VmRef("web-1", "pid:1"), "new-token")).isFalse();
         Files.createDirectories(dir.resolve("web-1"));

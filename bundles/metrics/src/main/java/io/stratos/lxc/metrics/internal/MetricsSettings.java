@@ -1,11 +1,12 @@
 package io.stratos.lxc.metrics.internal;
 
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
  * component changed its service properties, and Pax Web then took the servlet off the whiteboard without putting it
  * back (404 until a restart; seen in the fleet benchmark).
  */
+@Designate(ocd = MetricsConfig.class)
 @Component(service = MetricsSettings.class, configurationPid = MetricsSettings.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 public class MetricsSettings {

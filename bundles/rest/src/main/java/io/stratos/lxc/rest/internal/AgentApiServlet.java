@@ -38,6 +38,9 @@ public class AgentApiServlet extends HttpServlet {
     private static final ObjectReader REPORT = JSON.readerFor(AgentReport.class);
 
     @Reference
+    transient RestSettings settings;
+
+    @Reference
     transient AgentRegistry registry;
 
     @Override
@@ -46,7 +49,7 @@ public class AgentApiServlet extends HttpServlet {
         try {
             if (path.equals("/register")) {
                 ServletAnswers.allow(request, "POST");
-                ServletAnswers.write(response, 200, registry.register(ServletAnswers.body(request, REGISTRATION, "a registration")));
+                ServletAnswers.write(response, 200, registry.register(ServletAnswers.body(request, REGISTRATION, "a registration", settings.maxJsonBytes())));
                 return;
             }
             String[] parts = path.split("/", -1); // "", "agents", id, what
@@ -59,7 +62,7 @@ public class AgentApiServlet extends HttpServlet {
                 }
                 if (parts[3].equals("status")) {
                     ServletAnswers.allow(request, "POST");
-                    registry.report(id, secret(request), ServletAnswers.body(request, REPORT, "a status report"));
+                    registry.report(id, secret(request), ServletAnswers.body(request, REPORT, "a status report", settings.maxJsonBytes()));
                     response.setStatus(204);
                     response.setHeader("Date", HttpDate.now());
                     return;

@@ -1,7 +1,7 @@
 package io.stratos.lxc.rest.internal;
 
 import io.stratos.lxc.api.agent.AgentRegistry;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.security.Authenticator;
 import io.stratos.lxc.api.security.Caller;
 import io.stratos.lxc.api.security.LoginThrottledException;
@@ -42,6 +42,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,7 @@ import org.slf4j.LoggerFactory;
  * {@code karaf}/{@code karaf}.
  */
 // Also an Authenticator: servlets of other bundles (the metrics endpoint) check credentials through the same cache and throttle.
+@Designate(ocd = SecurityConfig.class)
 @Component(service = {ApiAuthentication.class, Authenticator.class, StatusContributor.class},
         configurationPid = ApiAuthentication.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public class ApiAuthentication implements Authenticator, StatusContributor {

@@ -4,7 +4,7 @@ import io.stratos.lxc.api.StratosException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import javax.ws.rs.container.ContainerRequestContext;
 import javax.ws.rs.container.ContainerRequestFilter;
 import javax.ws.rs.container.PreMatching;
@@ -23,7 +23,12 @@ import javax.ws.rs.core.MediaType;
 final class BodyLimit implements ContainerRequestFilter {
 
     static final long DEFAULT_MAX_JSON_BYTES = 1024 * 1024;
-    static final AtomicLong MAX_JSON_BYTES = new AtomicLong(DEFAULT_MAX_JSON_BYTES);
+
+    private final LongSupplier maxJsonBytes;
+
+    BodyLimit(LongSupplier maxJsonBytes) {
+        this.maxJsonBytes = maxJsonBytes;
+    }
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -50,7 +55,7 @@ final class BodyLimit implements ContainerRequestFilter {
         if (contentType == null || !isJson(contentType)) {
             return;
         }
-        long max = MAX_JSON_BYTES.get();
+        long max = maxJsonBytes.getAsLong();
         if (request.getLength() > max) {
             CartridgeResource.leaveBodyUnread();
             request.abortWith(ErrorMappers.error(ErrorMappers.domain(declaredTooLarge(request.getLength(), max))));

@@ -67,6 +67,9 @@ public class RestServer {
     @Reference
     ApiGate gate;
 
+    @Reference
+    RestSettings settings;
+
     /**
      * CXF's HTTP transport, the last service its bundle registers when it starts: this bundle starts before CXF (so
      * that the gate is in front of CXF's servlet from its first request), and publishing waits for the transport.
@@ -122,8 +125,8 @@ public class RestServer {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     }
 
-    static List<Object> providers() {
-        return List.of(new BodyLimit(), new JacksonJsonProvider(objectMapper()), new ErrorMappers.Domain(), new ErrorMappers.Json(),
+    static List<Object> providers(java.util.function.LongSupplier maxJsonBytes) {
+        return List.of(new BodyLimit(maxJsonBytes), new JacksonJsonProvider(objectMapper()), new ErrorMappers.Domain(), new ErrorMappers.Json(),
                 new ErrorMappers.Web(), new ErrorMappers.Unexpected());
     }
 
@@ -231,7 +234,7 @@ public class RestServer {
                 factory.setBus(bus);
                 factory.setAddress(entry.getKey());
                 factory.setServiceBeans(entry.getValue());
-                List<Object> providers = new ArrayList<>(providers());
+                List<Object> providers = new ArrayList<>(providers(settings::maxJsonBytes));
                 providers.add(new LeaseHeaders(() -> leadership));
                 if (RestResource.API.equals(entry.getKey())) {
                     // Agents authenticate on their own API with their per-VM secret, per call.

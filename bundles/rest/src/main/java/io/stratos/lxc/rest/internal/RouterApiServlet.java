@@ -48,6 +48,9 @@ public class RouterApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     @Reference
+    transient RestSettings settings;
+
+    @Reference
     transient RouteFeed routes;
 
     @Reference
@@ -98,7 +101,7 @@ public class RouterApiServlet extends HttpServlet {
             if (path.equals("/traffic")) {
                 ServletAnswers.allow(request, "POST");
                 if (permitted(request, response)) {
-                    TrafficReport report = ServletAnswers.body(request, REPORT, "a traffic report");
+                    TrafficReport report = ServletAnswers.body(request, REPORT, "a traffic report", settings.maxJsonBytes());
                     traffic.report(new RouterReport(checkedRouter(report.router()), checked(report.inFlight()),
                             checked(report.requested()), checkedRevision(report.revision()), checkedProcesses(report.processes())));
                     response.setStatus(204);
@@ -109,7 +112,7 @@ public class RouterApiServlet extends HttpServlet {
             if (path.equals("/wake")) {
                 ServletAnswers.allow(request, "POST");
                 if (permitted(request, response)) {
-                    Wake wake = ServletAnswers.body(request, WAKE, "a wake request");
+                    Wake wake = ServletAnswers.body(request, WAKE, "a wake request", settings.maxJsonBytes());
                     String alias = wake.alias();
                     if (alias == null || !ALIAS.matcher(alias).matches()) {
                         throw StratosException.invalid("alias", "'alias' must be a subscription alias, not '"

@@ -53,12 +53,11 @@ final class ServletAnswers {
     }
 
     /** Reads a JSON body within the API's limit (maxJsonBytes), refusing what is not JSON before reading it. */
-    static <T> T body(HttpServletRequest request, ObjectReader reader, String what) throws IOException {
+    static <T> T body(HttpServletRequest request, ObjectReader reader, String what, long max) throws IOException {
         String contentType = request.getContentType();
         if (contentType != null && !contentType.isBlank() && !contentType.startsWith("*/*") && !BodyLimit.isJson(contentType)) {
             throw new UnsupportedType(contentType);
         }
-        long max = BodyLimit.MAX_JSON_BYTES.get();
         long declared = request.getContentLengthLong();
         if (declared > max) {
             throw BodyLimit.declaredTooLarge(declared, max);

@@ -1,6 +1,7 @@
 package io.stratos.lxc.rest.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.agent.AgentCredentials;
@@ -32,6 +33,7 @@ class AgentLongPollHttpTest {
 
     final CompletableFuture<DesiredState> change = new CompletableFuture<>();
     final List<CompletableFuture<DesiredState>> waiting = new CopyOnWriteArrayList<>();
+    final RestSettings settings = new RestSettings();
     final AtomicInteger reports = new AtomicInteger();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     ServletJetty jetty;
@@ -40,6 +42,7 @@ class AgentLongPollHttpTest {
     @BeforeEach
     void start() throws Exception {
         AgentApiServlet servlet = new AgentApiServlet();
+        servlet.settings = settings;
         servlet.registry = new AgentRegistry() {
             @Override
             public AgentCredentials register(AgentRegistration registration) {
@@ -90,11 +93,7 @@ class AgentLongPollHttpTest {
         for (int i = 0; i < POLLS; i++) {
             polls.add(http.sendAsync(request("/agents/vm-" + i + "/desired?since=1").GET().build(), HttpResponse.BodyHandlers.ofString()));
         }
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (waiting.size() < POLLS && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(waiting).hasSize(POLLS);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(waiting).hasSize(POLLS));
 
         HttpResponse<String> status = http.send(request("/agents/vm-0/status").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"revision\":1,\"processes\":[],\"cachedImages\":[]}")).build(),
@@ -123,10 +122,7 @@ class AgentLongPollHttpTest {
     void aPollThatFailsLaterAnswersWithTheMappedError() throws Exception {
         CompletableFuture<HttpResponse<String>> poll = http.sendAsync(request("/agents/vm-0/desired?since=1").GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (waiting.isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
-        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !waiting.isEmpty());
         change.completeExceptionally(StratosException.notFound("unknown agent or wrong credentials", null));
         HttpResponse<String> answer = poll.get(10, TimeUnit.SECONDS);
         assertThat(answer.statusCode()).isEqualTo(404);
@@ -164,9 +160,9 @@ class AgentLongPollHttpTest {
                 new Case(request("/agents/vm-0/status").setHeader("Authorization", "Basic eDp5").header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"revision\":1,\"processes\":[],\"cachedImages\":[]}")).build(), 404,
                         "wrong credentials"));
-        // A small limit for the test, so that the refused body fits in the socket's buffers: the client has sent all of
+        // A small limit for the test (the least there is), so that the refused body fits in the socket's buffers: the client has sent all of
         // it before the server answers 413 and closes (a large one could meet a reset while still being sent).
-        long limit = BodyLimit.MAX_JSON_BYTES.getAndSet(1_000);
+        settings.configure(java.util.Map.of("maxJsonBytes", "1024"));
         try {
             for (Case c : cases) {
                 // a client of its own for each: the server closes a connection whose body it refused unread (413),
@@ -180,7 +176,7 @@ class AgentLongPollHttpTest {
                 }
             }
         } finally {
-            BodyLimit.MAX_JSON_BYTES.set(limit);
+            settings.configure(java.util.Map.of());
         }
         // what java.net.URI refuses to build, sent as bytes: a query that is not validly percent-encoded
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort())) {

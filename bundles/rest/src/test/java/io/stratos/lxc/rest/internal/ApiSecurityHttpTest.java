@@ -12,6 +12,8 @@ import io.stratos.lxc.api.controller.Subscription;
 import io.stratos.lxc.api.controller.SubscriptionSpec;
 import io.stratos.lxc.api.security.Caller;
 import io.stratos.lxc.api.security.Role;
+import io.stratos.lxc.testsupport.FakeCloudController;
+import io.stratos.lxc.testsupport.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,12 +46,14 @@ class ApiSecurityHttpTest {
     static TestApiServer server;
     static String base;
     static final HttpClient http = HttpClient.newHttpClient();
-    static final MapController controller = new MapController();
+    static final FakeCloudController controller = new FakeCloudController();
+    /** Token issue and revocation times: a revocation ends the tokens issued before its millisecond. */
+    static final MutableClock clock = new MutableClock();
 
     @BeforeAll
     static void start() throws Exception {
         ApiAuthentication authentication = new ApiAuthentication((user, password) ->
-                Optional.ofNullable(USERS.get(user + ":" + password)), System::currentTimeMillis);
+                Optional.ofNullable(USERS.get(user + ":" + password)), clock::millis);
         SubscriptionResource subscriptions = new SubscriptionResource();
         subscriptions.controller = controller;
         PartitionResource partitions = new PartitionResource();
@@ -146,7 +150,7 @@ class ApiSecurityHttpTest {
     void revokingEndsTheTokensIssuedSoFarToThatUserOnlyAndOnlyAnAdminRevokesAnothers() throws Exception {
         String alice = tokenOf("alice:a-pass");
         String bob = tokenOf("bob:b-pass");
-        Thread.sleep(5); // a revocation ends tokens issued before its millisecond
+        clock.millis += 5; // a revocation ends tokens issued before its millisecond
 
         HttpResponse<String> others = call("alice:a-pass", "DELETE", "/tokens?user=bob", null);
         assertThat(others.statusCode()).as(others.body()).isEqualTo(403);
@@ -160,7 +164,7 @@ class ApiSecurityHttpTest {
         assertThat(callWithToken(tokenOf("alice:a-pass"), "GET", "/subscriptions", null).statusCode()).as("a new one").isEqualTo(200);
         assertThat(call("alice:a-pass", "GET", "/subscriptions", null).statusCode()).as("Basic is unaffected").isEqualTo(200);
 
-        Thread.sleep(5);
+        clock.millis += 5;
         assertThat(call("root:secret", "DELETE", "/tokens?user=bob", null).statusCode()).isEqualTo(200);
         assertThat(callWithToken(bob, "GET", "/subscriptions", null).statusCode()).isEqualTo(401);
         assertThat(call("root:secret", "DELETE", "/tokens?user=%0Abob", null).statusCode()).as("not a user name").isEqualTo(400);
@@ -254,89 +258,6 @@ class ApiSecurityHttpTest {
     }
 
     /** Subscriptions in a map; partitions an empty list. */
-    static final class MapController implements CloudController {
-        final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
-
-        @Override
-        public Partition createPartition(PartitionSpec spec) {
-            throw StratosException.invalid("name", "not in this test", null);
-        }
-
-        @Override
-        public List<Partition> partitions() {
-            return List.of();
-        }
-
-        @Override
-        public Partition partition(String name) {
-            throw StratosException.notFound("no partition " + name, null);
-        }
-
-        @Override
-        public void deletePartition(String name) {
-        }
-
-        @Override
-        public Partition scalePartition(String name, int vms) {
-            throw StratosException.notFound("no partition " + name, null);
-        }
-
-        @Override
-        public List<PartitionVm> vms() {
-            return List.of();
-        }
-
-        @Override
-        public Subscription subscribe(String tenant, SubscriptionSpec spec) {
-            Subscription s = new Subscription(spec.alias(), tenant, spec.cartridge(), "1.0", "sha256:00", null, 1, 5, 1, Map.of(),
-                    Map.of(), "http://" + spec.alias() + ".stratos.local/", "2026-11-25T00:00:00Z");
-            if (subscriptions.putIfAbsent(spec.alias(), s) != null) {
-                throw StratosException.conflict("alias", "alias taken", null);
-            }
-            return s;
-        }
-
-        @Override
-        public List<Subscription> subscriptions() {
-            return List.copyOf(subscriptions.values());
-        }
-
-        @Override
-        public Subscription subscription(String alias) {
-            Subscription s = subscriptions.get(alias);
-            if (s == null) {
-                throw StratosException.notFound("no subscription '" + alias + "'", null);
-            }
-            return s;
-        }
-
-        @Override
-        public void unsubscribe(String alias) {
-            subscription(alias);
-            subscriptions.remove(alias);
-        }
-
-        @Override
-        public Subscription scale(String alias, int processes) {
-            Subscription s = subscription(alias);
-            Subscription scaled = new Subscription(s.alias(), s.tenant(), s.cartridge(), s.version(), s.digest(), s.policy(),
-                    s.minProcesses(), s.maxProcesses(), processes, s.env(), s.processes(), s.endpoint(), s.createdAt());
-            subscriptions.put(alias, scaled);
-            return scaled;
-        }
-
-        @Override
-        public List<CartridgeProcess> processes(String alias) {
-            subscription(alias);
-            return List.of();
-        }
-
-        @Override
-        public List<CartridgeProcess> processes() {
-            return List.of();
-        }
-    }
-
     static {
         // Role names are what the realm gives; keep the test's in step with the API's.
         assertThat(Role.TENANT).isEqualTo("tenant");

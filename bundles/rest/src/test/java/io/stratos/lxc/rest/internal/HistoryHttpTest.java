@@ -3,6 +3,7 @@ package io.stratos.lxc.rest.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stratos.lxc.api.controller.SubscriptionSpec;
+import io.stratos.lxc.testsupport.FakeCloudController;
 import io.stratos.lxc.api.history.HistoryService;
 import io.stratos.lxc.api.history.PartitionHistory;
 import io.stratos.lxc.api.history.SubscriptionHistory;
@@ -29,7 +30,7 @@ class HistoryHttpTest {
 
     static TestApiServer server;
     static final HttpClient http = HttpClient.newHttpClient();
-    static final ApiSecurityHttpTest.MapController controller = new ApiSecurityHttpTest.MapController();
+    static final FakeCloudController controller = new FakeCloudController();
     static final AtomicInteger askedMinutes = new AtomicInteger();
     static SubscriptionResource subscriptions;
     static PartitionResource partitions;

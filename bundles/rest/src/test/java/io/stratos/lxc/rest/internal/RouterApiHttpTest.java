@@ -41,6 +41,7 @@ class RouterApiHttpTest {
     @BeforeEach
     void start() throws Exception {
         RouterApiServlet servlet = new RouterApiServlet();
+        servlet.settings = new RestSettings();
         servlet.authentication = new ApiAuthentication((user, password) -> switch (user + ":" + password) {
             case "edge:r-pass" -> Optional.of(new Caller("edge", Set.of(Role.ROUTER)));
             case "alice:a-pass" -> Optional.of(Caller.tenant("alice"));

@@ -28,7 +28,7 @@ final class TestApiServer implements AutoCloseable {
         factory.setBus(bus);
         factory.setAddress(base);
         factory.setServiceBeans(resources);
-        List<Object> providers = new ArrayList<>(RestServer.providers());
+        List<Object> providers = new ArrayList<>(RestServer.providers(() -> BodyLimit.DEFAULT_MAX_JSON_BYTES));
         providers.addAll(List.of(extraProviders));
         factory.setProviders(providers);
         server = factory.create();

@@ -1,4 +1,4 @@
-package io.stratos.lxc.autoscaler.internal;
+package io.stratos.lxc.testsupport;
 
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.controller.CartridgeProcess;
@@ -13,29 +13,38 @@ import io.stratos.lxc.api.controller.Subscription;
 import io.stratos.lxc.api.controller.SubscriptionSpec;
 import io.stratos.lxc.api.controller.VmState;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A cloud controller whose state the test sets directly; scale calls are recorded and applied. */
-class FakeCloudController implements CloudController {
+/**
+ * The one fake {@link CloudController} the modules' tests share: its state is kept in maps the test sets
+ * directly (in insertion order), scale calls are recorded and applied within each subscription's or
+ * partition's range, and subscribing keeps the alias unique. Front ends (REST) and clients (the autoscaler)
+ * test against it; the controller's own rules are tested against the real one.
+ */
+public class FakeCloudController implements CloudController {
 
-    final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
-    final Map<String, List<CartridgeProcess>> processes = new LinkedHashMap<>();
-    final Map<String, Partition> partitions = new LinkedHashMap<>();
-    final List<PartitionVm> vms = new ArrayList<>();
-    final List<String> scaleCalls = new ArrayList<>();
+    public static final Resources REQUEST = new Resources(500, 256);
 
-    static final Resources REQUEST = new Resources(500, 256);
+    public final Map<String, Subscription> subscriptions = Collections.synchronizedMap(new LinkedHashMap<>());
+    public final Map<String, List<CartridgeProcess>> processes = Collections.synchronizedMap(new LinkedHashMap<>());
+    public final Map<String, Partition> partitions = Collections.synchronizedMap(new LinkedHashMap<>());
+    public final List<PartitionVm> vms = Collections.synchronizedList(new ArrayList<>());
+    public final List<String> scaleCalls = Collections.synchronizedList(new ArrayList<>());
+    /** How often every process was asked for (a full copy in the real controller). */
+    public volatile int allProcessesCalls;
 
-    void subscribe(String alias, String policy, int min, int max, int desired) {
+    /** A subscription of tenant "default" with this policy and range. */
+    public void subscribe(String alias, String policy, int min, int max, int desired) {
         subscriptions.put(alias, new Subscription(alias, "default", "php", "1", "sha256:00", policy, min, max, desired,
                 Map.of(), Map.of(), "http://" + alias + ".stratos.local:8280/", "2026-01-01T00:00:00Z"));
         processes.put(alias, new ArrayList<>());
     }
 
     /** Sets the subscription's processes: all RUNNING with this CPU %, memory % and requests in flight. */
-    void running(String alias, int count, double cpuPercent, double memoryPercent, int requests) {
+    public void running(String alias, int count, double cpuPercent, double memoryPercent, int requests) {
         List<CartridgeProcess> list = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             long limit = 256L << 20;
@@ -45,8 +54,24 @@ class FakeCloudController implements CloudController {
         processes.put(alias, list);
     }
 
+    public static PartitionVm vm(String id, String partition, VmState state, Resources capacity, Resources allocated) {
+        return new PartitionVm(id, partition, "local", "ref-" + id, state, capacity, allocated, 0, List.of("lxc"), id,
+                null, "", "test", List.of());
+    }
+
     @Override
-    public Subscription scale(String alias, int count) {
+    public synchronized Subscription subscribe(String tenant, SubscriptionSpec spec) {
+        Subscription s = new Subscription(spec.alias(), tenant, spec.cartridge(), "1.0", "sha256:00", null, 1, 5, 1, Map.of(),
+                Map.of(), "http://" + spec.alias() + ".stratos.local/", "2026-11-25T00:00:00Z");
+        if (subscriptions.putIfAbsent(spec.alias(), s) != null) {
+            throw StratosException.conflict("alias", "alias taken", null);
+        }
+        processes.put(spec.alias(), new ArrayList<>());
+        return s;
+    }
+
+    @Override
+    public synchronized Subscription scale(String alias, int count) {
         Subscription s = subscription(alias);
         if (count < s.minProcesses() || count > s.maxProcesses()) {
             throw StratosException.invalid("processes", "out of range: " + count, null);
@@ -59,7 +84,7 @@ class FakeCloudController implements CloudController {
     }
 
     @Override
-    public Partition scalePartition(String name, int count) {
+    public synchronized Partition scalePartition(String name, int count) {
         Partition p = partition(name);
         if (count < p.minVms() || count > p.maxVms()) {
             throw StratosException.invalid("vms", "out of range: " + count, null);
@@ -73,12 +98,14 @@ class FakeCloudController implements CloudController {
 
     @Override
     public Partition createPartition(PartitionSpec spec) {
-        throw new UnsupportedOperationException();
+        throw StratosException.invalid("name", "partitions are set by the test", null);
     }
 
     @Override
     public List<Partition> partitions() {
-        return List.copyOf(partitions.values());
+        synchronized (partitions) {
+            return List.copyOf(partitions.values());
+        }
     }
 
     @Override
@@ -97,30 +124,30 @@ class FakeCloudController implements CloudController {
 
     @Override
     public List<PartitionVm> vms() {
-        return List.copyOf(vms);
-    }
-
-    @Override
-    public Subscription subscribe(String tenant, SubscriptionSpec spec) {
-        throw new UnsupportedOperationException();
+        synchronized (vms) {
+            return List.copyOf(vms);
+        }
     }
 
     @Override
     public List<Subscription> subscriptions() {
-        return List.copyOf(subscriptions.values());
+        synchronized (subscriptions) {
+            return List.copyOf(subscriptions.values());
+        }
     }
 
     @Override
     public Subscription subscription(String alias) {
         Subscription s = subscriptions.get(alias);
         if (s == null) {
-            throw StratosException.notFound("no subscription " + alias, null);
+            throw StratosException.notFound("no subscription '" + alias + "'", null);
         }
         return s;
     }
 
     @Override
-    public void unsubscribe(String alias) {
+    public synchronized void unsubscribe(String alias) {
+        subscription(alias);
         subscriptions.remove(alias);
         processes.remove(alias);
     }
@@ -128,20 +155,14 @@ class FakeCloudController implements CloudController {
     @Override
     public List<CartridgeProcess> processes(String alias) {
         subscription(alias);
-        return List.copyOf(processes.get(alias));
+        return List.copyOf(processes.getOrDefault(alias, List.of()));
     }
-
-    /** How often every process was asked for (a full copy in the real controller). */
-    int allProcessesCalls;
 
     @Override
     public List<CartridgeProcess> processes() {
         allProcessesCalls++;
-        return processes.values().stream().flatMap(List::stream).toList();
-    }
-
-    static PartitionVm vm(String id, String partition, VmState state, Resources capacity, Resources allocated) {
-        return new PartitionVm(id, partition, "local", "ref-" + id, state, capacity, allocated, 0, List.of("lxc"), id,
-                null, "", "test", List.of());
+        synchronized (processes) {
+            return processes.values().stream().flatMap(List::stream).toList();
+        }
     }
 }

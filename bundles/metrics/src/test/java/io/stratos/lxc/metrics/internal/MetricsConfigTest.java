@@ -1,0 +1,18 @@
+package io.stratos.lxc.metrics.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stratos.lxc.testsupport.ShippedConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The metatype of PID {@code io.stratos.lxc.metrics} and the commented .cfg the distribution ships name the same keys with the
+ * same defaults, so that {@code config:} and the file never disagree.
+ */
+class MetricsConfigTest {
+
+    @Test
+    void describesEveryKeyOfTheShippedCfgWithItsDefault() throws Exception {
+        assertThat(ShippedConfig.differences(MetricsConfig.class, "io.stratos.lxc.metrics")).isEmpty();
+    }
+}

@@ -1,0 +1,18 @@
+package io.stratos.lxc.rest.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stratos.lxc.testsupport.ShippedConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The metatype of PID {@code io.stratos.lxc.security} and the commented .cfg the distribution ships name the same keys with the
+ * same defaults, so that {@code config:} and the file never disagree.
+ */
+class SecurityConfigTest {
+
+    @Test
+    void describesEveryKeyOfTheShippedCfgWithItsDefault() throws Exception {
+        assertThat(ShippedConfig.differences(SecurityConfig.class, "io.stratos.lxc.security")).isEmpty();
+    }
+}
