@@ -54,6 +54,7 @@ import org.slf4j.LoggerFactory;
  * leave nothing to tell the operator. Split into two components it would need the schema outcome as a service of
  * its own, for no gain.
  */
+@org.osgi.service.metatype.annotations.Designate(ocd = LeaseConfig.class)
 @Component(immediate = true, service = {}, configurationPid = LeaseSettings.PID,
         configurationPolicy = org.osgi.service.component.annotations.ConfigurationPolicy.OPTIONAL)
 public class CloudControllerComponent implements Leadership {
