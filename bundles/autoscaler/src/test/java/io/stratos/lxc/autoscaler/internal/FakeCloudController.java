@@ -45,6 +45,19 @@ class FakeCloudController implements CloudController {
         processes.put(alias, list);
     }
 
+    /** Sets the subscription's processes: all RUNNING, each reporting these application metrics (null: none). */
+    @SafeVarargs
+    final void runningWithApplicationMetrics(String alias, Map<String, Double>... values) {
+        List<CartridgeProcess> list = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            ProcessMetrics metrics = new ProcessMetrics(1, 1, 256L << 20, 3, 0)
+                    .withApplication(values[i], values[i] == null ? "metrics GET /metrics: no answer" : null);
+            list.add(new CartridgeProcess(alias + "-" + i, alias, "php", "1", "vm-1", "lxc", ProcessState.RUNNING, 20000 + i,
+                    "", REQUEST, metrics));
+        }
+        processes.put(alias, list);
+    }
+
     @Override
     public Subscription scale(String alias, int count) {
         Subscription s = subscription(alias);
