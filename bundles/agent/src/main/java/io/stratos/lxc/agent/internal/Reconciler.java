@@ -1,5 +1,7 @@
 package io.stratos.lxc.agent.internal;
 
+import io.stratos.lxc.agent.internal.appmetrics.ApplicationMetrics;
+import io.stratos.lxc.agent.internal.image.ImageManifest;
 import io.stratos.lxc.agent.protocol.ProcessSupervisor;
 import io.stratos.lxc.agent.runtime.ContainerInfo;
 import io.stratos.lxc.agent.runtime.ContainerRuntime;
@@ -79,12 +81,15 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
     private volatile DesiredState desired;
     private volatile Runnable onChange = () -> { };
     private final java.util.concurrent.atomic.AtomicBoolean startingCheckScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The application metrics its subscriptions' policies ask for, scraped from the RUNNING processes. */
+    private final ApplicationMetrics applicationMetrics;
     /** Each runtime's availability as last seen, to log a change once rather than every pass. */
     private final Map<String, Boolean> runtimeUp = new ConcurrentHashMap<>();
 
     Reconciler(AgentRuntimes runtimes, LongSupplier clock) {
         this.runtimes = runtimes;
         this.clock = clock;
+        this.applicationMetrics = new ApplicationMetrics(metricsPaths(runtimes), port -> runtimes.publishing().endpoint(port));
         worker.scheduleWithFixedDelay(this::reconcileQuietly, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -190,6 +195,7 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             }
         }
         tracked.keySet().removeIf(id -> !byId.containsKey(id));
+        applicationMetrics.retain(byId.keySet());
         for (DesiredProcess process : wanted.processes()) {
             Tracked t = tracked.computeIfAbsent(process.processId(), id -> new Tracked());
             String runtime = runtimes.launcher().runtimeOf(process.processId()).orElse(process.runtime());
@@ -252,6 +258,9 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
                     : "waiting for it to answer HTTP on " + runtimes.publishing().endpoint(t.hostPort);
             t.state = healthy ? ProcessState.RUNNING : ProcessState.STARTING;
             sample(process, t);
+            if (healthy) {
+                applicationMetrics.scrape(process, t.hostPort);
+            }
             return before != t.state;
         }
         if (container.isPresent() && t.runtimeWasDown) {
@@ -381,7 +390,8 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             for (DesiredProcess process : wanted.processes()) {
                 Tracked t = tracked.get(process.processId());
                 if (t != null) {
-                    reports.add(new ProcessReport(process.processId(), t.state, t.hostPort, t.reason, t.metrics));
+                    reports.add(new ProcessReport(process.processId(), t.state, t.hostPort, t.reason,
+                            applicationMetrics.decorate(process.processId(), t.metrics)));
                 }
             }
         }
@@ -413,6 +423,27 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         Map<String, ProcessReport> view = new java.util.TreeMap<>();
         tracked.forEach((id, t) -> view.put(id, new ProcessReport(id, t.state, t.hostPort, t.reason, t.metrics)));
         return view;
+    }
+
+    /** Each image's {@code metrics.http}, read once per image from its manifest in the cache. */
+    private static java.util.function.Function<String, Optional<String>> metricsPaths(AgentRuntimes runtimes) {
+        Map<String, Optional<String>> byDigest = new ConcurrentHashMap<>();
+        return digest -> {
+            Optional<String> known = byDigest.get(digest);
+            if (known != null) {
+                return known;
+            }
+            Optional<io.stratos.lxc.agent.internal.image.CachedImage> image = runtimes.images().lookup(digest);
+            if (image.isEmpty()) {
+                return Optional.empty(); // not cached (yet): asked again next time
+            }
+            Optional<String> path = Optional.ofNullable(ImageManifest.read(image.get().manifest()).metricsPath());
+            if (byDigest.size() > 1000) {
+                byDigest.clear();
+            }
+            byDigest.put(digest, path);
+            return path;
+        };
     }
 
     @Override
