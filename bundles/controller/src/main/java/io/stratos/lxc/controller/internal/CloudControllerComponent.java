@@ -4,6 +4,7 @@ import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.agent.AgentRegistry;
 import io.stratos.lxc.api.artifact.ArtifactStore;
 import io.stratos.lxc.api.artifact.GitFetcher;
+import io.stratos.lxc.api.autoscaler.ApplicationMetricNames;
 import io.stratos.lxc.api.autoscaler.Autoscaler;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.controller.ProcessDrain;
@@ -65,6 +66,10 @@ public class CloudControllerComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile Autoscaler autoscaler;
 
+    /** Optional: which application metrics each policy targets; answers without a lock (asked under ours). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ApplicationMetricNames applicationMetricNames;
+
     /** Optional: where application artifacts are kept (the store bundle) and what reads git repositories. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ArtifactStore artifactStore;
@@ -121,6 +126,10 @@ public class CloudControllerComponent {
                 adapters::get, () -> cartridgeResolver, this::controllerUrl);
         core.load();
         core.policyExists(this::policyExists);
+        core.applicationMetrics(policy -> {
+            ApplicationMetricNames names = applicationMetricNames;
+            return names == null ? List.of() : names.applicationMetrics(policy);
+        });
         core.drains(() -> List.copyOf(drains));
         core.artifacts(() -> artifactStore, () -> gitFetcher);
         core.events(this::post, () -> eventAdmin != null);
