@@ -3,7 +3,9 @@
 #   target/static-httpd-<version>.tar.gz   (cartridge.json + rootfs/ with /bin/busybox, /bin/sh, /www)
 # and prints its digest (sha256:<hex>). Besides static files it answers GET /cgi-bin/work?ms=N&spin=M
 # (sleep N ms, default 100, after M shell loop turns of CPU), so that requests in flight and CPU follow
-# the request rate: the autoscaler's load tests and benchmarks drive it. The same Debian package gives the same bytes: fixed mtimes,
+# the request rate: the autoscaler's load tests and benchmarks drive it. It serves an application metric,
+# the gauge queue_depth, at /cgi-bin/metrics (its manifest's "metrics"), set per process with
+# GET /cgi-bin/gauge?queue_depth=N: a policy can scale on it. The same Debian package gives the same bytes: fixed mtimes,
 # sorted entries, numeric owner 0, gzip without a name or time stamp.
 #
 # Usage: cartridges/static-httpd/build.sh [version]      (default 1.0.0; env VERSION works too)
@@ -68,6 +70,32 @@ printf 'Content-Type: text/plain\r\n\r\n'
 echo "worked ${ms} ms, spun ${spin}, pid $$"
 SH
 chmod 0755 "$root/rootfs/www/cgi-bin/work"
+# An application metric the caller controls: /cgi-bin/gauge?queue_depth=N keeps N (digits only, capped) in
+# /tmp, /cgi-bin/metrics serves it as Prometheus text.
+cat > "$root/rootfs/www/cgi-bin/gauge" <<'SH'
+#!/bin/sh
+# GET /cgi-bin/gauge?queue_depth=N: this process's queue_depth gauge becomes N (0 to 1000000).
+n=${QUERY_STRING#queue_depth=}
+case "$QUERY_STRING" in queue_depth=*) ;; *) n=x;; esac
+case "$n" in ''|*[!0-9]*) printf 'Status: 400 Bad Request\r\nContent-Type: text/plain\r\n\r\n'; echo "use ?queue_depth=N"; exit 0;; esac
+[ "${#n}" -gt 7 ] && n=1000000
+[ "$n" -gt 1000000 ] && n=1000000
+echo "$n" > /tmp/queue_depth.new && mv /tmp/queue_depth.new /tmp/queue_depth
+printf 'Content-Type: text/plain\r\n\r\n'
+echo "queue_depth $n"
+SH
+chmod 0755 "$root/rootfs/www/cgi-bin/gauge"
+cat > "$root/rootfs/www/cgi-bin/metrics" <<'SH'
+#!/bin/sh
+# Prometheus text: the queue_depth gauge (0 until /cgi-bin/gauge sets it).
+n=$(cat /tmp/queue_depth 2>/dev/null)
+case "$n" in ''|*[!0-9]*) n=0;; esac
+printf 'Content-Type: text/plain; version=0.0.4\r\n\r\n'
+echo "# HELP queue_depth Jobs waiting in this process (set through /cgi-bin/gauge)."
+echo "# TYPE queue_depth gauge"
+echo "queue_depth $n"
+SH
+chmod 0755 "$root/rootfs/www/cgi-bin/metrics"
 printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/rootfs/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/rootfs/etc/group"
 cat > "$root/rootfs/www/index.html" <<HTML
@@ -89,6 +117,7 @@ cat > "$root/cartridge.json" <<JSON
   "env": {"PORT": "8080", "BIND_ADDRESS": "0.0.0.0"},
   "resources": {"cpuMillis": 100, "memoryMiB": 16},
   "health": {"http": "/"},
+  "metrics": {"http": "/cgi-bin/metrics"},
   "runtimes": ["lxc", "docker"],
   "appDir": "/www"
 }

@@ -50,7 +50,7 @@ export function create(root) {
       if (p.ok) {
         renderIfChanged(policies, p.value, () => fill(policies, p.value.length ? p.value.map(x => h('tr', {},
           h('td', {}, h('strong', {}, x.name)),
-          h('td', {}, Object.entries(x.metrics || {}).map(([k, v]) => `${k} ${v.target}`).join(', ')),
+          h('td', {}, Object.entries(x.metrics || {}).map(([k, v]) => targetText(k, v)).join(', ')),
           h('td', {class: 'num'}, `${x.minProcesses ?? 'sub'}..${x.maxProcesses ?? 'sub'}`),
           h('td', {class: 'num'}, `${x.scaleUpStep ?? ''} / ${x.scaleDownStep ?? ''}`),
           h('td', {class: 'num'}, x.scaleUpCooldownSeconds !== undefined ? `${x.scaleUpCooldownSeconds} s` : ''),
@@ -66,4 +66,9 @@ export function create(root) {
       }
     },
   };
+}
+
+/** A metric target as shown: an application metric by its own name and aggregate, e.g. "custom queue_depth (avg) 5". */
+export function targetText(key, target) {
+  return key === 'custom' && target.name ? `custom ${target.name} (${target.aggregate || 'avg'}) ${target.target}` : `${key} ${target.target}`;
 }

@@ -58,7 +58,7 @@ export function create(root, [alias], shell) {
       chartError, chartBox),
     h('section', {class: 'card'}, h('h2', {}, 'Processes'), processesError,
       h('table', {id: 'processes'},
-        h('thead', {}, h('tr', {}, ['Process', 'VM', 'Runtime', 'State', 'Endpoint', 'CPU', 'Memory (MiB)', 'PIDs', 'In flight', 'Reason'].map(t => h('th', {}, t)))),
+        h('thead', {}, h('tr', {}, ['Process', 'VM', 'Runtime', 'State', 'Endpoint', 'CPU', 'Memory (MiB)', 'PIDs', 'In flight', 'App metrics', 'Reason'].map(t => h('th', {}, t)))),
         processes)),
     h('section', {class: 'card'}, h('h2', {}, 'Autoscaler decisions'),
       h('table', {id: 'subscription-decisions'},
@@ -182,8 +182,9 @@ export function create(root, [alias], shell) {
         h('td', {class: 'num'}, m.memoryLimitBytes ? `${mib(m.memoryBytes)} / ${mib(m.memoryLimitBytes)}` : mib(m.memoryBytes)),
         h('td', {class: 'num'}, m.pids || ''),
         h('td', {class: 'num'}, m.requestsInFlight || 0),
+        h('td', {dataset: {appMetrics: ''}}, applicationText(m)),
         h('td', {class: 'muted'}, p.reason || ''));
-    }) : h('tr', {}, h('td', {colspan: 10, class: 'muted'}, 'No processes.')));
+    }) : h('tr', {}, h('td', {colspan: 11, class: 'muted'}, 'No processes.')));
   }
 
   function renderDecisions(list) {
@@ -197,6 +198,13 @@ export function create(root, [alias], shell) {
 
 function item(term, value) {
   return [h('dt', {}, term), h('dd', {}, value)];
+}
+
+/** What the agent scraped from a process (only what its policy targets), and why some of it was ignored. */
+function applicationText(m) {
+  const values = Object.entries(m.application || {}).sort().map(([k, v]) => `${k} ${v}`).join(', ');
+  if (!m.applicationProblem) return values;
+  return [values, h('span', {class: 'muted'}, (values ? '; ' : '') + m.applicationProblem)];
 }
 
 export function metricsText(metrics) {

@@ -59,6 +59,19 @@ public class FakeCloudController implements CloudController {
                 null, "", "test", List.of());
     }
 
+    /** Sets the subscription's processes: all RUNNING, each reporting these application metrics (null: none). */
+    @SafeVarargs
+    public final void runningWithApplicationMetrics(String alias, Map<String, Double>... values) {
+        List<CartridgeProcess> list = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            ProcessMetrics metrics = new ProcessMetrics(1, 1, 256L << 20, 3, 0)
+                    .withApplication(values[i], values[i] == null ? "metrics GET /metrics: no answer" : null);
+            list.add(new CartridgeProcess(alias + "-" + i, alias, "php", "1", "vm-1", "lxc", ProcessState.RUNNING, 20000 + i,
+                    "", REQUEST, metrics));
+        }
+        processes.put(alias, list);
+    }
+
     @Override
     public synchronized Subscription subscribe(String tenant, SubscriptionSpec spec) {
         Subscription s = new Subscription(spec.alias(), tenant, spec.cartridge(), "1.0", "sha256:00", null, 1, 5, 1, Map.of(),

@@ -1,5 +1,7 @@
 package io.stratos.lxc.agent.internal;
 
+import io.stratos.lxc.agent.internal.appmetrics.ApplicationMetrics;
+import io.stratos.lxc.agent.internal.image.ImageManifest;
 import io.stratos.lxc.agent.protocol.ProcessSupervisor;
 import io.stratos.lxc.agent.runtime.ContainerInfo;
 import io.stratos.lxc.agent.runtime.ContainerRuntime;
@@ -125,12 +127,15 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    /** The application metrics its subscriptions' policies ask for, scraped from the RUNNING processes. */
+    private final ApplicationMetrics applicationMetrics;
     /** Each runtime's availability as last seen, to log a change once rather than every pass. */
     private final Map<String, Boolean> runtimeUp = new ConcurrentHashMap<>();
 
     Reconciler(AgentRuntimes runtimes, LongSupplier clock) {
         this.runtimes = runtimes;
         this.clock = clock;
+        this.applicationMetrics = new ApplicationMetrics(metricsPaths(runtimes), port -> runtimes.publishing().endpoint(port));
         worker.scheduleWithFixedDelay(this::timedPass, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -231,6 +236,7 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             }
         }
         tracked.keySet().removeIf(id -> !byId.containsKey(id));
+        applicationMetrics.retain(byId.keySet());
         for (DesiredProcess process : wanted.processes()) {
             Tracked t = tracked.computeIfAbsent(process.processId(), id -> new Tracked());
             String runtime = runtimes.launcher().runtimeOf(process.processId()).orElse(process.runtime());
@@ -322,6 +328,9 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             if (now >= t.nextSampleAtMillis) {
                 t.nextSampleAtMillis = now + interval;
                 sample(process, t);
+                if (t.state == ProcessState.RUNNING) {
+                    applicationMetrics.scrape(process, t.hostPort);
+                }
             }
             return before != t.state;
         }
@@ -535,7 +544,8 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             for (DesiredProcess process : wanted.processes()) {
                 Tracked t = tracked.get(process.processId());
                 if (t != null) {
-                    reports.add(new ProcessReport(process.processId(), t.state, t.hostPort, t.reason, t.metrics));
+                    reports.add(new ProcessReport(process.processId(), t.state, t.hostPort, t.reason,
+                            applicationMetrics.decorate(process.processId(), t.metrics)));
                 }
             }
         }
@@ -567,6 +577,27 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         Map<String, ProcessReport> view = new java.util.TreeMap<>();
         tracked.forEach((id, t) -> view.put(id, new ProcessReport(id, t.state, t.hostPort, t.reason, t.metrics)));
         return view;
+    }
+
+    /** Each image's {@code metrics.http}, read once per image from its manifest in the cache. */
+    private static java.util.function.Function<String, Optional<String>> metricsPaths(AgentRuntimes runtimes) {
+        Map<String, Optional<String>> byDigest = new ConcurrentHashMap<>();
+        return digest -> {
+            Optional<String> known = byDigest.get(digest);
+            if (known != null) {
+                return known;
+            }
+            Optional<io.stratos.lxc.agent.internal.image.CachedImage> image = runtimes.images().lookup(digest);
+            if (image.isEmpty()) {
+                return Optional.empty(); // not cached (yet): asked again next time
+            }
+            Optional<String> path = Optional.ofNullable(ImageManifest.read(image.get().manifest()).metricsPath());
+            if (byDigest.size() > 1000) {
+                byDigest.clear();
+            }
+            byDigest.put(digest, path);
+            return path;
+        };
     }
 
     @Override

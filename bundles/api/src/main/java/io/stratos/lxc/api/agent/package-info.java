@@ -1,5 +1,5 @@
 /** Exported: other bundles import it. A change a consumer would notice bumps this version (semantic versioning). */
-@Version("1.1.0")
+@Version("1.2.0")
 package io.stratos.lxc.api.agent;
 
 import org.osgi.annotation.versioning.Version;

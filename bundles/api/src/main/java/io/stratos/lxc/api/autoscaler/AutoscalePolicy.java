@@ -15,7 +15,8 @@ import java.util.Map;
  * @param metrics                       metric name to its target per process. Built in: {@code cpuPercent}
  *                                      (% of the process's CPU request), {@code memoryPercent} (% of its
  *                                      memory limit), {@code requestsInFlight}; any other name is a custom
- *                                      metric some {@link MetricSource} reports
+ *                                      metric some {@link MetricSource} reports; {@code custom}
+ *                                      names an application metric the processes serve ({@link MetricTarget})
  * @param minProcesses                  lower bound; applies within the subscription's own min and max
  * @param maxProcesses                  upper bound; applies within the subscription's own min and max
  * @param scaleUpStep                   at most this many processes added per decision
@@ -45,6 +46,8 @@ public record AutoscalePolicy(String name, Map<String, MetricTarget> metrics, In
     public static final String CPU_PERCENT = "cpuPercent";
     public static final String MEMORY_PERCENT = "memoryPercent";
     public static final String REQUESTS_IN_FLIGHT = "requestsInFlight";
+    /** The key of an application metric's target: {@code "custom": {"name": ..., "target": ..., "aggregate": ...}}. */
+    public static final String CUSTOM = "custom";
 
     /** The same policy under another name (e.g. the name of a {@code PUT /autoscale-policies/{name}} path). */
     public AutoscalePolicy withName(String newName) {

@@ -19,10 +19,18 @@ import java.util.Map;
  * @param health      health check, may be null (no check)
  * @param runtimes    supported runtimes: {@code lxc}, {@code docker}
  * @param appDir      optional directory in the rootfs where application content is placed
+ * @param metrics     where the process serves its own metrics (OpenMetrics or Prometheus text), may be null:
+ *                    the agent scrapes it when a subscription's autoscale policy targets an application metric
  */
 public record CartridgeManifest(String name, String version, String description, List<String> start,
                                 List<Port> ports, Map<String, String> env, Resources resources, Health health,
-                                List<String> runtimes, String appDir) {
+                                List<String> runtimes, String appDir, Metrics metrics) {
+
+    public CartridgeManifest(String name, String version, String description, List<String> start,
+                             List<Port> ports, Map<String, String> env, Resources resources, Health health,
+                             List<String> runtimes, String appDir) {
+        this(name, version, description, start, ports, env, resources, health, runtimes, appDir, null);
+    }
 
     public CartridgeManifest {
         start = start == null ? List.of() : List.copyOf(start);
@@ -41,5 +49,9 @@ public record CartridgeManifest(String name, String version, String description,
 
     /** Health check: exactly one of an HTTP path (e.g. {@code /}) or a TCP port. */
     public record Health(String http, Integer tcp) {
+    }
+
+    /** Application metrics: an HTTP path on the process's own port, e.g. {@code /metrics}. */
+    public record Metrics(String http) {
     }
 }

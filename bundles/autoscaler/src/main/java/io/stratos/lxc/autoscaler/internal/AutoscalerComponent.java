@@ -1,9 +1,8 @@
 package io.stratos.lxc.autoscaler.internal;
 
 import io.stratos.lxc.api.ha.Leadership;
-
 import io.stratos.lxc.api.StratosException;
-
+import io.stratos.lxc.api.autoscaler.ApplicationMetricNames;
 import io.stratos.lxc.api.autoscaler.Autoscaler;
 import io.stratos.lxc.api.autoscaler.MetricSource;
 import io.stratos.lxc.api.autoscaler.ScaleFromZero;
@@ -135,6 +134,7 @@ public class AutoscalerComponent {
         registrations = List.of(
                 context.registerService(Autoscaler.class, core, null),
                 context.registerService(ScaleFromZero.class, core, null),
+                context.registerService(ApplicationMetricNames.class, core, null),
                 context.registerService(StatusContributor.class, status, null),
                 context.registerService(AutoscalerMBean.class, new AutoscalerMBeanImpl(core, () -> settings, () -> controller),
                         mbeanProperties));

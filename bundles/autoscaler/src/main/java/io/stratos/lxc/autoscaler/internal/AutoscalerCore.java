@@ -1,7 +1,9 @@
 package io.stratos.lxc.autoscaler.internal;
 
 import io.stratos.lxc.api.StratosException;
+import io.stratos.lxc.api.autoscaler.ApplicationMetricNames;
 import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
+import io.stratos.lxc.api.autoscaler.MetricTarget;
 import io.stratos.lxc.api.autoscaler.Autoscaler;
 import io.stratos.lxc.api.autoscaler.AutoscalerStatistics;
 import io.stratos.lxc.api.autoscaler.MetricSource;
@@ -42,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * scale. Every change is recorded as a {@link ScalingDecision} and logged at INFO. Tested directly
  * with a fake controller and a controllable clock; {@link AutoscalerComponent} only wires it.
  */
-public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
+public final class AutoscalerCore implements Autoscaler, ScaleFromZero, ApplicationMetricNames {
 
     private static final Logger LOG = LoggerFactory.getLogger(AutoscalerCore.class);
 
@@ -56,6 +58,8 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
     private final Supplier<List<MetricSource>> sources;
 
     private final Map<String, AutoscalePolicy> policies = new TreeMap<>();
+    /** Each policy's application metric names, replaced whole on every change: read without the lock. */
+    private volatile Map<String, List<String>> applicationMetricNames = Map.of();
     private final Map<String, SubscriptionScaler> subscriptionScalers = new HashMap<>();
     private final Map<String, PartitionScaler> partitionScalers = new HashMap<>();
     private final Deque<Recorded> decisions = new ArrayDeque<>();
@@ -98,6 +102,7 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
         for (AutoscalePolicy policy : store.load()) {
             policies.put(policy.name(), policy);
         }
+        policiesChanged();
         if (!policies.equals(before)) {
             LOG.info("Autoscaler loaded {} policies", policies.size());
         }
@@ -115,6 +120,7 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
         }
         store.insert(valid);
         policies.put(valid.name(), valid);
+        policiesChanged();
         LOG.info("Autoscale policy {} created: {}", valid.name(), valid);
         return valid;
     }
@@ -144,6 +150,7 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
         AutoscalePolicy valid = PolicyValidator.validate(policy == null ? null : policy.withName(name), settings.get().defaults());
         store.update(valid);
         policies.put(name, valid);
+        policiesChanged();
         LOG.info("Autoscale policy {} updated: {}", name, valid);
         return valid;
     }
@@ -164,7 +171,24 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
         }
         store.delete(name);
         policies.remove(name);
+        policiesChanged();
         LOG.info("Autoscale policy {} deleted", name);
+    }
+
+    @Override
+    public List<String> applicationMetrics(String policy) {
+        return policy == null ? List.of() : applicationMetricNames.getOrDefault(policy, List.of());
+    }
+
+    private void policiesChanged() {
+        Map<String, List<String>> names = new HashMap<>();
+        for (AutoscalePolicy policy : policies.values()) {
+            MetricTarget custom = policy.metrics().get(AutoscalePolicy.CUSTOM);
+            if (custom != null && custom.name() != null) {
+                names.put(policy.name(), List.of(custom.name()));
+            }
+        }
+        applicationMetricNames = Map.copyOf(names);
     }
 
     // ---- decisions -------------------------------------------------------------------------------
@@ -285,8 +309,12 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
                 List<CartridgeProcess> running = all.stream().filter(p -> p.state() == ProcessState.RUNNING).toList();
                 int pending = (int) all.stream().filter(p -> p.state() == ProcessState.PENDING).count();
                 Map<String, Double> values = new LinkedHashMap<>();
-                for (String metric : policy.metrics().keySet()) {
-                    OptionalDouble value = value(alias, metric, running);
+                Map<String, Double> shown = new LinkedHashMap<>();
+                for (Map.Entry<String, MetricTarget> target : policy.metrics().entrySet()) {
+                    String metric = target.getKey();
+                    OptionalDouble value = AutoscalePolicy.CUSTOM.equals(metric)
+                            ? ApplicationMetricValues.of(target.getValue(), running, shown)
+                            : value(alias, metric, running);
                     if (value.isPresent()) {
                         values.put(metric, value.getAsDouble());
                     }
@@ -295,7 +323,7 @@ public final class AutoscalerCore implements Autoscaler, ScaleFromZero {
                         subscription.maxProcesses());
                 long lastRequest = policy.scaleToZeroAfterSeconds() == null ? Long.MIN_VALUE : lastRequest(alias, now);
                 Outcome outcome = scaler.evaluate(now, policy, subscription.desiredProcesses(), running.size(), pending,
-                        bounds, values, s.metricWindowSeconds() * 1000L, s.intervalMillis(), lastRequest);
+                        bounds, values, s.metricWindowSeconds() * 1000L, s.intervalMillis(), lastRequest).withMetrics(shown);
                 if (outcome.changes()
                         && apply(now, Level.SUBSCRIPTION, alias, policy.name(), outcome, () -> cc.scale(alias, outcome.to()))
                         && outcome.to() > outcome.from()) {

@@ -53,10 +53,11 @@ final class JdbcPolicyStore implements PolicyStore {
             Map<String, Map<String, MetricTarget>> metrics = new LinkedHashMap<>();
             try (Statement statement = connection.createStatement();
                  ResultSet rows = statement.executeQuery(
-                         "SELECT policy, metric, target_value FROM autoscale_policy_metrics ORDER BY policy, metric")) {
+                         "SELECT policy, metric, target_value, metric_name, aggregate FROM autoscale_policy_metrics "
+                                 + "ORDER BY policy, metric")) {
                 while (rows.next()) {
                     metrics.computeIfAbsent(rows.getString(1), k -> new LinkedHashMap<>())
-                            .put(rows.getString(2), new MetricTarget(rows.getDouble(3)));
+                            .put(rows.getString(2), new MetricTarget(rows.getDouble(3), rows.getString(4), rows.getString(5)));
                 }
             }
             try (Statement statement = connection.createStatement();
@@ -127,11 +128,13 @@ final class JdbcPolicyStore implements PolicyStore {
 
     private static void insertMetrics(Connection connection, AutoscalePolicy policy) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO autoscale_policy_metrics (policy, metric, target_value) VALUES (?, ?, ?)")) {
+                "INSERT INTO autoscale_policy_metrics (policy, metric, target_value, metric_name, aggregate) VALUES (?, ?, ?, ?, ?)")) {
             for (Map.Entry<String, MetricTarget> metric : policy.metrics().entrySet()) {
                 insert.setString(1, policy.name());
                 insert.setString(2, metric.getKey());
                 insert.setDouble(3, metric.getValue().target());
+                insert.setString(4, metric.getValue().name());
+                insert.setString(5, metric.getValue().aggregate());
                 insert.addBatch();
             }
             insert.executeBatch();

@@ -18,6 +18,16 @@ record Outcome(int from, int to, String reason, Map<String, Double> metrics) {
         return new Outcome(current, current, reason, metrics);
     }
 
+    /** The same conclusion with more values to show (e.g. an application metric's spread over the processes). */
+    Outcome withMetrics(Map<String, Double> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        Map<String, Double> all = new LinkedHashMap<>(metrics);
+        all.putAll(more);
+        return new Outcome(from, to, reason, all);
+    }
+
     boolean changes() {
         return to != from;
     }

@@ -16,6 +16,9 @@ final class PolicyValidator {
 
     static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     static final Pattern METRIC_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,62}");
+    /** The OpenMetrics metric name syntax. */
+    static final Pattern APPLICATION_METRIC = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]{0,127}");
+    static final java.util.List<String> AGGREGATES = java.util.List.of(MetricTarget.AVG, MetricTarget.MAX, MetricTarget.SUM);
     static final int MAX_PROCESSES = 1000;
     static final int MAX_SECONDS = 86_400;
 
@@ -44,7 +47,7 @@ final class PolicyValidator {
             String metric = entry.getKey();
             if (metric == null || !METRIC_NAME.matcher(metric).matches()) {
                 throw StratosException.invalid("metrics." + metric, "metric name '" + metric + "' is not valid",
-                        "cpuPercent, memoryPercent, requestsInFlight, or a custom name of letters, digits, '_', '.', '-'");
+                        "cpuPercent, memoryPercent, requestsInFlight, custom (an application metric), or a name of letters, digits, '_', '.', '-'");
             }
             String field = "metrics." + metric + ".target";
             Double target = entry.getValue() == null ? null : entry.getValue().target();
@@ -54,6 +57,14 @@ final class PolicyValidator {
             if (!Double.isFinite(target) || target <= 0) {
                 throw StratosException.invalid(field, "the target of '" + metric + "' must be a positive number, not " + target,
                         "the value per process to keep the subscription at");
+            }
+            if (metric.equals(AutoscalePolicy.CUSTOM)) {
+                metrics.put(metric, custom(entry.getValue(), target));
+                continue;
+            }
+            if (entry.getValue().name() != null || entry.getValue().aggregate() != null) {
+                throw StratosException.invalid("metrics." + metric, "only the \"custom\" target takes a name and an aggregate",
+                        "e.g. \"metrics\": {\"custom\": {\"name\": \"queue_depth\", \"target\": 5, \"aggregate\": \"avg\"}}");
             }
             if (metric.equals(AutoscalePolicy.MEMORY_PERCENT) && target > 100) {
                 throw StratosException.invalid(field, "memoryPercent target must be at most 100, not " + target,
@@ -102,6 +113,25 @@ final class PolicyValidator {
         }
         return new AutoscalePolicy(name, new LinkedHashMap<>(metrics), min, max, up, down, cooldown, stabilisation, tolerance,
                 predict, toZero);
+    }
+
+    /** An application metric: the name the processes serve it under, and how their values are aggregated. */
+    private static MetricTarget custom(MetricTarget target, double value) {
+        String name = target.name();
+        if (name == null || name.isBlank()) {
+            throw StratosException.invalid("metrics.custom.name", "a custom metric needs the name the processes serve it under",
+                    "e.g. {\"name\": \"queue_depth\", \"target\": 5, \"aggregate\": \"avg\"}");
+        }
+        if (!APPLICATION_METRIC.matcher(name).matches()) {
+            throw StratosException.invalid("metrics.custom.name", "'" + name + "' is not an OpenMetrics metric name",
+                    "letters, digits, '_' and ':', not starting with a digit, at most 128 characters");
+        }
+        String aggregate = target.aggregate() == null ? MetricTarget.AVG : target.aggregate();
+        if (!AGGREGATES.contains(aggregate)) {
+            throw StratosException.invalid("metrics.custom.aggregate", "aggregate '" + aggregate + "' is not known",
+                    "avg, max or sum over the subscription's RUNNING processes");
+        }
+        return new MetricTarget(value, name, aggregate);
     }
 
     private static int range(String field, Integer value, int defaultValue, int min, int max) {

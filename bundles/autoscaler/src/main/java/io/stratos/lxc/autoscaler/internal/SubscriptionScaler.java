@@ -107,9 +107,10 @@ final class SubscriptionScaler {
         Observation decisive = null;
         int raw = -1;
         for (Map.Entry<String, MetricTarget> entry : policy.metrics().entrySet()) {
-            String metric = entry.getKey();
+            String key = entry.getKey();
+            String metric = label(key, entry.getValue());
             Series s = series.computeIfAbsent(metric, m -> new Series());
-            Double value = values.get(metric);
+            Double value = values.get(key);
             if (value != null && Double.isFinite(value)) {
                 s.add(now, value, windowMillis);
             } else {
@@ -214,6 +215,17 @@ final class SubscriptionScaler {
         }
         int proposal = (int) Math.min(Integer.MAX_VALUE, Math.ceil(running * ratio - 1e-9));
         return running < current ? Math.max(proposal, current) : proposal;
+    }
+
+    /**
+     * How a metric shows in decisions: an application metric by its own name and aggregate (e.g.
+     * {@code queue_depth.avg}), not by the policy's key {@code custom}.
+     */
+    static String label(String key, MetricTarget target) {
+        if (AutoscalePolicy.CUSTOM.equals(key) && target != null && target.name() != null) {
+            return target.name() + "." + (target.aggregate() == null ? MetricTarget.AVG : target.aggregate());
+        }
+        return key;
     }
 
     private static String describe(Observation o, int running) {

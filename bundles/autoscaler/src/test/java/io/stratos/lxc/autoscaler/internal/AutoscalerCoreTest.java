@@ -101,8 +101,8 @@ class AutoscalerCoreTest {
     @Test
     void migrationIsIdempotent() throws Exception {
         JdbcPolicyStore store = new JdbcPolicyStore(dataSource);
-        assertThat(store.migrate()).isEqualTo(2);
-        assertThat(store.migrate()).isEqualTo(2);
+        assertThat(store.migrate()).isEqualTo(3);
+        assertThat(store.migrate()).isEqualTo(3);
     }
 
     @Test
@@ -110,16 +110,17 @@ class AutoscalerCoreTest {
         core.createPolicy(cpu("web", 50));
         // what the hand-written migrator left: the tables of version 1, autoscaler_schema_version at 1, no Flyway history
         execute("DROP TABLE \"autoscaler_schema_history\"", "ALTER TABLE autoscale_policies DROP COLUMN scale_to_zero_after_s",
+                "ALTER TABLE autoscale_policy_metrics DROP COLUMN metric_name", "ALTER TABLE autoscale_policy_metrics DROP COLUMN aggregate",
                 "CREATE TABLE autoscaler_schema_version (version INTEGER PRIMARY KEY, script VARCHAR(255) NOT NULL)",
                 "INSERT INTO autoscaler_schema_version (version, script) VALUES (1, 'V1__autoscaler.sql')");
 
-        assertThat(new JdbcPolicyStore(dataSource).migrate()).isEqualTo(2);
+        assertThat(new JdbcPolicyStore(dataSource).migrate()).isEqualTo(3);
         AutoscalerCore restarted = newCore();
 
         assertThat(restarted.policies()).extracting(AutoscalePolicy::name).containsExactly("web");
         // adopted, not run again
         assertThat(rows("SELECT \"version\", \"type\" FROM \"autoscaler_schema_history\" WHERE \"version\" IS NOT NULL"))
-                .containsExactly("1|BASELINE", "2|SQL");
+                .containsExactly("1|BASELINE", "2|SQL", "3|SQL");
     }
 
     @Test
@@ -127,10 +128,10 @@ class AutoscalerCoreTest {
         execute("DROP TABLE \"autoscaler_schema_history\"",
                 "CREATE TABLE autoscaler_schema_version (version INTEGER PRIMARY KEY, script VARCHAR(255) NOT NULL)",
                 "INSERT INTO autoscaler_schema_version (version, script) VALUES (1, 'V1__autoscaler.sql'), "
-                        + "(2, 'V2__scale_to_zero.sql'), (3, 'V3__later.sql')");
+                        + "(2, 'V2__scale_to_zero.sql'), (3, 'V3__application_metrics.sql'), (4, 'V4__later.sql')");
 
         assertThatThrownBy(() -> new JdbcPolicyStore(dataSource).migrate()).isInstanceOf(SchemaException.class)
-                .hasMessageStartingWith("Autoscaler tables: schema version 3 is newer than this release knows (2)");
+                .hasMessageStartingWith("Autoscaler tables: schema version 4 is newer than this release knows (3)");
     }
 
     void execute(String... sql) throws SQLException {
@@ -305,6 +306,54 @@ class AutoscalerCoreTest {
             throw new IllegalStateException("broken");
         });
         tick(1);
+    }
+
+    static AutoscalePolicy queue(String name, String aggregate) {
+        return new AutoscalePolicy(name, Map.of("custom", new MetricTarget(5.0, "queue_depth", aggregate)), null, null,
+                20, null, 0, null, null, null);
+    }
+
+    @Test
+    void anApplicationMetricScalesByItsAggregateAndTheDecisionNamesItsValues() throws Exception {
+        core.createPolicy(queue("avg", "avg"));
+        core.createPolicy(queue("max", "max"));
+        core.createPolicy(queue("sum", "sum"));
+        // the third process's scrape failed: avg leaves it out, sum counts it as 0
+        Map<String, Double> ten = Map.of("queue_depth", 10.0);
+        Map<String, Double> twenty = Map.of("queue_depth", 20.0);
+        for (String policy : List.of("avg", "max", "sum")) {
+            controller.subscribe(policy, policy, 1, 20, 3);
+            controller.runningWithApplicationMetrics(policy, ten, twenty, null);
+        }
+
+        tick(1);
+
+        // avg 15 -> ceil(3 * 15 / 5) = 9; max 20 -> 12; sum 30 over 3 running = 10 -> 6
+        assertThat(controller.scaleCalls).containsExactlyInAnyOrder("avg=9", "max=12", "sum=6");
+        ScalingDecision avg = core.decisions(10).stream().filter(d -> d.target().equals("avg")).findFirst().orElseThrow();
+        assertThat(avg.reason()).contains("queue_depth.avg 15.0 per process vs target 5.0");
+        assertThat(avg.metrics()).containsEntry("queue_depth.avg", 15.0).containsEntry("queue_depth.reported", 2.0)
+                .containsEntry("queue_depth.min", 10.0).containsEntry("queue_depth.max", 20.0);
+        // stored and given to the controller for the agents, without the autoscaler's lock
+        assertThat(newCore().policy("sum").metrics().get("custom")).isEqualTo(new MetricTarget(5.0, "queue_depth", "sum"));
+        assertThat(core.applicationMetrics("max")).containsExactly("queue_depth");
+        assertThat(core.applicationMetrics("missing")).isEmpty();
+        core.createPolicy(cpu("web", 50));
+        assertThat(core.applicationMetrics("web")).isEmpty();
+    }
+
+    @Test
+    void processesThatReportNoApplicationMetricFailNoPass() {
+        core.createPolicy(queue("q", "avg"));
+        core.createPolicy(cpu("web", 50));
+        controller.subscribe("jobs", "q", 1, 10, 2);
+        controller.runningWithApplicationMetrics("jobs", null, null);
+        controller.subscribe("shop", "web", 1, 10, 2);
+        controller.running("shop", 2, 100, 10, 0);
+
+        tick(1);
+
+        assertThat(controller.scaleCalls).containsExactly("shop=4");
     }
 
     @Test

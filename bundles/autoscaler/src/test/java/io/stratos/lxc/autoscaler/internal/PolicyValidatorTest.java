@@ -105,6 +105,35 @@ class PolicyValidatorTest {
     }
 
     @Test
+    void anApplicationMetricTargetDefaultsToTheAverage() {
+        AutoscalePolicy policy = new AutoscalePolicy("web", Map.of("custom", new MetricTarget(5.0, "queue_depth", null)),
+                null, null, null, null, null, null, null, null);
+        assertThat(PolicyValidator.validate(policy, DEFAULTS).metrics())
+                .containsExactly(Map.entry("custom", new MetricTarget(5.0, "queue_depth", "avg")));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', nullValues = "<null>", value = {
+            "metrics.custom.name|<null>|avg|5",
+            "metrics.custom.name|queue-depth|avg|5",
+            "metrics.custom.name|9lives|avg|5",
+            "metrics.custom.aggregate|queue_depth|median|5",
+            "metrics.custom.target|queue_depth|max|0",
+            "metrics.cpuPercent|queue_depth|avg|50",
+    })
+    void rejectsABadApplicationMetricNamingTheField(String field, String name, String aggregate, double target) {
+        String key = field.startsWith("metrics.custom") ? "custom" : "cpuPercent";
+        AutoscalePolicy policy = new AutoscalePolicy("web", Map.of(key, new MetricTarget(target, name, aggregate)),
+                null, null, null, null, null, null, null, null);
+        assertThatThrownBy(() -> PolicyValidator.validate(policy, DEFAULTS))
+                .isInstanceOfSatisfying(StratosException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(StratosException.Kind.INVALID_INPUT);
+                    assertThat(e.field()).isEqualTo(field);
+                    assertThat(e.hint()).isNotBlank();
+                });
+    }
+
+    @Test
     void noBodyIsInvalid() {
         assertThatThrownBy(() -> PolicyValidator.validate(null, DEFAULTS))
                 .isInstanceOfSatisfying(StratosException.class,

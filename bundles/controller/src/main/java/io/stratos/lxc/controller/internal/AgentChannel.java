@@ -45,6 +45,8 @@ final class AgentChannel {
     private final Function<String, IaasAdapter> adapters;
     private final ProcessScheduler scheduler;
     private final RolloutManager rollouts;
+    /** By policy name: the application metrics it targets, which its processes' agents scrape and report. */
+    private volatile Function<String, List<String>> applicationMetrics = policy -> List.of();
     /** The long polls waiting for a change, by VM id. */
     private final Map<String, List<Waiter>> waiters = new HashMap<>();
 
@@ -285,6 +287,11 @@ final class AgentChannel {
         scheduler.placePending();
     }
 
+    /** Where the application metrics of a policy are asked for (the autoscaler's answer takes no lock). */
+    void applicationMetrics(Function<String, List<String>> names) {
+        this.applicationMetrics = names == null ? policy -> List.of() : names;
+    }
+
     /** Without the lock (the REST layer asks for every agent request): a concurrent map and a volatile secret. */
     boolean authenticates(String agentId, String secret) {
         VmEntry vm = agentId == null ? null : state.vmsById.get(agentId);
@@ -306,7 +313,8 @@ final class AgentChannel {
                 // a draining process keeps running until its requests have finished
                 SubscriptionEntry s = state.subscriptionsByAlias.get(p.alias);
                 desired.add(new DesiredProcess(p.id, s.alias, s.cartridge, s.version, s.digest, p.runtime,
-                        s.request.cpuMillis(), s.request.memoryMiB(), s.env, s.artifactDigest(p.artifact)));
+                        s.request.cpuMillis(), s.request.memoryMiB(), s.env, s.artifactDigest(p.artifact),
+                        s.policy == null ? List.of() : applicationMetrics.apply(s.policy)));
             }
         }
         return new DesiredState(vm.revision, desired);

@@ -4,6 +4,7 @@ import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.agent.AgentRegistry;
 import io.stratos.lxc.api.artifact.ArtifactStore;
 import io.stratos.lxc.api.artifact.GitFetcher;
+import io.stratos.lxc.api.autoscaler.ApplicationMetricNames;
 import io.stratos.lxc.api.autoscaler.Autoscaler;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.controller.ProcessDrain;
@@ -76,6 +77,10 @@ public class CloudControllerComponent implements Leadership {
     /** Optional: the autoscaler (it references us too), asked whether a subscription's policy exists. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile Autoscaler autoscaler;
+
+    /** Optional: which application metrics each policy targets; answers without a lock (asked under ours). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ApplicationMetricNames applicationMetricNames;
 
     /** Optional: where application artifacts are kept (the store bundle) and what reads git repositories. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -154,6 +159,10 @@ public class CloudControllerComponent implements Leadership {
         refreshedAtMillis = System.currentTimeMillis();
         LOG.info("Controller {} starts as {} (lease epoch {})", self, role.label(), lease.status().epoch());
         core.policyExists(this::policyExists);
+        core.applicationMetrics(policy -> {
+            ApplicationMetricNames names = applicationMetricNames;
+            return names == null ? List.of() : names.applicationMetrics(policy);
+        });
         core.drains(() -> List.copyOf(drains));
         core.artifacts(() -> artifactStore, () -> gitFetcher);
         core.events(this::post, () -> eventAdmin != null);

@@ -130,6 +130,11 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
         repository.fence(fence);
     }
 
+    /** Which application metrics a policy targets, for the agents of its subscriptions' processes (asked under the lock). */
+    void applicationMetrics(Function<String, List<String>> names) {
+        agents.applicationMetrics(names);
+    }
+
     void policyExists(Function<String, Boolean> check) {
         this.policyExists = check;
     }

@@ -72,6 +72,33 @@ class AgentChannelTest extends ControllerFixture {
     }
 
     @Test
+    void theDesiredStateNamesThePolicysApplicationMetricsAndTheirReportShowsInTheProcess() throws Exception {
+        core.policyExists(name -> true);
+        core.applicationMetrics(policy -> policy.equals("queue") ? List.of("queue_depth") : List.of());
+        AgentCredentials agent = readyVms(1).get(0);
+        core.subscribe("alice", new SubscriptionSpec("jobs", "static-httpd", null, "queue", 1, 5, null));
+        core.subscribe("alice", new SubscriptionSpec("web", "static-httpd", null, null, 1, 5, null));
+
+        DesiredState desired = core.desiredState(agent.agentId(), agent.secret(), 0).toCompletableFuture().get();
+        assertThat(desired.processes()).extracting(p -> p.alias() + "=" + p.applicationMetrics())
+                .containsExactlyInAnyOrder("jobs=[queue_depth]", "web=[]");
+
+        String id = core.processes("jobs").get(0).id();
+        ProcessMetrics scraped = new ProcessMetrics(5, 1 << 20, 64 << 20, 3, 0)
+                .withApplication(java.util.Map.of("queue_depth", 12.0), null);
+        core.report(agent.agentId(), agent.secret(), new AgentReport(desired.revision(),
+                List.of(new ProcessReport(id, ProcessState.RUNNING, 20000, "", scraped)), List.of()));
+        assertThat(core.processes("jobs").get(0).metrics().application()).containsEntry("queue_depth", 12.0);
+
+        ProcessMetrics garbage = new ProcessMetrics(5, 1 << 20, 64 << 20, 3, 0)
+                .withApplication(java.util.Map.of(), "metrics GET /metrics: answered HTTP 500; ignored");
+        core.report(agent.agentId(), agent.secret(), new AgentReport(desired.revision(),
+                List.of(new ProcessReport(id, ProcessState.RUNNING, 20000, "", garbage)), List.of()));
+        assertThat(core.processes("jobs").get(0).metrics().applicationProblem()).contains("HTTP 500");
+        assertThat(core.processes("jobs").get(0).metrics().application()).isEmpty();
+    }
+
+    @Test
     void agentReportsUpdateProcessesAndScaledDownOnesDisappearOnceStopped() {
         AgentCredentials agent = readyVms(1).get(0);
         core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 5, null));

@@ -35,6 +35,10 @@ public class PolicyCreateCommand implements Action {
     @Option(name = "--metric", description = "A custom metric target, name=target (repeatable)", multiValued = true)
     List<String> custom;
 
+    @Option(name = "--app-metric", description = "An application metric the processes serve (their cartridge declares "
+            + "metrics.http): name=target[:avg|max|sum], e.g. queue_depth=5:avg (default avg over the RUNNING processes)")
+    String appMetric;
+
     @Option(name = "--min", description = "Minimum processes (within the subscription's own)")
     Integer min;
 
@@ -103,11 +107,33 @@ public class PolicyCreateCommand implements Action {
                 }
             }
         }
+        if (appMetric != null) {
+            metrics.put(AutoscalePolicy.CUSTOM, applicationMetric(appMetric));
+        }
         AutoscalePolicy policy = new AutoscalePolicy(name, metrics, min, max, upStep, downStep, upCooldown, downStabilization,
                 tolerance, predict ? Boolean.TRUE : null, scaleToZeroAfter);
         AutoscalePolicy stored = replace ? autoscaler.updatePolicy(name, policy) : autoscaler.createPolicy(policy);
         System.out.println("Policy " + stored.name() + (replace ? " replaced: " : " created: ") + PolicyListCommand.describe(stored));
         return null;
+    }
+
+    /** {@code name=target[:aggregate]}; the autoscaler checks the name and the aggregate. */
+    static MetricTarget applicationMetric(String text) {
+        int eq = text.indexOf('=');
+        if (eq <= 0) {
+            throw StratosException.invalid("metrics.custom", "--app-metric '" + text + "' is not name=target[:aggregate]",
+                    "e.g. --app-metric queue_depth=5:avg");
+        }
+        String rest = text.substring(eq + 1).trim();
+        int colon = rest.indexOf(':');
+        String aggregate = colon < 0 ? null : rest.substring(colon + 1).trim();
+        try {
+            return new MetricTarget(Double.valueOf(colon < 0 ? rest : rest.substring(0, colon).trim()),
+                    text.substring(0, eq).trim(), aggregate);
+        } catch (NumberFormatException e) {
+            throw StratosException.invalid("metrics.custom.target", "--app-metric '" + text + "' has no number as target",
+                    "e.g. --app-metric queue_depth=5:avg");
+        }
     }
 
     void parseTrailing(List<String> tokens) {
@@ -134,6 +160,7 @@ public class PolicyCreateCommand implements Action {
                         custom = custom == null ? new ArrayList<>() : new ArrayList<>(custom);
                         custom.add(value);
                     }
+                    case "--app-metric" -> appMetric = value;
                     case "--min" -> min = Integer.valueOf(value);
                     case "--max" -> max = Integer.valueOf(value);
                     case "--up-step" -> upStep = Integer.valueOf(value);

@@ -35,7 +35,15 @@ public class PolicyListCommand implements Action {
     }
 
     static String targets(Map<String, MetricTarget> metrics) {
-        return metrics.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().target()).collect(Collectors.joining(", "));
+        return metrics.entrySet().stream().map(e -> target(e.getKey(), e.getValue())).collect(Collectors.joining(", "));
+    }
+
+    /** {@code cpuPercent=60.0}; an application metric as {@code custom queue_depth (avg)=5.0}. */
+    static String target(String key, MetricTarget target) {
+        return AutoscalePolicy.CUSTOM.equals(key) && target.name() != null
+                ? "custom " + target.name() + " (" + (target.aggregate() == null ? MetricTarget.AVG : target.aggregate()) + ")="
+                        + target.target()
+                : key + "=" + target.target();
     }
 
     static String bounds(AutoscalePolicy p) {

@@ -64,6 +64,24 @@ class PolicyCreateCommandTest {
     }
 
     @Test
+    void anApplicationMetricTargetsItsNameWithAnAggregate() {
+        PolicyCreateCommand command = new PolicyCreateCommand();
+        Recording autoscaler = new Recording();
+        command.autoscaler = autoscaler;
+        command.name = "jobs";
+        command.trailing = List.of("--app-metric", "queue_depth=5:max");
+        command.execute();
+        AutoscalePolicy created = autoscaler.created.get(0);
+        assertThat(created.metrics()).containsExactly(Map.entry("custom", new MetricTarget(5.0, "queue_depth", "max")));
+        assertThat(PolicyListCommand.targets(created.metrics())).isEqualTo("custom queue_depth (max)=5.0");
+        assertThat(PolicyCreateCommand.applicationMetric("queue_depth=2.5")).isEqualTo(new MetricTarget(2.5, "queue_depth", null));
+        assertThatThrownBy(() -> PolicyCreateCommand.applicationMetric("queue_depth")).isInstanceOfSatisfying(StratosException.class,
+                e -> assertThat(e.field()).isEqualTo("metrics.custom"));
+        assertThatThrownBy(() -> PolicyCreateCommand.applicationMetric("queue_depth=lots:avg"))
+                .isInstanceOfSatisfying(StratosException.class, e -> assertThat(e.field()).isEqualTo("metrics.custom.target"));
+    }
+
+    @Test
     void badTrailingOptionsAreNamed() {
         PolicyCreateCommand command = new PolicyCreateCommand();
         command.autoscaler = new Recording();

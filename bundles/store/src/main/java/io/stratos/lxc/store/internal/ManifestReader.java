@@ -136,8 +136,18 @@ final class ManifestReader {
         if (m.appDir() != null && (!m.appDir().startsWith("/") || m.appDir().contains(".."))) {
             throw invalid("appDir", "appDir '" + m.appDir() + "' must be an absolute path inside the rootfs without '..'", null);
         }
+        CartridgeManifest.Metrics metrics = m.metrics();
+        if (metrics != null) {
+            String path = metrics.http();
+            // read by the agent on the process's own address: a path, never a URL or another host ("//host/...")
+            if (path == null || !path.startsWith("/") || path.startsWith("//") || path.length() > 256
+                    || path.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+                throw invalid("metrics.http", "metrics path '" + path + "' is not a path on the process's own port",
+                        "e.g. {\"http\": \"/metrics\"}: where the process serves OpenMetrics or Prometheus text");
+            }
+        }
         return new CartridgeManifest(m.name(), m.version(), m.description(), m.start(), ports, m.env(), resources,
-                health, List.copyOf(new java.util.LinkedHashSet<>(runtimes)), m.appDir());
+                health, List.copyOf(new java.util.LinkedHashSet<>(runtimes)), m.appDir(), metrics);
     }
 
     private static StratosException invalid(String field, String message, String hint) {

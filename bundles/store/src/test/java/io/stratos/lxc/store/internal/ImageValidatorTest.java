@@ -50,6 +50,14 @@ class ImageValidatorTest {
     }
 
     @Test
+    void aManifestMayDeclareWhereTheProcessServesItsMetrics() {
+        String json = TestImages.manifest("static-httpd", "1.0.0").replace("\"health\":", "\"metrics\": {\"http\": \"/metrics\"}, \"health\":");
+        CartridgeManifest manifest = validate(TestImages.image("static-httpd", "1.0.0").withoutManifest().manifestJson(json).bytes())
+                .manifest();
+        assertThat(manifest.metrics()).isEqualTo(new CartridgeManifest.Metrics("/metrics"));
+    }
+
+    @Test
     void aTruncatedTarballIsRefused() {
         byte[] whole = TestImages.image("static-httpd", "1.0.0").file("rootfs/big", new byte[100_000]).bytes();
         StratosException e = refused(Arrays.copyOf(whole, whole.length / 2));
@@ -239,6 +247,9 @@ class ImageValidatorTest {
                 new Case("\"PORT\": \"8080\"", "\"PORT\": \"8080\\nlxc.mount.entry = / host none bind 0 0\"", "cartridge.json:env.PORT"),
                 new Case("[\"lxc\", \"docker\"]", "[\"lxc\", \"qemu\"]", "cartridge.json:runtimes[1]"),
                 new Case("{\"http\": \"/\"}", "{\"http\": \"/\", \"tcp\": 8080}", "cartridge.json:health"),
+                new Case("\"health\":", "\"metrics\": {\"http\": \"//evil.example/metrics\"}, \"health\":", "cartridge.json:metrics.http"),
+                new Case("\"health\":", "\"metrics\": {\"http\": \"http://127.0.0.1:9/\"}, \"health\":", "cartridge.json:metrics.http"),
+                new Case("\"health\":", "\"metrics\": {}, \"health\":", "cartridge.json:metrics.http"),
                 new Case("\"memoryMiB\": 16", "\"memoryMiB\": \"lots\"", "cartridge.json:resources.memoryMiB"),
                 new Case("\"static-httpd\"", "\"Static_HTTPD\"", "cartridge.json:name"))) {
             String json = TestImages.manifest("static-httpd", "1.0.0").replace(c.from(), c.to());

@@ -12,15 +12,21 @@ import java.util.Map;
 
 /**
  * What the agent needs from an image's {@code cartridge.json}: the start command, the port the process
- * listens on inside, its environment and resource request, and the runtimes it supports. Unknown fields are
- * ignored; a missing or malformed required field is INVALID_INPUT naming it.
+ * listens on inside, its environment and resource request, the runtimes it supports, its health and metrics paths.
+ * Unknown fields are ignored; a missing or malformed required field is INVALID_INPUT naming it.
  */
 public record ImageManifest(String name, String version, List<String> start, int port, Map<String, String> env,
-                            int cpuMillis, int memoryMiB, List<String> runtimes, String appDir, String healthPath) {
+                            int cpuMillis, int memoryMiB, List<String> runtimes, String appDir, String healthPath,
+                            String metricsPath) {
+
+    public ImageManifest(String name, String version, List<String> start, int port, Map<String, String> env,
+                         int cpuMillis, int memoryMiB, List<String> runtimes, String appDir, String healthPath) {
+        this(name, version, start, port, env, cpuMillis, memoryMiB, runtimes, appDir, healthPath, null);
+    }
 
     public ImageManifest(String name, String version, List<String> start, int port, Map<String, String> env,
                          int cpuMillis, int memoryMiB, List<String> runtimes) {
-        this(name, version, start, port, env, cpuMillis, memoryMiB, runtimes, null, null);
+        this(name, version, start, port, env, cpuMillis, memoryMiB, runtimes, null, null, null);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -80,8 +86,14 @@ public record ImageManifest(String name, String version, List<String> start, int
         if (health != null && !health.startsWith("/")) {
             health = "/" + health;
         }
+        // Where the process serves its own metrics, read on its own address: a path only, never another host.
+        String metrics = root.path("metrics").path("http").isTextual() ? root.path("metrics").path("http").asText() : null;
+        if (metrics != null && (!metrics.startsWith("/") || metrics.startsWith("//") || metrics.chars().anyMatch(c -> c <= ' '))) {
+            throw StratosException.invalid("metrics.http", "cartridge.json's metrics.http '" + metrics
+                    + "' is not a path such as /metrics", null);
+        }
         return new ImageManifest(name, text(root, "version", ""), start, port, env, resources.path("cpuMillis").asInt(0),
-                resources.path("memoryMiB").asInt(0), runtimes, appDir, health);
+                resources.path("memoryMiB").asInt(0), runtimes, appDir, health, metrics);
     }
 
     private static String text(JsonNode root, String field, String fallback) {
