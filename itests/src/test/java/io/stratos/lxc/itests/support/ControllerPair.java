@@ -39,6 +39,7 @@ public final class ControllerPair implements AutoCloseable {
         ControllerProcess b = ControllerProcess.create(name + "-b");
         String urls = "http://127.0.0.1:" + a.httpPort() + "/stratos,http://127.0.0.1:" + b.httpPort() + "/stratos";
         for (ControllerProcess c : List.of(a, b)) {
+            c.vmsDirectory(shared.resolve("iaas-local"));
             // written before the first start, so the feature's own file (H2) is never installed: every key is needed
             c.distribution()
                     .configure("org.ops4j.datasource-stratos.cfg", "dataSourceName", "stratos")

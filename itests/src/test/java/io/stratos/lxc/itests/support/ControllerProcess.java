@@ -204,8 +204,16 @@ public final class ControllerProcess implements AutoCloseable {
     }
 
     public Path vmsDirectory() {
-        return distribution.home().resolve("data/iaas-local");
+        return vmsDirectory != null ? vmsDirectory : distribution.home().resolve("data/iaas-local");
     }
+
+    /** Where its local adapter keeps its VMs, when configured elsewhere than under its data directory. */
+    public ControllerProcess vmsDirectory(Path directory) {
+        this.vmsDirectory = directory;
+        return this;
+    }
+
+    private Path vmsDirectory;
 
     /** Agent JVMs started by this controller's local adapter. */
     public List<ProcessHandle> agents() {
