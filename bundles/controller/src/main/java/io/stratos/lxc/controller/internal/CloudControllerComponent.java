@@ -36,6 +36,7 @@ import org.osgi.service.event.EventAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -101,9 +102,10 @@ public class CloudControllerComponent implements Leadership {
     private ScheduledExecutorService loop;
     private List<ServiceRegistration<?>> registrations = List.of();
     private volatile String lastLoopError = "";
-    private ControllerLease lease;
-    private LeaseSettings leaseSettings;
+    private volatile ControllerLease lease;
+    private volatile LeaseSettings leaseSettings;
     private ScheduledExecutorService leaseLoop;
+    private java.util.concurrent.ScheduledFuture<?> leaseTicks;
     /** On a standby: when (wall clock) the state it serves reads from was loaded. */
     private volatile long refreshedAtMillis;
     private volatile ControllerRole role = ControllerRole.STANDBY;
@@ -143,11 +145,8 @@ public class CloudControllerComponent implements Leadership {
         core = new ControllerCore(new Repository(dataSource), Clock.systemUTC(), controllerComponent::settings,
                 adapters::get, () -> cartridgeResolver, this::controllerUrl);
         leaseSettings = LeaseSettings.from(properties);
-        String self = leaseSettings.nodeName().isEmpty() ? defaultNodeName() : leaseSettings.nodeName();
-        String selfUrl = leaseSettings.url().isEmpty() ? "http://127.0.0.1:" + httpPort() + "/stratos" : leaseSettings.url();
-        lease = new ControllerLease(dataSource, self, selfUrl, java.time.Duration.ofSeconds(leaseSettings.leaseSeconds()),
-                System::nanoTime);
-        core.repositoryFence(lease::fence);
+        lease = newLease(leaseSettings);
+        core.repositoryFence(c -> lease.fence(c)); // the lease of the moment: a new name or length replaces it
         core.guard(() -> {
             // role turns ACTIVE only once the state is reloaded after taking the lease
             if (role != ControllerRole.ACTIVE || !lease.held()) {
@@ -157,7 +156,7 @@ public class CloudControllerComponent implements Leadership {
         role = lease.tick();
         core.load();
         refreshedAtMillis = System.currentTimeMillis();
-        LOG.info("Controller {} starts as {} (lease epoch {})", self, role.label(), lease.status().epoch());
+        LOG.info("Controller {} starts as {} (lease epoch {})", lease.status().self(), role.label(), lease.status().epoch());
         core.policyExists(this::policyExists);
         core.applicationMetrics(policy -> {
             ApplicationMetricNames names = applicationMetricNames;
@@ -172,8 +171,7 @@ public class CloudControllerComponent implements Leadership {
         long interval = controllerComponent.settings().reconcileIntervalMillis();
         loop.scheduleWithFixedDelay(this::reconcile, 0, interval, TimeUnit.MILLISECONDS);
         leaseLoop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "stratos-controller-lease"));
-        leaseLoop.scheduleWithFixedDelay(this::leaseTick, leaseSettings.renewMillis(), leaseSettings.renewMillis(),
-                TimeUnit.MILLISECONDS);
+        scheduleLeaseTicks();
         StatusContributor status = this::componentStatus;
         registrations = List.of(
                 context.registerService(Leadership.class, this, null),
@@ -181,6 +179,53 @@ public class CloudControllerComponent implements Leadership {
                 context.registerService(AgentRegistry.class, core, null),
                 context.registerService(RouteFeed.class, core, null),
                 context.registerService(StatusContributor.class, status, null));
+    }
+
+    /**
+     * A changed {@code io.stratos.lxc.ha} applies in place. Without this method DS would deactivate the component,
+     * withdrawing the CloudController service and with it every REST resource for a moment (503s), and on a first
+     * boot Felix FileInstall delivers the feature's {@code .cfg} only after this component has started without it.
+     * A new name, URL or lease length releases the lease held under the old ones and competes again under the new.
+     */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        LeaseSettings next = LeaseSettings.from(properties);
+        ScheduledExecutorService ticks = leaseLoop;
+        if (ticks == null || next.equals(leaseSettings)) {
+            return; // not started (the schema refused), or nothing changed
+        }
+        ticks.execute(() -> applyLeaseSettings(next)); // on the lease thread: no tick runs half-way through the change
+    }
+
+    private void applyLeaseSettings(LeaseSettings next) {
+        LeaseSettings before = leaseSettings;
+        leaseSettings = next;
+        if (!next.nodeName().equals(before.nodeName()) || !next.url().equals(before.url())
+                || next.leaseSeconds() != before.leaseSeconds()) {
+            ControllerLease old = lease;
+            role = ControllerRole.STANDBY; // writes stop first; the next tick takes the lease again and reloads
+            lease = newLease(next);
+            old.release();
+            LOG.info("Lease settings changed: now {} ({} s lease), competing for the lease again", lease.status().self(),
+                    next.leaseSeconds());
+        }
+        if (next.renewMillis() != before.renewMillis()) {
+            scheduleLeaseTicks();
+        }
+    }
+
+    private ControllerLease newLease(LeaseSettings settings) {
+        String self = settings.nodeName().isEmpty() ? defaultNodeName() : settings.nodeName();
+        String selfUrl = settings.url().isEmpty() ? "http://127.0.0.1:" + httpPort() + "/stratos" : settings.url();
+        return new ControllerLease(dataSource, self, selfUrl, java.time.Duration.ofSeconds(settings.leaseSeconds()), System::nanoTime);
+    }
+
+    private void scheduleLeaseTicks() {
+        if (leaseTicks != null) {
+            leaseTicks.cancel(false);
+        }
+        long every = leaseSettings.renewMillis();
+        leaseTicks = leaseLoop.scheduleWithFixedDelay(this::leaseTick, every, every, TimeUnit.MILLISECONDS);
     }
 
     @Deactivate

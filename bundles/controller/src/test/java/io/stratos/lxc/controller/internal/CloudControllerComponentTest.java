@@ -39,6 +39,36 @@ class CloudControllerComponentTest {
         component.deactivate();
     }
 
+    @Test
+    void changedLeaseSettingsApplyInPlaceKeepingTheServicesRegistered() throws Exception {
+        JdbcDataSource database = H2Databases.empty("lease-change");
+        Map<String, Object> registered = new LinkedHashMap<>();
+        CloudControllerComponent component = new CloudControllerComponent();
+        component.dataSource = database;
+        component.controllerComponent = new ControllerComponent();
+        component.controllerComponent.configure(Map.of());
+        Map<String, Object> first = Map.of("nodeName", "ctl-one", "url", "http://127.0.0.1:1/stratos", "leaseSeconds", "2");
+        component.activate(recording(registered), first);
+        try {
+            assertThat(component.lease().holder()).isEqualTo("ctl-one");
+            Object controller = registered.get(io.stratos.lxc.api.controller.CloudController.class.getName());
+
+            component.modified(first); // the same values again, as FileInstall delivers them on a first boot
+            assertThat(component.lease().holder()).isEqualTo("ctl-one");
+
+            component.modified(Map.of("nodeName", "ctl-two", "url", "http://127.0.0.1:2/stratos", "leaseSeconds", "2"));
+
+            // the old name's lease is released, the new name takes it at the next tick (every 400 ms here)
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(component.lease().holder()).isEqualTo("ctl-two");
+                assertThat(component.lease().role()).isEqualTo(io.stratos.lxc.api.ha.ControllerRole.ACTIVE);
+            });
+            assertThat(registered.get(io.stratos.lxc.api.controller.CloudController.class.getName())).isSameAs(controller);
+        } finally {
+            component.deactivate();
+        }
+    }
+
     /** A bundle context that only records what is registered. */
     static BundleContext recording(Map<String, Object> registered) {
         ServiceRegistration<?> registration = (ServiceRegistration<?>) Proxy.newProxyInstance(
