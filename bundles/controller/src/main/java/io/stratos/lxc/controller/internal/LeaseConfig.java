@@ -10,7 +10,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  */
 @ObjectClassDefinition(name = "Stratos LXC controllers sharing one database",
         description = "Stratos LXC leader lease (PID io.stratos.lxc.ha): which of the controllers sharing one database is active. "
-                + "A change restarts the controller's core, which reloads its state.")
+                + "A change applies at once: a new name, URL or lease length releases the lease and competes for it again.")
 @interface LeaseConfig {
 
     @AttributeDefinition(name = "nodeName", required = false,

@@ -4,7 +4,7 @@ import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
 import io.stratos.lxc.api.autoscaler.MetricSource;
 import io.stratos.lxc.api.autoscaler.ScaleFromZero;
 import io.stratos.lxc.api.controller.ProcessDrain;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.controller.CloudController;
 import io.stratos.lxc.api.router.AliasTraffic;
 import io.stratos.lxc.api.router.LatencyHistogram;
@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 @Component(configurationPid = RouterSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {RouterMetrics.class, MetricSource.class, StatusContributor.class, ProcessDrain.class})
+@org.osgi.service.metatype.annotations.Designate(ocd = RouterConfig.class)
 public class RouterComponent implements RouterMetrics, MetricSource, StatusContributor, ProcessDrain {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterComponent.class);

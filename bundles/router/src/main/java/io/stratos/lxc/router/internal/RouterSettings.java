@@ -1,6 +1,6 @@
 package io.stratos.lxc.router.internal;
 
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.net.Cidr;
 import java.net.InetAddress;
 import java.net.URI;

@@ -3,7 +3,7 @@ package io.stratos.lxc.store.internal;
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.artifact.ArtifactStore;
 import io.stratos.lxc.api.artifact.StoredArtifact;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
 import io.stratos.lxc.api.status.StatusContributor;
@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 @Component(configurationPid = StoreSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {CartridgeStore.class, ArtifactStore.class, StatusContributor.class})
+@org.osgi.service.metatype.annotations.Designate(ocd = StoreConfig.class)
 public class StoreComponent implements CartridgeStore, ArtifactStore, StatusContributor {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreComponent.class);

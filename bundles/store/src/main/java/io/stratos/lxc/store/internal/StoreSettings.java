@@ -1,6 +1,6 @@
 package io.stratos.lxc.store.internal;
 
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import java.nio.file.Path;
 import java.util.Map;
 
