@@ -153,7 +153,7 @@ public class FakeCloudController implements CloudController {
     public Subscription subscription(String alias) {
         Subscription s = subscriptions.get(alias);
         if (s == null) {
-            throw StratosException.notFound("no subscription '" + alias + "'", null);
+            throw CloudController.noSuchSubscription(alias); // the real controller's words
         }
         return s;
     }

@@ -3,7 +3,6 @@ package io.stratos.lxc.api.controller;
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.artifact.ArtifactStatus;
 import io.stratos.lxc.api.artifact.GitArtifactSpec;
-import io.stratos.lxc.api.security.Caller;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,14 +119,5 @@ public interface CloudController {
 
     private static StratosException artifactsUnsupported() {
         return StratosException.unavailable("this controller does not deploy application artifacts", null);
-    }
-
-    /**
-     * This controller as the caller may see and use it: all of it for an admin; for a tenant only its own
-     * subscriptions and their processes (another tenant's alias is NOT_FOUND, as if it did not exist), and
-     * partitions and VMs are FORBIDDEN. Front ends call through this, so the rule lives in one place.
-     */
-    default CloudController scopedTo(Caller caller) {
-        return caller.isAdmin() ? this : new TenantScopedCloudController(this, caller);
     }
 }

@@ -137,37 +137,4 @@ class ControllerCoreTest extends ControllerFixture {
         assertThat(core.partitions()).hasSize(1);
         assertThat(core.subscriptions()).isEmpty();
     }
-
-    /** A tenant learns nothing from a 404: another tenant's alias and a missing one fail alike, on every operation. */
-    @Test
-    void anotherTenantsAliasAndAMissingOneFailAlikeOnEveryOperation() {
-        readyVms(1);
-        io.stratos.lxc.api.security.Caller alice = new io.stratos.lxc.api.security.Caller("alice", java.util.Set.of(io.stratos.lxc.api.security.Role.TENANT));
-        core.subscribe("bob", new SubscriptionSpec("shop", "static-httpd", null, null, 1, 2, null, "bob"));
-
-        List<String> foreign = tenantFailures(core.scopedTo(alice), "shop");
-        core.unsubscribe("shop");
-        List<String> missing = tenantFailures(core.scopedTo(alice), "shop");
-
-        assertThat(foreign).isEqualTo(missing);
-        assertThat(foreign).allSatisfy(f -> assertThat(f).startsWith("NOT_FOUND"));
-    }
-
-    private static List<String> tenantFailures(io.stratos.lxc.api.controller.CloudController view, String alias) {
-        List<Runnable> operations = List.of(() -> view.subscription(alias), () -> view.unsubscribe(alias), () -> view.scale(alias, 1),
-                () -> view.scale(alias, -5), () -> view.processes(alias), () -> view.artifact(alias), () -> view.refreshArtifact(alias),
-                () -> view.deployArtifact(alias, new io.stratos.lxc.api.artifact.GitArtifactSpec(null, null)),
-                () -> view.deployArtifact(alias, new io.stratos.lxc.api.artifact.GitArtifactSpec("https://127.0.0.1/x.git", "main")),
-                () -> view.deployArtifact(alias, new java.io.ByteArrayInputStream(new byte[0])));
-        List<String> failures = new java.util.ArrayList<>();
-        for (Runnable operation : operations) {
-            try {
-                operation.run();
-                failures.add("no failure");
-            } catch (StratosException e) {
-                failures.add(e.kind() + " " + e.getMessage() + " | " + e.field() + " | " + e.hint());
-            }
-        }
-        return failures;
-    }
 }

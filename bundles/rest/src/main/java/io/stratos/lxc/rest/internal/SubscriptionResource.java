@@ -137,6 +137,6 @@ public class SubscriptionResource implements RestResource {
 
     /** The controller as this request's caller may see it: a tenant sees only its own subscriptions. */
     private CloudController controller() {
-        return controller.scopedTo(CallerPrincipal.of(security));
+        return TenantScopedCloudController.of(controller, CallerPrincipal.of(security));
     }
 }

@@ -1,8 +1,16 @@
-package io.stratos.lxc.api.controller;
+package io.stratos.lxc.rest.internal;
 
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.artifact.ArtifactStatus;
 import io.stratos.lxc.api.artifact.GitArtifactSpec;
+import io.stratos.lxc.api.controller.CartridgeProcess;
+import io.stratos.lxc.api.controller.CloudController;
+import io.stratos.lxc.api.controller.Partition;
+import io.stratos.lxc.api.controller.PartitionSpec;
+import io.stratos.lxc.api.controller.PartitionVm;
+import io.stratos.lxc.api.controller.Subscription;
+import io.stratos.lxc.api.controller.SubscriptionSpec;
+import io.stratos.lxc.api.controller.VmRejoin;
 import io.stratos.lxc.api.security.Caller;
 import java.io.InputStream;
 import io.stratos.lxc.api.security.Role;
@@ -14,15 +22,27 @@ import java.util.stream.Collectors;
  * A tenant's view of a {@link CloudController}: its own subscriptions and processes only. Another tenant's
  * alias answers NOT_FOUND like an unknown one, so a tenant learns nothing about others beyond the alias
  * being taken when it tries to subscribe under it (aliases are unique across the controller by design).
+ * <p>
+ * It lives here, in the REST bundle, because REST is the one front end a tenant reaches (the console calls REST; the
+ * shell and JMX are for operators): the rule runs where the caller is known.
  */
 final class TenantScopedCloudController implements CloudController {
 
     private final CloudController controller;
     private final Caller caller;
 
-    TenantScopedCloudController(CloudController controller, Caller caller) {
+    private TenantScopedCloudController(CloudController controller, Caller caller) {
         this.controller = controller;
         this.caller = caller;
+    }
+
+    /**
+     * The controller as the caller may see and use it: all of it for an admin; for a tenant only its own subscriptions
+     * and their processes (another tenant's alias is NOT_FOUND, as if it did not exist), and partitions and VMs are
+     * FORBIDDEN.
+     */
+    static CloudController of(CloudController controller, Caller caller) {
+        return caller.isAdmin() ? controller : new TenantScopedCloudController(controller, caller);
     }
 
     private StratosException adminOnly(String what) {
@@ -144,8 +164,4 @@ final class TenantScopedCloudController implements CloudController {
         return controller.artifact(alias);
     }
 
-    @Override
-    public CloudController scopedTo(Caller other) {
-        throw adminOnly("changing the caller of a scoped view");
-    }
 }
