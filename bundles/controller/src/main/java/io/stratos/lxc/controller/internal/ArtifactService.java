@@ -4,6 +4,7 @@ import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.artifact.ArtifactStore;
 import io.stratos.lxc.api.artifact.ArtifactVersion;
 import io.stratos.lxc.api.event.StratosEvents;
+import io.stratos.lxc.api.artifact.GitArtifactSpec;
 import io.stratos.lxc.api.artifact.GitFetcher;
 import io.stratos.lxc.api.artifact.StoredArtifact;
 import io.stratos.lxc.controller.internal.Model.ArtifactEntry;
@@ -58,6 +59,15 @@ final class ArtifactService {
             throw StratosException.unavailable("the artifact store is not available", "check stratos:status and retry");
         }
         return artifacts;
+    }
+
+    /** A git source as deployed: the repository URL required, the ref "main" when none is given, both trimmed. */
+    static GitArtifactSpec checked(GitArtifactSpec git) {
+        if (git == null || git.git() == null || git.git().isBlank()) {
+            throw StratosException.invalid("git", "a git artifact needs the repository URL",
+                    "send {\"git\": \"https://host/repo.git\", \"ref\": \"main\"}");
+        }
+        return new GitArtifactSpec(git.git().trim(), git.ref() == null || git.ref().isBlank() ? "main" : git.ref().trim());
     }
 
     /** Without the lock: the commit of the repository's ref, stored like an upload. */

@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
  * the lock and is written through to the database: each operation applies its changes to memory, records them in the
  * {@link UnitOfWork}, and commits here, in one transaction, at its end. The collaborators hold no lock of their own and
  * never commit; what calls an adapter, the artifact store, git or the router's drains runs here outside the lock.
+ * Being the one place that takes the lock and commits, it is as long as the API it serves (about 600 lines): each
+ * method is the lock, a call to a collaborator and the commit, and splitting them would scatter the boundary.
  */
 final class ControllerCore implements CloudController, AgentRegistry, RouteFeed {
 
@@ -183,14 +185,13 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
                 state.partitions.size(), state.vms.size(), state.subscriptions.size(), state.processes.size());
     }
 
-    /** A standby's refresh: the state anew from the database, and every alias's routes to the routers as changed. */
+    /** A standby's refresh: the state anew from the database, and the aliases whose routes it changed to the routers. */
     synchronized void refresh() {
-        Set<String> aliases = new java.util.HashSet<>(state.subscriptionsByAlias.keySet());
+        Map<String, List<Route>> before = routeView.everyAlias();
         Repository.Loaded loaded = repository.load(); // read first: a database that cannot be read leaves the last state
         state.clear();
         state.fill(loaded, clock.millis());
-        aliases.addAll(state.subscriptionsByAlias.keySet());
-        routeLog.publish(aliases, routeView);
+        routeLog.publish(RouteLog.changed(before, routeView.everyAlias()), routeView);
     }
 
     // ---- partitions and VMs ----------------------------------------------------------------------
@@ -479,13 +480,18 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
                 return CompletableFuture.completedFuture(changed);
             }
         }
+        return longPoll(future, () -> agents.timedOut(agentId, since, future));
+    }
+
+    /** Waits up to the long-poll time for {@code future}; when nothing came, answers {@code timedOut} under the lock. */
+    private <T> CompletionStage<T> longPoll(CompletableFuture<T> future, Supplier<T> timedOut) {
         int seconds = settings.get().desiredStateLongPollSeconds();
-        return future.completeOnTimeout(null, seconds, TimeUnit.SECONDS).thenApply(desired -> {
-            if (desired != null) {
-                return desired;
+        return future.completeOnTimeout(null, seconds, TimeUnit.SECONDS).thenApply(answer -> {
+            if (answer != null) {
+                return answer;
             }
             synchronized (this) {
-                return agents.timedOut(agentId, since, future);
+                return timedOut.get();
             }
         });
     }
@@ -502,16 +508,10 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
             }
             routeLog.await(revision, future);
         }
-        int seconds = settings.get().desiredStateLongPollSeconds();
-        return future.completeOnTimeout(null, seconds, TimeUnit.SECONDS).thenApply(changes -> {
-            if (changes != null) {
-                return changes;
-            }
-            synchronized (this) {
-                routeLog.forget(future);
-                RouteChanges now = routeLog.changesAfter(revision, routeView);
-                return now != null ? now : RouteChanges.none(revision);
-            }
+        return longPoll(future, () -> {
+            routeLog.forget(future);
+            RouteChanges now = routeLog.changesAfter(revision, routeView);
+            return now != null ? now : RouteChanges.none(revision);
         });
     }
 
@@ -549,14 +549,10 @@ final class ControllerCore implements CloudController, AgentRegistry, RouteFeed 
 
     @Override
     public ArtifactStatus deployArtifact(String alias, GitArtifactSpec git) {
-        if (git == null || git.git() == null || git.git().isBlank()) {
-            throw StratosException.invalid("git", "a git artifact needs the repository URL",
-                    "send {\"git\": \"https://host/repo.git\", \"ref\": \"main\"}");
-        }
-        String ref = git.ref() == null || git.ref().isBlank() ? "main" : git.ref().trim();
+        GitArtifactSpec source = ArtifactService.checked(git);
         requireAppDir(alias);
-        GitFetcher.StoredCommit snapshot = artifacts.snapshot(git.git().trim(), ref);
-        return addArtifact(alias, snapshot.stored(), "git", git.git().trim(), ref, snapshot.commit());
+        GitFetcher.StoredCommit snapshot = artifacts.snapshot(source.git(), source.ref());
+        return addArtifact(alias, snapshot.stored(), "git", source.git(), source.ref(), snapshot.commit());
     }
 
     @Override

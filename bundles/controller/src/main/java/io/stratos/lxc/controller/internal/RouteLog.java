@@ -26,6 +26,34 @@ final class RouteLog {
 
     /** What the routes are now ({@code routes}: null for an alias that does not exist), and every alias. */
     record View(java.util.function.Function<String, List<Route>> routes, java.util.function.Supplier<Collection<String>> aliases) {
+
+        /** Every alias's routes now. */
+        Map<String, List<Route>> everyAlias() {
+            Map<String, List<Route>> all = new HashMap<>();
+            for (String alias : aliases.get()) {
+                List<Route> now = routes.apply(alias);
+                if (now != null) {
+                    all.put(alias, now);
+                }
+            }
+            return all;
+        }
+    }
+
+    /** The aliases whose routes differ between two {@link View#everyAlias} (added, removed or changed). */
+    static Set<String> changed(Map<String, List<Route>> before, Map<String, List<Route>> after) {
+        Set<String> changed = new java.util.HashSet<>();
+        for (Map.Entry<String, List<Route>> was : before.entrySet()) {
+            if (!was.getValue().equals(after.get(was.getKey()))) {
+                changed.add(was.getKey());
+            }
+        }
+        for (String alias : after.keySet()) {
+            if (!before.containsKey(alias)) {
+                changed.add(alias);
+            }
+        }
+        return changed;
     }
 
     private record Touch(long revision, Set<String> aliases) {
@@ -85,14 +113,7 @@ final class RouteLog {
             return null;
         }
         if (since < forgottenUpTo || since > revision) {
-            Map<String, List<Route>> all = new HashMap<>();
-            for (String alias : view.aliases().get()) {
-                List<Route> routes = view.routes().apply(alias);
-                if (routes != null) {
-                    all.put(alias, routes);
-                }
-            }
-            return new RouteChanges(revision, true, all, List.of());
+            return new RouteChanges(revision, true, view.everyAlias(), List.of());
         }
         Set<String> changed = new TreeSet<>();
         for (Touch touch : touches) {

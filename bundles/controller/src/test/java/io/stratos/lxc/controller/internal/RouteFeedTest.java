@@ -136,6 +136,29 @@ class RouteFeedTest extends ControllerFixture {
     }
 
     @Test
+    void aStandbysRefreshTellsItsRoutersOnlyTheAliasesWhoseRoutesChanged() throws Exception {
+        AgentCredentials agent = readyVms(1).get(0);
+        core.subscribe("alice", new SubscriptionSpec("hello", "static-httpd", null, null, 1, 5, null));
+        core.subscribe("alice", new SubscriptionSpec("other", "static-httpd", null, null, 1, 5, null));
+        core.reconcile();
+        report(agent, ProcessState.RUNNING, 20001);
+        ControllerCore standby = newCore(); // a second controller on the same database
+        long known = standby.changesAfter(0).toCompletableFuture().get(5, TimeUnit.SECONDS).revision();
+
+        standby.refresh(); // nothing changed in the database
+        assertThat(standby.revision()).isEqualTo(known);
+
+        core.subscribe("alice", new SubscriptionSpec("third", "static-httpd", null, null, 1, 5, null));
+        core.unsubscribe("other");
+        standby.refresh();
+        RouteChanges changed = standby.changesAfter(known).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        assertThat(changed.complete()).isFalse();
+        assertThat(changed.aliases()).containsOnlyKeys("third");
+        assertThat(changed.removed()).containsExactly("other");
+    }
+
+    @Test
     void aRouterTooFarBehindTheKeptChangesGetsEveryAlias() {
         RouteLog log = new RouteLog(1000);
         RouteLog.View view = new RouteLog.View(alias -> List.of(), () -> List.of("a", "b"));
