@@ -1,7 +1,7 @@
 package io.stratos.lxc.iaas.local;
 
-import io.stratos.lxc.api.net.Cidr;
-import io.stratos.lxc.api.net.Splice;
+import io.stratos.lxc.net.Cidr;
+import io.stratos.lxc.net.Splice;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
