@@ -7,6 +7,7 @@ import io.stratos.lxc.api.router.Route;
 import io.stratos.lxc.api.router.RouteChanges;
 import io.stratos.lxc.api.router.RouterReport;
 import java.io.IOException;
+import io.stratos.lxc.net.Controllers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,8 +42,7 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
     private static final long MAX_RETRY_MILLIS = 10_000;
 
     /** Each controller's route feed; one is followed at a time (the active one, as the controllers say). */
-    private final List<URI> feeds;
-    private final java.util.concurrent.atomic.AtomicInteger current = new java.util.concurrent.atomic.AtomicInteger();
+    private final Controllers feeds;
     private final String authorization;
     private final HttpClient http;
     private final LongSupplier clock;
@@ -64,15 +64,19 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
 
     /** Several controllers sharing one database: it follows the active one and moves on when one is gone or stands by. */
     RouteFeedClient(List<URI> controllers, String authorization, HttpClient http, LongSupplier clock) {
-        this.feeds = controllers.stream().map(c -> c.resolve("/stratos/router/v1/routes")).toList();
+        this.feeds = new Controllers(controllers.stream().map(RouteFeedClient::feedOf).toList(), url -> feedOf(URI.create(url)));
         this.authorization = authorization;
         this.http = http;
         this.clock = clock;
     }
 
+    private static URI feedOf(URI controller) {
+        return controller.resolve("/stratos/router/v1/routes");
+    }
+
     /** The route feed of the controller followed now. */
     private URI routes() {
-        return feeds.get(Math.floorMod(current.get(), feeds.size()));
+        return feeds.current();
     }
 
     /**
@@ -80,18 +84,7 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
      * one of ours, else the next listed; the table starts over from that controller's own revisions.
      */
     private void moveOn(URI asked, String activeUrl) {
-        int index = feeds.indexOf(asked);
-        if (feeds.size() < 2 || index < 0 || !routes().equals(asked)) {
-            return;
-        }
-        int next = index + 1;
-        if (activeUrl != null && !activeUrl.isBlank()) {
-            int named = feeds.indexOf(URI.create(activeUrl.trim()).resolve("/stratos/router/v1/routes"));
-            if (named >= 0) {
-                next = named;
-            }
-        }
-        if (Math.floorMod(next, feeds.size()) != index && current.compareAndSet(current.get(), next)) {
+        if (feeds.moveOn(asked, activeUrl)) {
             revision = 0; // another controller's revisions: ask it for every alias
             LOG.info("Following the routes of {} now (the one before is gone or stands by)", routes());
         }
@@ -236,15 +229,6 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
         }
     }
 
-    /** Whether {@code activeUrl} names one of the listed controllers other than the one at {@code asked}. */
-    private boolean listedOther(URI asked, String activeUrl) {
-        if (activeUrl == null || activeUrl.isBlank()) {
-            return false;
-        }
-        int named = feeds.indexOf(URI.create(activeUrl.trim()).resolve("/stratos/router/v1/routes"));
-        return named >= 0 && !feeds.get(named).equals(asked);
-    }
-
     private RouteChanges poll(long since) throws IOException, InterruptedException {
         URI asked = routes();
         HttpResponse<byte[]> answer;
@@ -263,7 +247,7 @@ final class RouteFeedClient implements BackendSource, AutoCloseable {
         }
         RouteChanges changes = JSON.readValue(answer.body(), RouteChanges.class);
         String active = answer.headers().firstValue("X-Stratos-Active").orElse(null);
-        if ("standby".equals(answer.headers().firstValue("X-Stratos-Role").orElse("")) && listedOther(asked, active)) {
+        if ("standby".equals(answer.headers().firstValue("X-Stratos-Role").orElse("")) && feeds.namesOther(asked, active)) {
             // a standby's routes are good to serve; the active controller it names is the one to follow (and report to)
             apply(changes);
             moveOn(asked, active);
