@@ -13,29 +13,18 @@ umask 022
 export LC_ALL=C
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../pack-image.sh"
 version=${1:-${VERSION:-10.1.0}}
 name=tomcat
 out="$here/target"
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1704067200}
-mirror=${MIRROR:-$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)}
-mirror=${mirror:-http://deb.debian.org/debian}
-
-command -v mmdebstrap >/dev/null || apt-get install -y -q mmdebstrap >/dev/null
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 root="$work/image"
 mkdir -p "$root"
-# No /dev (the runtime creates it; the store refuses device nodes), no docs; the JRE's postinst
-# needs /usr/share/man/man1 to exist even when man pages are left out.
-mmdebstrap --quiet --variant=essential --include=default-jre-headless,tomcat10 --skip=output/dev \
-    --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
-    --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
-    --essential-hook='mkdir -p "$1/usr/share/man/man1"' \
-    --customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/* "$1"/var/log/apt/* "$1"/var/log/*.log' \
-    bookworm "$root/rootfs" "$mirror"
-rm -rf "$root/rootfs/dev"
-mkdir -p "$root/rootfs/dev"
+debian_rootfs "$root/rootfs" default-jre-headless,tomcat10 \
+    --essential-hook='mkdir -p "$1/usr/share/man/man1"' # the JRE's postinst needs it even without man pages
 tomcat_version=$(chroot "$root/rootfs" dpkg-query -W -f='${Version}' tomcat10)
 
 # The HTTP connector on the process's address and port; no shutdown port, no AJP.
@@ -73,5 +62,4 @@ cat > "$root/cartridge.json" <<JSON
 }
 JSON
 
-. "$here/../pack-image.sh"
 pack_image "$root" "$out" "$name" "$version"

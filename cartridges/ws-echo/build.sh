@@ -17,27 +17,17 @@ umask 022
 export LC_ALL=C
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../pack-image.sh"
 version=${1:-${VERSION:-1.0.0}}
 name=ws-echo
 out="$here/target"
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1704067200}
-mirror=${MIRROR:-$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)}
-mirror=${mirror:-http://deb.debian.org/debian}
-
-command -v mmdebstrap >/dev/null || apt-get install -y -q mmdebstrap >/dev/null
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 root="$work/image"
 mkdir -p "$root"
-# No /dev in the image (the runtime creates it; the store refuses device nodes), no docs or man pages.
-mmdebstrap --quiet --variant=essential --include=websocketd --skip=output/dev \
-    --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
-    --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
-    --customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/* "$1"/var/log/*' \
-    bookworm "$root/rootfs" "$mirror"
-rm -rf "$root/rootfs/dev"
-mkdir -p "$root/rootfs/dev" "$root/rootfs/var/www/html" "$root/rootfs/var/www/cgi-bin"
+debian_rootfs "$root/rootfs" websocketd
+mkdir -p "$root/rootfs/var/www/html" "$root/rootfs/var/www/cgi-bin"
 websocketd_version=$(chroot "$root/rootfs" dpkg-query -W -f='${Version}' websocketd)
 
 cat > "$root/rootfs/usr/local/bin/start-ws-echo" <<'SH'
@@ -82,5 +72,4 @@ cat > "$root/cartridge.json" <<JSON
 }
 JSON
 
-. "$here/../pack-image.sh"
 pack_image "$root" "$out" "$name" "$version"
