@@ -55,7 +55,7 @@ CP="$ROOT/benchmarks/jmh/target/stratos-benchmarks-jmh-0.1.0-SNAPSHOT.jar:$(cat 
 # 2. Process start to first HTTP 200 (warm image), through the agent vs raw lxc-start / docker run.
 say "agent start latency vs raw lxc-start and docker run"
 RUNS=15; [ -n "${QUICK:-}" ] && RUNS=5
-mvn -B -q -Dstyle.color=never -o surefire:test -pl bundles/agent -Dtest=StartLatencyBenchmark \
+mvn -B -q -Dstyle.color=never -o test-compile surefire:test -pl bundles/agent-docker -Dtest=StartLatencyBenchmark \
   -Dsurefire.failIfNoSpecifiedTests=false -DtrimStackTrace=false \
   -DargLine="-Dstratos.benchmark.out=$OUT/start-latency.json -Dstratos.benchmark.image=$IMAGE -Dstratos.benchmark.runs=$RUNS" \
   > "$OUT/start-latency.log" 2>&1 || { say "start latency benchmark failed: see $OUT/start-latency.log"; exit 1; }

@@ -3,7 +3,7 @@ package io.stratos.lxc.agent.internal;
 import io.stratos.lxc.agent.internal.image.CachedImage;
 import io.stratos.lxc.agent.internal.image.ImageCache;
 import io.stratos.lxc.agent.internal.image.ImageManifest;
-import io.stratos.lxc.agent.internal.net.Publishing;
+import io.stratos.lxc.agent.net.Publishing;
 import io.stratos.lxc.agent.runtime.ContainerRuntime;
 import io.stratos.lxc.agent.runtime.RuntimeAvailability;
 import io.stratos.lxc.agent.status.AgentImage;

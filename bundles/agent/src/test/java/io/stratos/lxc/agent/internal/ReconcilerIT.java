@@ -3,7 +3,7 @@ package io.stratos.lxc.agent.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.stratos.lxc.agent.internal.exec.Exec;
+import io.stratos.lxc.agent.exec.Exec;
 import io.stratos.lxc.agent.internal.lxc.LxcRuntime;
 import io.stratos.lxc.api.agent.DesiredProcess;
 import io.stratos.lxc.api.agent.DesiredState;

@@ -2,7 +2,7 @@ package io.stratos.lxc.agent.internal;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.stratos.lxc.agent.internal.exec.Exec;
+import io.stratos.lxc.agent.exec.Exec;
 import io.stratos.lxc.agent.internal.image.CachedImage;
 import io.stratos.lxc.agent.internal.image.ImageManifest;
 import io.stratos.lxc.agent.internal.lxc.LxcRuntime;

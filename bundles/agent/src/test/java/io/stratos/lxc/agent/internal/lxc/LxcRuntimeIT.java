@@ -1,12 +1,14 @@
 package io.stratos.lxc.agent.internal.lxc;
 
+import io.stratos.lxc.agent.net.Subnet;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.stratos.lxc.agent.internal.TestImages;
-import io.stratos.lxc.agent.internal.exec.Exec;
+import io.stratos.lxc.agent.exec.Exec;
 import io.stratos.lxc.agent.internal.image.CachedImage;
 import io.stratos.lxc.agent.internal.image.ImageCache;
 import io.stratos.lxc.agent.runtime.CgroupReader;
@@ -73,7 +75,7 @@ class LxcRuntimeIT {
             store.close();
         }
         if (work != null) {
-            io.stratos.lxc.agent.internal.exec.FileTree.delete(work);
+            io.stratos.lxc.agent.exec.FileTree.delete(work);
         }
     }
 
