@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.awaitility.Awaitility;
 
 /** Real Docker containers against the local dockerd; labelled with a per-run owner, removed afterwards with their image. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -153,16 +154,9 @@ class DockerRuntimeIT {
         assertThat(docker.inspect("stratos-test-dclash")).isEmpty();
     }
 
-    private ContainerInfo waitForStop(String processId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            ContainerInfo info = docker.inspect(processId).orElseThrow();
-            if (info.state() == ContainerState.STOPPED) {
-                return info;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(processId + " did not stop");
+    private ContainerInfo waitForStop(String processId) {
+        return Awaitility.await(processId + " stops").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> docker.inspect(processId).orElseThrow(), info -> info.state() == ContainerState.STOPPED);
     }
 
     /** Two processes of one image, each with its own application in its own writable layer; the image is untouched. */

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
 
 /**
  * A dockerd that is alive but does not answer (here: stopped with SIGSTOP, continued afterwards) must not stall the
@@ -44,11 +45,8 @@ class HungDockerdIT {
             } finally {
                 exec.run(10_000, "kill", "-CONT", pid);
             }
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (!docker.available().available() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(200);
-            }
-            assertThat(docker.available().available()).as("dockerd answers again once continued").isTrue();
+            Awaitility.await("dockerd answers again once continued").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> docker.available().available());
         } finally {
             docker.close();
         }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stratos.lxc.agent.docker.DockerRuntime;
 import io.stratos.lxc.api.StratosException;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.stratos.lxc.agent.exec.Exec;
 import io.stratos.lxc.agent.internal.lxc.LxcRuntime;
 import io.stratos.lxc.agent.docker.DockerRuntime;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

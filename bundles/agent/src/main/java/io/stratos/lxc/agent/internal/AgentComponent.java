@@ -11,7 +11,7 @@ import io.stratos.lxc.agent.status.AgentStatus;
 import io.stratos.lxc.agent.status.AgentSummary;
 import io.stratos.lxc.agent.status.LogTail;
 import io.stratos.lxc.api.agent.AgentRegistration;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
@@ -37,6 +37,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 @Component(immediate = true, configurationPid = AgentSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {StatusContributor.class, AgentComponent.class, AgentStatus.class})
+@Designate(ocd = AgentConfig.class)
 public class AgentComponent implements StatusContributor, AgentStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentComponent.class);

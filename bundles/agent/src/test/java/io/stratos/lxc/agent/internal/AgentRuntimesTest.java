@@ -11,7 +11,7 @@ import io.stratos.lxc.agent.runtime.ContainerStats;
 import io.stratos.lxc.agent.runtime.RuntimeAvailability;
 import io.stratos.lxc.agent.status.LogTail;
 import io.stratos.lxc.api.StratosException;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

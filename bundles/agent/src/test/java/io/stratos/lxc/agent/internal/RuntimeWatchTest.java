@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stratos.lxc.api.agent.DesiredProcess;
 import io.stratos.lxc.api.agent.DesiredState;
 import io.stratos.lxc.api.controller.ProcessState;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -10,7 +10,7 @@ import io.stratos.lxc.agent.runtime.ContainerSpec;
 import io.stratos.lxc.api.agent.DesiredProcess;
 import io.stratos.lxc.api.agent.DesiredState;
 import io.stratos.lxc.api.agent.ProcessReport;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.controller.ProcessState;
 import java.lang.management.ManagementFactory;
 import java.net.URI;

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.awaitility.Awaitility;
 
 /** Real LXC containers (root, lxc 5) on a test bridge; everything is named stratos-test* and removed afterwards. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -238,16 +239,9 @@ class LxcRuntimeIT {
         }
     }
 
-    private ContainerInfo waitForStop(String processId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            ContainerInfo info = lxc.inspect(processId).orElseThrow();
-            if (info.state() == ContainerState.STOPPED) {
-                return info;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(processId + " did not stop");
+    private ContainerInfo waitForStop(String processId) {
+        return Awaitility.await(processId + " stops").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> lxc.inspect(processId).orElseThrow(), info -> info.state() == ContainerState.STOPPED);
     }
 
     @Test
