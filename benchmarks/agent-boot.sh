@@ -14,7 +14,7 @@ WORK=$(mktemp -d /tmp/stratos-bench-agent-XXXX)
 # Cleanup by pid: each boot records its JVM's pid in karaf.pid; kill only those.
 cleanup() {
   local rc=$?
-  for f in "$WORK"/*/karaf.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
+  for f in "$WORK"/*/karaf.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null || true; done
   rm -rf "$WORK"
   exit "$rc"
 }
