@@ -37,11 +37,8 @@ import io.stratos.lxc.agent.status.LogTail;
 import io.stratos.lxc.api.StratosException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,7 +84,10 @@ public final class DockerRuntime implements ContainerRuntime {
     private final ContainerLink link;
     private final Publishing publishing;
     private final PublishedPorts ports;
-    private final Map<String, Object> imageLocks = new ConcurrentHashMap<>();
+    private final DockerImages images = new DockerImages(this::client, () -> {
+        client(); // builds the transport too
+        return this.http;
+    });
     /** Whether the kernel logged an OOM kill for an exited container (it will not change, so asked once each). */
     private final Map<String, Boolean> oomKills = new ConcurrentHashMap<>();
     private volatile DockerClient client;
@@ -205,74 +205,9 @@ public final class DockerRuntime implements ContainerRuntime {
         return c;
     }
 
-    /** {@code stratos/<name>:<digest12>}. */
-    public static String imageRef(ContainerSpec spec) {
-        return "stratos/" + spec.imageName() + ":" + spec.digestHex().substring(0, 12);
-    }
-
-    /** Imports the image from its unpacked rootfs once; later calls find the tag. */
+    /** Imports the image from its unpacked rootfs once ({@code stratos/<name>:<digest12>}); later calls find the tag. */
     public String ensureImage(ContainerSpec spec) {
-        String ref = imageRef(spec);
-        synchronized (imageLocks.computeIfAbsent(ref, k -> new Object())) {
-            try {
-                client().inspectImageCmd(ref).exec();
-                return ref;
-            } catch (NotFoundException e) {
-                // import below
-            }
-            if (!Files.isDirectory(spec.imageRootfs())) {
-                throw StratosException.invalid("imageRootfs", "image rootfs " + spec.imageRootfs() + " is not a directory", null);
-            }
-            long started = System.nanoTime();
-            Path tarball = null;
-            try {
-                // a file, not a pipe: the import needs a body of known length (a streamed one arrives truncated)
-                tarball = Files.createTempFile("stratos-import-", ".tar");
-                Process tar = new ProcessBuilder("tar", "-C", spec.imageRootfs().toString(), "--numeric-owner", "-cf",
-                        tarball.toString(), ".").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (!tar.waitFor(120, TimeUnit.SECONDS) || tar.exitValue() != 0) {
-                    tar.destroyForcibly();
-                    throw StratosException.unavailable("tar of " + spec.imageRootfs() + " failed while importing " + ref, null);
-                }
-                importImage(ref, tarball);
-            } catch (IOException | DockerException e) {
-                throw StratosException.unavailable("docker import of " + ref + " failed: " + e.getMessage(), null);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw StratosException.unavailable("interrupted while importing " + ref, null);
-            } finally {
-                if (tarball != null) {
-                    try {
-                        Files.deleteIfExists(tarball);
-                    } catch (IOException e) {
-                        LOG.debug("Cannot delete {}: {}", tarball, e.getMessage());
-                    }
-                }
-            }
-            LOG.info("Imported {} from {} in {} ms", ref, spec.imageRootfs(), (System.nanoTime() - started) / 1_000_000);
-            return ref;
-        }
-    }
-
-    /**
-     * {@code POST /images/create?fromSrc=-} with the tarball as the body, through docker-java's transport:
-     * docker-java's own createImageCmd(repository, InputStream) sends the stream JSON-encoded, which dockerd
-     * rejects with "unexpected EOF" (docker-java issue #2377).
-     */
-    private void importImage(String ref, Path tarball) throws IOException {
-        String[] repoAndTag = ref.split(":");
-        String path = "/images/create?fromSrc=-&repo=" + URLEncoder.encode(repoAndTag[0], StandardCharsets.UTF_8)
-                + "&tag=" + URLEncoder.encode(repoAndTag[1], StandardCharsets.UTF_8);
-        client();
-        try (InputStream in = Files.newInputStream(tarball);
-             DockerHttpClient.Response response = http.execute(DockerHttpClient.Request.builder()
-                     .method(DockerHttpClient.Request.Method.POST).path(path)
-                     .putHeader("Content-Type", "application/x-tar").body(in).build())) {
-            String answer = new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8);
-            if (response.getStatusCode() / 100 != 2 || answer.contains("\"error")) {
-                throw new IOException("HTTP " + response.getStatusCode() + ": " + answer.trim());
-            }
-        }
+        return images.ensure(spec);
     }
 
     @Override
@@ -555,37 +490,9 @@ public final class DockerRuntime implements ContainerRuntime {
         }
     }
 
-    /** Removes every import of a digest ({@code stratos/*:<digest12>}), when the image cache evicts it; false if one is in use. */
+    /** Removes every import of a digest, when the image cache evicts it; false if one is in use. */
     public boolean removeImages(String imageDigest) {
-        String tag = imageDigest.substring("sha256:".length(), "sha256:".length() + 12);
-        boolean all = true;
-        for (com.github.dockerjava.api.model.Image image : client().listImagesCmd().withReferenceFilter("stratos/*:" + tag).exec()) {
-            for (String ref : image.getRepoTags() == null ? new String[0] : image.getRepoTags()) {
-                if (ref.startsWith("stratos/") && ref.endsWith(":" + tag)) {
-                    try {
-                        client().removeImageCmd(ref).exec();
-                    } catch (NotFoundException e) {
-                        // gone already
-                    } catch (ConflictException e) {
-                        all = false;
-                    }
-                }
-            }
-        }
-        return all;
-    }
-
-    /** Removes the imported image of a digest; false when a container still uses it. */
-    public boolean removeImage(String imageName, String imageDigest) {
-        String ref = "stratos/" + imageName + ":" + imageDigest.substring("sha256:".length(), "sha256:".length() + 12);
-        try {
-            client().removeImageCmd(ref).exec();
-            return true;
-        } catch (NotFoundException e) {
-            return true;
-        } catch (ConflictException e) {
-            return false;
-        }
+        return images.removeAll(imageDigest);
     }
 
     public void close() {
