@@ -78,6 +78,10 @@ final class AgentStatusView implements AgentStatus {
                 RuntimeAvailability a = runtime.available();
                 runtimeStates.put(runtime.name(), a.available() ? "available" : "unavailable: " + a.reason());
             }
+            for (String offered : built.offered()) {
+                // offered, not installed (the Docker runtime's feature comes when a docker process is wanted)
+                runtimeStates.putIfAbsent(offered, "unavailable: " + built.missing(offered));
+            }
             portsInUse = built.ports().inUse();
             List<CachedImage> images = built.images().list();
             imageCount = images.size();

@@ -74,6 +74,11 @@ class AgentRuntimesTest {
             }
             assertThat(installs).containsExactly("docker");
             assertThat(runtimes.describe()).contains("docker not installed (feature stratos-agent-docker)");
+            AgentSettings settings = AgentSettings.from(ConfigValues.of(AgentSettings.PID, Map.of("runtimes", "lxc,docker")), "vm-1",
+                    data.toString());
+            assertThat(new AgentStatusView(() -> settings, () -> runtimes, () -> null, () -> "standalone").summary().runtimes())
+                    .containsKeys("lxc", "docker")
+                    .hasEntrySatisfying("docker", state -> assertThat(state).startsWith("unavailable: the docker runtime is not installed"));
 
             // a desired docker process fails with that message as its reason, before any image is fetched
             ProcessLauncher.Outcome outcome = runtimes.launcher().launch(
