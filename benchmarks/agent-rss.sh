@@ -5,6 +5,8 @@
 # Starts a controller from the distribution with one partition of AGENT_RSS_VMS local VMs (2), waits until they are
 # READY and idle for AGENT_RSS_IDLE seconds (30), reads each agent JVM's VmRSS; then boots the agent distribution
 # shipped inside the controller's (agent/stratos-lxc-agent.tar.gz) on its own the same number of times, idle as long.
+# The floor: the bare Karaf framework of that same distribution (featuresBoot = framework only), same JVM options
+# (its bin/setenv), started and idle the same way.
 #   agent-rss.sh <controller dist tar.gz> <out json>
 set -euo pipefail
 DIST=${1:?controller distribution tar.gz}
@@ -22,7 +24,7 @@ say() { printf '[agent-rss] %s\n' "$*" >&2; }
 cleanup() {
   local rc=$?
   set +e
-  for f in "$CTL"/data/iaas-local/*/pid "$WORK"/alone-*/karaf.pid "$CTL/karaf.pid"; do
+  for f in "$CTL"/data/iaas-local/*/pid "$WORK"/alone-*/karaf.pid "$WORK"/framework-*/karaf.pid "$CTL/karaf.pid"; do
     [ -f "$f" ] && kill -9 -- "-$(cat "$f")" "$(cat "$f")" 2>/dev/null
   done
   rm -rf "$WORK"
@@ -71,10 +73,27 @@ for i in $(seq 1 "$VMS"); do
 done
 say "agents on their own: RSS ${alone_rss[*]} KiB"
 
+# --- the bare framework of the same distribution: the floor -----------------------------------------------------
+framework_rss=()
+for i in $(seq 1 "$VMS"); do
+  home="$WORK/framework-$i"; mkdir -p "$home"
+  tar xzf "$WORK/agent.tar.gz" -C "$home" --strip-components=1
+  sed -i -z 's/featuresBoot = \\\n[^=]*framework\/\([0-9.]*\)[^=]*featuresBootAsynchronous/featuresBoot = framework\/\1\n\nfeaturesBootAsynchronous/' "$home/etc/org.apache.karaf.features.cfg"
+  (cd "$home" && env -i PATH="$PATH" HOME="$HOME" JAVA_HOME="$JAVA_HOME" setsid bin/karaf daemon > console.log 2>&1 < /dev/null &)
+  for _ in $(seq 1 600); do grep -q "Setting startlevel to 100" "$home/data/log/karaf.log" 2>/dev/null && break; sleep 0.1; done
+  sleep "$IDLE"
+  framework_rss+=("$(rss_kib "$(cat "$home/karaf.pid")")")
+  kill -9 "$(cat "$home/karaf.pid")"
+done
+say "bare frameworks: RSS ${framework_rss[*]} KiB"
+
 am=$(printf '%s\n' "${adapter_rss[@]}" | median); lm=$(printf '%s\n' "${alone_rss[@]}" | median)
+fm=$(printf '%s\n' "${framework_rss[@]}" | median)
 cat > "$OUT" <<JSON
 {"vms": $VMS, "idleSeconds": $IDLE, "adapterLaunchedRssMiB": $(( am / 1024 )), "aloneRssMiB": $(( lm / 1024 )),
  "ratio": $(awk "BEGIN{printf \"%.2f\", $am/$lm}"), "adapterLaunchedHeapOptions": "$(echo "$opts" | xargs)",
- "adapterLaunchedRssKiB": [$(IFS=,; echo "${adapter_rss[*]}")], "aloneRssKiB": [$(IFS=,; echo "${alone_rss[*]}")]}
+ "frameworkRssMiB": $(( fm / 1024 )), "ratioToFramework": $(awk "BEGIN{printf \"%.2f\", $am/$fm}"),
+ "adapterLaunchedRssKiB": [$(IFS=,; echo "${adapter_rss[*]}")], "aloneRssKiB": [$(IFS=,; echo "${alone_rss[*]}")],
+ "frameworkRssKiB": [$(IFS=,; echo "${framework_rss[*]}")]}
 JSON
 cat "$OUT"

@@ -8,6 +8,8 @@
 #   AGENT_STARTS=1               also: starts through the agent's reconciler beside plain lxc-start of the same config,
 #                                one at a time and in a step of 200, and 2,000 idle processes held (agent-starts.sh)
 #   BOOT_LEVERS=1                also: agent boot time and RSS under JVM and packaging levers (agent-boot-levers.sh)
+#   AGENT_RSS=1                  also: idle RSS of local VMs' agents as the local adapter launches them, beside the
+#                                same distribution alone and its bare framework (agent-rss.sh; controller distribution)
 #   VM_NETWORK=1                 also: a namespaced local VM beside network = host, boot and routing (vm-network.sh)
 #   ROUTER_NGINX=1               also: the router beside nginx in front of the same 3 static-httpd processes, wrk at
 #                                1, 16 and 128 connections (router-nginx.sh; installs Debian's nginx-light when missing)
@@ -55,7 +57,7 @@ CP="$ROOT/benchmarks/jmh/target/stratos-benchmarks-jmh-0.1.0-SNAPSHOT.jar:$(cat 
 # 2. Process start to first HTTP 200 (warm image), through the agent vs raw lxc-start / docker run.
 say "agent start latency vs raw lxc-start and docker run"
 RUNS=15; [ -n "${QUICK:-}" ] && RUNS=5
-mvn -B -q -Dstyle.color=never -o surefire:test -pl bundles/agent -Dtest=StartLatencyBenchmark \
+mvn -B -q -Dstyle.color=never -o test-compile surefire:test -pl bundles/agent-docker -Dtest=StartLatencyBenchmark \
   -Dsurefire.failIfNoSpecifiedTests=false -DtrimStackTrace=false \
   -DargLine="-Dstratos.benchmark.out=$OUT/start-latency.json -Dstratos.benchmark.image=$IMAGE -Dstratos.benchmark.runs=$RUNS" \
   > "$OUT/start-latency.log" 2>&1 || { say "start latency benchmark failed: see $OUT/start-latency.log"; exit 1; }
@@ -93,6 +95,14 @@ if [ -n "${BOOT_LEVERS:-}" ]; then
   RUNS=$([ -n "${QUICK:-}" ] && echo 2 || echo 5) "$ROOT/benchmarks/agent-boot-levers.sh" \
     "$ROOT/agent-distribution/target/stratos-lxc-agent-0.1.0-SNAPSHOT.tar.gz" "$OUT" > "$OUT/agent-boot-levers.log" 2>&1 \
     || { say "agent boot levers failed: see $OUT/agent-boot-levers.log"; exit 1; }
+fi
+
+# 6a. Optional: idle agent RSS as the local adapter launches it, beside the agent alone and the bare framework.
+if [ -n "${AGENT_RSS:-}" ]; then
+  say "agent idle RSS as launched by the local adapter"
+  AGENT_RSS_IDLE=$([ -n "${QUICK:-}" ] && echo 10 || echo 30) "$ROOT/benchmarks/agent-rss.sh" \
+    "$ROOT/karaf-assembly/target/stratos-lxc-controller-0.1.0-SNAPSHOT.tar.gz" "$OUT/agent-rss.json" > "$OUT/agent-rss.log" 2>&1 \
+    || { say "agent RSS benchmark failed: see $OUT/agent-rss.log"; exit 1; }
 fi
 
 # 6b. Optional: a namespaced local VM beside network = host: boot time and routing latency (needs root and wrk).
@@ -179,6 +189,8 @@ lines += ["", "## Agent distribution", "",
           "| | agent distribution | bare Karaf framework (baseline) | ratio |", "|---|---|---|---|",
           f"| cold boot to ready, median s | {a['agentBootSeconds']} | {a['frameworkBootSeconds']} | {a['agentBootSeconds']/a['frameworkBootSeconds']:.2f} |",
           f"| idle RSS, MiB | {a['agentRssMiB']} | {a['frameworkRssMiB']} | {a['agentRssMiB']/a['frameworkRssMiB']:.2f} |",
+          f"| with the Docker runtime booted: to ready, median s | {a['dockerBootSeconds']} | {a['frameworkBootSeconds']} | {a['dockerBootSeconds']/a['frameworkBootSeconds']:.2f} |",
+          f"| with the Docker runtime booted: idle RSS, MiB | {a['dockerRssMiB']} | {a['frameworkRssMiB']} | {a['dockerRssMiB']/a['frameworkRssMiB']:.2f} |",
           f"| tar.gz size, MiB | {a['agentSizeMiB']} | | |"]
 auto = os.path.join(out, "autoscaler.json")
 if os.path.exists(auto):

@@ -18,7 +18,8 @@ AGENT_HOME=/opt/stratos/agent
 DATA_DIR=/var/lib/stratos-agent
 
 # 1. JRE 17, LXC (lxc-* tools, uidmap for unprivileged containers), curl. Docker is optional: add docker.io
-#    here and "docker" to STRATOS_AGENT_RUNTIMES to offer the docker runtime too.
+#    here and "docker" to STRATOS_AGENT_RUNTIMES to offer the docker runtime too; the agent then installs its
+#    Docker runtime (feature stratos-agent-docker, in its own repository) when a docker process is wanted.
 export DEBIAN_FRONTEND=noninteractive
 for attempt in 1 2 3 4 5; do
   apt-get update -q && apt-get install -y -q --no-install-recommends \

@@ -27,6 +27,11 @@ public class AgentDistributionE2E {
             // Only what the agent needs: no web server, no CXF (SSH is there for agent:*, on 127.0.0.1: AgentShellE2E).
             String log = Files.readString(agent.log());
             assertTrue(!log.contains("org.apache.cxf") && !log.contains("pax-web"));
+            // The Docker runtime is an optional feature the agent installs when a docker process is wanted: an LXC VM
+            // never loads docker-java, its HTTP stack or their dependencies (Guava, JNA, ...).
+            assertTrue("docker-java's dependencies are not installed at boot",
+                    !log.contains("mvn:com.google.guava/guava") && !log.contains("mvn:net.java.dev.jna/jna")
+                    && !log.contains("mvn:io.stratos.lxc/stratos-agent-docker/"));
         }
     }
 }

@@ -4,13 +4,14 @@ import io.stratos.lxc.agent.protocol.AgentConnection;
 import io.stratos.lxc.agent.protocol.ControllerClient;
 import io.stratos.lxc.agent.runtime.ContainerInfo;
 import io.stratos.lxc.agent.runtime.ContainerRuntime;
+import io.stratos.lxc.agent.runtime.RuntimeHost;
 import io.stratos.lxc.agent.status.AgentImage;
 import io.stratos.lxc.agent.status.AgentProcess;
 import io.stratos.lxc.agent.status.AgentStatus;
 import io.stratos.lxc.agent.status.AgentSummary;
 import io.stratos.lxc.agent.status.LogTail;
 import io.stratos.lxc.api.agent.AgentRegistration;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.status.ComponentState;
 import io.stratos.lxc.api.status.ComponentStatus;
@@ -20,9 +21,12 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Dictionary;
+import java.util.EnumSet;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.karaf.features.FeaturesService;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -30,6 +34,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 @Component(immediate = true, configurationPid = AgentSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {StatusContributor.class, AgentComponent.class, AgentStatus.class})
+@Designate(ocd = AgentConfig.class)
 public class AgentComponent implements StatusContributor, AgentStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentComponent.class);
@@ -50,7 +59,11 @@ public class AgentComponent implements StatusContributor, AgentStatus {
     private volatile Reconciler reconciler;
     private volatile AgentConnection connection;
     private volatile AgentIdentity identity;
-    private final List<ServiceRegistration<ContainerRuntime>> registrations = new ArrayList<>();
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    /** Runtime services (the whiteboard): the agent's own LXC runtime and those of optional bundles (Docker). */
+    private final List<ContainerRuntime> runtimeServices = new CopyOnWriteArrayList<>();
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile FeaturesService features;
     private volatile String version = "dev";
     private final AgentStatusView view = new AgentStatusView(() -> settings, () -> runtimes, () -> reconciler,
             this::connectionState);
@@ -61,12 +74,21 @@ public class AgentComponent implements StatusContributor, AgentStatus {
         version = context.getBundle().getVersion().toString();
         view.version(version);
         AgentRuntimes built = new AgentRuntimes(settings);
+        built.installWith(this::install);
+        for (ContainerRuntime runtime : runtimeServices) {
+            built.add(runtime);
+        }
         runtimes = built;
+        // a runtime bound between the loop and here is added by bindRuntime, which sees runtimes set
+        for (ContainerRuntime runtime : runtimeServices) {
+            built.add(runtime);
+        }
         for (ContainerRuntime runtime : built.runtimes().values()) {
             Dictionary<String, Object> props = new Hashtable<>();
             props.put("stratos.runtime", runtime.name());
             registrations.add(context.registerService(ContainerRuntime.class, runtime, props));
         }
+        registrations.add(context.registerService(RuntimeHost.class, built, null));
         LOG.info("Stratos agent ready {} ms after JVM start: {}", ManagementFactory.getRuntimeMXBean().getUptime(), settings);
         // Adopt first, then connect: the first desired state must not start duplicates of adopted containers.
         Thread start = new Thread(() -> {
@@ -124,7 +146,7 @@ public class AgentComponent implements StatusContributor, AgentStatus {
         if (r != null) {
             r.close();
         }
-        for (ServiceRegistration<ContainerRuntime> registration : registrations) {
+        for (ServiceRegistration<?> registration : registrations) {
             try {
                 registration.unregister();
             } catch (IllegalStateException e) {
@@ -138,6 +160,51 @@ public class AgentComponent implements StatusContributor, AgentStatus {
             // containers keep running; a restarted agent re-adopts them
             built.close();
         }
+    }
+
+    /** The runtime whiteboard: every ContainerRuntime service, the agent's own LXC one included (added once). */
+    @Reference(service = ContainerRuntime.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "unbindRuntime")
+    void bindRuntime(ContainerRuntime runtime) {
+        runtimeServices.add(runtime);
+        AgentRuntimes built = runtimes;
+        if (built != null) {
+            built.add(runtime);
+        }
+    }
+
+    void unbindRuntime(ContainerRuntime runtime) {
+        runtimeServices.remove(runtime);
+        AgentRuntimes built = runtimes;
+        if (built != null) {
+            built.remove(runtime);
+        }
+    }
+
+    /**
+     * Installs an offered runtime's feature from the agent distribution's own (offline) repository, off the caller's
+     * thread. No bundle refresh: the agent bundle keeps running and finds the runtime as a service.
+     */
+    private void install(String runtime) {
+        String feature = AgentRuntimes.FEATURES.get(runtime);
+        Thread installer = new Thread(() -> {
+            FeaturesService service = features;
+            AgentRuntimes built = runtimes;
+            try {
+                if (service == null) {
+                    throw new IllegalStateException("no Karaf features service");
+                }
+                LOG.info("Installing feature {}: a {} process is wanted", feature, runtime);
+                service.installFeature(feature, EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+            } catch (Exception e) {
+                LOG.warn("Cannot install feature {}: {}", feature, e.toString());
+                if (built != null) {
+                    built.installFailed(runtime, e.getMessage() == null ? e.toString() : e.getMessage());
+                }
+            }
+        }, "stratos-agent-install-" + feature);
+        installer.setDaemon(true);
+        installer.start();
     }
 
     @Modified

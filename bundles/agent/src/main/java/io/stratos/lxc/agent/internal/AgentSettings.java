@@ -4,8 +4,8 @@ import io.stratos.lxc.api.net.Cidr;
 import io.stratos.lxc.api.net.IpLiteral;
 
 import io.stratos.lxc.agent.internal.lxc.LxcRuntime;
-import io.stratos.lxc.agent.internal.lxc.Subnet;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.agent.net.Subnet;
+import io.stratos.lxc.config.ConfigValues;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;

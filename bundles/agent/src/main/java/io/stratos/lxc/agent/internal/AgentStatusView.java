@@ -3,7 +3,7 @@ package io.stratos.lxc.agent.internal;
 import io.stratos.lxc.agent.internal.image.CachedImage;
 import io.stratos.lxc.agent.internal.image.ImageCache;
 import io.stratos.lxc.agent.internal.image.ImageManifest;
-import io.stratos.lxc.agent.internal.net.Publishing;
+import io.stratos.lxc.agent.net.Publishing;
 import io.stratos.lxc.agent.runtime.ContainerRuntime;
 import io.stratos.lxc.agent.runtime.RuntimeAvailability;
 import io.stratos.lxc.agent.status.AgentImage;
@@ -77,6 +77,10 @@ final class AgentStatusView implements AgentStatus {
             for (ContainerRuntime runtime : built.runtimes().values()) {
                 RuntimeAvailability a = runtime.available();
                 runtimeStates.put(runtime.name(), a.available() ? "available" : "unavailable: " + a.reason());
+            }
+            for (String offered : built.offered()) {
+                // offered, not installed (the Docker runtime's feature comes when a docker process is wanted)
+                runtimeStates.putIfAbsent(offered, "unavailable: " + built.missing(offered));
             }
             portsInUse = built.ports().inUse();
             List<CachedImage> images = built.images().list();

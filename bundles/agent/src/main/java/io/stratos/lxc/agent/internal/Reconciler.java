@@ -129,11 +129,12 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
     });
     /** The application metrics its subscriptions' policies ask for, scraped from the RUNNING processes. */
     private final ApplicationMetrics applicationMetrics;
-    /** Each runtime's availability as last seen, to log a change once rather than every pass. */
-    private final Map<String, Boolean> runtimeUp = new ConcurrentHashMap<>();
+    /** Each runtime's availability, asked once a pass. */
+    private final RuntimeWatch watch;
 
     Reconciler(AgentRuntimes runtimes, LongSupplier clock) {
         this.runtimes = runtimes;
+        this.watch = new RuntimeWatch(runtimes);
         this.clock = clock;
         this.applicationMetrics = new ApplicationMetrics(metricsPaths(runtimes), port -> runtimes.publishing().endpoint(port));
         worker.scheduleWithFixedDelay(this::timedPass, 1, 1, TimeUnit.SECONDS);
@@ -209,11 +210,8 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         // running containers as listed below: converge need not ask its runtime again for each of them
         Map<String, ContainerInfo> running = new java.util.HashMap<>();
         wanted.processes().forEach(p -> byId.put(p.processId(), p));
-        // Asked once per pass: a runtime that went away (dockerd stopped) is noticed here, and its processes wait for it.
-        Map<String, RuntimeAvailability> availability = new java.util.HashMap<>();
-        for (ContainerRuntime runtime : runtimes.runtimes().values()) {
-            availability.put(runtime.name(), availability(runtime));
-        }
+        // Asked once per pass: a runtime that went away (dockerd stopped) or is not installed; its processes wait for it.
+        Map<String, RuntimeAvailability> availability = watch.survey();
         // Stop what is no longer wanted (including containers re-adopted after a restart).
         for (ContainerRuntime runtime : runtimes.runtimes().values()) {
             if (!availability.get(runtime.name()).available()) {
@@ -242,7 +240,11 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
             String runtime = runtimes.launcher().runtimeOf(process.processId()).orElse(process.runtime());
             RuntimeAvailability ready = availability.get(runtime);
             try {
-                changed |= ready != null && !ready.available() ? waitForRuntime(runtime, ready, t) : converge(process, t, running);
+                if (ready != null && !ready.available()) {
+                    changed |= waitForRuntime(runtime, watch.wanted(runtime, ready), t);
+                } else {
+                    changed |= converge(process, t, running);
+                }
             } catch (RuntimeException e) {
                 // one process's trouble (a runtime failing mid-call) must not stop the pass for the others
                 LOG.warn("Reconciling {} failed: {}", process.processId(), e.toString());
@@ -267,26 +269,6 @@ final class Reconciler implements ProcessSupervisor, AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             stopping.remove(processId); // closing
         }
-    }
-
-    /** Availability of a runtime; a change is logged once (WARN when it goes, INFO when it is back). */
-    private RuntimeAvailability availability(ContainerRuntime runtime) {
-        RuntimeAvailability a;
-        try {
-            a = runtime.available();
-        } catch (RuntimeException e) {
-            a = RuntimeAvailability.no(e.toString());
-        }
-        Boolean before = runtimeUp.put(runtime.name(), a.available());
-        if (before != null && before != a.available()) {
-            if (a.available()) {
-                LOG.info("Runtime {} is available again ({}): its processes are checked and restarted where needed",
-                        runtime.name(), a.reason());
-            } else {
-                LOG.warn("Runtime {} became unavailable: {}; its processes wait for it", runtime.name(), a.reason());
-            }
-        }
-        return a;
     }
 
     /**

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * A way to run cartridge processes as containers on this VM (SPI; implementations: {@code lxc},
- * {@code docker}). Containers are named {@code stratos-<processId>} (see {@link ContainerNames}), so a
+ * {@code docker}). The agent finds them as OSGi services (a whiteboard): the LXC runtime is its own, the
+ * Docker runtime comes with the optional feature {@code stratos-agent-docker}. Containers are named {@code stratos-<processId>} (see {@link ContainerNames}), so a
  * restarted agent finds and re-adopts the ones it owns through {@link #list()}.
  *
  * <p>Failures the user can act on (bad spec, name taken, port in use, runtime missing) are
@@ -40,4 +41,20 @@ public interface ContainerRuntime {
 
     /** The last {@code lines} lines of the container's console output (stdout, stderr), empty when there is no container. */
     Optional<LogTail> logTail(String processId, int lines);
+
+    /**
+     * The containers a previous run of the agent left, put back in place (linked, published) so the agent can hold
+     * their ports; by default just {@link #list()}.
+     */
+    default List<ContainerInfo> adopt() {
+        return list();
+    }
+
+    /** The agent evicted this image (sha256 digest) from its cache: drop this runtime's copy of it, if any. */
+    default void imageEvicted(String imageDigest) {
+    }
+
+    /** The agent stops using this runtime: release its clients and threads; its containers keep running. */
+    default void close() {
+    }
 }

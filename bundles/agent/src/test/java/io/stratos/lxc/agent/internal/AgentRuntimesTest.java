@@ -3,10 +3,20 @@ package io.stratos.lxc.agent.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stratos.lxc.agent.runtime.ContainerInfo;
+import io.stratos.lxc.agent.runtime.ContainerRuntime;
+import io.stratos.lxc.agent.runtime.ContainerSpec;
+import io.stratos.lxc.agent.runtime.ContainerState;
+import io.stratos.lxc.agent.runtime.ContainerStats;
+import io.stratos.lxc.agent.runtime.RuntimeAvailability;
+import io.stratos.lxc.agent.status.LogTail;
 import io.stratos.lxc.api.StratosException;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,13 +61,122 @@ class AgentRuntimesTest {
     }
 
     @Test
-    void anOfferedRuntimeThatCannotRunSaysWhy() {
-        try (AgentRuntimes runtimes = runtimes(Map.of("runtimes", "docker", "dockerHost", "unix:///nonexistent/docker.sock"))) {
-            assertThatThrownBy(() -> runtimes.runtime("docker"))
-                    .isInstanceOfSatisfying(StratosException.class, e -> assertThat(e.kind()).isEqualTo(StratosException.Kind.UNAVAILABLE))
-                    .hasMessageContaining("/nonexistent/docker.sock");
-            assertThat(runtimes.describe()).contains("docker unavailable");
-            assertThat(runtimes.ports().start()).isEqualTo(20000);
+    void anOfferedRuntimeThatIsNotInstalledSaysSoAndHowToGetItAndAsksForItsFeatureOnce() {
+        try (AgentRuntimes runtimes = runtimes(Map.of("runtimes", "lxc,docker"))) {
+            List<String> installs = new ArrayList<>();
+            runtimes.installWith(installs::add);
+            for (int i = 0; i < 2; i++) {
+                assertThatThrownBy(() -> runtimes.runtime("docker"))
+                        .isInstanceOfSatisfying(StratosException.class, e -> assertThat(e.kind()).isEqualTo(StratosException.Kind.UNAVAILABLE))
+                        .hasMessageContaining("the docker runtime is not installed on this VM")
+                        .hasMessageContaining("it comes with the agent feature stratos-agent-docker")
+                        .hasMessageEndingWith("(installing)");
+            }
+            assertThat(installs).containsExactly("docker");
+            assertThat(runtimes.describe()).contains("docker not installed (feature stratos-agent-docker)");
+            AgentSettings settings = AgentSettings.from(ConfigValues.of(AgentSettings.PID, Map.of("runtimes", "lxc,docker")), "vm-1",
+                    data.toString());
+            assertThat(new AgentStatusView(() -> settings, () -> runtimes, () -> null, () -> "standalone").summary().runtimes())
+                    .containsKeys("lxc", "docker")
+                    .hasEntrySatisfying("docker", state -> assertThat(state).startsWith("unavailable: the docker runtime is not installed"));
+
+            // a desired docker process fails with that message as its reason, before any image is fetched
+            ProcessLauncher.Outcome outcome = runtimes.launcher().launch(
+                    new ProcessLauncher.Request("p-docker", "docker", "sha256:" + "0".repeat(64), Map.of(), 100, 64, 0, null));
+            assertThat(outcome.running()).isFalse();
+            assertThat(outcome.reason()).startsWith("the docker runtime is not installed on this VM");
+        }
+    }
+
+    @Test
+    void theWhiteboardUsesAnOfferedRuntimeServiceUntilItGoesAndIgnoresOneNotOffered() {
+        try (AgentRuntimes runtimes = runtimes(Map.of("runtimes", "docker,lxc"))) {
+            FakeRuntime docker = new FakeRuntime("docker", List.of());
+            FakeRuntime rkt = new FakeRuntime("rkt", List.of());
+            assertThat(runtimes.add(docker)).isTrue();
+            assertThat(runtimes.add(rkt)).isFalse();
+            assertThat(runtimes.runtime("docker")).isSameAs(docker);
+            assertThat(runtimes.runtimes()).containsOnlyKeys("docker", "lxc");
+            assertThat(runtimes.runtimes().keySet()).containsExactly("docker", "lxc"); // the setting's order of preference
+
+            runtimes.remove(docker);
+            assertThatThrownBy(() -> runtimes.runtime("docker")).hasMessageContaining("not installed on this VM");
+            assertThatThrownBy(() -> runtimes.runtime("rkt")).hasMessageContaining("unknown runtime 'rkt'");
+        }
+    }
+
+    @Test
+    void aRuntimeThatArrivesAfterTheAgentStartedAdoptsTheContainersAPreviousRunLeft() {
+        try (AgentRuntimes runtimes = runtimes(Map.of("runtimes", "lxc,docker", "portRangeStart", "24600", "portRangeEnd", "24610"))) {
+            runtimes.adopt();
+            ContainerInfo left = new ContainerInfo("p-left", "stratos-p-left", "docker", ContainerState.RUNNING, null, false, 24600,
+                    "", "", "");
+            FakeRuntime docker = new FakeRuntime("docker", List.of(left));
+            runtimes.add(docker);
+            assertThat(docker.adopted).isEqualTo(1);
+            // its port is held for it: the next process gets another
+            assertThat(runtimes.ports().allocate("p-new")).isNotEqualTo(24600);
+        }
+    }
+
+    /** A runtime service of another bundle, as the whiteboard sees it. */
+    private static final class FakeRuntime implements ContainerRuntime {
+        private final String name;
+        private final List<ContainerInfo> left;
+        int adopted;
+
+        FakeRuntime(String name, List<ContainerInfo> left) {
+            this.name = name;
+            this.left = left;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public RuntimeAvailability available() {
+            return RuntimeAvailability.yes("fake");
+        }
+
+        @Override
+        public ContainerInfo start(ContainerSpec spec) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void stop(String processId) {
+        }
+
+        @Override
+        public void remove(String processId) {
+        }
+
+        @Override
+        public List<ContainerInfo> list() {
+            return left;
+        }
+
+        @Override
+        public List<ContainerInfo> adopt() {
+            adopted++;
+            return left;
+        }
+
+        @Override
+        public Optional<ContainerInfo> inspect(String processId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<ContainerStats> stats(String processId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<LogTail> logTail(String processId, int lines) {
+            return Optional.empty();
         }
     }
 }

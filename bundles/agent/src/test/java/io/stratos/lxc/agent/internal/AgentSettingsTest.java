@@ -2,7 +2,7 @@ package io.stratos.lxc.agent.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

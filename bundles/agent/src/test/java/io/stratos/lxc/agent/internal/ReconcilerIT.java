@@ -3,12 +3,12 @@ package io.stratos.lxc.agent.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.stratos.lxc.agent.internal.exec.Exec;
+import io.stratos.lxc.agent.exec.Exec;
 import io.stratos.lxc.agent.internal.lxc.LxcRuntime;
 import io.stratos.lxc.api.agent.DesiredProcess;
 import io.stratos.lxc.api.agent.DesiredState;
 import io.stratos.lxc.api.agent.ProcessReport;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.controller.ProcessState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +20,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.awaitility.Awaitility;
 
 /**
  * The reconciler on real LXC: desired processes become RUNNING once they answer HTTP, a process whose
@@ -75,17 +76,9 @@ class ReconcilerIT {
         return new DesiredProcess(id, "hello", "static-httpd", "1.0", digest, "lxc", 100, 32, Map.of());
     }
 
-    private ProcessReport awaitReport(String id, Predicate<ProcessReport> condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        ProcessReport last = null;
-        while (System.nanoTime() < deadline) {
-            last = reconciler.processes().get(id);
-            if (last != null && condition.test(last)) {
-                return last;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("process " + id + " never matched; last report " + last);
+    private ProcessReport awaitReport(String id, Predicate<ProcessReport> condition, Duration timeout) {
+        return Awaitility.await("process " + id + " matches").atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .until(() -> reconciler.processes().get(id), last -> last != null && condition.test(last));
     }
 
     @Test
@@ -107,11 +100,8 @@ class ReconcilerIT {
 
         // r2 is no longer desired: its container goes, r1 keeps running.
         reconciler.apply(new DesiredState(2, List.of(desired("stratos-test-r1"))));
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (agent.runtimes().get("lxc").inspect("stratos-test-r2").isPresent() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(agent.runtimes().get("lxc").inspect("stratos-test-r2")).isEmpty();
+        Awaitility.await("r2's container removed").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> agent.runtimes().get("lxc").inspect("stratos-test-r2").isEmpty());
         assertThat(reconciler.report(2).processes()).extracting(ProcessReport::processId).containsExactly("stratos-test-r1");
     }
 }

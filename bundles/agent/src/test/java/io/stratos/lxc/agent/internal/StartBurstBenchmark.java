@@ -2,7 +2,7 @@ package io.stratos.lxc.agent.internal;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.stratos.lxc.agent.internal.exec.Exec;
+import io.stratos.lxc.agent.exec.Exec;
 import io.stratos.lxc.agent.internal.image.CachedImage;
 import io.stratos.lxc.agent.internal.image.ImageManifest;
 import io.stratos.lxc.agent.internal.lxc.LxcRuntime;
@@ -10,7 +10,7 @@ import io.stratos.lxc.agent.runtime.ContainerSpec;
 import io.stratos.lxc.api.agent.DesiredProcess;
 import io.stratos.lxc.api.agent.DesiredState;
 import io.stratos.lxc.api.agent.ProcessReport;
-import io.stratos.lxc.api.config.ConfigValues;
+import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.controller.ProcessState;
 import java.lang.management.ManagementFactory;
 import java.net.URI;

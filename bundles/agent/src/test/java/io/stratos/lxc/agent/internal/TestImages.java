@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 
 /** Test images built from the host's busybox-static, and a tiny image store on 127.0.0.1. */
 public final class TestImages {
@@ -107,24 +108,14 @@ public final class TestImages {
         }
     }
 
-    public static String getUntilOk(String url, Duration within) throws Exception {
+    public static String getUntilOk(String url, Duration within) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        long deadline = System.nanoTime() + within.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return response.body();
-                }
-                last = new IOException("HTTP " + response.statusCode());
-            } catch (IOException e) {
-                last = e;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("no 200 from " + url + " within " + within + ": " + last);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build();
+        // a refused connection (the process not listening yet) is retried; the last failure is in the timeout's message
+        return Awaitility.await("HTTP 200 from " + url).atMost(within).pollInterval(Duration.ofMillis(10))
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> client.send(request, HttpResponse.BodyHandlers.ofString()), response -> response.statusCode() == 200)
+                .body();
     }
 
     /** Serves files as {@code /api/v1/images/sha256:<hex>} with Range support; counts requests. */

@@ -1,6 +1,6 @@
 package io.stratos.lxc.agent.internal.lxc;
 
-import io.stratos.lxc.agent.internal.exec.Exec;
+import io.stratos.lxc.agent.exec.Exec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

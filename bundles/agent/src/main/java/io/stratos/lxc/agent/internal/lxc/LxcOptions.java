@@ -1,5 +1,7 @@
 package io.stratos.lxc.agent.internal.lxc;
 
+import io.stratos.lxc.agent.net.Subnet;
+
 import java.nio.file.Path;
 
 /**

@@ -1,11 +1,13 @@
 package io.stratos.lxc.agent.internal.lxc;
 
-import io.stratos.lxc.agent.internal.exec.FileTree;
-import io.stratos.lxc.agent.internal.exec.Exec;
-import io.stratos.lxc.agent.internal.exec.Tail;
-import io.stratos.lxc.agent.internal.net.Publishing;
-import io.stratos.lxc.agent.internal.net.PublishedPorts;
-import io.stratos.lxc.agent.internal.net.TcpProxy;
+import io.stratos.lxc.agent.net.HostBridge;
+
+import io.stratos.lxc.agent.exec.FileTree;
+import io.stratos.lxc.agent.exec.Exec;
+import io.stratos.lxc.agent.exec.Tail;
+import io.stratos.lxc.agent.net.Publishing;
+import io.stratos.lxc.agent.net.PublishedPorts;
+import io.stratos.lxc.agent.net.TcpProxy;
 import io.stratos.lxc.agent.runtime.CgroupReader;
 import io.stratos.lxc.agent.runtime.ContainerInfo;
 import io.stratos.lxc.agent.runtime.ContainerNames;

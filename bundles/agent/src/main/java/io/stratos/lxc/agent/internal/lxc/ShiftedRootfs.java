@@ -1,7 +1,7 @@
 package io.stratos.lxc.agent.internal.lxc;
 
-import io.stratos.lxc.agent.internal.exec.Exec;
-import io.stratos.lxc.agent.internal.exec.FileTree;
+import io.stratos.lxc.agent.exec.Exec;
+import io.stratos.lxc.agent.exec.FileTree;
 import io.stratos.lxc.api.StratosException;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stratos.lxc.agent.internal.TestImages;
-import io.stratos.lxc.agent.internal.exec.Exec;
+import io.stratos.lxc.agent.exec.Exec;
 import io.stratos.lxc.api.StratosException;
 import java.nio.file.Files;
 import java.nio.file.Path;

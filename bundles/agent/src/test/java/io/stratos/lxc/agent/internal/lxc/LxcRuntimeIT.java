@@ -1,12 +1,14 @@
 package io.stratos.lxc.agent.internal.lxc;
 
+import io.stratos.lxc.agent.net.Subnet;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.stratos.lxc.agent.internal.TestImages;
-import io.stratos.lxc.agent.internal.exec.Exec;
+import io.stratos.lxc.agent.exec.Exec;
 import io.stratos.lxc.agent.internal.image.CachedImage;
 import io.stratos.lxc.agent.internal.image.ImageCache;
 import io.stratos.lxc.agent.runtime.CgroupReader;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.awaitility.Awaitility;
 
 /** Real LXC containers (root, lxc 5) on a test bridge; everything is named stratos-test* and removed afterwards. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -73,7 +76,7 @@ class LxcRuntimeIT {
             store.close();
         }
         if (work != null) {
-            io.stratos.lxc.agent.internal.exec.FileTree.delete(work);
+            io.stratos.lxc.agent.exec.FileTree.delete(work);
         }
     }
 
@@ -236,16 +239,9 @@ class LxcRuntimeIT {
         }
     }
 
-    private ContainerInfo waitForStop(String processId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            ContainerInfo info = lxc.inspect(processId).orElseThrow();
-            if (info.state() == ContainerState.STOPPED) {
-                return info;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(processId + " did not stop");
+    private ContainerInfo waitForStop(String processId) {
+        return Awaitility.await(processId + " stops").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> lxc.inspect(processId).orElseThrow(), info -> info.state() == ContainerState.STOPPED);
     }
 
     @Test

@@ -1,9 +1,11 @@
 package io.stratos.lxc.agent.internal.lxc;
 
+import io.stratos.lxc.agent.net.Subnet;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stratos.lxc.agent.internal.exec.Exec;
+import io.stratos.lxc.agent.exec.Exec;
 import io.stratos.lxc.agent.runtime.CgroupReader;
 import io.stratos.lxc.agent.runtime.ContainerSpec;
 import io.stratos.lxc.api.StratosException;
