@@ -1,7 +1,7 @@
 package io.stratos.lxc.agent.net;
 
 import io.stratos.lxc.api.net.IpLiteral;
-import io.stratos.lxc.api.net.Splice;
+import io.stratos.lxc.net.Splice;
 
 import java.io.Closeable;
 import java.io.IOException;

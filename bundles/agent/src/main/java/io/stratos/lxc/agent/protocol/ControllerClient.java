@@ -6,6 +6,7 @@ import io.stratos.lxc.api.agent.AgentCredentials;
 import io.stratos.lxc.api.agent.AgentRegistration;
 import io.stratos.lxc.api.agent.AgentReport;
 import io.stratos.lxc.api.agent.DesiredState;
+import io.stratos.lxc.net.Controllers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,8 +37,7 @@ public final class ControllerClient {
     private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** Each controller's agent API; the agent talks to one at a time and moves on when it stands by or is gone. */
-    private final java.util.List<URI> agentApis;
-    private final java.util.concurrent.atomic.AtomicInteger current = new java.util.concurrent.atomic.AtomicInteger();
+    private final Controllers agentApis;
     private final HttpClient http;
 
     /**
@@ -49,14 +49,19 @@ public final class ControllerClient {
         for (String url : controllerUrls.split(",")) {
             String trimmed = url.trim();
             if (!trimmed.isEmpty()) {
-                apis.add(URI.create((trimmed.endsWith("/") ? trimmed : trimmed + "/") + "agent/v1/"));
+                apis.add(agentApiOf(trimmed));
             }
         }
         if (apis.isEmpty()) {
             throw new IllegalArgumentException("no controller URL in '" + controllerUrls + "'");
         }
-        this.agentApis = java.util.List.copyOf(apis);
+        this.agentApis = new Controllers(apis, ControllerClient::agentApiOf);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** The agent API of the controller at {@code controllerUrl} (e.g. {@code http://127.0.0.1:8181/stratos}). */
+    private static URI agentApiOf(String controllerUrl) {
+        return URI.create((controllerUrl.endsWith("/") ? controllerUrl : controllerUrl + "/") + "agent/v1/");
     }
 
     /** The base URL of the controller this client talks to now, e.g. {@code http://127.0.0.1:8181/stratos}. */
@@ -67,31 +72,12 @@ public final class ControllerClient {
 
     /** The agent API of the controller this client talks to now. */
     private URI agentApi() {
-        return agentApis.get(Math.floorMod(current.get(), agentApis.size()));
+        return agentApis.current();
     }
 
-    /**
-     * The controller asked did not take the call (it is gone, or a standby: 503): the next call goes to the controller
-     * it named as active if that is one of ours, else to the next in the list.
-     */
+    /** The controller asked did not take the call (it is gone, or a standby: 503): the next call goes elsewhere. */
     private void moveOn(URI asked, String activeUrl) {
-        int index = agentApis.indexOf(asked);
-        if (agentApis.size() < 2 || index < 0 || !agentApi().equals(asked)) {
-            return;
-        }
-        if (activeUrl != null) {
-            String active = activeUrl.endsWith("/") ? activeUrl : activeUrl + "/";
-            int named = agentApis.indexOf(URI.create(active + "agent/v1/"));
-            if (named >= 0 && named != index) {
-                current.set(named);
-                return;
-            }
-            // an active controller it names under another address (the agent reaches it through a relay): the next one
-        }
-        int now = current.get();
-        if (Math.floorMod(now, agentApis.size()) == index) {
-            current.compareAndSet(now, (index + 1) % agentApis.size());
-        }
+        agentApis.moveOn(asked, activeUrl);
     }
 
     public AgentCredentials register(AgentRegistration registration) throws IOException, InterruptedException {
@@ -121,8 +107,8 @@ public final class ControllerClient {
 
     private <T> T send(HttpRequest request, Class<T> type) throws IOException, InterruptedException {
         String uri = request.uri().toString();
-        URI asked = agentApis.size() < 2 ? null
-                : agentApis.stream().filter(api -> uri.startsWith(api.toString())).findFirst().orElse(null);
+        URI asked = agentApis.all().size() < 2 ? null
+                : agentApis.all().stream().filter(api -> uri.startsWith(api.toString())).findFirst().orElse(null);
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());

@@ -1,5 +1,5 @@
 /** Exported: other bundles import it. A change a consumer would notice bumps this version (semantic versioning). */
-@Version("1.2.0")
+@Version("2.0.0")
 package io.stratos.lxc.api.controller;
 
 import org.osgi.annotation.versioning.Version;

@@ -1,7 +1,7 @@
 package io.stratos.lxc.controller.internal;
 
 import io.stratos.lxc.config.ConfigValues;
-import io.stratos.lxc.net.Cidr;
+import io.stratos.lxc.api.net.Cidr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -8,7 +8,7 @@ import io.stratos.lxc.api.controller.PartitionVm;
 import io.stratos.lxc.api.controller.ProcessState;
 import io.stratos.lxc.api.controller.Subscription;
 import io.stratos.lxc.api.iaas.IaasAdapter;
-import io.stratos.lxc.net.IpLiteral;
+import io.stratos.lxc.api.net.IpLiteral;
 import io.stratos.lxc.api.router.Route;
 import io.stratos.lxc.controller.internal.Model.ArtifactEntry;
 import io.stratos.lxc.controller.internal.Model.PartitionEntry;

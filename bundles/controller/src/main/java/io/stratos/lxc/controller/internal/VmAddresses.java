@@ -2,8 +2,8 @@ package io.stratos.lxc.controller.internal;
 
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.iaas.IaasAdapter;
-import io.stratos.lxc.net.Cidr;
-import io.stratos.lxc.net.IpLiteral;
+import io.stratos.lxc.api.net.Cidr;
+import io.stratos.lxc.api.net.IpLiteral;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.stratos.lxc.iaas.local;
 
-import io.stratos.lxc.net.IpLiteral;
+import io.stratos.lxc.api.net.IpLiteral;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package io.stratos.lxc.iaas.local;
 
-import io.stratos.lxc.net.Cidr;
+import io.stratos.lxc.api.net.Cidr;
 import io.stratos.lxc.net.Splice;
 import java.io.Closeable;
 import java.io.IOException;

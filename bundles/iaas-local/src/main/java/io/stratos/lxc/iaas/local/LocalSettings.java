@@ -1,7 +1,7 @@
 package io.stratos.lxc.iaas.local;
 
 import io.stratos.lxc.config.ConfigValues;
-import io.stratos.lxc.net.Cidr;
+import io.stratos.lxc.api.net.Cidr;
 import java.net.Inet4Address;
 import java.nio.file.Path;
 import java.util.regex.Pattern;

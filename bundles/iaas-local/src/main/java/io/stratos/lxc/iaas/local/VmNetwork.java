@@ -1,6 +1,6 @@
 package io.stratos.lxc.iaas.local;
 
-import io.stratos.lxc.net.Cidr;
+import io.stratos.lxc.api.net.Cidr;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -13,7 +13,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import io.stratos.lxc.api.controller.Resources;
 import io.stratos.lxc.api.iaas.VmSpec;
-import io.stratos.lxc.net.Cidr;
+import io.stratos.lxc.api.net.Cidr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -3,7 +3,7 @@ package io.stratos.lxc.iaas.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stratos.lxc.net.Cidr;
+import io.stratos.lxc.api.net.Cidr;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

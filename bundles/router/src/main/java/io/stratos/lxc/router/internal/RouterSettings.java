@@ -1,7 +1,7 @@
 package io.stratos.lxc.router.internal;
 
 import io.stratos.lxc.config.ConfigValues;
-import io.stratos.lxc.net.Cidr;
+import io.stratos.lxc.api.net.Cidr;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package io.stratos.lxc.router.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stratos.lxc.net.Cidr;
+import io.stratos.lxc.api.net.Cidr;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

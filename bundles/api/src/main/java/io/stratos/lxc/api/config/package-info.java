@@ -1,5 +1,0 @@
-/** Exported: other bundles import it. A change a consumer would notice bumps this version (semantic versioning). */
-@Version("1.0.0")
-package io.stratos.lxc.api.config;
-
-import org.osgi.annotation.versioning.Version;
