@@ -118,7 +118,7 @@ public abstract class StratosKarafTestSupport {
             } catch (Exception e) {
                 failure = e;
             }
-            Thread.sleep(100);
+            Thread.sleep(100); // a poll interval: no Awaitility inside Karaf (see above)
         }
         throw new AssertionError("'" + command + "' never gave the expected output; last: " + output
                 + (failure == null ? "" : " / " + failure));
@@ -139,7 +139,7 @@ public abstract class StratosKarafTestSupport {
             if (condition.getAsBoolean()) {
                 return;
             }
-            Thread.sleep(50);
+            Thread.sleep(50); // a poll interval: no Awaitility inside Karaf (see above)
         }
         throw new AssertionError("timed out after " + timeout + " waiting for " + what);
     }
