@@ -1,7 +1,7 @@
 package io.stratos.lxc.itests;
 
-import static org.junit.Assert.assertEquals;
 import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.stratos.lxc.itests.support.ControllerProcess;
