@@ -101,13 +101,13 @@ public class AgentShellE2E {
                 + "\"vmCapacity\":{\"cpuMillis\":2000,\"memoryMiB\":2048}}");
         String vm = Await.success("a READY VM", Duration.ofSeconds(90), () -> {
             String vms = controller.get("/vms");
-            assertTrue(vms, vms.contains("\"READY\""));
+            assertTrue(vms, Json.count(vms, "state", "READY") > 0);
             return Json.strings(vms, "id").get(0);
         });
         controller.expect(201, "POST", "/subscriptions", "{\"alias\":\"hello\",\"cartridge\":\"static-httpd\"}");
         String process = Await.success("a RUNNING process", Duration.ofSeconds(90), () -> {
             String procs = controller.get("/subscriptions/hello/processes");
-            assertTrue(procs, procs.contains("\"RUNNING\""));
+            assertTrue(procs, Json.count(procs, "state", "RUNNING") > 0);
             return Json.strings(procs, "id").get(0);
         });
 

@@ -1,16 +1,19 @@
 package io.stratos.lxc.itests;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.stratos.lxc.itests.support.ControllerProcess;
+import io.stratos.lxc.itests.support.Json;
 import io.stratos.lxc.itests.support.RawHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -22,31 +25,44 @@ import org.junit.Test;
 public class ApiBootE2E {
 
     private static ControllerProcess controller;
-    private static final List<String> duringBoot = new ArrayList<>();
+    private static final List<Answer> duringBoot = new ArrayList<>();
 
+    /** One answer seen while the controller booted. */
+    private record Answer(String method, RawHttp.Response response) {
+        boolean is(int status) {
+            return response.status() == status && response.contentType().startsWith("application/json");
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + response.status() + " " + response.contentType() + " retry-after="
+                    + response.headers().getOrDefault("retry-after", "-") + " " + response.text().replaceAll("\\s+", " ");
+        }
+    }
+
+    /** A PUT and a GET every 20 ms (fine enough to catch each step of the boot) until the API is ready. */
     @BeforeClass
     public static void bootWhilePolling() throws Exception {
         controller = ControllerProcess.create("controller-boot");
         controller.distribution().start();
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            RawHttp.Response put;
-            try {
-                put = controller.raw("PUT", "/partitions/static/scale", Map.of("Content-Type", "application/json"),
-                        "{\"vms\":1}".getBytes(StandardCharsets.UTF_8));
-            } catch (IOException portNotOpenYet) {
-                Thread.sleep(20);
-                continue;
-            }
-            RawHttp.Response status = controller.raw("GET", "/status", Map.of(), null);
-            duringBoot.add("PUT " + describe(put));
-            duringBoot.add("GET " + describe(status));
-            if (status.status() == 200 && put.status() != 503) {
-                return;
-            }
-            Thread.sleep(20);
+        try {
+            await("the API to come up").atMost(Duration.ofSeconds(120)).pollInSameThread().pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(20)).until(() -> {
+                        RawHttp.Response put;
+                        try {
+                            put = controller.raw("PUT", "/partitions/static/scale", Map.of("Content-Type", "application/json"),
+                                    "{\"vms\":1}".getBytes(StandardCharsets.UTF_8));
+                        } catch (IOException portNotOpenYet) {
+                            return false;
+                        }
+                        RawHttp.Response status = controller.raw("GET", "/status", Map.of(), null);
+                        duringBoot.add(new Answer("PUT", put));
+                        duringBoot.add(new Answer("GET", status));
+                        return status.status() == 200 && put.status() != 503;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the API did not come up in 120 s: " + duringBoot.subList(Math.max(0, duringBoot.size() - 4), duringBoot.size()));
         }
-        throw new AssertionError("the API did not come up in 120 s: " + duringBoot.subList(Math.max(0, duringBoot.size() - 4), duringBoot.size()));
     }
 
     @AfterClass
@@ -58,20 +74,22 @@ public class ApiBootE2E {
 
     @Test
     public void untilTheApiIsReadyEveryCallIsA503WithJsonAndRetryAfter() {
-        List<String> wrong = new ArrayList<>();
+        List<Answer> wrong = new ArrayList<>();
         for (int i = 0; i < duringBoot.size() - 2; i++) {
-            String answer = duringBoot.get(i);
+            Answer answer = duringBoot.get(i);
             // the gate may open between a PUT and the GET that follows it
-            boolean readyJustNow = answer.startsWith("GET 200 application/json");
-            if (!readyJustNow && !answer.matches("(PUT|GET) 503 application/json.* retry-after=\\d+ \\{.*\"error\".*")) {
+            boolean readyJustNow = answer.method().equals("GET") && answer.is(200);
+            if (!readyJustNow && !(answer.is(503) && answer.response().headers().getOrDefault("retry-after", "").matches("\\d+")
+                    && Json.hasStrings(answer.response().text(), "error"))) {
                 wrong.add(answer);
             }
         }
         System.out.println("boot: " + duringBoot.size() / 2 + " polls before the API was ready; first: " + duringBoot.get(0));
         assertEquals("answers before the API was ready that were not a JSON 503 with Retry-After", List.of(), wrong);
         // ready: the partition does not exist in a fresh controller, and says so as JSON
-        String lastPut = duringBoot.get(duringBoot.size() - 2);
-        assertTrue(lastPut, lastPut.startsWith("PUT 404 application/json") && lastPut.contains("no partition 'static'"));
+        Answer lastPut = duringBoot.get(duringBoot.size() - 2);
+        assertTrue(lastPut.toString(), lastPut.method().equals("PUT") && lastPut.is(404)
+                && Json.hasStrings(lastPut.response().text(), "error") && Json.at(lastPut.response().text(), "/error").contains("no partition 'static'"));
     }
 
     @Test
@@ -80,7 +98,7 @@ public class ApiBootE2E {
 
         assertEquals(nul.text(), 400, nul.status());
         assertTrue(nul.contentType(), nul.contentType().startsWith("application/json"));
-        assertTrue(nul.text(), nul.text().startsWith("{\"error\":") && nul.text().contains("\"hint\":"));
+        assertTrue(nul.text(), Json.hasStrings(nul.text(), "error", "hint"));
     }
 
     @Test
@@ -90,7 +108,7 @@ public class ApiBootE2E {
 
         assertEquals(put.text(), 404, put.status());
         assertTrue(put.contentType(), put.contentType().startsWith("application/json"));
-        assertTrue(put.text(), put.text().contains("\"hint\":\"the API lives under /stratos/api/v1"));
+        assertTrue(put.text(), Json.hasStrings(put.text(), "error", "hint") && Json.at(put.text(), "/hint").startsWith("the API lives under /stratos/api/v1"));
     }
 
     @Test
@@ -99,11 +117,5 @@ public class ApiBootE2E {
 
         assertEquals(bad.text(), 400, bad.status());
         assertTrue(bad.contentType(), bad.contentType().startsWith("application/json"));
-    }
-
-    private static String describe(RawHttp.Response r) {
-        Map<String, String> h = new LinkedHashMap<>(r.headers());
-        return r.status() + " " + r.contentType() + " retry-after=" + h.getOrDefault("retry-after", "-") + " "
-                + r.text().replaceAll("\\s+", " ");
     }
 }

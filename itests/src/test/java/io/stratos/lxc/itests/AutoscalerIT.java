@@ -61,7 +61,7 @@ public class AutoscalerIT extends StratosKarafTestSupport {
                 + "\"predict\":true}";
         HttpResponse<String> created = send("POST", "/autoscale-policies", policy);
         assertEquals(created.body(), 201, created.statusCode());
-        assertTrue(created.body(), created.body().contains("\"scaleUpStep\""));
+        assertTrue(created.body(), Json.tree(created.body()).has("scaleUpStep"));
         assertEquals(409, send("POST", "/autoscale-policies", policy).statusCode());
 
         HttpResponse<String> bad = send("POST", "/autoscale-policies",

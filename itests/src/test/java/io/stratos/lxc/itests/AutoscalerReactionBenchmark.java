@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.After;
 import org.junit.Test;
 
@@ -93,30 +91,18 @@ public class AutoscalerReactionBenchmark {
     private record Process(String id, String state, int hostPort) {
     }
 
-    private static final Pattern PROCESS = Pattern.compile(
-            "\"id\"\\s*:\\s*\"([^\"]+)\".*?\"state\"\\s*:\\s*\"([A-Z]+)\".*?\"hostPort\"\\s*:\\s*(\\d+)", Pattern.DOTALL);
-
     private List<Process> processes() throws Exception {
-        List<Process> list = new ArrayList<>();
-        for (String chunk : controller.get("/subscriptions/" + ALIAS + "/processes").split("(?=\"id\"\\s*:)")) {
-            Matcher m = PROCESS.matcher(chunk);
-            if (m.find()) {
-                list.add(new Process(m.group(1), m.group(2), Integer.parseInt(m.group(3))));
-            }
-        }
-        return list;
+        return Json.stream(Json.tree(controller.get("/subscriptions/" + ALIAS + "/processes")))
+                .map(p -> new Process(p.path("id").asText(), p.path("state").asText(), p.path("hostPort").asInt())).toList();
     }
 
     private int running() throws Exception {
         return (int) processes().stream().filter(p -> p.state().equals("RUNNING")).count();
     }
 
-    private static final Pattern BACKENDS = Pattern.compile("\"backends\"\\s*:\\s*(\\d+)");
-
     /** The processes the router spreads the alias over, as it last looked them up. */
     private int routerBackends() throws Exception {
-        Matcher m = BACKENDS.matcher(controller.get("/router/" + ALIAS));
-        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        return Json.tree(controller.get("/router/" + ALIAS)).path("backends").asInt(-1);
     }
 
     private int readyVms() throws Exception {
@@ -141,7 +127,7 @@ public class AutoscalerReactionBenchmark {
                     && Json.strings(controller.get("/vms"), "state").size() == 1);
             return null;
         });
-        Thread.sleep((WINDOW_SECONDS + 2) * 1000L);
+        Thread.sleep((WINDOW_SECONDS + 2) * 1000L); // the point: the metric window holds nothing but the quiet level
     }
 
     private void sample() {
@@ -153,7 +139,7 @@ public class AutoscalerReactionBenchmark {
                 LoadRun l = load;
                 timeline.add(String.format(Locale.ROOT, "%d,%.2f,%s,%.0f,%d,%d", now, (now - benchStart) / 1000.0, phase,
                         l == null ? 0 : l.level(), running, vms));
-                Thread.sleep(200);
+                Thread.sleep(200); // the timeline's pace
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
@@ -220,7 +206,7 @@ public class AutoscalerReactionBenchmark {
                         serving = System.currentTimeMillis();
                     }
                 }
-                Thread.sleep(10);
+                Thread.sleep(10); // the point: 10 ms resolution for the figures, not a wait for one condition
             }
             assertTrue("the new process ran, served and was routed to", running > 0 && serving > 0 && routed > 0);
             Step step = new Step(t0, decision.time().toEpochMilli(), running, serving, routed);
@@ -241,6 +227,7 @@ public class AutoscalerReactionBenchmark {
             phase = "wave-s" + stabilisation;
             long from = System.currentTimeMillis();
             for (int c = 0; c < cycles; c++) {
+                // the point: a square wave of load, each level held for half a period
                 load.level(8);
                 Thread.sleep(HALF_PERIOD_SECONDS * 1000L);
                 load.level(1);
@@ -285,7 +272,7 @@ public class AutoscalerReactionBenchmark {
         phase = "tail";
         awaitQuiet();
         phase = "end";
-        Thread.sleep(500);
+        Thread.sleep(500); // the timeline's last samples, of the end
         sampling = false;
         load.stop();
         LoadResult record = load.await();

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.Before;
@@ -72,14 +71,7 @@ public class ControllerBadInputIT extends StratosKarafTestSupport {
 
     @Before
     public void aCartridgeAndAPartitionWithoutVms() throws Exception {
-        Http.awaitOk(api("/subscriptions"), Duration.ofSeconds(60));
-        Http.awaitOk(api("/cartridges"), Duration.ofSeconds(60));
-        if (!Http.get(api("/cartridges")).body().contains("static-httpd")) {
-            Path image = Path.of(System.getProperty("stratos.sample.image"));
-            HttpResponse<String> uploaded = HTTP.send(Http.request(api("/cartridges/static-httpd/versions/1.0.0"))
-                    .PUT(HttpRequest.BodyPublishers.ofFile(image)).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(uploaded.body(), 201, uploaded.statusCode());
-        }
+        awaitApiWithSampleCartridge();
         if (send("GET", "/partitions/web", null).statusCode() == 404) {
             assertEquals(201, send("POST", "/partitions", "{\"name\":\"web\",\"cartridge\":\"static-httpd\",\"minVms\":0,\"maxVms\":2}").statusCode());
         }

@@ -12,7 +12,6 @@ import io.stratos.lxc.itests.support.VmPortRanges;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -131,14 +130,7 @@ public class EventsIT extends StratosKarafTestSupport {
 
     @Test
     public void aScaleAndARolloutPostTheirEvents() throws Exception {
-        Http.awaitOk(api("/subscriptions"), Duration.ofSeconds(60));
-        Http.awaitOk(api("/cartridges"), Duration.ofSeconds(60));
-        if (!Http.get(api("/cartridges")).body().contains("static-httpd")) {
-            Path image = Path.of(System.getProperty("stratos.sample.image"));
-            HttpResponse<String> uploaded = Http.send(Http.request(api("/cartridges/static-httpd/versions/1.0.0"))
-                    .PUT(HttpRequest.BodyPublishers.ofFile(image)));
-            assertEquals(uploaded.body(), 201, uploaded.statusCode());
-        }
+        awaitApiWithSampleCartridge();
         HttpResponse<String> partition = send("POST", "/partitions", "{\"name\":\"evt\",\"cartridge\":\"static-httpd\",\"minVms\":0,\"maxVms\":1}");
         assertEquals(partition.body(), 201, partition.statusCode());
         HttpResponse<String> subscribed = send("POST", "/subscriptions", "{\"alias\":\"evt\",\"cartridge\":\"static-httpd\",\"maxProcesses\":3}");

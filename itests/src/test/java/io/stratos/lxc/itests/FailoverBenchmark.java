@@ -5,6 +5,7 @@ import static org.junit.Assert.assertEquals;
 import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.ControllerPair;
 import io.stratos.lxc.itests.support.ControllerProcess;
+import io.stratos.lxc.itests.support.Percentiles;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,8 +74,8 @@ public class FailoverBenchmark {
             restart.add((System.nanoTime() - killed) / 1e9);
         }
 
-        double p50 = percentile(failover, 0.5);
-        double base = percentile(restart, 0.5);
+        double p50 = Percentiles.of(failover, 0.5);
+        double base = Percentiles.of(restart, 0.5);
         String json = String.format(Locale.ROOT, "{\"kills\":%d,\"failover_p50_s\":%.2f,\"failover_max_s\":%.2f,"
                         + "\"restart_p50_s\":%.2f,\"restart_max_s\":%.2f,\"ratio\":%.2f,\"failover_s\":%s,\"restart_s\":%s}%n",
                 kills, p50, Collections.max(failover), base, Collections.max(restart), p50 / base, format(failover), format(restart));
@@ -92,11 +93,5 @@ public class FailoverBenchmark {
 
     private static List<String> format(List<Double> values) {
         return values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList();
-    }
-
-    private static double percentile(List<Double> values, double p) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
     }
 }

@@ -96,7 +96,7 @@ public class HighAvailabilityE2E {
                 try {
                     HttpResponse<String> r = Http.get(viaB);
                     (r.statusCode() == 200 && r.body().contains(PAGE) ? served : failed).incrementAndGet();
-                    Thread.sleep(50);
+                    Thread.sleep(50); // the load's pace
                 } catch (Exception e) {
                     failed.incrementAndGet();
                 }

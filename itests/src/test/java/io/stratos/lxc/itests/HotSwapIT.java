@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.stratos.lxc.itests.support.Http;
+import io.stratos.lxc.itests.support.Json;
 import io.stratos.lxc.itests.support.StratosKarafTestSupport;
 import java.time.Duration;
 import java.util.Map;
@@ -46,7 +47,7 @@ public class HotSwapIT extends StratosKarafTestSupport {
             rest.start();
         }
         String body = Http.awaitOk(api("/status"), Duration.ofSeconds(10));
-        assertTrue(body, body.contains("\"controller\""));
+        assertEquals(body, "ACTIVE", Json.componentState(body, "controller"));
     }
 
     /**
@@ -117,7 +118,7 @@ public class HotSwapIT extends StratosKarafTestSupport {
                 assertEquals(path + ": " + answer.body(), 503, answer.statusCode());
                 assertEquals(path, "1", answer.headers().firstValue("Retry-After").orElse(null));
                 assertTrue(path + ": " + answer.body(), answer.headers().firstValue("Content-Type").orElse("").startsWith("application/json")
-                        && answer.body().contains("\"error\"") && answer.body().contains("\"hint\""));
+                        && Json.hasStrings(answer.body(), "error", "hint"));
             }
         } finally {
             controller.start();
@@ -139,7 +140,6 @@ public class HotSwapIT extends StratosKarafTestSupport {
     }
 
     private static String startedAt(String json) {
-        int at = json.indexOf("\"startedAt\"");
-        return json.substring(at, json.indexOf(',', at));
+        return Json.at(json, "/startedAt");
     }
 }

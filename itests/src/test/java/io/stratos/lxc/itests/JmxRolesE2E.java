@@ -7,6 +7,7 @@ import static org.junit.Assert.fail;
 
 import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.ControllerProcess;
+import io.stratos.lxc.itests.support.Json;
 import io.stratos.lxc.itests.support.TestUsers;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ public class JmxRolesE2E {
         controller.distribution().configure("users.properties", "_g_\\:viewergroup", "group,viewer");
         controller.start();
         controller.awaitCartridge("static-httpd");
-        version = controller.get("/cartridges/static-httpd").replaceAll("(?s).*?\"version\" : \"([^\"]+)\".*", "$1");
+        version = Json.strings(controller.get("/cartridges/static-httpd"), "version").get(0);
     }
 
     @AfterClass
@@ -127,7 +128,7 @@ public class JmxRolesE2E {
                     new Object[] {"static-httpd", version}, new String[] {String.class.getName(), String.class.getName()}));
         }
         assertFalse(tags(), tags().contains("jmx-viewer"));
-        assertTrue(tags(), tags().contains("\"" + version + "\""));
+        assertTrue(tags(), Json.strings(tags(), "version").contains(version));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.stratos.lxc.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stratos.lxc.itests.support.Await;
 import io.stratos.lxc.itests.support.ControllerProcess;
 import io.stratos.lxc.itests.support.FreePorts;
@@ -20,8 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -87,7 +86,7 @@ public class MetricsE2E {
         assertEquals(anonymous.body(), 401, anonymous.statusCode());
         assertTrue(anonymous.headers().firstValue("Content-Type").orElse(""), anonymous.headers().firstValue("Content-Type")
                 .orElse("").startsWith("application/json"));
-        assertTrue(anonymous.body(), anonymous.body().contains("\"error\"") && anonymous.body().contains("\"hint\""));
+        assertTrue(anonymous.body(), Json.hasStrings(anonymous.body(), "error", "hint"));
         HttpResponse<String> tenant = scrape(TestUsers.basic(TestUsers.ALICE, TestUsers.ALICE_PASSWORD));
         assertEquals(tenant.body(), 403, tenant.statusCode());
         assertTrue(tenant.body(), tenant.body().contains("metrics"));
@@ -181,10 +180,10 @@ public class MetricsE2E {
     private static String queryValue(int port, String promql) throws Exception {
         String url = "http://127.0.0.1:" + port + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8);
         String body = Http.get(url).body();
-        Matcher value = Pattern.compile("\"value\":\\[[0-9.]+,\"([^\"]+)\"\\]").matcher(body);
-        assertTrue(promql + " gave no sample: " + body, value.find());
-        String found = value.group(1);
-        assertTrue(promql + " gave more than one sample: " + body, !value.find());
-        return found;
+        JsonNode result = Json.tree(body).path("data").path("result");
+        assertTrue(promql + " gave no sample: " + body, result.size() > 0);
+        assertTrue(promql + " gave more than one sample: " + body, result.size() == 1);
+        // a sample is [time, "value"]
+        return result.get(0).path("value").get(1).asText();
     }
 }

@@ -246,7 +246,7 @@ public class NetworkedVmsE2E {
                 }
             });
         }
-        Thread.sleep(2000);
+        Thread.sleep(2000); // the point: the load runs steadily before the cut
         long cut = System.nanoTime();
         run("ip", "netns", "exec", namespace, "ip", "link", "set", "eth0", "down");
         try {
@@ -254,7 +254,7 @@ public class NetworkedVmsE2E {
                     .pollInterval(Duration.ofMillis(500)).until(() -> vms("LOST").stream().anyMatch(vm -> vm.path("id").asText().equals(victim))
                             && running("spread").size() == 6
                             && running("spread").stream().noneMatch(p -> p.path("vmId").asText().equals(victim)));
-            Thread.sleep(2000);
+            Thread.sleep(2000); // the point: the load goes on after the fail-over, the requests judged below
         } finally {
             loading.set(false);
             clients.shutdown();

@@ -88,7 +88,7 @@ public class RouterApartE2E {
             long stagger = i * 320L; // clients out of step: some request is always half-way when the process leaves
             Thread client = new Thread(() -> {
                 try {
-                    Thread.sleep(stagger);
+                    Thread.sleep(stagger); // the point: see stagger
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -112,12 +112,12 @@ public class RouterApartE2E {
             clients.add(client);
         }
         try {
-            Thread.sleep(5_000);
+            Thread.sleep(5_000); // the point: two rounds of slow requests in flight on both processes before the scale-in
             controller.expect(200, "PUT", "/subscriptions/duo/scale", "{\"processes\":1}");
             await("the leaving process stopped").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> Json.count(controller.get("/subscriptions/duo/processes"), "state", "RUNNING") == 1
                             && Json.strings(controller.get("/subscriptions/duo/processes"), "state").size() == 1);
-            Thread.sleep(2_000);
+            Thread.sleep(2_000); // the point: the remaining process goes on serving the clients for a while
         } finally {
             running.set(false);
             for (Thread client : clients) {

@@ -2,6 +2,7 @@ package io.stratos.lxc.itests;
 
 import static org.junit.Assert.assertEquals;
 
+import io.stratos.lxc.itests.support.Percentiles;
 import io.stratos.lxc.itests.support.ScaleToZeroFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,18 +54,10 @@ public class ScaleFromZeroBenchmark {
             }
         }
         String json = String.format(Locale.ROOT, "{\"cycles\":%d,\"cold_p50_ms\":%.1f,\"cold_p99_ms\":%.1f,\"cold_max_ms\":%.1f,"
-                        + "\"warm_p50_ms\":%.2f,\"warm_p99_ms\":%.2f,\"cold_ms\":%s}%n", cycles, percentile(cold, 0.5),
-                percentile(cold, 0.99), Collections.max(cold), percentile(warm, 0.5), percentile(warm, 0.99),
+                        + "\"warm_p50_ms\":%.2f,\"warm_p99_ms\":%.2f,\"cold_ms\":%s}%n", cycles, Percentiles.of(cold, 0.5),
+                Percentiles.of(cold, 0.99), Collections.max(cold), Percentiles.of(warm, 0.5), Percentiles.of(warm, 0.99),
                 cold.stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList());
         Files.writeString(out.resolve("scale-from-zero.json"), json);
         System.out.print("scale from zero: " + json);
-    }
-
-    /** Nearest-rank percentile. */
-    private static double percentile(List<Double> values, double q) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int rank = (int) Math.ceil(q * sorted.size());
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
     }
 }

@@ -105,7 +105,7 @@ public class SubscriptionsE2E {
         });
 
         // A version in use cannot be deleted.
-        String version = controller.get("/subscriptions/one").replaceAll("(?s).*\"version\" : \"([^\"]+)\".*", "$1");
+        String version = Json.at(controller.get("/subscriptions/one"), "/version");
         String conflict = controller.expect(409, "DELETE", "/cartridges/static-httpd/versions/" + version, null);
         assertTrue(conflict, conflict.contains("one") && conflict.contains("two"));
 
@@ -122,7 +122,7 @@ public class SubscriptionsE2E {
         List<Proc> moved = awaitServing("one", 5);
         assertTrue(moved.toString(), moved.stream().noneMatch(p -> victim.equals(p.vm())));
         assertTrue(awaitServing("two", 1).stream().noneMatch(p -> victim.equals(p.vm())));
-        assertTrue(controller.get("/vms").matches("(?s).*\"id\" : \"" + victim + "\".*?\"state\" : \"LOST\".*"));
+        assertEquals("LOST", Json.element(controller.get("/vms"), "id", victim).path("state").asText());
     }
 
     @Test
@@ -138,7 +138,7 @@ public class SubscriptionsE2E {
         controller.start();
 
         String subscription = controller.get("/subscriptions/hello");
-        int desired = Integer.parseInt(subscription.replaceAll("(?s).*\"desiredProcesses\" : (\\d+).*", "$1"));
+        int desired = Integer.parseInt(Json.at(subscription, "/desiredProcesses"));
         assertEquals("the scale was committed before the kill", 4, desired);
         List<Proc> procs = awaitServing("hello", desired);
         assertEquals(desired, new HashSet<>(procs.stream().map(Proc::id).toList()).size());

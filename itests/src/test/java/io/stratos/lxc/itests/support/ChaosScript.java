@@ -59,7 +59,7 @@ public final class ChaosScript {
             if (killAt.contains(i)) {
                 // Sent, then the controller dies at some point of handling it (or just before, or just after).
                 CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> send(op));
-                Thread.sleep(random.nextInt(15));
+                Thread.sleep(random.nextInt(15)); // the point: the kill lands at a random moment of the request
                 crash.during(inFlight);
                 adoptOutcomeOf(op);
                 assertMatchesAcknowledged("after kill " + killAt.headSet(i, true).size() + " at operation " + i);

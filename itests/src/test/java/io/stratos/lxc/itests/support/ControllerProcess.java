@@ -115,7 +115,7 @@ public final class ControllerProcess implements AutoCloseable {
     public void awaitReady() throws Exception {
         Await.success("the controller", Duration.ofSeconds(90), () -> {
             String status = Http.get(api("/status")).body();
-            assertTrue(status, status.matches("(?s).*\"name\" : \"iaas-local\",\\s*\"state\" : \"ACTIVE\".*"));
+            assertEquals(status, "ACTIVE", Json.componentState(status, "iaas-local"));
             assertEquals(200, Http.get(api("/subscriptions")).statusCode());
             assertEquals(200, Http.get(api("/cartridges")).statusCode());
             // the last of the suite's resources to come up, published with the others
@@ -128,7 +128,7 @@ public final class ControllerProcess implements AutoCloseable {
     /** The store uploads preloaded images on its first start, while REST may already answer: wait for one. */
     public void awaitCartridge(String name) throws Exception {
         Await.success("the cartridge " + name, Duration.ofSeconds(60), () -> {
-            assertTrue(get("/cartridges").contains("\"" + name + "\""));
+            assertTrue(Json.strings(get("/cartridges"), "name").contains(name));
             return null;
         });
     }
@@ -257,7 +257,7 @@ public final class ControllerProcess implements AutoCloseable {
             left.forEach(ProcessHandle::destroyForcibly);
             quiet = left.isEmpty() ? quiet + 1 : 0;
             if (quiet < 2) {
-                Thread.sleep(500);
+                Thread.sleep(500); // the point: sweeps half a second apart (see above)
             }
         }
         Path vms = vmsDirectory();

@@ -67,7 +67,7 @@ public final class Http {
             } catch (IOException e) {
                 last = e.toString();
             }
-            Thread.sleep(100);
+            Thread.sleep(100); // a poll interval: no Awaitility inside Karaf (see above)
         }
         throw new AssertionError("GET " + url + " did not answer 200 within " + timeout + ": " + last);
     }

@@ -59,6 +59,23 @@ public final class Json {
         }
     }
 
+    /**
+     * Whether the text is one JSON object with a non-empty string in each of the fields: {@code hasStrings(body,
+     * "error", "hint")} is the API's error answer. False, not an exception, for text that is not JSON.
+     */
+    public static boolean hasStrings(String text, String... fields) {
+        if (!isJson(text)) {
+            return false;
+        }
+        JsonNode node = tree(text);
+        for (String field : fields) {
+            if (!node.isObject() || !node.path(field).isTextual() || node.path(field).textValue().isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** All string values of the field, anywhere in the document, in document order. */
     public static List<String> strings(String json, String field) {
         List<String> values = new ArrayList<>();
@@ -73,6 +90,15 @@ public final class Json {
     public static String at(String json, String pointer) {
         JsonNode node = tree(json).at(pointer);
         return node.isMissingNode() || node.isNull() ? null : node.asText();
+    }
+
+    /**
+     * In a JSON array (GET /vms, /subscriptions/x/processes), the first element whose field has the value; a missing
+     * node (whose fields are missing too) when there is none.
+     */
+    public static JsonNode element(String arrayJson, String field, String value) {
+        return stream(tree(arrayJson)).filter(e -> value.equals(e.path(field).asText(null))).findFirst()
+                .orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
     }
 
     /** In a status document (GET /status), the state of the named component; null when it is not listed. */

@@ -1,5 +1,6 @@
 package io.stratos.lxc.itests.support;
 
+import static org.junit.Assert.assertEquals;
 import static org.ops4j.pax.exam.CoreOptions.maven;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
@@ -11,7 +12,10 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
 import java.util.function.Predicate;
@@ -118,10 +122,21 @@ public abstract class StratosKarafTestSupport {
             } catch (Exception e) {
                 failure = e;
             }
-            Thread.sleep(100);
+            Thread.sleep(100); // a poll interval: no Awaitility inside Karaf (see above)
         }
         throw new AssertionError("'" + command + "' never gave the expected output; last: " + output
                 + (failure == null ? "" : " / " + failure));
+    }
+
+    /** Once REST answers: the sample static-httpd cartridge in the store, uploaded unless a test before did it. */
+    protected static void awaitApiWithSampleCartridge() throws Exception {
+        Http.awaitOk(api("/subscriptions"), Duration.ofSeconds(60));
+        String cartridges = Http.awaitOk(api("/cartridges"), Duration.ofSeconds(60));
+        if (!Json.strings(cartridges, "name").contains("static-httpd")) {
+            HttpResponse<String> uploaded = Http.send(Http.request(api("/cartridges/static-httpd/versions/1.0.0"))
+                    .PUT(HttpRequest.BodyPublishers.ofFile(Path.of(System.getProperty("stratos.sample.image")))));
+            assertEquals(uploaded.body(), 201, uploaded.statusCode());
+        }
     }
 
     protected Bundle bundle(String symbolicName) {
@@ -139,7 +154,7 @@ public abstract class StratosKarafTestSupport {
             if (condition.getAsBoolean()) {
                 return;
             }
-            Thread.sleep(50);
+            Thread.sleep(50); // a poll interval: no Awaitility inside Karaf (see above)
         }
         throw new AssertionError("timed out after " + timeout + " waiting for " + what);
     }

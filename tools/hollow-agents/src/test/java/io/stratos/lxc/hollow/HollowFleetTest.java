@@ -52,7 +52,7 @@ class HollowFleetTest {
                         + "{\"processId\":\"web-1\",\"alias\":\"web\",\"cartridge\":\"static-httpd\",\"version\":\"1.0.0\",\"imageDigest\":\"sha256:ab\",\"runtime\":\"lxc\",\"cpuMillis\":100,\"memoryMiB\":16,\"env\":{}},"
                         + "{\"processId\":\"web-2\",\"alias\":\"web\",\"cartridge\":\"static-httpd\",\"version\":\"1.0.0\",\"imageDigest\":\"sha256:ab\",\"runtime\":\"lxc\",\"cpuMillis\":100,\"memoryMiB\":16,\"env\":{}}]}");
             } else {
-                sleep(2000); // the long poll times out unchanged
+                sleep(2000); // the point: the long poll times out unchanged
                 answer(ex, 200, "{\"revision\":7,\"processes\":[]}");
             }
         });

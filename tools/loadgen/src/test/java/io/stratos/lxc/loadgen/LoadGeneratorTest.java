@@ -2,6 +2,7 @@ package io.stratos.lxc.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
@@ -47,7 +48,7 @@ class LoadGeneratorTest {
             methods.add(exchange.getRequestMethod());
             try {
                 if (sleepMillis > 0) {
-                    Thread.sleep(sleepMillis);
+                    Thread.sleep(sleepMillis); // the point: a server this slow to answer
                 }
                 byte[] body = "ok\n".getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(status, body.length);
@@ -159,12 +160,12 @@ class LoadGeneratorTest {
         LoadRun run = LoadGenerator.start(LoadPlan.of(url(), LoadPlan.Mode.CLOSED, Schedule.parse("100ms:1,30s:4"))
                 .withInterval(Duration.ofMillis(200)));
         run.level(1);
-        Thread.sleep(500);
-        assertThat(maxInFlight.get()).isEqualTo(1);
+        await("a first request").atMost(Duration.ofSeconds(5)).until(() -> maxInFlight.get() >= 1);
+        await("one in flight for 500 ms").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> maxInFlight.get() == 1);
         run.level(4);
-        for (int i = 0; i < 50 && maxInFlight.get() < 4; i++) {
-            Thread.sleep(100); // a busy machine may take a while to open the new connections
-        }
+        // a busy machine may take a while to open the new connections
+        await("four in flight").atMost(Duration.ofSeconds(5)).until(() -> maxInFlight.get() >= 4);
         assertThat(maxInFlight.get()).isEqualTo(4);
         assertThatThrownBy(() -> run.level(5)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0..4");
         run.stop();

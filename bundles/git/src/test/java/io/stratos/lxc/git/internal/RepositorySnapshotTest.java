@@ -209,7 +209,7 @@ class RepositorySnapshotTest {
         try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Thread acceptor = new Thread(() -> {
                 try (Socket ignored = silent.accept()) {
-                    Thread.sleep(10_000);
+                    Thread.sleep(10_000); // the point: holding the connection without a word
                 } catch (Exception e) {
                     // closed by the test
                 }

@@ -30,78 +30,74 @@ class RouteFeedClientFailoverTest {
         servers.forEach(s -> s.stop(0));
     }
 
-    /** A controller on a free loopback port; {@link #answer} gives it its route feed. */
-    private HttpServer controller() throws IOException {
+    /** A controller on a free loopback port answering the route feed, and how often it was asked. */
+    private record Controller(HttpServer server, AtomicInteger polls) {
+        URI origin() {
+            return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        }
+    }
+
+    /**
+     * A controller whose route feed has one alias served by p1: at once from a standby, after a short long poll
+     * otherwise. {@code names} is the active controller a standby points the router to (X-Stratos-Active), or null.
+     */
+    private Controller controller(String role, Controller names) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         servers.add(server);
-        server.start();
-        return server;
-    }
-
-    private static String origin(HttpServer server) {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
-    }
-
-    /** Its route feed: one alias served by {@code process}, at once from a standby, after a short long poll otherwise. */
-    private static void answer(HttpServer server, String process, String role, String active, AtomicInteger polls) {
+        AtomicInteger polls = new AtomicInteger();
         server.createContext("/stratos/router/v1/routes", exchange -> {
             polls.incrementAndGet();
-            if (role != null) {
-                exchange.getResponseHeaders().add("X-Stratos-Role", role);
-            }
-            if (active != null) {
-                exchange.getResponseHeaders().add("X-Stratos-Active", active);
+            exchange.getResponseHeaders().add("X-Stratos-Role", role);
+            if (names != null) {
+                exchange.getResponseHeaders().add("X-Stratos-Active", names.origin() + "/stratos");
             }
             if (!"standby".equals(role) && polls.get() > 1) {
                 try {
-                    Thread.sleep(200); // the active one's long poll: nothing new
+                    Thread.sleep(200); // the point: the active one's long poll, holding the answer when nothing is new
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
-            byte[] body = ("{\"revision\":" + (polls.get() + 10) + ",\"complete\":true,\"aliases\":{\"shop\":[{\"process\":\""
-                    + process + "\",\"endpoint\":\"10.214.0.2:20000\"}]},\"removed\":[]}").getBytes(StandardCharsets.UTF_8);
+            byte[] body = ("{\"revision\":" + (polls.get() + 10) + ",\"complete\":true,\"aliases\":{\"shop\":[{\"process\":\"p1\","
+                    + "\"endpoint\":\"10.214.0.2:20000\"}]},\"removed\":[]}").getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
+        server.start();
+        return new Controller(server, polls);
+    }
+
+    /** The router's feed, given the controllers in this order, started. */
+    private void follow(Controller... controllers) {
+        feed = new RouteFeedClient(java.util.Arrays.stream(controllers).map(Controller::origin).toList(), "Basic eDp5",
+                HttpClient.newHttpClient(), System::currentTimeMillis);
+        feed.start();
     }
 
     @Test
     void aStandbysRoutesAreServedWhileTheRouterMovesToTheActiveControllerItNames() throws Exception {
-        AtomicInteger standbyPolls = new AtomicInteger();
-        AtomicInteger activePolls = new AtomicInteger();
-        HttpServer standby = controller();
-        HttpServer active = controller();
-        answer(active, "p1", "active", null, activePolls);
-        answer(standby, "p1", "standby", origin(active) + "/stratos", standbyPolls);
-        feed = new RouteFeedClient(List.of(URI.create(origin(standby)), URI.create(origin(active))), "Basic eDp5",
-                HttpClient.newHttpClient(), System::currentTimeMillis);
+        Controller active = controller("active", null);
+        Controller standby = controller("standby", active);
 
-        feed.start();
+        follow(standby, active);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> activePolls.get() >= 3);
-        assertThat(standbyPolls).hasValue(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> active.polls().get() >= 3);
+        assertThat(standby.polls()).hasValue(1);
         assertThat(feed.backends("shop")).extracting(Backend::toString).containsExactly("p1 at http://10.214.0.2:20000");
     }
 
     @Test
     void whenTheFollowedControllerIsGoneTheNextListedIsFollowedAndTheLastRoutesServeMeanwhile() throws Exception {
-        AtomicInteger firstPolls = new AtomicInteger();
-        AtomicInteger secondPolls = new AtomicInteger();
-        HttpServer first = controller();
-        HttpServer second = controller();
-        answer(first, "p1", "active", null, firstPolls);
-        answer(second, "p1", "standby", null, secondPolls);
-        feed = new RouteFeedClient(List.of(URI.create(origin(first)), URI.create(origin(second))), "Basic eDp5",
-                HttpClient.newHttpClient(), System::currentTimeMillis);
-        feed.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> firstPolls.get() >= 2);
+        Controller first = controller("active", null);
+        Controller second = controller("standby", null);
+        follow(first, second);
+        await().atMost(Duration.ofSeconds(5)).until(() -> first.polls().get() >= 2);
 
-        first.stop(0); // killed
+        first.server().stop(0); // killed
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> secondPolls.get() >= 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.polls().get() >= 2);
         assertThat(feed.backends("shop")).extracting(Backend::toString).containsExactly("p1 at http://10.214.0.2:20000");
     }
 }

@@ -1,9 +1,11 @@
 package io.stratos.lxc.router.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.stratos.lxc.api.controller.ProcessState;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class RouterColdStartTest {
             woken.add(alias);
             if (starting && startMillis >= 0) {
                 clients.submit(() -> {
-                    Thread.sleep(startMillis);
+                    Thread.sleep(startMillis); // the point: a process that takes this long to start
                     TestBackend backend = new TestBackend("cold");
                     closeables.add(backend);
                     controller.process(alias, ProcessState.RUNNING, backend.port());
@@ -129,10 +130,7 @@ class RouterColdStartTest {
         for (int i = 0; i < 2; i++) {
             held.add(clients.submit(() -> RawHttp.send(router.port(), "GET", "/shop/")));
         }
-        AtomicInteger waited = new AtomicInteger();
-        while (router.held() < 2 && waited.incrementAndGet() < 500) {
-            Thread.sleep(10);
-        }
+        await("both requests held").atMost(Duration.ofSeconds(5)).until(() -> router.held() == 2);
         RawHttp.Response over = RawHttp.send(router.port(), "GET", "/shop/");
 
         assertThat(over.status()).isEqualTo(503);

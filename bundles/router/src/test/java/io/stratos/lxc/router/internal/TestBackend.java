@@ -137,6 +137,7 @@ final class TestBackend implements AutoCloseable {
         }
     }
 
+    /** Paces a deliberately slow party (a slow reader, a dripping client, a load loop); never a wait for something. */
     static void pause(long millis) {
         try {
             Thread.sleep(millis);

@@ -5,54 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.autoscaler.AutoscalePolicy;
-import io.stratos.lxc.api.autoscaler.Autoscaler;
 import io.stratos.lxc.api.autoscaler.MetricTarget;
-import io.stratos.lxc.api.autoscaler.ScalingDecision;
-import java.util.ArrayList;
+import io.stratos.lxc.testsupport.RecordingAutoscaler;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PolicyCreateCommandTest {
 
-    static final class Recording implements Autoscaler {
-        final List<AutoscalePolicy> created = new ArrayList<>();
-
-        @Override
-        public AutoscalePolicy createPolicy(AutoscalePolicy policy) {
-            created.add(policy);
-            return policy;
-        }
-
-        @Override
-        public List<AutoscalePolicy> policies() {
-            return created;
-        }
-
-        @Override
-        public AutoscalePolicy policy(String name) {
-            return created.get(0);
-        }
-
-        @Override
-        public AutoscalePolicy updatePolicy(String name, AutoscalePolicy policy) {
-            return policy;
-        }
-
-        @Override
-        public void deletePolicy(String name) {
-        }
-
-        @Override
-        public List<ScalingDecision> decisions(int limit) {
-            return List.of();
-        }
-    }
-
     @Test
     void optionsAfterTheNameWork() {
         PolicyCreateCommand command = new PolicyCreateCommand();
-        Recording autoscaler = new Recording();
+        RecordingAutoscaler autoscaler = new RecordingAutoscaler();
         command.autoscaler = autoscaler;
         command.name = "web";
         command.trailing = List.of("--cpu", "60", "--requests", "10", "--metric", "queueDepth=20", "--min", "2", "--max", "8",
@@ -66,7 +30,7 @@ class PolicyCreateCommandTest {
     @Test
     void anApplicationMetricTargetsItsNameWithAnAggregate() {
         PolicyCreateCommand command = new PolicyCreateCommand();
-        Recording autoscaler = new Recording();
+        RecordingAutoscaler autoscaler = new RecordingAutoscaler();
         command.autoscaler = autoscaler;
         command.name = "jobs";
         command.trailing = List.of("--app-metric", "queue_depth=5:max");
@@ -84,7 +48,7 @@ class PolicyCreateCommandTest {
     @Test
     void badTrailingOptionsAreNamed() {
         PolicyCreateCommand command = new PolicyCreateCommand();
-        command.autoscaler = new Recording();
+        command.autoscaler = new RecordingAutoscaler();
         command.name = "web";
         command.trailing = List.of("--cpu", "lots");
         assertThatThrownBy(command::execute).isInstanceOfSatisfying(StratosException.class,

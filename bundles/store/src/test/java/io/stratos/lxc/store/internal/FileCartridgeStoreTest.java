@@ -2,6 +2,7 @@ package io.stratos.lxc.store.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import io.stratos.lxc.api.StratosException;
 import io.stratos.lxc.api.store.Cartridge;
@@ -15,6 +16,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -68,13 +70,9 @@ class FileCartridgeStoreTest {
     }
 
     @AfterEach
-    void noValidatorThreadOutlivesItsUpload() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 5000;
-        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("stratos-store-validate"))
-                && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("stratos-store-validate"));
+    void noValidatorThreadOutlivesItsUpload() {
+        await("validator threads gone").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
+                assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("stratos-store-validate")));
     }
 
     @AfterEach
