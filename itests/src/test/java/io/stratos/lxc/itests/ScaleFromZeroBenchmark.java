@@ -18,7 +18,9 @@ import org.junit.Test;
  * Benchmark (run by benchmarks/run.sh, not by the test suite): a cold request, the first into a subscription at zero
  * processes (warm image, VM up), through the router until the process that starts for it answers, beside warm requests
  * to the same subscription in the same run. Each cycle waits for the autoscaler to take the subscription back to zero
- * (scaleToZeroAfterSeconds 1), then sends one cold request and then warm ones.
+ * (scaleToZeroAfterSeconds 1), then sends one cold request and then warm ones. One cycle first warms the path up
+ * (the JIT, the controller's and agent's first placement and start of this cartridge) and is not counted, as a warm
+ * request's first would not be; its cold time is written apart ({@code warmup_cold_ms}).
  * <p>
  * Writes {@code scale-from-zero.json} to {@code stratos.benchmark.out}; {@code stratos.benchmark.quick}: fewer cycles.
  */
@@ -42,6 +44,9 @@ public class ScaleFromZeroBenchmark {
         int cycles = quick ? 5 : 30;
         List<Double> cold = new ArrayList<>();
         List<Double> warm = new ArrayList<>();
+        fixture.awaitZero(Duration.ofSeconds(60));
+        long[] warmup = fixture.request();
+        assertEquals("the warm-up cycle's cold request is served", 200, warmup[0]);
         for (int i = 0; i < cycles; i++) {
             fixture.awaitZero(Duration.ofSeconds(60));
             long[] first = fixture.request();
@@ -53,8 +58,8 @@ public class ScaleFromZeroBenchmark {
                 warm.add(next[1] / 1e6);
             }
         }
-        String json = String.format(Locale.ROOT, "{\"cycles\":%d,\"cold_p50_ms\":%.1f,\"cold_p99_ms\":%.1f,\"cold_max_ms\":%.1f,"
-                        + "\"warm_p50_ms\":%.2f,\"warm_p99_ms\":%.2f,\"cold_ms\":%s}%n", cycles, Percentiles.of(cold, 0.5),
+        String json = String.format(Locale.ROOT, "{\"cycles\":%d,\"warmup_cold_ms\":%.1f,\"cold_p50_ms\":%.1f,\"cold_p99_ms\":%.1f,\"cold_max_ms\":%.1f,"
+                        + "\"warm_p50_ms\":%.2f,\"warm_p99_ms\":%.2f,\"cold_ms\":%s}%n", cycles, warmup[1] / 1e6, Percentiles.of(cold, 0.5),
                 Percentiles.of(cold, 0.99), Collections.max(cold), Percentiles.of(warm, 0.5), Percentiles.of(warm, 0.99),
                 cold.stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList());
         Files.writeString(out.resolve("scale-from-zero.json"), json);
