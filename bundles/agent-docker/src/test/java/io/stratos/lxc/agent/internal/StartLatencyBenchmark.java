@@ -1,21 +1,18 @@
 package io.stratos.lxc.agent.internal;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import io.stratos.lxc.testsupport.StartTimings;
 
 import io.stratos.lxc.agent.exec.Exec;
 import io.stratos.lxc.agent.internal.lxc.LxcRuntime;
 import io.stratos.lxc.agent.docker.DockerRuntime;
 import io.stratos.lxc.config.ConfigValues;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,7 +27,6 @@ import org.junit.jupiter.api.Test;
 class StartLatencyBenchmark {
 
     private static final int RUNS = Integer.getInteger("stratos.benchmark.runs", 15);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
 
     @Test
     void startToFirstHttp200() throws Exception {
@@ -157,35 +153,18 @@ class StartLatencyBenchmark {
     }
 
     private static void firstOk(int port) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(2);
-        }
-        throw new IllegalStateException("no HTTP 200 on 127.0.0.1:" + port);
+        StartTimings.firstOk(URI.create("http://127.0.0.1:" + port + "/"), Duration.ofSeconds(20));
     }
 
     private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return round(sorted.get(sorted.size() / 2));
+        return StartTimings.median(values);
     }
 
     private static double p90(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return round(sorted.get((int) Math.ceil(sorted.size() * 0.9) - 1));
+        return StartTimings.p90(values);
     }
 
     private static double round(double value) {
-        return Math.round(value * 100) / 100.0;
+        return StartTimings.round(value);
     }
 }

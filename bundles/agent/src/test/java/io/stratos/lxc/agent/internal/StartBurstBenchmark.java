@@ -1,6 +1,7 @@
 package io.stratos.lxc.agent.internal;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import io.stratos.lxc.testsupport.StartTimings;
 
 import io.stratos.lxc.agent.exec.Exec;
 import io.stratos.lxc.agent.internal.image.CachedImage;
@@ -14,15 +15,11 @@ import io.stratos.lxc.config.ConfigValues;
 import io.stratos.lxc.api.controller.ProcessState;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +48,6 @@ class StartBurstBenchmark {
     private static final int HOLD_SECONDS = Integer.getInteger("stratos.benchmark.holdSeconds", 180);
     private static final int AGENT_PORTS = 20490;
     private static final int RAW_PORTS = 22530;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
 
     private Path work;
     private AgentRuntimes agent;
@@ -292,35 +288,18 @@ class StartBurstBenchmark {
     }
 
     private static void firstOk(URI uri) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(2);
-        }
-        throw new IllegalStateException("no HTTP 200 from " + uri);
+        StartTimings.firstOk(uri, Duration.ofSeconds(60));
     }
 
     private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return round(sorted.get(sorted.size() / 2));
+        return StartTimings.median(values);
     }
 
     private static double p90(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return round(sorted.get((int) Math.ceil(sorted.size() * 0.9) - 1));
+        return StartTimings.p90(values);
     }
 
     private static double round(double value) {
-        return Math.round(value * 100) / 100.0;
+        return StartTimings.round(value);
     }
 }
