@@ -20,11 +20,13 @@ CTL="$WORK/controller"
 say() { printf '[agent-rss] %s\n' "$*" >&2; }
 . "$(dirname "$0")/lib.sh"
 
-# Cleanup by pid: the local VMs' agents (their pid files), the standalone agents and the controller (karaf.pid).
+# Cleanup: the controller and its local VMs with what they left (namespaces, veths, bridge: lib.sh's stop_controller),
+# then by pid the standalone agents and bare frameworks.
 cleanup() {
   local rc=$?
   set +e
-  for f in "$CTL"/data/iaas-local/*/pid "$WORK"/alone-*/karaf.pid "$WORK"/framework-*/karaf.pid "$CTL/karaf.pid"; do
+  stop_controller
+  for f in "$WORK"/alone-*/karaf.pid "$WORK"/framework-*/karaf.pid; do
     [ -f "$f" ] && kill -9 -- "-$(cat "$f")" "$(cat "$f")" 2>/dev/null
   done
   rm -rf "$WORK"
@@ -56,8 +58,7 @@ for f in "$CTL"/data/iaas-local/*/pid; do
 done
 say "adapter-launched agents: RSS ${adapter_rss[*]} KiB; heap options: $opts"
 cp "$CTL/agent/stratos-lxc-agent.tar.gz" "$WORK/agent.tar.gz"
-for f in "$CTL"/data/iaas-local/*/pid; do kill -9 -- "-$(cat "$f")" 2>/dev/null || true; done
-kill "$(cat "$CTL/karaf.pid")" 2>/dev/null || true
+stop_controller
 
 # --- the distribution on its own -----------------------------------------------------------------------------
 alone_rss=()
